@@ -1,0 +1,44 @@
+//! The audit log, read-only.
+
+use crate::domain::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// An audit-log entry as shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// Position in the chain.
+    pub seq: i64,
+    /// Time (ms).
+    pub at: i64,
+    /// Who acted.
+    pub actor: String,
+    /// What happened.
+    pub action: String,
+    /// Object concerned.
+    pub target: Option<String>,
+    /// Detail.
+    pub detail: String,
+    /// First 12 hex digits of the entry's chain hash.
+    pub hash_prefix: String,
+}
+
+/// The newest 200 entries, and whether the whole chain verifies
+/// (operator admins, security, auditors).
+#[server(endpoint = "list_audit_log")]
+pub async fn list_audit_log() -> Result<(Vec<AuditEntry>, bool), AppError> {
+    use crate::domain::Role;
+    use crate::ssr::{audit::verify_chain, auth::log_internal};
+    let (state, _) = crate::ssr::auth::require_role(&[Role::OperatorAdmin, Role::Security, Role::Auditor]).await?;
+    let rows = state.db.audit_entries(None, 200).await.map_err(log_internal)?;
+    let intact = verify_chain(&state.db).await.map_err(log_internal)?.is_ok();
+    Ok((
+        rows.into_iter()
+            .map(|r| AuditEntry {
+                seq: r.seq, at: r.at, actor: r.actor, action: r.action, target: r.target, detail: r.detail,
+                hash_prefix: r.hash.chars().take(12).collect(),
+            })
+            .collect(),
+        intact,
+    ))
+}

@@ -1,0 +1,101 @@
+//! Login, logout and "who am I".
+#![expect(missing_docs, reason = "#[server] generates argument structs whose fields cannot carry docs")]
+
+use crate::domain::{AppError, OrgKind, Role};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The logged-in user as the UI sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser {
+    /// User id.
+    pub id: String,
+    /// E-mail.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Organisation name.
+    pub org_name: String,
+    /// Organisation kind.
+    pub org_kind: OrgKind,
+    /// End of access (auditors), Unix ms.
+    pub expires_at: Option<i64>,
+}
+
+/// Logs in and starts a fresh session (any session the browser had is revoked).
+#[server(endpoint = "login")]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    use crate::domain::ErrorCode;
+    use crate::domain::text::Email;
+    use crate::ssr::{audit, auth};
+    let state = crate::ssr::state::use_app_state()?;
+    let parts = use_context::<http::request::Parts>().ok_or_else(AppError::internal)?;
+    let email = Email::parse(&email).map_err(|e| AppError::invalid("E-mail", e))?;
+    if password.is_empty() {
+        return Err(AppError::invalid("Password", "must not be empty"));
+    }
+    let user = state.db.user_by_email(email.as_str()).await.map_err(auth::log_internal)?;
+    let ok = auth::verify_password(user.as_ref().map(|u| u.password_hash.clone()), password).await;
+    let now = state.now_ms();
+    let (true, Some(user)) = (ok, user) else {
+        let _ = audit::record(&state, audit::AuditEvent {
+            actor: email.as_str(), action: "login.failed", org_id: None, target: None, detail: "",
+        }).await;
+        return Err(AppError::new(ErrorCode::InvalidCredentials, "E-mail or password is wrong."));
+    };
+    let org = state.db.org(&user.org_id).await.map_err(auth::log_internal)?.ok_or_else(AppError::internal)?;
+    auth::check_account(user.disabled_at, user.expires_at, org.suspended_at, now)?;
+    if let Some(old) = auth::session_token(&state, &parts.headers) {
+        state.db.revoke_session(&auth::sha256_hex(&old), now).await.map_err(auth::log_internal)?;
+    }
+    let token = auth::random_token();
+    let expires = now + i64::from(state.config.session_absolute_hours) * 3_600_000;
+    state.db.insert_session(&auth::sha256_hex(&token), &user.id, now, expires).await.map_err(auth::log_internal)?;
+    audit::record(&state, audit::AuditEvent {
+        actor: &user.email, action: "login", org_id: Some(&user.org_id), target: Some(&user.id), detail: "",
+    }).await.map_err(auth::log_internal)?;
+    set_cookie(&auth::session_cookie(&state, &token));
+    let role = Role::parse(&user.role).map_err(|_| AppError::internal())?;
+    leptos_axum::redirect(role.home());
+    Ok(())
+}
+
+/// Ends the current session.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::ssr::{audit, auth};
+    let state = crate::ssr::state::use_app_state()?;
+    if let Ok((_, p)) = auth::require_principal().await {
+        state.db.revoke_session(&p.session_hash, state.now_ms()).await.map_err(auth::log_internal)?;
+        audit::record(&state, audit::AuditEvent {
+            actor: &p.email, action: "logout", org_id: Some(&p.org_id), target: Some(&p.user_id), detail: "",
+        }).await.map_err(auth::log_internal)?;
+    }
+    set_cookie(&auth::clear_session_cookie(&state));
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// The logged-in user, or `None`.
+#[server(endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
+    use crate::domain::ErrorCode;
+    match crate::ssr::auth::require_principal().await {
+        Ok((_, p)) => Ok(Some(SessionUser {
+            id: p.user_id, email: p.email, name: p.name, role: p.role, org_name: p.org_name,
+            org_kind: p.org_kind, expires_at: p.expires_at,
+        })),
+        Err(e) if matches!(e.code, ErrorCode::Unauthenticated | ErrorCode::AccessExpired | ErrorCode::Suspended) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Adds a `Set-Cookie` header to the server function's response.
+#[cfg(feature = "ssr")]
+pub(crate) fn set_cookie(value: &str) {
+    if let (Some(res), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value)) {
+        res.append_header(http::header::SET_COOKIE, v);
+    }
+}

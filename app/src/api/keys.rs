@@ -1,0 +1,125 @@
+//! A tenant's machine API keys: list (tenant users), create and revoke (tenant admins).
+#![expect(missing_docs, reason = "#[server] generates argument structs whose fields cannot carry docs")]
+
+use crate::domain::{AppError, Role};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// An API key as listed (never the key itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeySummary {
+    /// `key_…` id.
+    pub id: String,
+    /// Label.
+    pub name: String,
+    /// Visible start of the key.
+    pub prefix: String,
+    /// Creation time (ms).
+    pub created_at: i64,
+    /// Last use (ms).
+    pub last_used_at: Option<i64>,
+    /// Revocation time (ms).
+    pub revoked_at: Option<i64>,
+}
+
+/// A key just created: the only time its secret is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApiKey {
+    /// `key_…` id.
+    pub id: String,
+    /// The full key. Shown once; only its hash is stored.
+    pub secret: String,
+}
+
+/// Cookie carrying a new key back to a browser without JavaScript, read once by the keys page.
+pub const FLASH_COOKIE: &str = "tp_new_key";
+
+/// The caller's tenant's keys.
+#[server(endpoint = "list_api_keys")]
+pub async fn list_api_keys() -> Result<Vec<ApiKeySummary>, AppError> {
+    let (state, p) = crate::ssr::auth::require_role(&[Role::TenantAdmin, Role::TenantMember]).await?;
+    let rows = state.db.api_keys(&p.org_id).await.map_err(crate::ssr::auth::log_internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|k| ApiKeySummary {
+            id: k.id, name: k.name, prefix: k.prefix, created_at: k.created_at,
+            last_used_at: k.last_used_at, revoked_at: k.revoked_at,
+        })
+        .collect())
+}
+
+/// Creates a key for the caller's tenant and returns it once.
+#[server(endpoint = "create_api_key")]
+pub async fn create_api_key(name: String) -> Result<NewApiKey, AppError> {
+    use crate::domain::{ids::ApiKeyId, text::DisplayName};
+    use crate::ssr::{audit, auth::{log_internal, new_api_key}, store::ApiKeyRow};
+    let (state, p) = crate::ssr::auth::require_role(&[Role::TenantAdmin]).await?;
+    let name = DisplayName::parse(&name).map_err(|e| AppError::invalid("Key name", e))?;
+    let (secret, prefix, hash) = new_api_key();
+    let row = ApiKeyRow {
+        id: state.new_id(ApiKeyId::from_parts).to_string(),
+        org_id: p.org_id.clone(),
+        name: name.as_str().into(),
+        prefix,
+        created_by: p.user_id.clone(),
+        created_at: state.now_ms(),
+        last_used_at: None,
+        revoked_at: None,
+    };
+    state.db.insert_api_key(&row, &hash).await.map_err(log_internal)?;
+    audit::record(&state, audit::AuditEvent {
+        actor: &p.email, action: "api_key.created", org_id: Some(&p.org_id), target: Some(&row.id),
+        detail: &format!("name={} prefix={}", row.name, row.prefix),
+    }).await.map_err(log_internal)?;
+    if is_plain_form_post() {
+        // No JavaScript: the browser is redirected back to the page, which
+        // shows the key once from this short-lived, path-scoped cookie.
+        let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+        super::auth::set_cookie(&format!("{FLASH_COOKIE}={secret}; Path=/keys; HttpOnly; SameSite=Strict; Max-Age=120{secure}"));
+    }
+    Ok(NewApiKey { id: row.id, secret })
+}
+
+/// Revokes one of the caller's tenant's keys (404 for another tenant's key).
+#[server(endpoint = "revoke_api_key")]
+pub async fn revoke_api_key(key_id: String) -> Result<(), AppError> {
+    use crate::ssr::{audit, auth::log_internal};
+    let (state, p) = crate::ssr::auth::require_role(&[Role::TenantAdmin]).await?;
+    if !state.db.revoke_api_key(&key_id, &p.org_id, state.now_ms()).await.map_err(log_internal)? {
+        return Err(AppError::not_found("API key"));
+    }
+    audit::record(&state, audit::AuditEvent {
+        actor: &p.email, action: "api_key.revoked", org_id: Some(&p.org_id), target: Some(&key_id), detail: "",
+    }).await.map_err(log_internal)?;
+    Ok(())
+}
+
+/// The key created by the last no-JavaScript form post, once; clears it.
+#[server(endpoint = "take_new_api_key")]
+pub async fn take_new_api_key() -> Result<Option<String>, AppError> {
+    let (state, _) = crate::ssr::auth::require_role(&[Role::TenantAdmin]).await?;
+    let parts = use_context::<http::request::Parts>().ok_or_else(AppError::internal)?;
+    let found = parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == FLASH_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.starts_with(crate::ssr::auth::API_KEY_PREFIX));
+    if found.is_some() {
+        let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+        super::auth::set_cookie(&format!("{FLASH_COOKIE}=; Path=/keys; HttpOnly; SameSite=Strict; Max-Age=0{secure}"));
+    }
+    Ok(found)
+}
+
+/// True when the request is a browser form submission without JavaScript.
+#[cfg(feature = "ssr")]
+fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>()
+        .and_then(|p| p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+        .unwrap_or(false)
+}

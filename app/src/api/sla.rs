@@ -1,0 +1,16 @@
+//! The SLA badge's numbers (public: shown on every page, login included).
+
+use crate::domain::AppError;
+use crate::domain::sla::SlaStatus;
+use leptos::prelude::*;
+
+/// p95 latency and uptime of the Attestation API over the configured window.
+#[server(endpoint = "sla_status")]
+pub async fn load_sla_status() -> Result<SlaStatus, AppError> {
+    let state = crate::ssr::state::use_app_state()?;
+    state
+        .sla
+        .status(&state.db, state.now_ms(), state.config.sla_window_hours)
+        .await
+        .map_err(crate::ssr::auth::log_internal)
+}

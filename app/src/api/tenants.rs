@@ -1,0 +1,87 @@
+//! Tenants: list (operator staff and auditors), create, change plan, suspend (operator admins).
+#![expect(missing_docs, reason = "#[server] generates argument structs whose fields cannot carry docs")]
+
+use crate::domain::{AppError, Plan};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A tenant as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantSummary {
+    /// `org_…` id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Unique handle.
+    pub slug: String,
+    /// Price plan.
+    pub plan: Plan,
+    /// Creation time (ms).
+    pub created_at: i64,
+    /// Suspension time, if suspended.
+    pub suspended_at: Option<i64>,
+}
+
+#[cfg(feature = "ssr")]
+fn summary(row: crate::ssr::store::OrgRow) -> Result<TenantSummary, AppError> {
+    let plan = Plan::parse(row.plan.as_deref().unwrap_or("starter")).map_err(crate::ssr::auth::log_internal)?;
+    Ok(TenantSummary { id: row.id, name: row.name, slug: row.slug, plan, created_at: row.created_at, suspended_at: row.suspended_at })
+}
+
+/// All tenants (operator admins, security, finance, auditors).
+#[server(endpoint = "list_tenants")]
+pub async fn list_tenants() -> Result<Vec<TenantSummary>, AppError> {
+    use crate::domain::Role;
+    let (state, _) = crate::ssr::auth::require_role(&[Role::OperatorAdmin, Role::Security, Role::Finance, Role::Auditor]).await?;
+    let rows = state.db.tenants().await.map_err(crate::ssr::auth::log_internal)?;
+    rows.into_iter().map(summary).collect()
+}
+
+/// Creates a tenant (operator admins).
+#[server(endpoint = "create_tenant")]
+pub async fn create_tenant(name: String, slug: String, plan: String) -> Result<TenantSummary, AppError> {
+    use crate::domain::{OrgKind, Role};
+    let (state, p) = crate::ssr::auth::require_role(&[Role::OperatorAdmin]).await?;
+    let row = crate::ssr::accounts::create_org(&state, &p.email, OrgKind::Tenant, &name, &slug, Some(&plan)).await?;
+    summary(row)
+}
+
+/// Changes a tenant's plan (operator admins).
+#[server(endpoint = "set_tenant_plan")]
+pub async fn set_tenant_plan(tenant_id: String, plan: String) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::ssr::{audit, auth::log_internal};
+    let (state, p) = crate::ssr::auth::require_role(&[Role::OperatorAdmin]).await?;
+    let plan = Plan::parse(&plan).map_err(|e| AppError::invalid("Plan", e))?;
+    if !state.db.set_tenant_plan(&tenant_id, plan.as_str()).await.map_err(log_internal)? {
+        return Err(AppError::not_found("Tenant"));
+    }
+    audit::record(&state, audit::AuditEvent {
+        actor: &p.email, action: "tenant.plan_changed", org_id: Some(&tenant_id), target: Some(&tenant_id),
+        detail: &format!("plan={}", plan.as_str()),
+    }).await.map_err(log_internal)?;
+    Ok(())
+}
+
+/// Suspends (`suspend = "true"`) or reactivates a tenant (operator admins).
+/// A suspended tenant's users cannot log in and its API keys stop working.
+#[server(endpoint = "set_tenant_suspended")]
+pub async fn set_tenant_suspended(tenant_id: String, suspend: String) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::ssr::{audit, auth::log_internal};
+    let (state, p) = crate::ssr::auth::require_role(&[Role::OperatorAdmin]).await?;
+    let suspend = match suspend.as_str() {
+        "true" => true,
+        "false" => false,
+        _ => return Err(AppError::invalid("suspend", "must be true or false")),
+    };
+    let at = suspend.then(|| state.now_ms());
+    if !state.db.set_tenant_suspended(&tenant_id, at).await.map_err(log_internal)? {
+        return Err(AppError::not_found("Tenant"));
+    }
+    audit::record(&state, audit::AuditEvent {
+        actor: &p.email, action: if suspend { "tenant.suspended" } else { "tenant.reactivated" },
+        org_id: Some(&tenant_id), target: Some(&tenant_id), detail: "",
+    }).await.map_err(log_internal)?;
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! Pure types and rules shared by the server and the browser. No IO here.
+
+pub mod error;
+pub mod ids;
+pub mod identity;
+pub mod sla;
+pub mod text;
+
+pub use error::{AppError, ErrorCode};
+pub use identity::{OrgKind, Plan, Role};

@@ -1,0 +1,131 @@
+//! Checked strings from outside: tenant slugs, names, e-mail addresses, passwords.
+
+use serde::{Deserialize, Serialize};
+
+/// A tenant's URL-safe handle: 3-40 of `a-z 0-9 -`, no leading/trailing `-`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Slug(String);
+
+impl Slug {
+    /// Parses a slug, explaining what is wrong.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if !(3..=40).contains(&s.len()) {
+            return Err("must be 3 to 40 characters".into());
+        }
+        if !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+            return Err("may contain only lowercase letters, digits and '-'".into());
+        }
+        if s.starts_with('-') || s.ends_with('-') {
+            return Err("must not start or end with '-'".into());
+        }
+        Ok(Self(s.to_owned()))
+    }
+    /// The slug as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A display name: 1-100 characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    /// Parses a name, trimming surrounding space.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err("must not be empty".into());
+        }
+        if s.chars().count() > 100 {
+            return Err("must be at most 100 characters".into());
+        }
+        if s.chars().any(char::is_control) {
+            return Err("must not contain control characters".into());
+        }
+        Ok(Self(s.to_owned()))
+    }
+    /// The name as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An e-mail address, lower-cased; checked for shape, not deliverability.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl Email {
+    /// Parses an address.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim().to_lowercase();
+        if s.len() > 254 {
+            return Err("is too long".into());
+        }
+        let Some((local, domain)) = s.split_once('@') else {
+            return Err("must look like name@example.com".into());
+        };
+        let ok_local = !local.is_empty() && !local.contains(char::is_whitespace);
+        let ok_domain = domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains('@')
+            && domain.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+        if ok_local && ok_domain {
+            Ok(Self(s))
+        } else {
+            Err("must look like name@example.com".into())
+        }
+    }
+    /// The address as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Minimum password length.
+pub const MIN_PASSWORD_LEN: usize = 12;
+
+/// Checks a new password against the policy (length only, as NIST 800-63B advises).
+pub fn check_new_password(p: &str) -> Result<(), String> {
+    let n = p.chars().count();
+    if n < MIN_PASSWORD_LEN {
+        return Err(format!("must be at least {MIN_PASSWORD_LEN} characters"));
+    }
+    if n > 256 {
+        return Err("must be at most 256 characters".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn slugs() {
+        assert!(Slug::parse("acme-robotics").is_ok());
+        for bad in ["ab", "-acme", "acme-", "Acme", "ac me", "a_b_c", ""] {
+            assert!(Slug::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(Email::parse(" Admin@Acme.Demo ").map(|e| e.0), Ok("admin@acme.demo".into()));
+        for bad in ["a", "a@b", "@b.c", "a@.c", "a@b.", "a b@c.d", "a@b@c.d"] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn valid_slugs_only_use_the_alphabet(s in "\\PC{0,50}") {
+            if let Ok(slug) = Slug::parse(&s) {
+                prop_assert!(slug.as_str().bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+            }
+        }
+    }
+}

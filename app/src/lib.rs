@@ -1,0 +1,62 @@
+//! Trust Portal's isomorphic crate: domain types, server functions, pages and
+//! components (compiled for the server with `ssr` and for the browser with
+//! `hydrate`), plus the server-only services under [`ssr`].
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+/// The HTML document around the app (server side).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="description" content="Trust Portal: verified supply-chain evidence for partners, finance and auditors." />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The root component: routes. Every route renders fully on the server
+/// (`SsrMode::Async`) so pages work without JavaScript and can redirect.
+#[component]
+pub fn App() -> impl IntoView {
+    use components::Layout;
+    use pages::{account::AccountPage, audit_log::AuditLogPage, home::HomePage, keys::KeysPage,
+        login::LoginPage, not_found::NotFound, tenants::TenantsPage, users::UsersPage};
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/trust-portal.css" />
+        <Title text="Trust Portal" />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("tenants") view=TenantsPage ssr=SsrMode::Async />
+                    <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("keys") view=KeysPage ssr=SsrMode::Async />
+                    <Route path=path!("audit-log") view=AuditLogPage ssr=SsrMode::Async />
+                    <Route path=path!("account") view=AccountPage ssr=SsrMode::Async />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

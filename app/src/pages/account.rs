@@ -1,0 +1,35 @@
+//! `/account`: who you are, your role and when your access ends.
+
+use super::ui;
+use crate::api::display_time;
+use crate::components::{CurrentUserCtx, ErrorNotice};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The signed-in user's details.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let user = expect_context::<CurrentUserCtx>().0;
+    view! {
+        <Title text="Account · Trust Portal" />
+        <h1 class=ui::H1>"Your account"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(u)) => view! {
+                        <dl class=format!("{} grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-sm", ui::CARD)>
+                            <dt class="font-medium">"Name"</dt><dd>{u.name}</dd>
+                            <dt class="font-medium">"E-mail"</dt><dd>{u.email}</dd>
+                            <dt class="font-medium">"Role"</dt><dd>{u.role.label()}</dd>
+                            <dt class="font-medium">"Organisation"</dt><dd>{u.org_name}</dd>
+                            <dt class="font-medium">"Access"</dt>
+                            <dd>{u.expires_at.map_or_else(|| "Does not expire".to_owned(), |t| format!("Read-only, ends {}", display_time(t)))}</dd>
+                        </dl>
+                    }.into_any(),
+                    Ok(None) => view! { <ErrorNotice error=crate::domain::AppError::unauthenticated() /> }.into_any(),
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

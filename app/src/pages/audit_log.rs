@@ -1,0 +1,61 @@
+//! `/audit-log`: the security audit log, read-only, with the chain's integrity.
+
+use super::ui;
+use crate::api::audit::list_audit_log;
+use crate::api::display_time;
+use crate::components::ErrorNotice;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Newest entries and whether the hash chain verifies.
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    let log = Resource::new(|| (), |_| list_audit_log());
+    view! {
+        <Title text="Audit log · Trust Portal" />
+        <h1 class=ui::H1>"Audit log"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match log.await {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok((entries, intact)) => view! {
+                        <p data-testid="chain-status" class=if intact { "mb-4 text-sm text-green-800" } else { "mb-4 text-sm font-semibold text-red-800" }>
+                            {if intact {
+                                "Hash chain verified: no entry has been edited, removed or reordered."
+                            } else {
+                                "Hash chain BROKEN: an entry was edited or removed. Run `trust-portal audit-log verify` for details."
+                            }}
+                        </p>
+                        <div class=ui::CARD>
+                            <table class=ui::TABLE>
+                                <caption class="sr-only">"Audit log entries, newest first"</caption>
+                                <thead><tr>
+                                    <th scope="col" class=ui::TH>"#"</th>
+                                    <th scope="col" class=ui::TH>"Time"</th>
+                                    <th scope="col" class=ui::TH>"Actor"</th>
+                                    <th scope="col" class=ui::TH>"Action"</th>
+                                    <th scope="col" class=ui::TH>"Target"</th>
+                                    <th scope="col" class=ui::TH>"Detail"</th>
+                                    <th scope="col" class=ui::TH>"Hash"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {entries.into_iter().map(|e| view! {
+                                        <tr data-testid="audit-row">
+                                            <td class=ui::TD>{e.seq}</td>
+                                            <td class=ui::TD>{display_time(e.at)}</td>
+                                            <td class=ui::TD>{e.actor}</td>
+                                            <td class=ui::TD><code>{e.action}</code></td>
+                                            <td class=ui::TD>{e.target.unwrap_or_default()}</td>
+                                            <td class=ui::TD>{e.detail}</td>
+                                            <td class=ui::TD><code>{e.hash_prefix}</code></td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

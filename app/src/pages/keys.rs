@@ -1,0 +1,126 @@
+//! `/keys`: a tenant's API keys. Tenant admins create (the key is shown once)
+//! and revoke; members read.
+
+use super::ui;
+use crate::api::display_time;
+use crate::api::keys::{ApiKeySummary, CreateApiKey, RevokeApiKey, list_api_keys, take_new_api_key};
+use crate::components::{CurrentUserCtx, ErrorNotice, action_feedback};
+use crate::domain::Role;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The keys table and, for tenant admins, the create form.
+#[component]
+pub fn KeysPage() -> impl IntoView {
+    let user = expect_context::<CurrentUserCtx>().0;
+    let create = ServerAction::<CreateApiKey>::new();
+    let revoke = ServerAction::<RevokeApiKey>::new();
+    let keys = Resource::new(move || (create.version().get(), revoke.version().get()), |_| list_api_keys());
+    view! {
+        <Title text="API keys · Trust Portal" />
+        <h1 class=ui::H1>"API keys"</h1>
+        <p class="mb-4 max-w-3xl text-sm text-slate-700">
+            "Machines call the Attestation API with a key sent as "
+            <code>"Authorization: Bearer tpk_…"</code>
+            ". Keys are shown once when created; the portal keeps only a hash."
+        </p>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let is_admin = matches!(user.await, Ok(Some(u)) if u.role == Role::TenantAdmin);
+                // A key created by a no-JavaScript form post comes back once via a cookie.
+                let flashed = if is_admin { take_new_api_key().await.ok().flatten() } else { None };
+                match keys.await {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(list) => view! {
+                        <div class="space-y-6">
+                            {is_admin.then(|| view! { <CreateKeyForm action=create flashed /> })}
+                            {action_feedback(revoke.value(), "Key revoked. Requests using it are now refused.")}
+                            <KeyTable list is_admin revoke />
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NewKeyNotice(secret: String) -> impl IntoView {
+    view! {
+        <div role="status" data-testid="new-key" class="rounded-md border border-green-300 bg-green-50 p-3 text-sm text-green-900">
+            <p class="font-semibold">"Your new API key. Copy it now: it will not be shown again."</p>
+            <code class="mt-1 block break-all rounded bg-white p-2 text-slate-900" data-testid="new-key-secret">{secret}</code>
+        </div>
+    }
+}
+
+#[component]
+fn CreateKeyForm(action: ServerAction<CreateApiKey>, flashed: Option<String>) -> impl IntoView {
+    view! {
+        <section class=ui::CARD aria-labelledby="new-key-heading">
+            <h2 id="new-key-heading" class="mb-3 text-lg font-semibold">"New API key"</h2>
+            <ActionForm action attr:class="flex flex-wrap items-end gap-3">
+                <div class="min-w-64 flex-1">
+                    <label for="key-name" class=ui::LABEL>"Key name"</label>
+                    <input id="key-name" name="name" required maxlength="100" placeholder="CI pipeline" class=ui::INPUT />
+                </div>
+                <button type="submit" class=ui::BUTTON>"Create key"</button>
+            </ActionForm>
+            <div class="mt-3">
+                {flashed.map(|secret| view! { <NewKeyNotice secret /> })}
+                {move || match action.value().get() {
+                    Some(Ok(k)) => view! { <NewKeyNotice secret=k.secret /> }.into_any(),
+                    Some(Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+                    None => ().into_any(),
+                }}
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn KeyTable(list: Vec<ApiKeySummary>, is_admin: bool, revoke: ServerAction<RevokeApiKey>) -> impl IntoView {
+    if list.is_empty() {
+        return view! { <p class="text-slate-600">"No API keys yet."</p> }.into_any();
+    }
+    view! {
+        <div class=ui::CARD>
+            <table class=ui::TABLE>
+                <caption class="sr-only">"API keys"</caption>
+                <thead><tr>
+                    <th scope="col" class=ui::TH>"Name"</th>
+                    <th scope="col" class=ui::TH>"Key"</th>
+                    <th scope="col" class=ui::TH>"Created"</th>
+                    <th scope="col" class=ui::TH>"Last used"</th>
+                    <th scope="col" class=ui::TH>"Status"</th>
+                </tr></thead>
+                <tbody>
+                    {list.into_iter().map(|k| {
+                        let revoked = k.revoked_at.is_some();
+                        let label = format!("Revoke {}", k.name);
+                        view! {
+                            <tr data-testid="key-row">
+                                <td class=ui::TD>{k.name.clone()}</td>
+                                <td class=ui::TD><code>{format!("{}…", k.prefix)}</code></td>
+                                <td class=ui::TD>{display_time(k.created_at)}</td>
+                                <td class=ui::TD>{k.last_used_at.map_or_else(|| "Never".to_owned(), display_time)}</td>
+                                <td class=ui::TD>
+                                    {match k.revoked_at {
+                                        Some(t) => view! { <span class="text-red-800">{format!("Revoked {}", display_time(t))}</span> }.into_any(),
+                                        None => view! { <span class="text-green-800">"Active"</span> }.into_any(),
+                                    }}
+                                    {(is_admin && !revoked).then(|| view! {
+                                        <ActionForm action=revoke attr:class="mt-1">
+                                            <input type="hidden" name="key_id" value=k.id.clone() />
+                                            <button type="submit" class=ui::BUTTON_QUIET aria-label=label>"Revoke"</button>
+                                        </ActionForm>
+                                    })}
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }.into_any()
+}

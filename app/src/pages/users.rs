@@ -1,0 +1,109 @@
+//! `/users`: operator admins see and create everyone; tenant admins their own tenant's users.
+
+use super::ui;
+use crate::api::display_time;
+use crate::api::users::{CreateUser, UserSummary, list_users};
+use crate::components::{CurrentUserCtx, ErrorNotice, action_feedback};
+use crate::domain::{OrgKind, Role};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Users table and the create form.
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let user = expect_context::<CurrentUserCtx>().0;
+    let create = ServerAction::<CreateUser>::new();
+    let users = Resource::new(move || create.version().get(), |_| list_users());
+    view! {
+        <Title text="Users · Trust Portal" />
+        <h1 class=ui::H1>"Users"</h1>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let role = match user.await { Ok(Some(u)) => Some(u.role), _ => None };
+                match users.await {
+                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                    Ok(list) => view! {
+                        <div class="space-y-6">
+                            {role.map(|r| view! { <CreateUserForm action=create creator=r /> })}
+                            <UserTable list />
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CreateUserForm(action: ServerAction<CreateUser>, creator: Role) -> impl IntoView {
+    let operator = creator == Role::OperatorAdmin;
+    let roles: Vec<Role> = Role::ALL
+        .iter()
+        .copied()
+        .filter(|r| operator || r.org_kind() == OrgKind::Tenant)
+        .collect();
+    view! {
+        <section class=ui::CARD aria-labelledby="new-user">
+            <h2 id="new-user" class="mb-3 text-lg font-semibold">"New user"</h2>
+            <ActionForm action attr:class="grid gap-3 sm:grid-cols-3">
+                <div>
+                    <label for="user-email" class=ui::LABEL>"E-mail"</label>
+                    <input id="user-email" name="email" type="email" required class=ui::INPUT />
+                </div>
+                <div>
+                    <label for="user-name" class=ui::LABEL>"Name"</label>
+                    <input id="user-name" name="name" required maxlength="100" class=ui::INPUT />
+                </div>
+                <div>
+                    <label for="user-role" class=ui::LABEL>"Role"</label>
+                    <select id="user-role" name="role" class=ui::INPUT>
+                        {roles.into_iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div>
+                    <label for="user-password" class=ui::LABEL>"Initial password"</label>
+                    <input id="user-password" name="password" type="password" required minlength="12" autocomplete="new-password" class=ui::INPUT />
+                </div>
+                {operator.then(|| view! {
+                    <div>
+                        <label for="user-tenant" class=ui::LABEL>"Tenant slug (tenant roles)"</label>
+                        <input id="user-tenant" name="tenant_slug" class=ui::INPUT />
+                    </div>
+                    <div>
+                        <label for="user-expiry" class=ui::LABEL>"Access expires in (days, auditors)"</label>
+                        <input id="user-expiry" name="expires_in_days" type="number" min="1" max="365" class=ui::INPUT />
+                    </div>
+                })}
+                <div class="sm:col-span-3"><button type="submit" class=ui::BUTTON>"Create user"</button></div>
+            </ActionForm>
+            <div class="mt-3">{action_feedback(action.value(), "User created.")}</div>
+        </section>
+    }
+}
+
+#[component]
+fn UserTable(list: Vec<UserSummary>) -> impl IntoView {
+    view! {
+        <div class=ui::CARD>
+            <table class=ui::TABLE>
+                <caption class="sr-only">"Users"</caption>
+                <thead><tr>
+                    <th scope="col" class=ui::TH>"E-mail"</th>
+                    <th scope="col" class=ui::TH>"Name"</th>
+                    <th scope="col" class=ui::TH>"Role"</th>
+                    <th scope="col" class=ui::TH>"Access ends"</th>
+                </tr></thead>
+                <tbody>
+                    {list.into_iter().map(|u| view! {
+                        <tr data-testid="user-row">
+                            <td class=ui::TD>{u.email}</td>
+                            <td class=ui::TD>{u.name}</td>
+                            <td class=ui::TD>{u.role.label()}</td>
+                            <td class=ui::TD>{u.expires_at.map_or_else(|| "—".to_owned(), display_time)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

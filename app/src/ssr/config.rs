@@ -1,0 +1,248 @@
+//! Typed configuration, layered: defaults, then the `[package.metadata.portal]`
+//! table of `Leptos.toml`, then `PORTAL_*` environment variables. Validated at
+//! boot; an error names the bad setting.
+
+use serde::Deserialize;
+
+/// Where the portal runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    /// Local development: plain HTTP allowed, pretty logs.
+    Development,
+    /// Production: HTTPS public URL required, JSON logs.
+    Production,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The portal's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalConfig {
+    /// `sqlite:data/portal.db` or `postgres://…` (`PORTAL_DATABASE_URL`).
+    pub database_url: String,
+    /// `development` or `production` (`PORTAL_ENV`).
+    pub environment: Environment,
+    /// `pretty` or `json` (`PORTAL_LOG_FORMAT`); defaults by environment.
+    pub log_format: LogFormat,
+    /// The URL users reach the portal at (`PORTAL_PUBLIC_URL`); https makes cookies `Secure` and `__Host-`.
+    pub public_url: Option<String>,
+    /// Idle session timeout (`PORTAL_SESSION_IDLE_MINUTES`).
+    pub session_idle_minutes: u32,
+    /// Absolute session lifetime (`PORTAL_SESSION_ABSOLUTE_HOURS`).
+    pub session_absolute_hours: u32,
+    /// SLA badge window (`PORTAL_SLA_WINDOW_HOURS`).
+    pub sla_window_hours: u32,
+    /// How often latency counts are written and the heartbeat recorded (`PORTAL_METRICS_FLUSH_SECONDS`).
+    pub metrics_flush_seconds: u32,
+    /// How long shutdown waits for in-flight requests (`PORTAL_SHUTDOWN_GRACE_SECONDS`).
+    pub shutdown_grace_seconds: u32,
+}
+
+impl Default for PortalConfig {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite:data/portal.db".into(),
+            environment: Environment::Development,
+            log_format: LogFormat::Pretty,
+            public_url: None,
+            session_idle_minutes: 60,
+            session_absolute_hours: 12,
+            sla_window_hours: 24 * 30,
+            metrics_flush_seconds: 10,
+            shutdown_grace_seconds: 20,
+        }
+    }
+}
+
+/// A setting that is missing or wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("configuration error in {setting}: {message}")]
+pub struct ConfigError {
+    /// The setting's name (environment variable or file key).
+    pub setting: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+fn err(setting: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError { setting: setting.into(), message: message.into() }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLayer {
+    database_url: Option<String>,
+    environment: Option<Environment>,
+    log_format: Option<LogFormat>,
+    public_url: Option<String>,
+    session_idle_minutes: Option<u32>,
+    session_absolute_hours: Option<u32>,
+    sla_window_hours: Option<u32>,
+    metrics_flush_seconds: Option<u32>,
+    shutdown_grace_seconds: Option<u32>,
+}
+
+#[derive(Deserialize)]
+struct LeptosToml {
+    package: Option<PackageTable>,
+}
+#[derive(Deserialize)]
+struct PackageTable {
+    metadata: Option<MetadataTable>,
+}
+#[derive(Deserialize)]
+struct MetadataTable {
+    portal: Option<FileLayer>,
+}
+
+impl PortalConfig {
+    /// Loads from `Leptos.toml` (if present) and the process environment.
+    pub fn load(leptos_toml_path: &str) -> Result<Self, ConfigError> {
+        let file = std::fs::read_to_string(leptos_toml_path).ok();
+        Self::from_sources(file.as_deref(), &|k| std::env::var(k).ok())
+    }
+
+    /// Builds from a `Leptos.toml` text and an environment lookup (testable).
+    pub fn from_sources(file: Option<&str>, env: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut c = Self::default();
+        let mut log_format_set = false;
+        if let Some(text) = file {
+            let parsed: LeptosToml = toml::from_str(text).map_err(|e| err("Leptos.toml", e.to_string()))?;
+            let layer = parsed.package.and_then(|p| p.metadata).and_then(|m| m.portal).unwrap_or_default();
+            if let Some(v) = layer.database_url { c.database_url = v; }
+            if let Some(v) = layer.environment { c.environment = v; }
+            if let Some(v) = layer.log_format { c.log_format = v; log_format_set = true; }
+            if layer.public_url.is_some() { c.public_url = layer.public_url; }
+            if let Some(v) = layer.session_idle_minutes { c.session_idle_minutes = v; }
+            if let Some(v) = layer.session_absolute_hours { c.session_absolute_hours = v; }
+            if let Some(v) = layer.sla_window_hours { c.sla_window_hours = v; }
+            if let Some(v) = layer.metrics_flush_seconds { c.metrics_flush_seconds = v; }
+            if let Some(v) = layer.shutdown_grace_seconds { c.shutdown_grace_seconds = v; }
+        }
+        if let Some(v) = env("PORTAL_DATABASE_URL") { c.database_url = v; }
+        if let Some(v) = env("PORTAL_ENV") {
+            c.environment = match v.as_str() {
+                "development" => Environment::Development,
+                "production" => Environment::Production,
+                _ => return Err(err("PORTAL_ENV", format!("'{v}' is not 'development' or 'production'"))),
+            };
+        }
+        if let Some(v) = env("PORTAL_LOG_FORMAT") {
+            c.log_format = match v.as_str() {
+                "pretty" => LogFormat::Pretty,
+                "json" => LogFormat::Json,
+                _ => return Err(err("PORTAL_LOG_FORMAT", format!("'{v}' is not 'pretty' or 'json'"))),
+            };
+            log_format_set = true;
+        }
+        if !log_format_set && c.environment == Environment::Production {
+            c.log_format = LogFormat::Json;
+        }
+        if let Some(v) = env("PORTAL_PUBLIC_URL") { c.public_url = Some(v); }
+        let num = |name: &str, current: u32| -> Result<u32, ConfigError> {
+            match env(name) {
+                None => Ok(current),
+                Some(v) => v.trim().parse().map_err(|_| err(name, format!("'{v}' is not a whole number"))),
+            }
+        };
+        c.session_idle_minutes = num("PORTAL_SESSION_IDLE_MINUTES", c.session_idle_minutes)?;
+        c.session_absolute_hours = num("PORTAL_SESSION_ABSOLUTE_HOURS", c.session_absolute_hours)?;
+        c.sla_window_hours = num("PORTAL_SLA_WINDOW_HOURS", c.sla_window_hours)?;
+        c.metrics_flush_seconds = num("PORTAL_METRICS_FLUSH_SECONDS", c.metrics_flush_seconds)?;
+        c.shutdown_grace_seconds = num("PORTAL_SHUTDOWN_GRACE_SECONDS", c.shutdown_grace_seconds)?;
+        c.validate()?;
+        Ok(c)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if !(self.database_url.starts_with("sqlite:")
+            || self.database_url.starts_with("postgres://")
+            || self.database_url.starts_with("postgresql://"))
+        {
+            return Err(err("PORTAL_DATABASE_URL", "must start with sqlite: or postgres://"));
+        }
+        if let Some(url) = &self.public_url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                return Err(err("PORTAL_PUBLIC_URL", "must be an http:// or https:// URL"));
+            }
+        }
+        if self.environment == Environment::Production
+            && !self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+        {
+            return Err(err("PORTAL_PUBLIC_URL", "production needs the https:// URL users reach the portal at"));
+        }
+        if self.session_idle_minutes == 0 {
+            return Err(err("PORTAL_SESSION_IDLE_MINUTES", "must be at least 1"));
+        }
+        if self.session_absolute_hours == 0 || u64::from(self.session_idle_minutes) > u64::from(self.session_absolute_hours) * 60 {
+            return Err(err("PORTAL_SESSION_ABSOLUTE_HOURS", "must be at least 1 and not shorter than the idle timeout"));
+        }
+        if self.sla_window_hours == 0 {
+            return Err(err("PORTAL_SLA_WINDOW_HOURS", "must be at least 1"));
+        }
+        if self.metrics_flush_seconds == 0 {
+            return Err(err("PORTAL_METRICS_FLUSH_SECONDS", "must be at least 1"));
+        }
+        Ok(())
+    }
+
+    /// Cookies get `Secure` (and the `__Host-` name) when the portal is served over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let m: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+        move |k| m.get(k).cloned()
+    }
+
+    #[test]
+    fn layers_apply_in_order() {
+        let file = "[package.metadata.portal]\ndatabase_url = \"sqlite:file.db\"\nsession_idle_minutes = 30\n";
+        let c = PortalConfig::from_sources(Some(file), &env_of(&[])).unwrap_or_default();
+        assert_eq!(c.database_url, "sqlite:file.db");
+        assert_eq!(c.session_idle_minutes, 30);
+        let c = PortalConfig::from_sources(Some(file), &env_of(&[("PORTAL_DATABASE_URL", "postgres://x/y")]))
+            .unwrap_or_default();
+        assert_eq!(c.database_url, "postgres://x/y");
+        assert_eq!(c.session_idle_minutes, 30);
+    }
+
+    #[test]
+    fn bad_settings_are_named() {
+        let e = PortalConfig::from_sources(None, &env_of(&[("PORTAL_SESSION_IDLE_MINUTES", "ten")])).unwrap_err();
+        assert_eq!(e.setting, "PORTAL_SESSION_IDLE_MINUTES");
+        let e = PortalConfig::from_sources(None, &env_of(&[("PORTAL_DATABASE_URL", "mysql://x")])).unwrap_err();
+        assert_eq!(e.setting, "PORTAL_DATABASE_URL");
+        let e = PortalConfig::from_sources(None, &env_of(&[("PORTAL_ENV", "production")])).unwrap_err();
+        assert_eq!(e.setting, "PORTAL_PUBLIC_URL");
+        let e = PortalConfig::from_sources(Some("[package.metadata.portal]\nnope = 1\n"), &env_of(&[])).unwrap_err();
+        assert_eq!(e.setting, "Leptos.toml");
+    }
+
+    #[test]
+    fn production_defaults_to_json_and_secure_cookies() {
+        let c = PortalConfig::from_sources(
+            None,
+            &env_of(&[("PORTAL_ENV", "production"), ("PORTAL_PUBLIC_URL", "https://portal.example.com")]),
+        )
+        .unwrap_or_default();
+        assert_eq!(c.log_format, LogFormat::Json);
+        assert!(c.secure_cookies());
+    }
+}

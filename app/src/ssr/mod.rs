@@ -1,0 +1,14 @@
+//! Server-only services (feature `ssr`): configuration, state, storage,
+//! authentication, the audit log and SLA measurement. Server functions and the
+//! REST API both call these; neither owns rules.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod sla;
+pub mod state;
+pub mod store;
+
+pub use state::AppState;

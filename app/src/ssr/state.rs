@@ -1,0 +1,56 @@
+//! Everything a request handler needs, cloned cheaply into each request.
+
+use super::clock::{Clock, SystemClock};
+use super::config::PortalConfig;
+use super::sla::SlaRecorder;
+use super::store::Db;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+/// Shared application state (database, config, clock, metrics).
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// Validated settings.
+    pub config: Arc<PortalConfig>,
+    /// The source of time (simulated in tests).
+    pub clock: Arc<dyn Clock>,
+    /// Attestation API latency and uptime recorder.
+    pub sla: Arc<SlaRecorder>,
+    /// Leptos runtime options (site root, output name).
+    pub leptos_options: LeptosOptions,
+}
+
+impl AppState {
+    /// Builds state around a connected database, using the wall clock.
+    pub fn new(db: Db, config: PortalConfig, leptos_options: LeptosOptions) -> Self {
+        Self::with_clock(db, config, leptos_options, Arc::new(SystemClock))
+    }
+
+    /// Builds state with an explicit clock.
+    pub fn with_clock(db: Db, config: PortalConfig, leptos_options: LeptosOptions, clock: Arc<dyn Clock>) -> Self {
+        Self { db, config: Arc::new(config), clock, sla: Arc::new(SlaRecorder::default()), leptos_options }
+    }
+
+    /// Now, from the state's clock.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// A fresh typed id stamped with the state's clock.
+    pub fn new_id<T>(&self, from_parts: fn(u64, u128) -> T) -> T {
+        from_parts(u64::try_from(self.now_ms()).unwrap_or(0), rand::random::<u128>())
+    }
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state from the Leptos context (inside server functions and SSR).
+pub fn use_app_state() -> Result<AppState, crate::domain::AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(crate::domain::AppError::internal)
+}

@@ -1,0 +1,92 @@
+//! Machine API keys, stored by the SHA-256 of the key.
+
+use super::{Db, StoreResult};
+
+/// An API key as stored (never the key itself).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ApiKeyRow {
+    /// `key_…` id.
+    pub id: String,
+    /// Owning tenant.
+    pub org_id: String,
+    /// Label given at creation.
+    pub name: String,
+    /// The visible start of the key (for recognising it).
+    pub prefix: String,
+    /// Who created it.
+    pub created_by: String,
+    /// Creation time (ms).
+    pub created_at: i64,
+    /// Last authenticated use.
+    pub last_used_at: Option<i64>,
+    /// When it was revoked.
+    pub revoked_at: Option<i64>,
+}
+
+const COLUMNS: &str = "id, org_id, name, prefix, created_by, created_at, last_used_at, revoked_at";
+
+impl Db {
+    /// Stores a new key by its hash.
+    pub async fn insert_api_key(&self, k: &ApiKeyRow, key_hash: &str) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO api_keys (id, org_id, name, prefix, key_hash, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&k.id)
+        .bind(&k.org_id)
+        .bind(&k.name)
+        .bind(&k.prefix)
+        .bind(key_hash)
+        .bind(&k.created_by)
+        .bind(k.created_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// A tenant's keys, newest first.
+    pub async fn api_keys(&self, org_id: &str) -> StoreResult<Vec<ApiKeyRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM api_keys WHERE org_id = $1 ORDER BY created_at DESC, id DESC"
+        ))
+        .bind(org_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Revokes a key of this tenant; false if there is no such live key.
+    pub async fn revoke_api_key(&self, id: &str, org_id: &str, now: i64) -> StoreResult<bool> {
+        let r = sqlx::query(
+            "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND org_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(org_id)
+        .execute(self.pool())
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// A live key by hash, whose tenant is not suspended; records the use.
+    pub async fn authenticate_api_key(&self, key_hash: &str, now: i64) -> StoreResult<Option<ApiKeyRow>> {
+        let row: Option<ApiKeyRow> = sqlx::query_as(
+            "SELECT k.id, k.org_id, k.name, k.prefix, k.created_by, k.created_at, k.last_used_at, k.revoked_at \
+             FROM api_keys k JOIN orgs o ON o.id = k.org_id \
+             WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND o.suspended_at IS NULL",
+        )
+        .bind(key_hash)
+        .fetch_optional(self.pool())
+        .await?;
+        if let Some(k) = &row {
+            // Coarse (one minute) so a busy key does not write on every request.
+            if k.last_used_at.is_none_or(|t| now - t > 60_000) {
+                sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(&k.id)
+                    .execute(self.pool())
+                    .await?;
+            }
+        }
+        Ok(row)
+    }
+}

@@ -1,0 +1,82 @@
+//! User accounts.
+
+use super::{Db, StoreResult};
+
+/// A user as stored (the password hash never leaves the server).
+#[derive(Clone, sqlx::FromRow)]
+pub struct UserRow {
+    /// `usr_…` id.
+    pub id: String,
+    /// The organisation the user belongs to.
+    pub org_id: String,
+    /// Login e-mail (lower case).
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    /// Role name.
+    pub role: String,
+    /// Creation time (ms).
+    pub created_at: i64,
+    /// End of access (auditors).
+    pub expires_at: Option<i64>,
+    /// When the account was disabled.
+    pub disabled_at: Option<i64>,
+}
+
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow")
+            .field("id", &self.id)
+            .field("org_id", &self.org_id)
+            .field("email", &self.email)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+const COLUMNS: &str = "id, org_id, email, name, password_hash, role, created_at, expires_at, disabled_at";
+
+impl Db {
+    /// Inserts a user; `Conflict` if the e-mail is taken.
+    pub async fn insert_user(&self, u: &UserRow) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO users (id, org_id, email, name, password_hash, role, created_at, expires_at, disabled_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&u.id)
+        .bind(&u.org_id)
+        .bind(&u.email)
+        .bind(&u.name)
+        .bind(&u.password_hash)
+        .bind(&u.role)
+        .bind(u.created_at)
+        .bind(u.expires_at)
+        .bind(u.disabled_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// A user by login e-mail.
+    pub async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRow>> {
+        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE email = $1"))
+            .bind(email)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// Users, optionally only those of one organisation, by e-mail.
+    pub async fn users(&self, org_id: Option<&str>) -> StoreResult<Vec<UserRow>> {
+        let q = match org_id {
+            Some(_) => format!("SELECT {COLUMNS} FROM users WHERE org_id = $1 ORDER BY email"),
+            None => format!("SELECT {COLUMNS} FROM users ORDER BY email"),
+        };
+        let mut query = sqlx::query_as(&q);
+        if let Some(org) = org_id {
+            query = query.bind(org);
+        }
+        Ok(query.fetch_all(self.pool()).await?)
+    }
+}

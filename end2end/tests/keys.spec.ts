@@ -1,0 +1,26 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, login, unique } from './helpers';
+
+test('a tenant admin creates a key, uses it, and revokes it', async ({ page, request }, testInfo) => {
+  const name = `ci-${unique(testInfo)}`;
+  await login(page, 'admin@acme.demo', '/keys');
+  await page.getByLabel('Key name').fill(name);
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const secret = (await page.getByTestId('new-key-secret').textContent())?.trim() ?? '';
+  expect(secret).toMatch(/^tpk_[0-9a-f]{64}$/);
+  await expectAccessible(page);
+
+  const ok = await request.get('/api/v1/me', { headers: { Authorization: `Bearer ${secret}` } });
+  expect(ok.status()).toBe(200);
+  expect((await ok.json()).tenant.slug).toBe('acme-robotics');
+
+  // Shown once: a reload no longer shows it.
+  await page.goto('/keys');
+  await expect(page.getByTestId('new-key-secret')).toHaveCount(0);
+
+  const row = page.getByTestId('key-row').filter({ hasText: name });
+  await row.getByRole('button', { name: `Revoke ${name}` }).click();
+  await expect(page.getByTestId('key-row').filter({ hasText: name })).toContainText('Revoked');
+  const refused = await request.get('/api/v1/me', { headers: { Authorization: `Bearer ${secret}` } });
+  expect(refused.status()).toBe(401);
+});

@@ -1,0 +1,27 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, login, unique } from './helpers';
+
+test('an operator creates a tenant and changes its plan', async ({ page }, testInfo) => {
+  const slug = `e2e-${unique(testInfo)}`;
+  await login(page, 'admin@operator.demo', '/tenants');
+  await page.getByLabel('Name', { exact: true }).fill(`E2E ${slug}`);
+  await page.getByLabel('Slug').fill(slug);
+  await page.getByLabel('Plan', { exact: true }).selectOption('enterprise');
+  await page.getByRole('button', { name: 'Create tenant' }).click();
+  const row = page.getByTestId('tenant-row').filter({ hasText: slug });
+  await expect(row).toBeVisible();
+  await expect(row.getByRole('combobox')).toHaveValue('enterprise');
+
+  await row.getByRole('combobox').selectOption('pro');
+  await row.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('tenant-row').filter({ hasText: slug }).getByRole('combobox')).toHaveValue('pro');
+  await expectAccessible(page);
+});
+
+test('a taken slug is refused with a message naming the field', async ({ page }) => {
+  await login(page, 'admin@operator.demo', '/tenants');
+  await page.getByLabel('Name', { exact: true }).fill('Another Globex');
+  await page.getByLabel('Slug').fill('globex');
+  await page.getByRole('button', { name: 'Create tenant' }).click();
+  await expect(page.getByRole('alert')).toContainText("Slug: 'globex' is already taken");
+});

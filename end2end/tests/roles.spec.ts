@@ -1,0 +1,55 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, login } from './helpers';
+
+const roles = [
+  { email: 'admin@operator.demo', home: '/tenants', heading: 'Tenants' },
+  { email: 'security@operator.demo', home: '/audit-log', heading: 'Audit log' },
+  { email: 'finance@operator.demo', home: '/tenants', heading: 'Tenants' },
+  { email: 'auditor@audit.demo', home: '/audit-log', heading: 'Audit log' },
+  { email: 'admin@acme.demo', home: '/keys', heading: 'API keys' },
+  { email: 'member@acme.demo', home: '/keys', heading: 'API keys' },
+];
+
+for (const r of roles) {
+  test(`${r.email} logs in and sees their first screen`, async ({ page }) => {
+    await login(page, r.email, r.home);
+    await expect(page.getByRole('heading', { level: 1, name: r.heading })).toBeVisible();
+    await expect(page.getByTestId('whoami')).toContainText(r.email);
+    await expectAccessible(page);
+  });
+}
+
+test('auditors see no control that changes state', async ({ page }) => {
+  await login(page, 'auditor@audit.demo', '/audit-log');
+  await page.goto('/tenants');
+  await expect(page.getByTestId('tenant-row').first()).toBeVisible();
+  await expect(page.getByRole('button', { name: /Create|Save|Suspend|Revoke/ })).toHaveCount(0);
+  await expect(page.getByRole('textbox')).toHaveCount(0);
+});
+
+test('tenant users cannot open operator pages', async ({ page }) => {
+  await login(page, 'admin@acme.demo', '/keys');
+  await page.goto('/tenants');
+  await expect(page.getByRole('alert')).toContainText('role does not allow');
+});
+
+test('logged-out visitors are sent to the login page', async ({ page }) => {
+  await page.goto('/tenants');
+  await expect(page).toHaveURL(/\/login$/);
+  await expectAccessible(page);
+});
+
+test('wrong password shows a clear error', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByLabel('E-mail').fill('admin@acme.demo');
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('alert')).toContainText('E-mail or password is wrong');
+});
+
+test('unknown pages show a 404 page', async ({ page }) => {
+  const res = await page.goto('/definitely/not/here');
+  expect(res?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await expectAccessible(page);
+});

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, clippy per target (ssr server / hydrate wasm),
+# unit + property tests, API tests on SQLite and on a real Postgres, and the
+# Playwright browser tests (JavaScript on and off) in Debian's Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export LEPTOS_OUTPUT_NAME=trust-portal   # the server must name the wasm as cargo-leptos does
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-always}
+export PORTAL_VECTORS_DIR=${PORTAL_VECTORS_DIR:-$PWD/../shared/vectors}
+
+started=$(date +%s)
+step() { printf '\n\033[1;34m==> %s\033[0m (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
+
+step "format"
+cargo fmt --all --check
+
+step "clippy: server (ssr)"
+cargo clippy -p app -p server --all-targets --locked -- -D warnings
+
+step "clippy: browser (hydrate, wasm32)"
+cargo clippy -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
+
+step "site: wasm + CSS (cargo leptos build --release --frontend-only)"
+cargo leptos build --release --frontend-only
+
+step "server binary"
+cargo build -p server --locked
+
+step "unit, property and API tests on SQLite"
+cargo nextest run -p app -p server --locked --no-fail-fast
+
+step "API tests on Postgres"
+pg_dir="$PWD/target/pg-test"
+if [ -z "${PORTAL_TEST_POSTGRES_URL:-}" ]; then
+  PORTAL_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pg_dir" 55432)
+  trap 'scripts/postgres.sh stop "$pg_dir"' EXIT
+fi
+PORTAL_TEST_POSTGRES_URL=$PORTAL_TEST_POSTGRES_URL cargo nextest run -p server --test api --locked --no-fail-fast
+
+step "browser tests (Chromium; JavaScript on and off)"
+(cd end2end && playwright test)
+
+step "all tests passed"

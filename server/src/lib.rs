@@ -1,0 +1,9 @@
+//! The `trust-portal` server: the axum application (portal pages, server
+//! functions, the machine API under `/api/v1`, health and metrics) and the CLI.
+
+pub mod cli;
+pub mod demo;
+pub mod middleware;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;

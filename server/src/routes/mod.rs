@@ -1,0 +1,13 @@
+//! HTTP routes outside the Leptos pages: the machine API, health and metrics.
+
+pub mod error;
+pub mod health;
+pub mod v1;
+
+use app::ssr::AppState;
+use axum::Router;
+
+/// Routes for machines: `/api/v1/...`, `/healthz`, `/readyz`, `/metrics`.
+pub fn router() -> Router<AppState> {
+    Router::new().merge(health::router()).merge(v1::router())
+}

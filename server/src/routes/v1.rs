@@ -1,0 +1,99 @@
+//! The machine API, `/api/v1`, authenticated with tenant API keys, and its OpenAPI document.
+
+use super::error::{ApiError, ErrorEnvelope};
+use app::domain::Plan;
+use app::ssr::AppState;
+use app::ssr::auth::{authenticate_api_key, log_internal};
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+
+/// The `/api/v1` routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/openapi.json", get(openapi))
+}
+
+/// The tenant and key behind an API key.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeResponse {
+    /// The tenant.
+    pub tenant: TenantInfo,
+    /// The key used.
+    pub key: KeyInfo,
+}
+
+/// A tenant as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TenantInfo {
+    /// `org_…` id.
+    pub id: String,
+    /// Unique handle.
+    pub slug: String,
+    /// Name.
+    pub name: String,
+    /// Price plan (`starter`, `pro`, `enterprise`).
+    pub plan: String,
+}
+
+/// An API key as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KeyInfo {
+    /// `key_…` id.
+    pub id: String,
+    /// Visible start of the key.
+    pub prefix: String,
+    /// Label.
+    pub name: String,
+}
+
+/// Who am I: the tenant and key behind the `Authorization: Bearer` key.
+#[utoipa::path(
+    get, path = "/api/v1/me", tag = "identity",
+    responses(
+        (status = 200, description = "The caller's tenant and key", body = MeResponse),
+        (status = 401, description = "Missing, unknown or revoked key", body = ErrorEnvelope),
+    ),
+    security(("api_key" = []))
+)]
+pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<MeResponse>, ApiError> {
+    let key = authenticate_api_key(&state, &headers).await?;
+    let org = state.db.org(&key.org_id).await.map_err(log_internal)?.ok_or_else(app::domain::AppError::internal)?;
+    let plan = org.plan.as_deref().and_then(|p| Plan::parse(p).ok()).unwrap_or(Plan::Starter);
+    Ok(Json(MeResponse {
+        tenant: TenantInfo { id: org.id, slug: org.slug, name: org.name, plan: plan.as_str().into() },
+        key: KeyInfo { id: key.id, prefix: key.prefix, name: key.name },
+    }))
+}
+
+struct ApiKeyScheme;
+
+impl utoipa::Modify for ApiKeyScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("tpk_…").build()),
+        );
+    }
+}
+
+/// The OpenAPI description of `/api/v1`.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Trust Portal API", description = "Machine API of the Trust Portal. Authenticate with a tenant API key: `Authorization: Bearer tpk_…`. Errors use one envelope: `{\"error\":{\"code\",\"message\"}}`."),
+    paths(me),
+    components(schemas(MeResponse, TenantInfo, KeyInfo, ErrorEnvelope)),
+    modifiers(&ApiKeyScheme)
+)]
+pub struct ApiDoc;
+
+/// Serves the OpenAPI document.
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,175 @@
+//! Builds the application and serves it: binds its own listener (port 0 in
+//! tests), runs the background metrics flusher, and shuts down gracefully.
+
+use crate::middleware::{csrf, metrics, request_id::RandomRequestId};
+use crate::routes;
+use app::ssr::clock::{Clock, SystemClock};
+use app::ssr::config::PortalConfig;
+use app::ssr::store::Db;
+use app::ssr::AppState;
+use app::{App, shell};
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::{Extension, Router};
+use leptos::config::{LeptosOptions, get_configuration};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::future::{Future, IntoFuture};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+/// Largest request body accepted (4 MiB).
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+/// A failure to start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// Leptos.toml could not be read.
+    #[error("Leptos.toml: {0}")]
+    Leptos(String),
+    /// The database could not be opened or migrated.
+    #[error("database: {0}")]
+    Database(#[from] app::ssr::store::StoreError),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Reads the runtime Leptos options from a `Leptos.toml` (env `LEPTOS_*` overrides apply).
+pub fn leptos_options(path: &str) -> Result<LeptosOptions, StartError> {
+    get_configuration(Some(path)).map(|c| c.leptos_options).map_err(|e| StartError::Leptos(e.to_string()))
+}
+
+/// A bound, ready-to-serve portal.
+pub struct Portal {
+    /// Shared state (tests use it to inspect the database).
+    pub state: AppState,
+    listener: TcpListener,
+    metrics: Arc<metrics::HttpMetrics>,
+}
+
+impl Portal {
+    /// Connects the database, migrates, and binds `options.site_addr`.
+    pub async fn build(config: PortalConfig, options: LeptosOptions) -> Result<Self, StartError> {
+        Self::build_with_clock(config, options, Arc::new(SystemClock)).await
+    }
+
+    /// Like [`Portal::build`] with an explicit clock.
+    pub async fn build_with_clock(config: PortalConfig, options: LeptosOptions, clock: Arc<dyn Clock>) -> Result<Self, StartError> {
+        let db = Db::connect(&config.database_url).await?;
+        let addr = options.site_addr;
+        let listener = TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
+        let state = AppState::with_clock(db, config, options, clock);
+        Ok(Self { state, listener, metrics: Arc::default() })
+    }
+
+    /// The bound address (the real port when 0 was asked for).
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` resolves, then stops accepting, lets in-flight
+    /// requests finish (up to the grace period), flushes metrics and closes the database.
+    pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let Self { state, listener, metrics } = self;
+        let app = router(state.clone(), metrics);
+        let flusher = tokio::spawn(flush_loop(state.clone()));
+        let (tx, mut rx) = tokio::sync::watch::channel(false);
+        let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down: no new connections, finishing in-flight requests");
+            let _ = tx.send(true);
+        });
+        let grace = Duration::from_secs(u64::from(state.config.shutdown_grace_seconds));
+        let deadline = async move {
+            let _ = rx.wait_for(|stopping| *stopping).await;
+            tokio::time::sleep(grace).await;
+        };
+        let result = tokio::select! {
+            r = server.into_future() => r,
+            () = deadline => {
+                tracing::warn!(grace_s = grace.as_secs(), "grace period over; closing remaining connections");
+                Ok(())
+            }
+        };
+        flusher.abort();
+        if let Err(e) = state.sla.flush(&state.db, state.now_ms()).await {
+            tracing::error!(error = %e, "final metrics flush failed");
+        }
+        state.db.close().await;
+        tracing::info!("stopped");
+        result
+    }
+}
+
+/// Writes SLA samples and the heartbeat every `metrics_flush_seconds`.
+async fn flush_loop(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(u64::from(state.config.metrics_flush_seconds)));
+    loop {
+        tick.tick().await;
+        if let Err(e) = state.sla.flush(&state.db, state.now_ms()).await {
+            tracing::warn!(error = %e, "metrics flush failed; will retry");
+        }
+    }
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState, http_metrics: Arc<metrics::HttpMetrics>) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let options = state.leptos_options.clone();
+    Router::new()
+        .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
+        .merge(routes::router())
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn_with_state((state.clone(), http_metrics.clone()), metrics::track))
+        .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
+        .layer(Extension(http_metrics))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<Body>| {
+                    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(tower_http::LatencyUnit::Millis)),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(RandomRequestId))
+        .with_state(state)
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

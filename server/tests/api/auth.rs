@@ -1,0 +1,100 @@
+use crate::helpers::{PASSWORD, TestApp, error_code, session_cookie};
+
+#[tokio::test]
+async fn login_sets_a_hardened_session_cookie_and_logout_revokes_it() {
+    let app = TestApp::spawn().await;
+    let (status, _, headers) = app.server_fn("login", None, &[("email", "admin@acme.demo"), ("password", PASSWORD)]).await;
+    assert!(status < 400);
+    let raw = headers.get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    for flag in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(raw.contains(flag), "{raw} lacks {flag}");
+    }
+    let cookie = session_cookie(&headers).unwrap();
+    let (_, me, _) = app.server_fn("current_user", Some(&cookie), &[]).await;
+    assert_eq!(me["email"], "admin@acme.demo");
+    assert_eq!(me["role"], "tenant_admin");
+
+    app.server_fn("logout", Some(&cookie), &[]).await;
+    let (_, me, _) = app.server_fn("current_user", Some(&cookie), &[]).await;
+    assert!(me.is_null(), "revoked session still works: {me}");
+}
+
+#[tokio::test]
+async fn a_new_login_gets_a_new_token_and_revokes_the_old_one() {
+    let app = TestApp::spawn().await;
+    let first = app.login("admin@acme.demo").await;
+    let (_, _, headers) = app.server_fn("login", Some(&first), &[("email", "admin@acme.demo"), ("password", PASSWORD)]).await;
+    let second = session_cookie(&headers).unwrap();
+    assert_ne!(first, second);
+    let (_, me, _) = app.server_fn("current_user", Some(&first), &[]).await;
+    assert!(me.is_null(), "old session survived a new login");
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_get_the_same_answer() {
+    let app = TestApp::spawn().await;
+    let (s1, b1, h1) = app.server_fn("login", None, &[("email", "admin@acme.demo"), ("password", "nope-nope-nope")]).await;
+    let (s2, b2, _) = app.server_fn("login", None, &[("email", "ghost@acme.demo"), ("password", "nope-nope-nope")]).await;
+    assert_eq!(error_code(&b1), "invalid_credentials");
+    assert_eq!((s1, &b1), (s2, &b2));
+    assert!(session_cookie(&h1).is_none());
+    let (_, b, _) = app.server_fn("login", None, &[("email", "not-an-email"), ("password", "x")]).await;
+    assert_eq!(error_code(&b), "invalid_input");
+    assert!(b["message"].as_str().unwrap().contains("E-mail"));
+}
+
+#[tokio::test]
+async fn roles_are_checked_on_every_server_function() {
+    let app = TestApp::spawn().await;
+    let tenant_admin = app.login("admin@acme.demo").await;
+    let auditor = app.login("auditor@audit.demo").await;
+    let finance = app.login("finance@operator.demo").await;
+    let member = app.login("member@acme.demo").await;
+
+    let (_, b, _) = app.server_fn("list_tenants", Some(&tenant_admin), &[]).await;
+    assert_eq!(error_code(&b), "forbidden");
+    let (_, b, _) = app.server_fn("create_tenant", Some(&auditor), &[("name", "X"), ("slug", "xyz"), ("plan", "pro")]).await;
+    assert_eq!(error_code(&b), "forbidden", "auditors are read-only");
+    let (_, b, _) = app.server_fn("create_tenant", Some(&finance), &[("name", "X"), ("slug", "xyz"), ("plan", "pro")]).await;
+    assert_eq!(error_code(&b), "forbidden");
+    let (_, b, _) = app.server_fn("create_api_key", Some(&member), &[("name", "k")]).await;
+    assert_eq!(error_code(&b), "forbidden", "members cannot create keys");
+    let (_, b, _) = app.server_fn("list_audit_log", Some(&tenant_admin), &[]).await;
+    assert_eq!(error_code(&b), "forbidden");
+    let (_, b, _) = app.server_fn("list_tenants", None, &[]).await;
+    assert_eq!(error_code(&b), "unauthenticated");
+    let (_, b, _) = app.server_fn("create_user", Some(&tenant_admin),
+        &[("email", "x@acme.demo"), ("name", "X"), ("role", "operator_admin"), ("password", "long-enough-password")]).await;
+    assert_eq!(error_code(&b), "forbidden", "tenant admins cannot mint operator users");
+}
+
+#[tokio::test]
+async fn auditor_access_expires() {
+    let app = TestApp::spawn().await;
+    let cookie = app.login("auditor@audit.demo").await;
+    let (_, me, _) = app.server_fn("current_user", Some(&cookie), &[]).await;
+    assert!(me["expires_at"].as_i64().is_some());
+    sqlx::query("UPDATE users SET expires_at = $1 WHERE email = 'auditor@audit.demo'")
+        .bind(app.state.now_ms() - 1)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    let (_, b, _) = app.server_fn("list_tenants", Some(&cookie), &[]).await;
+    assert_eq!(error_code(&b), "access_expired");
+    let (_, b, _) = app.server_fn("login", None, &[("email", "auditor@audit.demo"), ("password", PASSWORD)]).await;
+    assert_eq!(error_code(&b), "access_expired");
+}
+
+#[tokio::test]
+async fn idle_sessions_end() {
+    let app = TestApp::spawn().await;
+    let cookie = app.login("admin@operator.demo").await;
+    let idle_ms = i64::from(app.state.config.session_idle_minutes) * 60_000;
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - $1")
+        .bind(idle_ms + 1000)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    let (_, b, _) = app.server_fn("list_tenants", Some(&cookie), &[]).await;
+    assert_eq!(error_code(&b), "unauthenticated");
+}

@@ -1,0 +1,117 @@
+//! Spawning a test portal and talking to it like a browser or a machine.
+
+use app::ssr::AppState;
+use app::ssr::config::PortalConfig;
+use reqwest::header::{ACCEPT, COOKIE, HeaderMap, ORIGIN};
+use serde_json::Value;
+use server::startup::{Portal, leptos_options};
+use sqlx::{Connection, Executor};
+
+/// Password of every demo user.
+pub const PASSWORD: &str = server::demo::DEMO_PASSWORD;
+
+/// A running portal with demo data.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    /// Direct access to services and the database.
+    pub state: AppState,
+    /// A client that keeps no cookies of its own (tests pass them explicitly).
+    pub http: reqwest::Client,
+    _dir: tempfile::TempDir,
+}
+
+async fn fresh_database_url(dir: &tempfile::TempDir) -> String {
+    match std::env::var("PORTAL_TEST_POSTGRES_URL") {
+        Ok(admin_url) => {
+            let name = format!("tp_test_{}", hex::encode(rand::random::<[u8; 6]>()));
+            let mut conn = sqlx::PgConnection::connect(&admin_url).await.expect("connect to test Postgres");
+            conn.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create test database");
+            let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
+            format!("{base}/{name}")
+        }
+        Err(_) => format!("sqlite:{}", dir.path().join("portal.db").display()),
+    }
+}
+
+impl TestApp {
+    /// Starts a portal on a fresh database, seeded with the demo data.
+    pub async fn spawn() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = PortalConfig {
+            database_url: fresh_database_url(&dir).await,
+            metrics_flush_seconds: 1,
+            ..PortalConfig::default()
+        };
+        let mut options = leptos_options(concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml")).expect("Leptos.toml");
+        options.site_addr = "127.0.0.1:0".parse().expect("addr");
+        let portal = Portal::build(config, options).await.expect("portal starts");
+        let addr = portal.local_addr().expect("bound");
+        let state = portal.state.clone();
+        server::demo::seed(&state).await.expect("demo seed");
+        tokio::spawn(portal.serve(std::future::pending()));
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        Self { base: format!("http://{addr}"), state, http, _dir: dir }
+    }
+
+    /// Full URL of a path.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Calls a server function the way the hydrated app does (form-encoded in, JSON out).
+    pub async fn server_fn(&self, name: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> (u16, Value, HeaderMap) {
+        let mut req = self.http.post(self.url(&format!("/api/{name}"))).form(form);
+        if let Some(c) = cookie {
+            req = req.header(COOKIE, c);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let text = res.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, body, headers)
+    }
+
+    /// Logs in and returns the `Cookie` header value for the session.
+    pub async fn login(&self, email: &str) -> String {
+        let (status, body, headers) = self.server_fn("login", None, &[("email", email), ("password", PASSWORD)]).await;
+        assert!(status < 400, "login of {email} failed: {status} {body}");
+        session_cookie(&headers).unwrap_or_else(|| panic!("no session cookie for {email}"))
+    }
+
+    /// A browser-style form post (Accept: text/html) with an Origin header.
+    pub async fn form_post(&self, path: &str, origin: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(self.url(path))
+            .header(ACCEPT, "text/html")
+            .header(ORIGIN, origin)
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Creates an API key for the tenant admin's tenant; returns (id, secret).
+    pub async fn create_key(&self, admin_cookie: &str, name: &str) -> (String, String) {
+        let (status, body, _) = self.server_fn("create_api_key", Some(admin_cookie), &[("name", name)]).await;
+        assert_eq!(status, 200, "{body}");
+        (body["id"].as_str().expect("id").into(), body["secret"].as_str().expect("secret").into())
+    }
+}
+
+/// The `name=value` of the session cookie set by a response.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("tp_session=") || v.starts_with("__Host-tp_session="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
+/// The error code in a server function's JSON error body.
+pub fn error_code(body: &Value) -> &str {
+    body["code"].as_str().unwrap_or("<none>")
+}

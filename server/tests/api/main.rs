@@ -1,0 +1,14 @@
+//! API integration tests: each test starts the portal on port 0 with a fresh
+//! database. SQLite by default; with `PORTAL_TEST_POSTGRES_URL` set, every test
+//! runs on a fresh Postgres database instead (CI runs the suite both ways).
+
+mod helpers;
+
+mod audit;
+mod auth;
+mod config;
+mod csrf;
+mod health;
+mod keys;
+mod sla;
+mod tenants;
