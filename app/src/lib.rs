@@ -39,8 +39,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     use components::Layout;
-    use pages::{account::AccountPage, audit_log::AuditLogPage, home::HomePage, keys::KeysPage,
-        login::LoginPage, not_found::NotFound, tenants::TenantsPage, users::UsersPage};
+    use pages::{
+        account::AccountPage, audit_log::AuditLogPage, home::HomePage, keys::KeysPage, login::LoginPage,
+        not_found::NotFound, tenants::TenantsPage, users::UsersPage,
+    };
     provide_meta_context();
     view! {
         <Stylesheet id="leptos" href="/pkg/trust-portal.css" />

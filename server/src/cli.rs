@@ -15,7 +15,11 @@ const LEPTOS_TOML: &str = "Leptos.toml";
 
 /// Trust Portal: verified supply-chain evidence for partners, finance and auditors.
 #[derive(Debug, Parser)]
-#[command(name = "trust-portal", version, after_help = "Settings come from Leptos.toml and PORTAL_* environment variables (see .env.example).\nExit codes: 0 ok, 1 operation failed, 2 bad usage or input, 3 bad configuration, 4 database unavailable.")]
+#[command(
+    name = "trust-portal",
+    version,
+    after_help = "Settings come from Leptos.toml and PORTAL_* environment variables (see .env.example).\nExit codes: 0 ok, 1 operation failed, 2 bad usage or input, 3 bad configuration, 4 database unavailable."
+)]
 pub struct Cli {
     /// Print results as JSON (for scripts).
     #[arg(long, global = true)]
@@ -29,7 +33,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the portal (address from LEPTOS_SITE_ADDR, database from PORTAL_DATABASE_URL).
-    #[command(after_help = "Example:\n  LEPTOS_SITE_ADDR=127.0.0.1:3005 PORTAL_DATABASE_URL=sqlite:data/second.db trust-portal serve")]
+    #[command(
+        after_help = "Example:\n  LEPTOS_SITE_ADDR=127.0.0.1:3005 PORTAL_DATABASE_URL=sqlite:data/second.db trust-portal serve"
+    )]
     Serve,
     /// Create or upgrade the database schema and exit.
     Migrate,
@@ -61,7 +67,9 @@ pub enum AdminCommand {
         plan: String,
     },
     /// Create a user. The password is read from standard input (one line), never from the command line.
-    #[command(after_help = "Example:\n  echo 'a-long-password' | trust-portal admin create-user --email ops@example.com --name Ops --role operator_admin --org topicality")]
+    #[command(
+        after_help = "Example:\n  echo 'a-long-password' | trust-portal admin create-user --email ops@example.com --name Ops --role operator_admin --org topicality"
+    )]
     CreateUser {
         /// Login e-mail.
         #[arg(long)]
@@ -80,7 +88,9 @@ pub enum AdminCommand {
         expires_in_days: Option<i64>,
     },
     /// Write an online, consistent copy of the SQLite database to PATH.
-    #[command(after_help = "Example:\n  trust-portal admin backup backups/portal-$(date +%F).db\nRestore: stop the portal, copy the backup over the database file (removing any -wal/-shm files), start it.")]
+    #[command(
+        after_help = "Example:\n  trust-portal admin backup backups/portal-$(date +%F).db\nRestore: stop the portal, copy the backup over the database file (removing any -wal/-shm files), start it."
+    )]
     Backup {
         /// Where to write the copy (must not exist).
         path: String,
@@ -131,7 +141,9 @@ async fn run(cli: Cli, config: PortalConfig) -> ExitCode {
                 Err(code) => return code,
             };
             let code = match command {
-                Command::Migrate => report(cli.json, Ok(serde_json::json!({ "migrated": true })), "database is up to date"),
+                Command::Migrate => {
+                    report(cli.json, Ok(serde_json::json!({ "migrated": true })), "database is up to date")
+                }
                 Command::Demo(DemoCommand::Seed) => seed(&state, cli.json).await,
                 Command::Admin(a) => admin(&state, a, cli.json).await,
                 Command::AuditLog(AuditLogCommand::Verify) => verify_audit(&state, cli.json).await,
@@ -185,9 +197,9 @@ async fn serve(config: PortalConfig) -> ExitCode {
 }
 
 async fn seed(state: &AppState, json: bool) -> ExitCode {
-    let result = demo::seed(state).await.map(|seeded| {
-        serde_json::json!({ "seeded": seeded, "password": demo::DEMO_PASSWORD, "logins": demo::LOGINS })
-    });
+    let result = demo::seed(state)
+        .await
+        .map(|seeded| serde_json::json!({ "seeded": seeded, "password": demo::DEMO_PASSWORD, "logins": demo::LOGINS }));
     let human = match &result {
         Ok(v) if v["seeded"] == true => "demo data created",
         _ => "demo data already present",
@@ -213,19 +225,29 @@ async fn admin(state: &AppState, cmd: AdminCommand, json: bool) -> ExitCode {
                 return report(json, Err(AppError::invalid("password", "could not read standard input")), "");
             }
             let password = password.trim_end_matches(['\r', '\n']).to_owned();
-            let new = app::ssr::accounts::NewUser { email: &email, name: &name, role, password, org_slug: &org, expires_in_days };
-            let r = app::ssr::accounts::create_user(state, "cli", new)
-                .await
-                .map(|u| serde_json::json!({ "id": u.id, "email": u.email, "role": u.role, "expires_at": u.expires_at }));
+            let new = app::ssr::accounts::NewUser {
+                email: &email,
+                name: &name,
+                role,
+                password,
+                org_slug: &org,
+                expires_in_days,
+            };
+            let r = app::ssr::accounts::create_user(state, "cli", new).await.map(
+                |u| serde_json::json!({ "id": u.id, "email": u.email, "role": u.role, "expires_at": u.expires_at }),
+            );
             report(json, r, "user created")
         }
         AdminCommand::Backup { path } => {
             if std::path::Path::new(&path).exists() {
                 return report(json, Err(AppError::invalid("PATH", format!("{path} exists; choose a new file"))), "");
             }
-            let r = state.db.backup_sqlite(&path).await.map(|()| serde_json::json!({ "backup": path })).map_err(|e| {
-                AppError::new(ErrorCode::InvalidInput, format!("backup failed: {e}"))
-            });
+            let r = state
+                .db
+                .backup_sqlite(&path)
+                .await
+                .map(|()| serde_json::json!({ "backup": path }))
+                .map_err(|e| AppError::new(ErrorCode::InvalidInput, format!("backup failed: {e}")));
             report(json, r, "backup written")
         }
     }
@@ -233,10 +255,17 @@ async fn admin(state: &AppState, cmd: AdminCommand, json: bool) -> ExitCode {
 
 async fn verify_audit(state: &AppState, json: bool) -> ExitCode {
     match app::ssr::audit::verify_chain(&state.db).await {
-        Ok(Ok(n)) => report(json, Ok(serde_json::json!({ "intact": true, "entries": n })), &format!("audit log intact: {n} entries verified")),
+        Ok(Ok(n)) => report(
+            json,
+            Ok(serde_json::json!({ "intact": true, "entries": n })),
+            &format!("audit log intact: {n} entries verified"),
+        ),
         Ok(Err(brk)) => {
             if json {
-                println!("{}", serde_json::json!({ "intact": false, "seq": brk.seq, "id": brk.id, "reason": brk.reason }));
+                println!(
+                    "{}",
+                    serde_json::json!({ "intact": false, "seq": brk.seq, "id": brk.id, "reason": brk.reason })
+                );
             } else {
                 eprintln!("error: {brk}");
             }

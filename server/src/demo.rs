@@ -42,14 +42,18 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
     create_org(state, actor, OrgKind::Tenant, "Globex", "globex", Some("starter")).await?;
     for login in LOGINS {
         let name = login.email.split('@').next().unwrap_or("demo");
-        create_user(state, actor, NewUser {
-            email: login.email,
-            name: &format!("Demo {name}"),
-            role: login.role,
-            password: DEMO_PASSWORD.to_owned(),
-            org_slug: login.org,
-            expires_in_days: (login.role == Role::Auditor).then_some(30),
-        })
+        create_user(
+            state,
+            actor,
+            NewUser {
+                email: login.email,
+                name: &format!("Demo {name}"),
+                role: login.role,
+                password: DEMO_PASSWORD.to_owned(),
+                org_slug: login.org,
+                expires_in_days: (login.role == Role::Auditor).then_some(30),
+            },
+        )
         .await?;
     }
     Ok(true)

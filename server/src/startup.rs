@@ -3,10 +3,10 @@
 
 use crate::middleware::{csrf, metrics, request_id::RandomRequestId};
 use crate::routes;
+use app::ssr::AppState;
 use app::ssr::clock::{Clock, SystemClock};
 use app::ssr::config::PortalConfig;
 use app::ssr::store::Db;
-use app::ssr::AppState;
 use app::{App, shell};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request};
@@ -65,7 +65,11 @@ impl Portal {
     }
 
     /// Like [`Portal::build`] with an explicit clock.
-    pub async fn build_with_clock(config: PortalConfig, options: LeptosOptions, clock: Arc<dyn Clock>) -> Result<Self, StartError> {
+    pub async fn build_with_clock(
+        config: PortalConfig,
+        options: LeptosOptions,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StartError> {
         let db = Db::connect(&config.database_url).await?;
         let addr = options.site_addr;
         let listener = TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;

@@ -35,7 +35,12 @@ pub async fn list_audit_log() -> Result<(Vec<AuditEntry>, bool), AppError> {
     Ok((
         rows.into_iter()
             .map(|r| AuditEntry {
-                seq: r.seq, at: r.at, actor: r.actor, action: r.action, target: r.target, detail: r.detail,
+                seq: r.seq,
+                at: r.at,
+                actor: r.actor,
+                action: r.action,
+                target: r.target,
+                detail: r.detail,
                 hash_prefix: r.hash.chars().take(12).collect(),
             })
             .collect(),

@@ -40,9 +40,11 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     let ok = auth::verify_password(user.as_ref().map(|u| u.password_hash.clone()), password).await;
     let now = state.now_ms();
     let (true, Some(user)) = (ok, user) else {
-        let _ = audit::record(&state, audit::AuditEvent {
-            actor: email.as_str(), action: "login.failed", org_id: None, target: None, detail: "",
-        }).await;
+        let _ = audit::record(
+            &state,
+            audit::AuditEvent { actor: email.as_str(), action: "login.failed", org_id: None, target: None, detail: "" },
+        )
+        .await;
         return Err(AppError::new(ErrorCode::InvalidCredentials, "E-mail or password is wrong."));
     };
     let org = state.db.org(&user.org_id).await.map_err(auth::log_internal)?.ok_or_else(AppError::internal)?;
@@ -53,9 +55,18 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     let token = auth::random_token();
     let expires = now + i64::from(state.config.session_absolute_hours) * 3_600_000;
     state.db.insert_session(&auth::sha256_hex(&token), &user.id, now, expires).await.map_err(auth::log_internal)?;
-    audit::record(&state, audit::AuditEvent {
-        actor: &user.email, action: "login", org_id: Some(&user.org_id), target: Some(&user.id), detail: "",
-    }).await.map_err(auth::log_internal)?;
+    audit::record(
+        &state,
+        audit::AuditEvent {
+            actor: &user.email,
+            action: "login",
+            org_id: Some(&user.org_id),
+            target: Some(&user.id),
+            detail: "",
+        },
+    )
+    .await
+    .map_err(auth::log_internal)?;
     set_cookie(&auth::session_cookie(&state, &token));
     let role = Role::parse(&user.role).map_err(|_| AppError::internal())?;
     leptos_axum::redirect(role.home());
@@ -69,9 +80,18 @@ pub async fn logout() -> Result<(), AppError> {
     let state = crate::ssr::state::use_app_state()?;
     if let Ok((_, p)) = auth::require_principal().await {
         state.db.revoke_session(&p.session_hash, state.now_ms()).await.map_err(auth::log_internal)?;
-        audit::record(&state, audit::AuditEvent {
-            actor: &p.email, action: "logout", org_id: Some(&p.org_id), target: Some(&p.user_id), detail: "",
-        }).await.map_err(auth::log_internal)?;
+        audit::record(
+            &state,
+            audit::AuditEvent {
+                actor: &p.email,
+                action: "logout",
+                org_id: Some(&p.org_id),
+                target: Some(&p.user_id),
+                detail: "",
+            },
+        )
+        .await
+        .map_err(auth::log_internal)?;
     }
     set_cookie(&auth::clear_session_cookie(&state));
     leptos_axum::redirect("/login");
@@ -84,10 +104,17 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     use crate::domain::ErrorCode;
     match crate::ssr::auth::require_principal().await {
         Ok((_, p)) => Ok(Some(SessionUser {
-            id: p.user_id, email: p.email, name: p.name, role: p.role, org_name: p.org_name,
-            org_kind: p.org_kind, expires_at: p.expires_at,
+            id: p.user_id,
+            email: p.email,
+            name: p.name,
+            role: p.role,
+            org_name: p.org_name,
+            org_kind: p.org_kind,
+            expires_at: p.expires_at,
         })),
-        Err(e) if matches!(e.code, ErrorCode::Unauthenticated | ErrorCode::AccessExpired | ErrorCode::Suspended) => Ok(None),
+        Err(e) if matches!(e.code, ErrorCode::Unauthenticated | ErrorCode::AccessExpired | ErrorCode::Suspended) => {
+            Ok(None)
+        }
         Err(e) => Err(e),
     }
 }

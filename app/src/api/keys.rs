@@ -1,7 +1,9 @@
 //! A tenant's machine API keys: list (tenant users), create and revoke (tenant admins).
 #![expect(missing_docs, reason = "#[server] generates argument structs whose fields cannot carry docs")]
 
-use crate::domain::{AppError, Role};
+use crate::domain::AppError;
+#[cfg(feature = "ssr")]
+use crate::domain::Role;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -42,8 +44,12 @@ pub async fn list_api_keys() -> Result<Vec<ApiKeySummary>, AppError> {
     Ok(rows
         .into_iter()
         .map(|k| ApiKeySummary {
-            id: k.id, name: k.name, prefix: k.prefix, created_at: k.created_at,
-            last_used_at: k.last_used_at, revoked_at: k.revoked_at,
+            id: k.id,
+            name: k.name,
+            prefix: k.prefix,
+            created_at: k.created_at,
+            last_used_at: k.last_used_at,
+            revoked_at: k.revoked_at,
         })
         .collect())
 }
@@ -52,7 +58,11 @@ pub async fn list_api_keys() -> Result<Vec<ApiKeySummary>, AppError> {
 #[server(endpoint = "create_api_key")]
 pub async fn create_api_key(name: String) -> Result<NewApiKey, AppError> {
     use crate::domain::{ids::ApiKeyId, text::DisplayName};
-    use crate::ssr::{audit, auth::{log_internal, new_api_key}, store::ApiKeyRow};
+    use crate::ssr::{
+        audit,
+        auth::{log_internal, new_api_key},
+        store::ApiKeyRow,
+    };
     let (state, p) = crate::ssr::auth::require_role(&[Role::TenantAdmin]).await?;
     let name = DisplayName::parse(&name).map_err(|e| AppError::invalid("Key name", e))?;
     let (secret, prefix, hash) = new_api_key();
@@ -67,15 +77,25 @@ pub async fn create_api_key(name: String) -> Result<NewApiKey, AppError> {
         revoked_at: None,
     };
     state.db.insert_api_key(&row, &hash).await.map_err(log_internal)?;
-    audit::record(&state, audit::AuditEvent {
-        actor: &p.email, action: "api_key.created", org_id: Some(&p.org_id), target: Some(&row.id),
-        detail: &format!("name={} prefix={}", row.name, row.prefix),
-    }).await.map_err(log_internal)?;
+    audit::record(
+        &state,
+        audit::AuditEvent {
+            actor: &p.email,
+            action: "api_key.created",
+            org_id: Some(&p.org_id),
+            target: Some(&row.id),
+            detail: &format!("name={} prefix={}", row.name, row.prefix),
+        },
+    )
+    .await
+    .map_err(log_internal)?;
     if is_plain_form_post() {
         // No JavaScript: the browser is redirected back to the page, which
         // shows the key once from this short-lived, path-scoped cookie.
         let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-        super::auth::set_cookie(&format!("{FLASH_COOKIE}={secret}; Path=/keys; HttpOnly; SameSite=Strict; Max-Age=120{secure}"));
+        super::auth::set_cookie(&format!(
+            "{FLASH_COOKIE}={secret}; Path=/keys; HttpOnly; SameSite=Strict; Max-Age=120{secure}"
+        ));
     }
     Ok(NewApiKey { id: row.id, secret })
 }
@@ -88,9 +108,18 @@ pub async fn revoke_api_key(key_id: String) -> Result<(), AppError> {
     if !state.db.revoke_api_key(&key_id, &p.org_id, state.now_ms()).await.map_err(log_internal)? {
         return Err(AppError::not_found("API key"));
     }
-    audit::record(&state, audit::AuditEvent {
-        actor: &p.email, action: "api_key.revoked", org_id: Some(&p.org_id), target: Some(&key_id), detail: "",
-    }).await.map_err(log_internal)?;
+    audit::record(
+        &state,
+        audit::AuditEvent {
+            actor: &p.email,
+            action: "api_key.revoked",
+            org_id: Some(&p.org_id),
+            target: Some(&key_id),
+            detail: "",
+        },
+    )
+    .await
+    .map_err(log_internal)?;
     Ok(())
 }
 
@@ -120,6 +149,8 @@ pub async fn take_new_api_key() -> Result<Option<String>, AppError> {
 #[cfg(feature = "ssr")]
 fn is_plain_form_post() -> bool {
     use_context::<http::request::Parts>()
-        .and_then(|p| p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+        .and_then(|p| {
+            p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html"))
+        })
         .unwrap_or(false)
 }

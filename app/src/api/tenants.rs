@@ -25,14 +25,22 @@ pub struct TenantSummary {
 #[cfg(feature = "ssr")]
 fn summary(row: crate::ssr::store::OrgRow) -> Result<TenantSummary, AppError> {
     let plan = Plan::parse(row.plan.as_deref().unwrap_or("starter")).map_err(crate::ssr::auth::log_internal)?;
-    Ok(TenantSummary { id: row.id, name: row.name, slug: row.slug, plan, created_at: row.created_at, suspended_at: row.suspended_at })
+    Ok(TenantSummary {
+        id: row.id,
+        name: row.name,
+        slug: row.slug,
+        plan,
+        created_at: row.created_at,
+        suspended_at: row.suspended_at,
+    })
 }
 
 /// All tenants (operator admins, security, finance, auditors).
 #[server(endpoint = "list_tenants")]
 pub async fn list_tenants() -> Result<Vec<TenantSummary>, AppError> {
     use crate::domain::Role;
-    let (state, _) = crate::ssr::auth::require_role(&[Role::OperatorAdmin, Role::Security, Role::Finance, Role::Auditor]).await?;
+    let (state, _) =
+        crate::ssr::auth::require_role(&[Role::OperatorAdmin, Role::Security, Role::Finance, Role::Auditor]).await?;
     let rows = state.db.tenants().await.map_err(crate::ssr::auth::log_internal)?;
     rows.into_iter().map(summary).collect()
 }
@@ -56,10 +64,18 @@ pub async fn set_tenant_plan(tenant_id: String, plan: String) -> Result<(), AppE
     if !state.db.set_tenant_plan(&tenant_id, plan.as_str()).await.map_err(log_internal)? {
         return Err(AppError::not_found("Tenant"));
     }
-    audit::record(&state, audit::AuditEvent {
-        actor: &p.email, action: "tenant.plan_changed", org_id: Some(&tenant_id), target: Some(&tenant_id),
-        detail: &format!("plan={}", plan.as_str()),
-    }).await.map_err(log_internal)?;
+    audit::record(
+        &state,
+        audit::AuditEvent {
+            actor: &p.email,
+            action: "tenant.plan_changed",
+            org_id: Some(&tenant_id),
+            target: Some(&tenant_id),
+            detail: &format!("plan={}", plan.as_str()),
+        },
+    )
+    .await
+    .map_err(log_internal)?;
     Ok(())
 }
 
@@ -79,9 +95,17 @@ pub async fn set_tenant_suspended(tenant_id: String, suspend: String) -> Result<
     if !state.db.set_tenant_suspended(&tenant_id, at).await.map_err(log_internal)? {
         return Err(AppError::not_found("Tenant"));
     }
-    audit::record(&state, audit::AuditEvent {
-        actor: &p.email, action: if suspend { "tenant.suspended" } else { "tenant.reactivated" },
-        org_id: Some(&tenant_id), target: Some(&tenant_id), detail: "",
-    }).await.map_err(log_internal)?;
+    audit::record(
+        &state,
+        audit::AuditEvent {
+            actor: &p.email,
+            action: if suspend { "tenant.suspended" } else { "tenant.reactivated" },
+            org_id: Some(&tenant_id),
+            target: Some(&tenant_id),
+            detail: "",
+        },
+    )
+    .await
+    .map_err(log_internal)?;
     Ok(())
 }

@@ -33,7 +33,11 @@ pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
         .map(|u| {
             Ok(UserSummary {
                 role: Role::parse(&u.role).map_err(log_internal)?,
-                id: u.id, email: u.email, name: u.name, org_id: u.org_id, expires_at: u.expires_at,
+                id: u.id,
+                email: u.email,
+                name: u.name,
+                org_id: u.org_id,
+                expires_at: u.expires_at,
             })
         })
         .collect()
@@ -60,8 +64,13 @@ pub async fn create_user(
     let org_slug = match (p.role, role.org_kind()) {
         (Role::TenantAdmin, OrgKind::Operator) => return Err(AppError::forbidden()),
         (Role::TenantAdmin, OrgKind::Tenant) | (_, OrgKind::Operator) => {
-            own_slug = state.db.org(&p.org_id).await.map_err(crate::ssr::auth::log_internal)?
-                .ok_or_else(AppError::internal)?.slug;
+            own_slug = state
+                .db
+                .org(&p.org_id)
+                .await
+                .map_err(crate::ssr::auth::log_internal)?
+                .ok_or_else(AppError::internal)?
+                .slug;
             own_slug.as_str()
         }
         (_, OrgKind::Tenant) if tenant_slug.trim().is_empty() => {
@@ -72,9 +81,16 @@ pub async fn create_user(
     let expires_in_days = if expires_in_days.trim().is_empty() {
         None
     } else {
-        Some(expires_in_days.trim().parse().map_err(|_| AppError::invalid("Access expires in (days)", "must be a whole number"))?)
+        Some(
+            expires_in_days
+                .trim()
+                .parse()
+                .map_err(|_| AppError::invalid("Access expires in (days)", "must be a whole number"))?,
+        )
     };
-    let row = create(&state, &p.email, NewUser { email: &email, name: &name, role, password, org_slug, expires_in_days }).await?;
+    let row =
+        create(&state, &p.email, NewUser { email: &email, name: &name, role, password, org_slug, expires_in_days })
+            .await?;
     let expires_at = row.expires_at;
     Ok(UserSummary { id: row.id, email: row.email, name: row.name, role, org_id: row.org_id, expires_at })
 }

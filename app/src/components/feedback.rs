@@ -38,7 +38,8 @@ where
         Some(Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
         Some(Ok(_)) => view! {
             <p role="status" class="rounded-md border border-green-300 bg-green-50 p-2 text-sm text-green-900">{ok}</p>
-        }.into_any(),
+        }
+        .into_any(),
         None => ().into_any(),
     }
 }

@@ -1,7 +1,7 @@
 //! The app shell: header with role-based navigation, the SLA badge, and the page.
 
 use super::SlaBadge;
-use crate::api::auth::{SessionUser, Logout, current_user};
+use crate::api::auth::{Logout, SessionUser, current_user};
 use crate::domain::AppError;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};

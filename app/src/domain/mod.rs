@@ -1,8 +1,8 @@
 //! Pure types and rules shared by the server and the browser. No IO here.
 
 pub mod error;
-pub mod ids;
 pub mod identity;
+pub mod ids;
 pub mod sla;
 pub mod text;
 

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 /// Upper bounds (ms, inclusive) of the latency buckets. 300 is a boundary, so
 /// "p95 <= 300 ms" is decided exactly; anything slower lands in the overflow bucket.
 pub const LATENCY_BOUNDS_MS: &[u32] = &[
-    1, 2, 3, 5, 8, 10, 15, 20, 25, 30, 40, 50, 60, 80, 100, 125, 150, 200, 250, 300, 400, 500, 750,
-    1000, 2000, 5000, 10000,
+    1, 2, 3, 5, 8, 10, 15, 20, 25, 30, 40, 50, 60, 80, 100, 125, 150, 200, 250, 300, 400, 500, 750, 1000, 2000, 5000,
+    10000,
 ];
 
 /// Length of one uptime bucket.
@@ -19,10 +19,7 @@ pub const UPTIME_TARGET_PPM: u32 = 999_500;
 
 /// The bucket index (into [`LATENCY_BOUNDS_MS`], or its length for overflow) for a latency.
 pub fn bucket_for(latency_us: u64) -> usize {
-    LATENCY_BOUNDS_MS
-        .iter()
-        .position(|&b| latency_us <= u64::from(b) * 1000)
-        .unwrap_or(LATENCY_BOUNDS_MS.len())
+    LATENCY_BOUNDS_MS.iter().position(|&b| latency_us <= u64::from(b) * 1000).unwrap_or(LATENCY_BOUNDS_MS.len())
 }
 
 /// The upper bound (ms) of bucket `i`; `None` for the overflow bucket.

@@ -72,11 +72,7 @@ impl Email {
             && !domain.ends_with('.')
             && !domain.contains('@')
             && domain.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
-        if ok_local && ok_domain {
-            Ok(Self(s))
-        } else {
-            Err("must look like name@example.com".into())
-        }
+        if ok_local && ok_domain { Ok(Self(s)) } else { Err("must look like name@example.com".into()) }
     }
     /// The address as text.
     pub fn as_str(&self) -> &str {

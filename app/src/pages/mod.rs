@@ -18,7 +18,8 @@ pub(crate) mod ui {
     /// The main button.
     pub const BUTTON: &str = "rounded-md bg-indigo-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-800 focus:outline-none focus:ring-2 focus:ring-indigo-500 focus:ring-offset-2";
     /// A quiet button.
-    pub const BUTTON_QUIET: &str = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm text-slate-800 hover:bg-slate-100";
+    pub const BUTTON_QUIET: &str =
+        "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm text-slate-800 hover:bg-slate-100";
     /// A card around a section.
     pub const CARD: &str = "rounded-lg border border-slate-200 bg-white p-4 shadow-sm";
     /// A page heading.

@@ -37,11 +37,7 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 fn CreateUserForm(action: ServerAction<CreateUser>, creator: Role) -> impl IntoView {
     let operator = creator == Role::OperatorAdmin;
-    let roles: Vec<Role> = Role::ALL
-        .iter()
-        .copied()
-        .filter(|r| operator || r.org_kind() == OrgKind::Tenant)
-        .collect();
+    let roles: Vec<Role> = Role::ALL.iter().copied().filter(|r| operator || r.org_kind() == OrgKind::Tenant).collect();
     view! {
         <section class=ui::CARD aria-labelledby="new-user">
             <h2 id="new-user" class="mb-3 text-lg font-semibold">"New user"</h2>

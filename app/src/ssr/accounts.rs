@@ -10,7 +10,14 @@ use crate::domain::text::{DisplayName, Email, Slug, check_new_password};
 use crate::domain::{AppError, ErrorCode, OrgKind, Plan, Role};
 
 /// Creates an organisation of `kind` (tenants need a plan) and records it in the audit log.
-pub async fn create_org(state: &AppState, actor: &str, kind: OrgKind, name: &str, slug: &str, plan: Option<&str>) -> Result<OrgRow, AppError> {
+pub async fn create_org(
+    state: &AppState,
+    actor: &str,
+    kind: OrgKind,
+    name: &str,
+    slug: &str,
+    plan: Option<&str>,
+) -> Result<OrgRow, AppError> {
     let name = DisplayName::parse(name).map_err(|e| AppError::invalid("Name", e))?;
     let slug = Slug::parse(slug).map_err(|e| AppError::invalid("Slug", e))?;
     let plan = match (kind, plan) {
@@ -34,9 +41,12 @@ pub async fn create_org(state: &AppState, actor: &str, kind: OrgKind, name: &str
         other => other.map_err(log_internal)?,
     }
     let detail = format!("kind={} slug={} plan={}", row.kind, row.slug, row.plan.as_deref().unwrap_or("-"));
-    audit::record(state, AuditEvent { actor, action: "org.created", org_id: Some(&row.id), target: Some(&row.id), detail: &detail })
-        .await
-        .map_err(log_internal)?;
+    audit::record(
+        state,
+        AuditEvent { actor, action: "org.created", org_id: Some(&row.id), target: Some(&row.id), detail: &detail },
+    )
+    .await
+    .map_err(log_internal)?;
     Ok(row)
 }
 
@@ -70,12 +80,20 @@ pub async fn create_user(state: &AppState, actor: &str, new: NewUser<'_>) -> Res
         .map_err(log_internal)?
         .ok_or_else(|| AppError::not_found("Organisation"))?;
     if org.kind != new.role.org_kind().as_str() {
-        return Err(AppError::invalid("Role", format!("{} belongs to a{} organisation", new.role.label(),
-            if new.role.org_kind() == OrgKind::Tenant { " tenant" } else { "n operator" })));
+        return Err(AppError::invalid(
+            "Role",
+            format!(
+                "{} belongs to a{} organisation",
+                new.role.label(),
+                if new.role.org_kind() == OrgKind::Tenant { " tenant" } else { "n operator" }
+            ),
+        ));
     }
     let expires_at = match (new.role, new.expires_in_days) {
         (Role::Auditor, Some(d)) if (1..=365).contains(&d) => Some(state.now_ms() + d * 86_400_000),
-        (Role::Auditor, _) => return Err(AppError::invalid("Access expires in (days)", "auditors need an expiry of 1 to 365 days")),
+        (Role::Auditor, _) => {
+            return Err(AppError::invalid("Access expires in (days)", "auditors need an expiry of 1 to 365 days"));
+        }
         _ => None,
     };
     let row = UserRow {
@@ -90,12 +108,17 @@ pub async fn create_user(state: &AppState, actor: &str, new: NewUser<'_>) -> Res
         disabled_at: None,
     };
     match state.db.insert_user(&row).await {
-        Err(StoreError::Conflict) => return Err(AppError::new(ErrorCode::Conflict, "E-mail: a user with this address exists.")),
+        Err(StoreError::Conflict) => {
+            return Err(AppError::new(ErrorCode::Conflict, "E-mail: a user with this address exists."));
+        }
         other => other.map_err(log_internal)?,
     }
     let detail = format!("email={} role={}", row.email, row.role);
-    audit::record(state, AuditEvent { actor, action: "user.created", org_id: Some(&row.org_id), target: Some(&row.id), detail: &detail })
-        .await
-        .map_err(log_internal)?;
+    audit::record(
+        state,
+        AuditEvent { actor, action: "user.created", org_id: Some(&row.org_id), target: Some(&row.id), detail: &detail },
+    )
+    .await
+    .map_err(log_internal)?;
     Ok(row)
 }

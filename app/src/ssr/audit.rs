@@ -124,8 +124,16 @@ mod tests {
                 let e = AuditEvent { actor: "a@b.c", action: "login", org_id: None, target: None, detail: "" };
                 let hash = entry_hash(&prev, &id, 1000 + i as i64, &e);
                 let row = AuditRow {
-                    seq: i as i64 + 1, id, at: 1000 + i as i64, actor: "a@b.c".into(), action: "login".into(),
-                    org_id: None, target: None, detail: String::new(), prev_hash: prev.clone(), hash: hash.clone(),
+                    seq: i as i64 + 1,
+                    id,
+                    at: 1000 + i as i64,
+                    actor: "a@b.c".into(),
+                    action: "login".into(),
+                    org_id: None,
+                    target: None,
+                    detail: String::new(),
+                    prev_hash: prev.clone(),
+                    hash: hash.clone(),
                 };
                 prev = hash;
                 row

@@ -7,8 +7,8 @@
 use super::state::{AppState, use_app_state};
 use super::store::{ApiKeyRow, SessionRow};
 use crate::domain::{AppError, ErrorCode, OrgKind, Role};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use http::HeaderMap;
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
@@ -146,12 +146,23 @@ fn check_session(state: &AppState, row: &SessionRow, now: i64) -> Result<(), App
 }
 
 /// Refuses disabled users, auditors past their access window and suspended organisations.
-pub fn check_account(disabled_at: Option<i64>, expires_at: Option<i64>, suspended_at: Option<i64>, now: i64) -> Result<(), AppError> {
+pub fn check_account(
+    disabled_at: Option<i64>,
+    expires_at: Option<i64>,
+    suspended_at: Option<i64>,
+    now: i64,
+) -> Result<(), AppError> {
     if disabled_at.is_some() || expires_at.is_some_and(|e| now >= e) {
-        return Err(AppError::new(ErrorCode::AccessExpired, "This account's access has ended. Ask the portal operator to renew it."));
+        return Err(AppError::new(
+            ErrorCode::AccessExpired,
+            "This account's access has ended. Ask the portal operator to renew it.",
+        ));
     }
     if suspended_at.is_some() {
-        return Err(AppError::new(ErrorCode::Suspended, "Your organisation's access is suspended. Contact the portal operator."));
+        return Err(AppError::new(
+            ErrorCode::Suspended,
+            "Your organisation's access is suspended. Contact the portal operator.",
+        ));
     }
     Ok(())
 }
@@ -207,9 +218,14 @@ pub async fn authenticate_api_key(state: &AppState, headers: &HeaderMap) -> Resu
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
-        .ok_or_else(|| AppError::new(ErrorCode::Unauthenticated, "Send your API key as 'Authorization: Bearer tpk_…'."))?;
+        .ok_or_else(|| {
+            AppError::new(ErrorCode::Unauthenticated, "Send your API key as 'Authorization: Bearer tpk_…'.")
+        })?;
     if !value.starts_with(API_KEY_PREFIX) {
-        return Err(AppError::new(ErrorCode::Unauthenticated, "That is not a Trust Portal API key (they start with tpk_)."));
+        return Err(AppError::new(
+            ErrorCode::Unauthenticated,
+            "That is not a Trust Portal API key (they start with tpk_).",
+        ));
     }
     state
         .db

@@ -118,17 +118,38 @@ impl PortalConfig {
         if let Some(text) = file {
             let parsed: LeptosToml = toml::from_str(text).map_err(|e| err("Leptos.toml", e.to_string()))?;
             let layer = parsed.package.and_then(|p| p.metadata).and_then(|m| m.portal).unwrap_or_default();
-            if let Some(v) = layer.database_url { c.database_url = v; }
-            if let Some(v) = layer.environment { c.environment = v; }
-            if let Some(v) = layer.log_format { c.log_format = v; log_format_set = true; }
-            if layer.public_url.is_some() { c.public_url = layer.public_url; }
-            if let Some(v) = layer.session_idle_minutes { c.session_idle_minutes = v; }
-            if let Some(v) = layer.session_absolute_hours { c.session_absolute_hours = v; }
-            if let Some(v) = layer.sla_window_hours { c.sla_window_hours = v; }
-            if let Some(v) = layer.metrics_flush_seconds { c.metrics_flush_seconds = v; }
-            if let Some(v) = layer.shutdown_grace_seconds { c.shutdown_grace_seconds = v; }
+            if let Some(v) = layer.database_url {
+                c.database_url = v;
+            }
+            if let Some(v) = layer.environment {
+                c.environment = v;
+            }
+            if let Some(v) = layer.log_format {
+                c.log_format = v;
+                log_format_set = true;
+            }
+            if layer.public_url.is_some() {
+                c.public_url = layer.public_url;
+            }
+            if let Some(v) = layer.session_idle_minutes {
+                c.session_idle_minutes = v;
+            }
+            if let Some(v) = layer.session_absolute_hours {
+                c.session_absolute_hours = v;
+            }
+            if let Some(v) = layer.sla_window_hours {
+                c.sla_window_hours = v;
+            }
+            if let Some(v) = layer.metrics_flush_seconds {
+                c.metrics_flush_seconds = v;
+            }
+            if let Some(v) = layer.shutdown_grace_seconds {
+                c.shutdown_grace_seconds = v;
+            }
         }
-        if let Some(v) = env("PORTAL_DATABASE_URL") { c.database_url = v; }
+        if let Some(v) = env("PORTAL_DATABASE_URL") {
+            c.database_url = v;
+        }
         if let Some(v) = env("PORTAL_ENV") {
             c.environment = match v.as_str() {
                 "development" => Environment::Development,
@@ -147,7 +168,9 @@ impl PortalConfig {
         if !log_format_set && c.environment == Environment::Production {
             c.log_format = LogFormat::Json;
         }
-        if let Some(v) = env("PORTAL_PUBLIC_URL") { c.public_url = Some(v); }
+        if let Some(v) = env("PORTAL_PUBLIC_URL") {
+            c.public_url = Some(v);
+        }
         let num = |name: &str, current: u32| -> Result<u32, ConfigError> {
             match env(name) {
                 None => Ok(current),
@@ -170,10 +193,10 @@ impl PortalConfig {
         {
             return Err(err("PORTAL_DATABASE_URL", "must start with sqlite: or postgres://"));
         }
-        if let Some(url) = &self.public_url {
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
-                return Err(err("PORTAL_PUBLIC_URL", "must be an http:// or https:// URL"));
-            }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            return Err(err("PORTAL_PUBLIC_URL", "must be an http:// or https:// URL"));
         }
         if self.environment == Environment::Production
             && !self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
@@ -183,8 +206,13 @@ impl PortalConfig {
         if self.session_idle_minutes == 0 {
             return Err(err("PORTAL_SESSION_IDLE_MINUTES", "must be at least 1"));
         }
-        if self.session_absolute_hours == 0 || u64::from(self.session_idle_minutes) > u64::from(self.session_absolute_hours) * 60 {
-            return Err(err("PORTAL_SESSION_ABSOLUTE_HOURS", "must be at least 1 and not shorter than the idle timeout"));
+        if self.session_absolute_hours == 0
+            || u64::from(self.session_idle_minutes) > u64::from(self.session_absolute_hours) * 60
+        {
+            return Err(err(
+                "PORTAL_SESSION_ABSOLUTE_HOURS",
+                "must be at least 1 and not shorter than the idle timeout",
+            ));
         }
         if self.sla_window_hours == 0 {
             return Err(err("PORTAL_SLA_WINDOW_HOURS", "must be at least 1"));

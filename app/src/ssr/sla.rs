@@ -30,19 +30,17 @@ impl SlaRecorder {
     /// write failure the counts are put back, so none are lost.
     pub async fn flush(&self, db: &Db, now_ms: i64) -> StoreResult<()> {
         let taken = self.take();
-        let rows: Vec<(i64, i64, i64)> = taken
-            .iter()
-            .map(|(&(b, i), &c)| (b, i as i64, i64::try_from(c).unwrap_or(i64::MAX)))
-            .collect();
-        if !rows.is_empty() {
-            if let Err(e) = db.add_latency_counts(&rows).await {
-                if let Ok(mut p) = self.pending.lock() {
-                    for (k, c) in taken {
-                        *p.entry(k).or_default() += c;
-                    }
+        let rows: Vec<(i64, i64, i64)> =
+            taken.iter().map(|(&(b, i), &c)| (b, i as i64, i64::try_from(c).unwrap_or(i64::MAX))).collect();
+        if !rows.is_empty()
+            && let Err(e) = db.add_latency_counts(&rows).await
+        {
+            if let Ok(mut p) = self.pending.lock() {
+                for (k, c) in taken {
+                    *p.entry(k).or_default() += c;
                 }
-                return Err(e);
             }
+            return Err(e);
         }
         db.heartbeat(sla::uptime_bucket(now_ms), now_ms).await
     }
@@ -58,10 +56,10 @@ impl SlaRecorder {
         }
         if let Ok(p) = self.pending.lock() {
             for (&(b, i), &c) in p.iter() {
-                if b >= from {
-                    if let Some(slot) = counts.get_mut(i) {
-                        *slot += c;
-                    }
+                if b >= from
+                    && let Some(slot) = counts.get_mut(i)
+                {
+                    *slot += c;
                 }
             }
         }

@@ -18,10 +18,10 @@ pub fn cross_site_reason(method: &Method, headers: &HeaderMap) -> Option<&'stati
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return None;
     }
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        if !matches!(site, "same-origin" | "none") {
-            return Some("the browser marked this request as coming from another site");
-        }
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return Some("the browser marked this request as coming from another site");
     }
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
@@ -77,7 +77,11 @@ mod tests {
     fn same_origin_and_non_browser_posts_pass() {
         for h in [
             headers(&[]),
-            headers(&[("sec-fetch-site", "same-origin"), ("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")]),
+            headers(&[
+                ("sec-fetch-site", "same-origin"),
+                ("host", "127.0.0.1:3000"),
+                ("origin", "http://127.0.0.1:3000"),
+            ]),
             headers(&[("sec-fetch-site", "none")]),
         ] {
             assert!(cross_site_reason(&Method::POST, &h).is_none(), "{h:?}");

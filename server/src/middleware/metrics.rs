@@ -12,9 +12,18 @@ use std::time::Instant;
 
 /// Bucket upper bounds in microseconds, and their Prometheus `le` labels (seconds).
 const BUCKETS_US: &[(u64, &str)] = &[
-    (5_000, "0.005"), (10_000, "0.01"), (25_000, "0.025"), (50_000, "0.05"), (100_000, "0.1"),
-    (200_000, "0.2"), (300_000, "0.3"), (500_000, "0.5"), (1_000_000, "1"), (2_500_000, "2.5"),
-    (5_000_000, "5"), (10_000_000, "10"),
+    (5_000, "0.005"),
+    (10_000, "0.01"),
+    (25_000, "0.025"),
+    (50_000, "0.05"),
+    (100_000, "0.1"),
+    (200_000, "0.2"),
+    (300_000, "0.3"),
+    (500_000, "0.5"),
+    (1_000_000, "1"),
+    (2_500_000, "2.5"),
+    (5_000_000, "5"),
+    (10_000_000, "10"),
 ];
 
 #[derive(Default, Clone)]
@@ -56,7 +65,12 @@ impl HttpMetrics {
                 let _ = writeln!(out, "http_request_duration_seconds_bucket{{{labels},le=\"{le}\"}} {n}");
             }
             let _ = writeln!(out, "http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
-            let _ = writeln!(out, "http_request_duration_seconds_sum{{{labels}}} {}.{:06}", s.sum_us / 1_000_000, s.sum_us % 1_000_000);
+            let _ = writeln!(
+                out,
+                "http_request_duration_seconds_sum{{{labels}}} {}.{:06}",
+                s.sum_us / 1_000_000,
+                s.sum_us % 1_000_000
+            );
             let _ = writeln!(out, "http_request_duration_seconds_count{{{labels}}} {}", s.count);
         }
         out
@@ -69,17 +83,10 @@ pub fn is_attestation_api(route: &str) -> bool {
 }
 
 /// The middleware: times each request by its matched route.
-pub async fn track(
-    State((state, metrics)): State<(AppState, Arc<HttpMetrics>)>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn track(State((state, metrics)): State<(AppState, Arc<HttpMetrics>)>, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().as_str().to_owned();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
+    let route = req.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned());
     let response = next.run(req).await;
     let latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     metrics.observe(&method, &route, response.status().as_u16(), latency_us);

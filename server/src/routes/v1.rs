@@ -13,9 +13,7 @@ use utoipa::{OpenApi, ToSchema};
 
 /// The `/api/v1` routes.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/me", get(me))
-        .route("/api/v1/openapi.json", get(openapi))
+    Router::new().route("/api/v1/me", get(me)).route("/api/v1/openapi.json", get(openapi))
 }
 
 /// The tenant and key behind an API key.

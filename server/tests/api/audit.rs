@@ -37,9 +37,16 @@ async fn concurrent_appends_keep_one_chain() {
         let state = app.state.clone();
         tasks.push(tokio::spawn(async move {
             let actor = format!("worker-{i}");
-            app::ssr::audit::record(&state, app::ssr::audit::AuditEvent {
-                actor: &actor, action: "test.concurrent", org_id: None, target: None, detail: "",
-            })
+            app::ssr::audit::record(
+                &state,
+                app::ssr::audit::AuditEvent {
+                    actor: &actor,
+                    action: "test.concurrent",
+                    org_id: None,
+                    target: None,
+                    detail: "",
+                },
+            )
             .await
         }));
     }

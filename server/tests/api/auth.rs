@@ -3,7 +3,8 @@ use crate::helpers::{PASSWORD, TestApp, error_code, session_cookie};
 #[tokio::test]
 async fn login_sets_a_hardened_session_cookie_and_logout_revokes_it() {
     let app = TestApp::spawn().await;
-    let (status, _, headers) = app.server_fn("login", None, &[("email", "admin@acme.demo"), ("password", PASSWORD)]).await;
+    let (status, _, headers) =
+        app.server_fn("login", None, &[("email", "admin@acme.demo"), ("password", PASSWORD)]).await;
     assert!(status < 400);
     let raw = headers.get("set-cookie").unwrap().to_str().unwrap().to_owned();
     for flag in ["HttpOnly", "SameSite=Lax", "Path=/"] {
@@ -23,7 +24,8 @@ async fn login_sets_a_hardened_session_cookie_and_logout_revokes_it() {
 async fn a_new_login_gets_a_new_token_and_revokes_the_old_one() {
     let app = TestApp::spawn().await;
     let first = app.login("admin@acme.demo").await;
-    let (_, _, headers) = app.server_fn("login", Some(&first), &[("email", "admin@acme.demo"), ("password", PASSWORD)]).await;
+    let (_, _, headers) =
+        app.server_fn("login", Some(&first), &[("email", "admin@acme.demo"), ("password", PASSWORD)]).await;
     let second = session_cookie(&headers).unwrap();
     assert_ne!(first, second);
     let (_, me, _) = app.server_fn("current_user", Some(&first), &[]).await;
@@ -33,8 +35,10 @@ async fn a_new_login_gets_a_new_token_and_revokes_the_old_one() {
 #[tokio::test]
 async fn wrong_password_and_unknown_user_get_the_same_answer() {
     let app = TestApp::spawn().await;
-    let (s1, b1, h1) = app.server_fn("login", None, &[("email", "admin@acme.demo"), ("password", "nope-nope-nope")]).await;
-    let (s2, b2, _) = app.server_fn("login", None, &[("email", "ghost@acme.demo"), ("password", "nope-nope-nope")]).await;
+    let (s1, b1, h1) =
+        app.server_fn("login", None, &[("email", "admin@acme.demo"), ("password", "nope-nope-nope")]).await;
+    let (s2, b2, _) =
+        app.server_fn("login", None, &[("email", "ghost@acme.demo"), ("password", "nope-nope-nope")]).await;
     assert_eq!(error_code(&b1), "invalid_credentials");
     assert_eq!((s1, &b1), (s2, &b2));
     assert!(session_cookie(&h1).is_none());
@@ -53,9 +57,11 @@ async fn roles_are_checked_on_every_server_function() {
 
     let (_, b, _) = app.server_fn("list_tenants", Some(&tenant_admin), &[]).await;
     assert_eq!(error_code(&b), "forbidden");
-    let (_, b, _) = app.server_fn("create_tenant", Some(&auditor), &[("name", "X"), ("slug", "xyz"), ("plan", "pro")]).await;
+    let (_, b, _) =
+        app.server_fn("create_tenant", Some(&auditor), &[("name", "X"), ("slug", "xyz"), ("plan", "pro")]).await;
     assert_eq!(error_code(&b), "forbidden", "auditors are read-only");
-    let (_, b, _) = app.server_fn("create_tenant", Some(&finance), &[("name", "X"), ("slug", "xyz"), ("plan", "pro")]).await;
+    let (_, b, _) =
+        app.server_fn("create_tenant", Some(&finance), &[("name", "X"), ("slug", "xyz"), ("plan", "pro")]).await;
     assert_eq!(error_code(&b), "forbidden");
     let (_, b, _) = app.server_fn("create_api_key", Some(&member), &[("name", "k")]).await;
     assert_eq!(error_code(&b), "forbidden", "members cannot create keys");
@@ -63,8 +69,18 @@ async fn roles_are_checked_on_every_server_function() {
     assert_eq!(error_code(&b), "forbidden");
     let (_, b, _) = app.server_fn("list_tenants", None, &[]).await;
     assert_eq!(error_code(&b), "unauthenticated");
-    let (_, b, _) = app.server_fn("create_user", Some(&tenant_admin),
-        &[("email", "x@acme.demo"), ("name", "X"), ("role", "operator_admin"), ("password", "long-enough-password")]).await;
+    let (_, b, _) = app
+        .server_fn(
+            "create_user",
+            Some(&tenant_admin),
+            &[
+                ("email", "x@acme.demo"),
+                ("name", "X"),
+                ("role", "operator_admin"),
+                ("password", "long-enough-password"),
+            ],
+        )
+        .await;
     assert_eq!(error_code(&b), "forbidden", "tenant admins cannot mint operator users");
 }
 

@@ -3,7 +3,9 @@ use crate::helpers::{PASSWORD, TestApp};
 #[tokio::test]
 async fn cross_site_form_posts_are_refused() {
     let app = TestApp::spawn().await;
-    let r = app.form_post("/api/login", "https://evil.example", &[("email", "admin@operator.demo"), ("password", PASSWORD)]).await;
+    let r = app
+        .form_post("/api/login", "https://evil.example", &[("email", "admin@operator.demo"), ("password", PASSWORD)])
+        .await;
     assert_eq!(r.status(), 403);
     assert!(r.headers().get("set-cookie").is_none(), "no session for a forged login");
     let body: serde_json::Value = r.json().await.unwrap();

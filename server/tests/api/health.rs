@@ -32,7 +32,8 @@ async fn unknown_pages_are_404_with_a_real_page() {
 #[tokio::test]
 async fn openapi_document_describes_v1() {
     let app = TestApp::spawn().await;
-    let doc: serde_json::Value = app.http.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let doc: serde_json::Value =
+        app.http.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap_or_default().starts_with("3."));
     assert!(doc["paths"]["/api/v1/me"]["get"].is_object(), "{doc}");
     assert!(doc["components"]["securitySchemes"]["api_key"].is_object());

@@ -77,7 +77,8 @@ async fn suspending_a_tenant_stops_its_keys_and_logins() {
     let (_, secret) = app.create_key(&acme, "ci").await;
     let operator = app.login("admin@operator.demo").await;
     let acme_id = app.state.db.org_by_slug("acme-robotics").await.unwrap().unwrap().id;
-    let (status, b, _) = app.server_fn("set_tenant_suspended", Some(&operator), &[("tenant_id", &acme_id), ("suspend", "true")]).await;
+    let (status, b, _) =
+        app.server_fn("set_tenant_suspended", Some(&operator), &[("tenant_id", &acme_id), ("suspend", "true")]).await;
     assert_eq!(status, 200, "{b}");
     let r = app.http.get(app.url("/api/v1/me")).bearer_auth(&secret).send().await.unwrap();
     assert_eq!(r.status(), 401);

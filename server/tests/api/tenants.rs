@@ -4,7 +4,9 @@ use crate::helpers::{TestApp, error_code};
 async fn operator_creates_a_tenant_and_changes_its_plan() {
     let app = TestApp::spawn().await;
     let op = app.login("admin@operator.demo").await;
-    let (status, t, _) = app.server_fn("create_tenant", Some(&op), &[("name", "Initech"), ("slug", "initech"), ("plan", "enterprise")]).await;
+    let (status, t, _) = app
+        .server_fn("create_tenant", Some(&op), &[("name", "Initech"), ("slug", "initech"), ("plan", "enterprise")])
+        .await;
     assert_eq!(status, 200, "{t}");
     assert_eq!(t["plan"], "enterprise");
     let id = t["id"].as_str().unwrap();
@@ -40,19 +42,57 @@ async fn bad_tenant_input_names_the_field() {
 async fn users_are_created_with_role_rules() {
     let app = TestApp::spawn().await;
     let op = app.login("admin@operator.demo").await;
-    let (_, b, _) = app.server_fn("create_user", Some(&op),
-        &[("email", "aud2@audit.demo"), ("name", "Aud"), ("role", "auditor"), ("password", "long-enough-password")]).await;
+    let (_, b, _) = app
+        .server_fn(
+            "create_user",
+            Some(&op),
+            &[("email", "aud2@audit.demo"), ("name", "Aud"), ("role", "auditor"), ("password", "long-enough-password")],
+        )
+        .await;
     assert_eq!(error_code(&b), "invalid_input", "auditors need an expiry: {b}");
-    let (status, b, _) = app.server_fn("create_user", Some(&op),
-        &[("email", "aud2@audit.demo"), ("name", "Aud"), ("role", "auditor"), ("password", "long-enough-password"), ("expires_in_days", "7")]).await;
+    let (status, b, _) = app
+        .server_fn(
+            "create_user",
+            Some(&op),
+            &[
+                ("email", "aud2@audit.demo"),
+                ("name", "Aud"),
+                ("role", "auditor"),
+                ("password", "long-enough-password"),
+                ("expires_in_days", "7"),
+            ],
+        )
+        .await;
     assert_eq!(status, 200, "{b}");
-    let (_, b, _) = app.server_fn("create_user", Some(&op),
-        &[("email", "short@acme.demo"), ("name", "S"), ("role", "tenant_member"), ("password", "short"), ("tenant_slug", "acme-robotics")]).await;
+    let (_, b, _) = app
+        .server_fn(
+            "create_user",
+            Some(&op),
+            &[
+                ("email", "short@acme.demo"),
+                ("name", "S"),
+                ("role", "tenant_member"),
+                ("password", "short"),
+                ("tenant_slug", "acme-robotics"),
+            ],
+        )
+        .await;
     assert!(b["message"].as_str().unwrap().starts_with("Password"), "{b}");
 
     let acme = app.login("admin@acme.demo").await;
-    let (status, b, _) = app.server_fn("create_user", Some(&acme),
-        &[("email", "new@acme.demo"), ("name", "New"), ("role", "tenant_member"), ("password", "long-enough-password"), ("tenant_slug", "globex")]).await;
+    let (status, b, _) = app
+        .server_fn(
+            "create_user",
+            Some(&acme),
+            &[
+                ("email", "new@acme.demo"),
+                ("name", "New"),
+                ("role", "tenant_member"),
+                ("password", "long-enough-password"),
+                ("tenant_slug", "globex"),
+            ],
+        )
+        .await;
     assert_eq!(status, 200, "{b}");
     let acme_id = app.state.db.org_by_slug("acme-robotics").await.unwrap().unwrap().id;
     assert_eq!(b["org_id"], acme_id.as_str(), "a tenant admin's users always land in its own tenant");

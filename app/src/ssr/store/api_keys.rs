@@ -56,14 +56,12 @@ impl Db {
 
     /// Revokes a key of this tenant; false if there is no such live key.
     pub async fn revoke_api_key(&self, id: &str, org_id: &str, now: i64) -> StoreResult<bool> {
-        let r = sqlx::query(
-            "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND org_id = $3 AND revoked_at IS NULL",
-        )
-        .bind(now)
-        .bind(id)
-        .bind(org_id)
-        .execute(self.pool())
-        .await?;
+        let r = sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND org_id = $3 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(id)
+            .bind(org_id)
+            .execute(self.pool())
+            .await?;
         Ok(r.rows_affected() == 1)
     }
 

@@ -32,9 +32,8 @@ const COLUMNS: &str = "seq, id, at, actor, action, org_id, target, detail, prev_
 impl Db {
     /// The hash of the newest entry, if any.
     pub async fn audit_head(&self) -> StoreResult<Option<String>> {
-        let row: Option<(String,)> = sqlx::query_as("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(self.pool())
-            .await?;
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(self.pool()).await?;
         Ok(row.map(|r| r.0))
     }
 
@@ -75,12 +74,10 @@ impl Db {
 
     /// Entries in chain order from `after_seq`, a page at a time (for verification).
     pub async fn audit_page(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"
-        ))
-        .bind(after_seq)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?)
+        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"))
+            .bind(after_seq)
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?)
     }
 }

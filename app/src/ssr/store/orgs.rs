@@ -60,11 +60,9 @@ impl Db {
 
     /// The operator organisation, if one was created.
     pub async fn operator_org(&self) -> StoreResult<Option<OrgRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM orgs WHERE kind = 'operator' ORDER BY created_at LIMIT 1"
-        ))
-        .fetch_optional(self.pool())
-        .await?)
+        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM orgs WHERE kind = 'operator' ORDER BY created_at LIMIT 1"))
+            .fetch_optional(self.pool())
+            .await?)
     }
 
     /// All tenants, newest first.

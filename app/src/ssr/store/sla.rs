@@ -47,12 +47,11 @@ impl Db {
 
     /// The first heartbeat bucket at or after `from_ms`, and how many up buckets there are since.
     pub async fn heartbeats_since(&self, from_ms: i64) -> StoreResult<(Option<i64>, i64)> {
-        let row: (Option<i64>, i64) = sqlx::query_as(
-            "SELECT MIN(bucket_start), COUNT(*) FROM heartbeats WHERE bucket_start >= $1",
-        )
-        .bind(from_ms)
-        .fetch_one(self.pool())
-        .await?;
+        let row: (Option<i64>, i64) =
+            sqlx::query_as("SELECT MIN(bucket_start), COUNT(*) FROM heartbeats WHERE bucket_start >= $1")
+                .bind(from_ms)
+                .fetch_one(self.pool())
+                .await?;
         Ok(row)
     }
 }
