@@ -3,3 +3,4 @@
 pub mod csrf;
 pub mod metrics;
 pub mod request_id;
+pub mod server_fn_status;

@@ -33,6 +33,11 @@ pub struct ErrorBody {
 }
 
 impl ApiError {
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
     /// Builds an error with an explicit status.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self { status, code, message: message.into() }

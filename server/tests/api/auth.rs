@@ -40,6 +40,7 @@ async fn wrong_password_and_unknown_user_get_the_same_answer() {
     let (s2, b2, _) =
         app.server_fn("login", None, &[("email", "ghost@acme.demo"), ("password", "nope-nope-nope")]).await;
     assert_eq!(error_code(&b1), "invalid_credentials");
+    assert_eq!(s1, 401);
     assert_eq!((s1, &b1), (s2, &b2));
     assert!(session_cookie(&h1).is_none());
     let (_, b, _) = app.server_fn("login", None, &[("email", "not-an-email"), ("password", "x")]).await;
@@ -55,8 +56,8 @@ async fn roles_are_checked_on_every_server_function() {
     let finance = app.login("finance@operator.demo").await;
     let member = app.login("member@acme.demo").await;
 
-    let (_, b, _) = app.server_fn("list_tenants", Some(&tenant_admin), &[]).await;
-    assert_eq!(error_code(&b), "forbidden");
+    let (status, b, _) = app.server_fn("list_tenants", Some(&tenant_admin), &[]).await;
+    assert_eq!((status, error_code(&b)), (403, "forbidden"));
     let (_, b, _) =
         app.server_fn("create_tenant", Some(&auditor), &[("name", "X"), ("slug", "xyz"), ("plan", "pro")]).await;
     assert_eq!(error_code(&b), "forbidden", "auditors are read-only");
@@ -67,8 +68,8 @@ async fn roles_are_checked_on_every_server_function() {
     assert_eq!(error_code(&b), "forbidden", "members cannot create keys");
     let (_, b, _) = app.server_fn("list_audit_log", Some(&tenant_admin), &[]).await;
     assert_eq!(error_code(&b), "forbidden");
-    let (_, b, _) = app.server_fn("list_tenants", None, &[]).await;
-    assert_eq!(error_code(&b), "unauthenticated");
+    let (status, b, _) = app.server_fn("list_tenants", None, &[]).await;
+    assert_eq!((status, error_code(&b)), (401, "unauthenticated"));
     let (_, b, _) = app
         .server_fn(
             "create_user",

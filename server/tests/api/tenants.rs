@@ -28,8 +28,9 @@ async fn bad_tenant_input_names_the_field() {
         (vec![("name", "X"), ("slug", "okay"), ("plan", "gold")], "Plan", "invalid_input"),
         (vec![("name", "Dup"), ("slug", "globex"), ("plan", "pro")], "Slug", "conflict"),
     ] {
-        let (_, b, _) = app.server_fn("create_tenant", Some(&op), &form).await;
+        let (status, b, _) = app.server_fn("create_tenant", Some(&op), &form).await;
         assert_eq!(error_code(&b), code, "{b}");
+        assert_eq!(status, if code == "conflict" { 409 } else { 400 }, "{b}");
         assert!(b["message"].as_str().unwrap().starts_with(field), "{b}");
     }
     let (_, b, _) = app.server_fn("create_tenant", Some(&op), &[("name", "X")]).await;

@@ -1,0 +1,151 @@
+//! The `trust-portal` binary as an operator uses it: exit codes, JSON output,
+//! backups, audit-log verification, config errors and graceful shutdown.
+
+use app::ssr::store::Db;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+use tokio::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_trust-portal");
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+
+struct Cli {
+    dir: tempfile::TempDir,
+}
+
+impl Cli {
+    fn new() -> Self {
+        Self { dir: tempfile::tempdir().unwrap() }
+    }
+    fn db_url(&self) -> String {
+        format!("sqlite:{}", self.dir.path().join("cli.db").display())
+    }
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.args(args).current_dir(ROOT).env("PORTAL_DATABASE_URL", self.db_url()).env("RUST_LOG", "warn");
+        c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        c
+    }
+    async fn run(&self, args: &[&str], stdin: &str) -> (i32, String, String) {
+        let mut child = self.cmd(args).spawn().unwrap();
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(stdin.as_bytes()).await.unwrap();
+        drop(input);
+        let out = child.wait_with_output().await.unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
+#[tokio::test]
+async fn seed_is_idempotent_and_speaks_json() {
+    let cli = Cli::new();
+    let (code, out, _) = cli.run(&["--json", "demo", "seed"], "").await;
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["seeded"], true);
+    assert!(v["logins"].as_array().unwrap().len() >= 6);
+    let (code, out, _) = cli.run(&["--json", "demo", "seed"], "").await;
+    assert_eq!(code, 0);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&out).unwrap()["seeded"], false);
+}
+
+#[tokio::test]
+async fn admin_commands_validate_input_with_exit_code_2() {
+    let cli = Cli::new();
+    cli.run(&["demo", "seed"], "").await;
+    let args = ["admin", "create-user", "--email", "ops@operator.demo", "--name", "Ops", "--org", "topicality"];
+    let (code, out, _) =
+        cli.run(&[&["--json"], &args[..], &["--role", "security"]].concat(), "a-long-enough-password\n").await;
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&out).unwrap()["role"], "security");
+
+    let (code, _, err) = cli.run(&[&args[..], &["--role", "root"]].concat(), "a-long-enough-password\n").await;
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown role 'root'"), "{err}");
+    let (code, _, err) = cli.run(&[&args[..], &["--role", "finance"]].concat(), "short\n").await;
+    assert_eq!(code, 2);
+    assert!(err.contains("Password"), "{err}");
+    let (code, _, err) =
+        cli.run(&["admin", "create-tenant", "--name", "G", "--slug", "globex", "--plan", "pro"], "").await;
+    assert_eq!(code, 2);
+    assert!(err.contains("already taken"), "{err}");
+}
+
+#[tokio::test]
+async fn audit_log_verify_names_the_edited_entry() {
+    let cli = Cli::new();
+    cli.run(&["demo", "seed"], "").await;
+    let (code, out, _) = cli.run(&["audit-log", "verify"], "").await;
+    assert_eq!(code, 0);
+    assert!(out.contains("intact"), "{out}");
+    let db = Db::connect(&cli.db_url()).await.unwrap();
+    sqlx::query("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3").execute(db.pool()).await.unwrap();
+    db.close().await;
+    let (code, out, _) = cli.run(&["--json", "audit-log", "verify"], "").await;
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((v["intact"].clone(), v["seq"].clone()), (serde_json::json!(false), serde_json::json!(3)));
+}
+
+#[tokio::test]
+async fn backup_is_a_consistent_copy() {
+    let cli = Cli::new();
+    cli.run(&["demo", "seed"], "").await;
+    let target = cli.dir.path().join("backup.db");
+    let target = target.to_str().unwrap();
+    let (code, _, err) = cli.run(&["admin", "backup", target], "").await;
+    assert_eq!(code, 0, "{err}");
+    let copy = Db::connect(&format!("sqlite:{target}")).await.unwrap();
+    assert!(copy.user_by_email("admin@acme.demo").await.unwrap().is_some());
+    let (code, _, err) = cli.run(&["admin", "backup", target], "").await;
+    assert_eq!(code, 2, "refuses to overwrite");
+    assert!(err.contains("exists"), "{err}");
+}
+
+#[tokio::test]
+async fn bad_configuration_names_the_setting_and_exits_3() {
+    let cli = Cli::new();
+    let mut cmd = cli.cmd(&["migrate"]);
+    cmd.env("PORTAL_SESSION_IDLE_MINUTES", "soon");
+    let out = cmd.output().await.unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PORTAL_SESSION_IDLE_MINUTES"));
+}
+
+#[tokio::test]
+async fn sigterm_drains_flushes_metrics_and_exits_cleanly() {
+    let cli = Cli::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut cmd = cli.cmd(&["serve"]);
+    // Only the shutdown flush can write the samples: the periodic one is an hour away.
+    cmd.env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}")).env("PORTAL_METRICS_FLUSH_SECONDS", "3600");
+    let mut child = cmd.spawn().unwrap();
+    let http = reqwest::Client::new();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut ready = false;
+    for _ in 0..100 {
+        if http.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(ready, "server did not become ready");
+    for _ in 0..3 {
+        http.get(format!("{base}/api/v1/me")).send().await.unwrap();
+    }
+    let pid = child.id().unwrap().to_string();
+    let status = std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(status.success());
+    let exit = tokio::time::timeout(Duration::from_secs(20), child.wait()).await.expect("exits in time").unwrap();
+    assert!(exit.success(), "{exit:?}");
+    let db = Db::connect(&cli.db_url()).await.unwrap();
+    let flushed: i64 = db.latency_counts_since(0).await.unwrap().iter().map(|r| r.1).sum();
+    assert_eq!(flushed, 3, "samples were flushed on shutdown");
+    assert!(db.heartbeats_since(0).await.unwrap().1 >= 1);
+}
