@@ -27,7 +27,7 @@ setup:
 	./scripts/setup.sh
 
 build:
-	cargo leptos build --release
+	cargo leptos build --release --precompress --split
 
 clean:
 	rm -rf target/site data

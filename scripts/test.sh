@@ -21,8 +21,8 @@ cargo clippy -p app -p server --all-targets --locked -- -D warnings
 step "clippy: browser (hydrate, wasm32)"
 cargo clippy -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
 
-step "site: wasm + CSS (cargo leptos build --release --frontend-only)"
-cargo leptos build --release --frontend-only
+step "site: wasm chunks + CSS (cargo leptos build --release --frontend-only --split)"
+cargo leptos build --release --frontend-only --split
 
 step "server binary"
 cargo build -p server --locked

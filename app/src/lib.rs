@@ -12,7 +12,7 @@ pub mod ssr;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 /// The HTML document around the app (server side).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -36,6 +36,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// The root component: routes. Every route renders fully on the server
 /// (`SsrMode::Async`) so pages work without JavaScript and can redirect.
+/// Pages are lazy routes: each page's code is a separate wasm chunk (built
+/// with `cargo leptos build --split`), fetched when the route is first used.
 #[component]
 pub fn App() -> impl IntoView {
     use components::Layout;
@@ -49,14 +51,14 @@ pub fn App() -> impl IntoView {
         <Title text="Trust Portal" />
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/login") view={Lazy::<LoginPage>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
-                    <Route path=path!("tenants") view=TenantsPage ssr=SsrMode::Async />
-                    <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
-                    <Route path=path!("keys") view=KeysPage ssr=SsrMode::Async />
-                    <Route path=path!("audit-log") view=AuditLogPage ssr=SsrMode::Async />
-                    <Route path=path!("account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("tenants") view={Lazy::<TenantsPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("users") view={Lazy::<UsersPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("keys") view={Lazy::<KeysPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("audit-log") view={Lazy::<AuditLogPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("account") view={Lazy::<AccountPage>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

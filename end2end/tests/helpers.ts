@@ -1,7 +1,30 @@
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 export const PASSWORD = 'demo-password-123';
+
+/**
+ * The Playwright `test`, failing any test whose page throws or logs an error (a
+ * hydration mismatch or a panic in the wasm shows up this way). Failed resource
+ * loads are expected (tests provoke 401/403/404 answers) and are not errors here.
+ */
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`);
+    });
+    await use(page);
+    expect(errors, 'errors in the page').toEqual([]);
+  },
+});
+export { expect };
+
+/** True in the project that runs with JavaScript (and so hydration) on. */
+export function jsOn(testInfo: TestInfo): boolean {
+  return testInfo.project.use.javaScriptEnabled !== false;
+}
 
 /** Logs in through the form and waits for the role's first screen. */
 export async function login(page: Page, email: string, home: string) {
@@ -24,7 +47,7 @@ export function unique(testInfo: TestInfo): string {
  */
 export async function expectAccessible(page: Page) {
   let target = page;
-  const jsOff = test.info().project.use.javaScriptEnabled === false;
+  const jsOff = !jsOn(base.info());
   const scratch = jsOff ? await page.context().browser()!.newContext({ javaScriptEnabled: true }) : undefined;
   if (scratch) {
     const html = (await page.content()).replace(/<script\b[\s\S]*?<\/script>/gi, '');

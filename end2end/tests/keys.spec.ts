@@ -1,13 +1,16 @@
-import { expect, test } from '@playwright/test';
-import { expectAccessible, login, unique } from './helpers';
+import { expect, expectAccessible, jsOn, login, test, unique } from './helpers';
 
 test('a tenant admin creates a key, uses it, and revokes it', async ({ page, request }, testInfo) => {
   const name = `ci-${unique(testInfo)}`;
   await login(page, 'admin@acme.demo', '/keys');
+  // Hydrated: the form is handled in place, without a full page load.
+  await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same document'));
   await page.getByLabel('Key name').fill(name);
   await page.getByRole('button', { name: 'Create key' }).click();
   const secret = (await page.getByTestId('new-key-secret').textContent())?.trim() ?? '';
   expect(secret).toMatch(/^tpk_[0-9a-f]{64}$/);
+  const marker = await page.evaluate(() => (window as unknown as { marker?: string }).marker);
+  expect(marker).toBe(jsOn(testInfo) ? 'same document' : undefined);
   await expectAccessible(page);
 
   const ok = await request.get('/api/v1/me', { headers: { Authorization: `Bearer ${secret}` } });

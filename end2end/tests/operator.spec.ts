@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { expectAccessible, login, unique } from './helpers';
+import { expect, test, expectAccessible, login, unique } from './helpers';
 
 test('an operator creates a tenant and changes its plan', async ({ page }, testInfo) => {
   const slug = `e2e-${unique(testInfo)}`;

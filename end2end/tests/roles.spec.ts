@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { expectAccessible, login } from './helpers';
+import { expect, test, expectAccessible, login } from './helpers';
 
 const roles = [
   { email: 'admin@operator.demo', home: '/tenants', heading: 'Tenants' },
@@ -16,6 +15,19 @@ for (const r of roles) {
     await expect(page.getByRole('heading', { level: 1, name: r.heading })).toBeVisible();
     await expect(page.getByTestId('whoami')).toContainText(r.email);
     await expectAccessible(page);
+    // Every page in this role's navigation loads fresh (server-rendered, then hydrated
+    // with JavaScript on) without errors and passes the accessibility check.
+    const links = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').evaluateAll(
+      (as) => as.map((a) => a.getAttribute('href') ?? ''),
+    );
+    expect(links.length).toBeGreaterThan(1);
+    for (const href of links) {
+      const res = await page.goto(href);
+      expect(res?.status(), href).toBe(200);
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+      await expect(page.getByRole('alert')).toHaveCount(0);
+      await expectAccessible(page);
+    }
   });
 }
 

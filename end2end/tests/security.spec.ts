@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { PASSWORD } from './helpers';
+import { expect, test, PASSWORD } from './helpers';
 
 test('a cross-site form post is refused', async ({ page, baseURL }) => {
   // A page on another origin (about:blank → opaque origin) auto-submits a login form to the portal.

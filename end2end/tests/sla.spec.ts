@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { login, unique } from './helpers';
+import { expect, test, login, unique } from './helpers';
 
 test('the SLA badge shows real numbers from API traffic', async ({ page, request }, testInfo) => {
   await login(page, 'admin@acme.demo', '/keys');

@@ -5,12 +5,21 @@ use crate::api::display_time;
 use crate::components::{CurrentUserCtx, ErrorNotice};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{LazyRoute, lazy_route};
 
-/// The signed-in user's details.
-#[component]
-pub fn AccountPage() -> impl IntoView {
-    let user = expect_context::<CurrentUserCtx>().0;
-    view! {
+/// `/account`: the signed-in user's details (lazily loaded code; the user is
+/// already loaded by the layout).
+pub struct AccountPage;
+
+#[lazy_route]
+impl LazyRoute for AccountPage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        let user = expect_context::<CurrentUserCtx>().0;
+        view! {
         <Title text="Account · Trust Portal" />
         <h1 class=ui::H1>"Your account"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -31,5 +40,7 @@ pub fn AccountPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+    .into_any()
     }
 }

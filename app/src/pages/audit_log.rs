@@ -1,17 +1,29 @@
 //! `/audit-log`: the security audit log, read-only, with the chain's integrity.
 
 use super::ui;
-use crate::api::audit::list_audit_log;
+use crate::api::audit::{AuditEntry, list_audit_log};
 use crate::api::display_time;
 use crate::components::ErrorNotice;
+use crate::domain::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{LazyRoute, lazy_route};
 
-/// Newest entries and whether the hash chain verifies.
-#[component]
-pub fn AuditLogPage() -> impl IntoView {
-    let log = Resource::new(|| (), |_| list_audit_log());
-    view! {
+/// `/audit-log`: newest entries and whether the hash chain verifies; the
+/// entries load in parallel with the page's lazily loaded code.
+pub struct AuditLogPage {
+    log: Resource<Result<(Vec<AuditEntry>, bool), AppError>>,
+}
+
+#[lazy_route]
+impl LazyRoute for AuditLogPage {
+    fn data() -> Self {
+        Self { log: Resource::new(|| (), |_| list_audit_log()) }
+    }
+
+    fn view(this: Self) -> AnyView {
+        let log = this.log;
+        view! {
         <Title text="Audit log · Trust Portal" />
         <h1 class=ui::H1>"Audit log"</h1>
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -57,5 +69,7 @@ pub fn AuditLogPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+    .into_any()
     }
 }

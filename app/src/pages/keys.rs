@@ -5,42 +5,61 @@ use super::ui;
 use crate::api::display_time;
 use crate::api::keys::{ApiKeySummary, CreateApiKey, RevokeApiKey, list_api_keys, take_new_api_key};
 use crate::components::{CurrentUserCtx, ErrorNotice, action_feedback};
-use crate::domain::Role;
+use crate::domain::{AppError, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{LazyRoute, lazy_route};
 
-/// The keys table and, for tenant admins, the create form.
-#[component]
-pub fn KeysPage() -> impl IntoView {
-    let user = expect_context::<CurrentUserCtx>().0;
-    let create = ServerAction::<CreateApiKey>::new();
-    let revoke = ServerAction::<RevokeApiKey>::new();
-    let keys = Resource::new(move || (create.version().get(), revoke.version().get()), |_| list_api_keys());
-    view! {
-        <Title text="API keys · Trust Portal" />
-        <h1 class=ui::H1>"API keys"</h1>
-        <p class="mb-4 max-w-3xl text-sm text-slate-700">
-            "Machines call the Attestation API with a key sent as "
-            <code>"Authorization: Bearer tpk_…"</code>
-            ". Keys are shown once when created; the portal keeps only a hash."
-        </p>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let is_admin = matches!(user.await, Ok(Some(u)) if u.role == Role::TenantAdmin);
-                // A key created by a no-JavaScript form post comes back once via a cookie.
-                let flashed = if is_admin { take_new_api_key().await.ok().flatten() } else { None };
-                match keys.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(list) => view! {
-                        <div class="space-y-6">
-                            {is_admin.then(|| view! { <CreateKeyForm action=create flashed /> })}
-                            {action_feedback(revoke.value(), "Key revoked. Requests using it are now refused.")}
-                            <KeyTable list is_admin revoke />
-                        </div>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+/// `/keys`: its data starts loading in parallel with the page's lazily loaded code.
+pub struct KeysPage {
+    create: ServerAction<CreateApiKey>,
+    revoke: ServerAction<RevokeApiKey>,
+    keys: Resource<Result<Vec<ApiKeySummary>, AppError>>,
+    /// A key created by a no-JavaScript form post, shown once (read through a
+    /// resource so that the server's answer is what the browser hydrates).
+    flashed: Resource<Result<Option<String>, AppError>>,
+}
+
+#[lazy_route]
+impl LazyRoute for KeysPage {
+    fn data() -> Self {
+        let create = ServerAction::<CreateApiKey>::new();
+        let revoke = ServerAction::<RevokeApiKey>::new();
+        let keys = Resource::new(move || (create.version().get(), revoke.version().get()), |_| list_api_keys());
+        let flashed = Resource::new(|| (), |_| take_new_api_key());
+        Self { create, revoke, keys, flashed }
+    }
+
+    fn view(this: Self) -> AnyView {
+        let KeysPage { create, revoke, keys, flashed } = this;
+        let user = expect_context::<CurrentUserCtx>().0;
+        view! {
+            <Title text="API keys · Trust Portal" />
+            <h1 class=ui::H1>"API keys"</h1>
+            <p class="mb-4 max-w-3xl text-sm text-slate-700">
+                "Machines call the Attestation API with a key sent as "
+                <code>"Authorization: Bearer tpk_…"</code>
+                ". Keys are shown once when created; the portal keeps only a hash."
+            </p>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let is_admin = matches!(user.await, Ok(Some(u)) if u.role == Role::TenantAdmin);
+                    // Members may not read the flash (forbidden): they never have one.
+                    let flashed = flashed.await.ok().flatten();
+                    match keys.await {
+                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        Ok(list) => view! {
+                            <div class="space-y-6">
+                                {is_admin.then(|| view! { <CreateKeyForm action=create flashed /> })}
+                                {action_feedback(revoke.value(), "Key revoked. Requests using it are now refused.")}
+                                <KeyTable list is_admin revoke />
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }
+        .into_any()
     }
 }
 

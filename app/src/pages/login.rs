@@ -5,12 +5,22 @@ use crate::api::auth::Login;
 use crate::components::{SlaBadge, action_feedback};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{LazyRoute, lazy_route};
 
-/// E-mail and password form.
-#[component]
-pub fn LoginPage() -> impl IntoView {
-    let login = ServerAction::<Login>::new();
-    view! {
+/// `/login`: e-mail and password form (lazily loaded code).
+pub struct LoginPage {
+    login: ServerAction<Login>,
+}
+
+#[lazy_route]
+impl LazyRoute for LoginPage {
+    fn data() -> Self {
+        Self { login: ServerAction::<Login>::new() }
+    }
+
+    fn view(this: Self) -> AnyView {
+        let login = this.login;
+        view! {
         <Title text="Log in · Trust Portal" />
         <main id="main" class="flex min-h-screen flex-col items-center justify-center gap-6 px-4">
             <div class=format!("{} w-full max-w-sm", ui::CARD)>
@@ -33,5 +43,7 @@ pub fn LoginPage() -> impl IntoView {
                 <SlaBadge />
             </footer>
         </main>
+    }
+    .into_any()
     }
 }

@@ -5,40 +5,57 @@ use super::ui;
 use crate::api::display_time;
 use crate::api::tenants::{CreateTenant, SetTenantPlan, SetTenantSuspended, TenantSummary, list_tenants};
 use crate::components::{CurrentUserCtx, ErrorNotice, action_feedback};
-use crate::domain::{Plan, Role};
+use crate::domain::{AppError, Plan, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{LazyRoute, lazy_route};
 
-/// The tenants table, with management forms for operator admins.
-#[component]
-pub fn TenantsPage() -> impl IntoView {
-    let user = expect_context::<CurrentUserCtx>().0;
-    let create = ServerAction::<CreateTenant>::new();
-    let set_plan = ServerAction::<SetTenantPlan>::new();
-    let suspend = ServerAction::<SetTenantSuspended>::new();
-    let tenants = Resource::new(
-        move || (create.version().get(), set_plan.version().get(), suspend.version().get()),
-        |_| list_tenants(),
-    );
-    view! {
-        <Title text="Tenants · Trust Portal" />
-        <h1 class=ui::H1>"Tenants"</h1>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let can_manage = matches!(user.await, Ok(Some(u)) if u.role == Role::OperatorAdmin);
-                match tenants.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(list) => view! {
-                        <div class="space-y-6">
-                            {can_manage.then(|| view! { <CreateTenantForm action=create /> })}
-                            {action_feedback(set_plan.value(), "Plan updated.")}
-                            {action_feedback(suspend.value(), "Tenant status updated.")}
-                            <TenantTable list can_manage set_plan suspend />
-                        </div>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+/// `/tenants`: its data (the list and the form actions) starts loading in
+/// parallel with the page's lazily loaded code.
+pub struct TenantsPage {
+    create: ServerAction<CreateTenant>,
+    set_plan: ServerAction<SetTenantPlan>,
+    suspend: ServerAction<SetTenantSuspended>,
+    tenants: Resource<Result<Vec<TenantSummary>, AppError>>,
+}
+
+#[lazy_route]
+impl LazyRoute for TenantsPage {
+    fn data() -> Self {
+        let create = ServerAction::<CreateTenant>::new();
+        let set_plan = ServerAction::<SetTenantPlan>::new();
+        let suspend = ServerAction::<SetTenantSuspended>::new();
+        let tenants = Resource::new(
+            move || (create.version().get(), set_plan.version().get(), suspend.version().get()),
+            |_| list_tenants(),
+        );
+        Self { create, set_plan, suspend, tenants }
+    }
+
+    fn view(this: Self) -> AnyView {
+        let TenantsPage { create, set_plan, suspend, tenants } = this;
+        let user = expect_context::<CurrentUserCtx>().0;
+        view! {
+            <Title text="Tenants · Trust Portal" />
+            <h1 class=ui::H1>"Tenants"</h1>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let can_manage = matches!(user.await, Ok(Some(u)) if u.role == Role::OperatorAdmin);
+                    match tenants.await {
+                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        Ok(list) => view! {
+                            <div class="space-y-6">
+                                {can_manage.then(|| view! { <CreateTenantForm action=create /> })}
+                                {action_feedback(set_plan.value(), "Plan updated.")}
+                                {action_feedback(suspend.value(), "Tenant status updated.")}
+                                <TenantTable list can_manage set_plan suspend />
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }
+        .into_any()
     }
 }
 
@@ -54,7 +71,7 @@ fn CreateTenantForm(action: ServerAction<CreateTenant>) -> impl IntoView {
                 </div>
                 <div>
                     <label for="tenant-slug" class=ui::LABEL>"Slug"</label>
-                    <input id="tenant-slug" name="slug" required pattern="[a-z0-9][a-z0-9-]{1,38}[a-z0-9]" aria-describedby="slug-help" class=ui::INPUT />
+                    <input id="tenant-slug" name="slug" required pattern="[a-z0-9][a-z0-9\\-]{1,38}[a-z0-9]" aria-describedby="slug-help" class=ui::INPUT />
                     <p id="slug-help" class="mt-1 text-xs text-slate-600">"3-40 lowercase letters, digits, dashes"</p>
                 </div>
                 <div>

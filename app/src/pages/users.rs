@@ -4,33 +4,47 @@ use super::ui;
 use crate::api::display_time;
 use crate::api::users::{CreateUser, UserSummary, list_users};
 use crate::components::{CurrentUserCtx, ErrorNotice, action_feedback};
-use crate::domain::{OrgKind, Role};
+use crate::domain::{AppError, OrgKind, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::{LazyRoute, lazy_route};
 
-/// Users table and the create form.
-#[component]
-pub fn UsersPage() -> impl IntoView {
-    let user = expect_context::<CurrentUserCtx>().0;
-    let create = ServerAction::<CreateUser>::new();
-    let users = Resource::new(move || create.version().get(), |_| list_users());
-    view! {
-        <Title text="Users · Trust Portal" />
-        <h1 class=ui::H1>"Users"</h1>
-        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let role = match user.await { Ok(Some(u)) => Some(u.role), _ => None };
-                match users.await {
-                    Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                    Ok(list) => view! {
-                        <div class="space-y-6">
-                            {role.map(|r| view! { <CreateUserForm action=create creator=r /> })}
-                            <UserTable list />
-                        </div>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+/// `/users`: its data starts loading in parallel with the page's lazily loaded code.
+pub struct UsersPage {
+    create: ServerAction<CreateUser>,
+    users: Resource<Result<Vec<UserSummary>, AppError>>,
+}
+
+#[lazy_route]
+impl LazyRoute for UsersPage {
+    fn data() -> Self {
+        let create = ServerAction::<CreateUser>::new();
+        let users = Resource::new(move || create.version().get(), |_| list_users());
+        Self { create, users }
+    }
+
+    fn view(this: Self) -> AnyView {
+        let UsersPage { create, users } = this;
+        let user = expect_context::<CurrentUserCtx>().0;
+        view! {
+            <Title text="Users · Trust Portal" />
+            <h1 class=ui::H1>"Users"</h1>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let role = match user.await { Ok(Some(u)) => Some(u.role), _ => None };
+                    match users.await {
+                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        Ok(list) => view! {
+                            <div class="space-y-6">
+                                {role.map(|r| view! { <CreateUserForm action=create creator=r /> })}
+                                <UserTable list />
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }
+        .into_any()
     }
 }
 

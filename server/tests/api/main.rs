@@ -2,6 +2,8 @@
 //! database. SQLite by default; with `PORTAL_TEST_POSTGRES_URL` set, every test
 //! runs on a fresh Postgres database instead (CI runs the suite both ways).
 
+#![expect(clippy::unwrap_used, reason = "a test should fail loudly on any unexpected error")]
+
 mod helpers;
 
 mod audit;
