@@ -1,28 +1,24 @@
 //! `/audit-log`: the security audit log, read-only, with the chain's integrity.
 
 use super::ui;
-use crate::api::audit::{AuditEntry, list_audit_log};
+use crate::api::audit::list_audit_log;
 use crate::api::display_time;
 use crate::components::ErrorNotice;
-use crate::domain::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
 
-/// `/audit-log`: newest entries and whether the hash chain verifies; the
-/// entries load in parallel with the page's lazily loaded code.
-pub struct AuditLogPage {
-    log: Resource<Result<(Vec<AuditEntry>, bool), AppError>>,
-}
+/// `/audit-log`: newest entries and whether the hash chain verifies.
+pub struct AuditLogPage;
 
 #[lazy_route]
 impl LazyRoute for AuditLogPage {
     fn data() -> Self {
-        Self { log: Resource::new(|| (), |_| list_audit_log()) }
+        Self
     }
 
-    fn view(this: Self) -> AnyView {
-        let log = this.log;
+    fn view(_this: Self) -> AnyView {
+        let log = Resource::new(|| (), |_| list_audit_log());
         view! {
         <Title text="Audit log · Trust Portal" />
         <h1 class=ui::H1>"Audit log"</h1>

@@ -5,33 +5,27 @@ use super::ui;
 use crate::api::display_time;
 use crate::api::keys::{ApiKeySummary, CreateApiKey, RevokeApiKey, list_api_keys, take_new_api_key};
 use crate::components::{CurrentUserCtx, ErrorNotice, action_feedback};
-use crate::domain::{AppError, Role};
+use crate::domain::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
 
-/// `/keys`: its data starts loading in parallel with the page's lazily loaded code.
-pub struct KeysPage {
-    create: ServerAction<CreateApiKey>,
-    revoke: ServerAction<RevokeApiKey>,
-    keys: Resource<Result<Vec<ApiKeySummary>, AppError>>,
-    /// A key created by a no-JavaScript form post, shown once (read through a
-    /// resource so that the server's answer is what the browser hydrates).
-    flashed: Resource<Result<Option<String>, AppError>>,
-}
+/// `/keys`: a tenant's API keys. See [`super`] for why pages create their data in `view`.
+pub struct KeysPage;
 
 #[lazy_route]
 impl LazyRoute for KeysPage {
     fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
         let create = ServerAction::<CreateApiKey>::new();
         let revoke = ServerAction::<RevokeApiKey>::new();
         let keys = Resource::new(move || (create.version().get(), revoke.version().get()), |_| list_api_keys());
+        // A key created by a no-JavaScript form post, shown once (read through a
+        // resource so that the server's answer is what the browser hydrates).
         let flashed = Resource::new(|| (), |_| take_new_api_key());
-        Self { create, revoke, keys, flashed }
-    }
-
-    fn view(this: Self) -> AnyView {
-        let KeysPage { create, revoke, keys, flashed } = this;
         let user = expect_context::<CurrentUserCtx>().0;
         view! {
             <Title text="API keys · Trust Portal" />

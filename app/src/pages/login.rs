@@ -8,18 +8,16 @@ use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
 
 /// `/login`: e-mail and password form (lazily loaded code).
-pub struct LoginPage {
-    login: ServerAction<Login>,
-}
+pub struct LoginPage;
 
 #[lazy_route]
 impl LazyRoute for LoginPage {
     fn data() -> Self {
-        Self { login: ServerAction::<Login>::new() }
+        Self
     }
 
-    fn view(this: Self) -> AnyView {
-        let login = this.login;
+    fn view(_this: Self) -> AnyView {
+        let login = ServerAction::<Login>::new();
         view! {
         <Title text="Log in · Trust Portal" />
         <main id="main" class="flex min-h-screen flex-col items-center justify-center gap-6 px-4">

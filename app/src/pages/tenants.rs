@@ -5,23 +5,22 @@ use super::ui;
 use crate::api::display_time;
 use crate::api::tenants::{CreateTenant, SetTenantPlan, SetTenantSuspended, TenantSummary, list_tenants};
 use crate::components::{CurrentUserCtx, ErrorNotice, action_feedback};
-use crate::domain::{AppError, Plan, Role};
+use crate::domain::{Plan, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
 
-/// `/tenants`: its data (the list and the form actions) starts loading in
-/// parallel with the page's lazily loaded code.
-pub struct TenantsPage {
-    create: ServerAction<CreateTenant>,
-    set_plan: ServerAction<SetTenantPlan>,
-    suspend: ServerAction<SetTenantSuspended>,
-    tenants: Resource<Result<Vec<TenantSummary>, AppError>>,
-}
+/// `/tenants`: operator admins manage tenants; others read. See [`super`] for
+/// why pages create their data in `view`.
+pub struct TenantsPage;
 
 #[lazy_route]
 impl LazyRoute for TenantsPage {
     fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
         let create = ServerAction::<CreateTenant>::new();
         let set_plan = ServerAction::<SetTenantPlan>::new();
         let suspend = ServerAction::<SetTenantSuspended>::new();
@@ -29,11 +28,6 @@ impl LazyRoute for TenantsPage {
             move || (create.version().get(), set_plan.version().get(), suspend.version().get()),
             |_| list_tenants(),
         );
-        Self { create, set_plan, suspend, tenants }
-    }
-
-    fn view(this: Self) -> AnyView {
-        let TenantsPage { create, set_plan, suspend, tenants } = this;
         let user = expect_context::<CurrentUserCtx>().0;
         view! {
             <Title text="Tenants · Trust Portal" />

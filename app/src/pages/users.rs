@@ -4,27 +4,23 @@ use super::ui;
 use crate::api::display_time;
 use crate::api::users::{CreateUser, UserSummary, list_users};
 use crate::components::{CurrentUserCtx, ErrorNotice, action_feedback};
-use crate::domain::{AppError, OrgKind, Role};
+use crate::domain::{OrgKind, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
 
-/// `/users`: its data starts loading in parallel with the page's lazily loaded code.
-pub struct UsersPage {
-    create: ServerAction<CreateUser>,
-    users: Resource<Result<Vec<UserSummary>, AppError>>,
-}
+/// `/users`: users the caller may manage. See [`super`] for why pages create their data in `view`.
+pub struct UsersPage;
 
 #[lazy_route]
 impl LazyRoute for UsersPage {
     fn data() -> Self {
-        let create = ServerAction::<CreateUser>::new();
-        let users = Resource::new(move || create.version().get(), |_| list_users());
-        Self { create, users }
+        Self
     }
 
-    fn view(this: Self) -> AnyView {
-        let UsersPage { create, users } = this;
+    fn view(_this: Self) -> AnyView {
+        let create = ServerAction::<CreateUser>::new();
+        let users = Resource::new(move || create.version().get(), |_| list_users());
         let user = expect_context::<CurrentUserCtx>().0;
         view! {
             <Title text="Users · Trust Portal" />
