@@ -14,6 +14,8 @@ pub const DEMO_PASSWORD: &str = "demo-password-123";
 pub struct DemoLogin {
     /// E-mail.
     pub email: &'static str,
+    /// Display name.
+    pub name: &'static str,
     /// Role.
     pub role: Role,
     /// Organisation slug.
@@ -22,13 +24,13 @@ pub struct DemoLogin {
 
 /// Every demo login.
 pub const LOGINS: &[DemoLogin] = &[
-    DemoLogin { email: "admin@operator.demo", role: Role::OperatorAdmin, org: "topicality" },
-    DemoLogin { email: "security@operator.demo", role: Role::Security, org: "topicality" },
-    DemoLogin { email: "finance@operator.demo", role: Role::Finance, org: "topicality" },
-    DemoLogin { email: "auditor@audit.demo", role: Role::Auditor, org: "topicality" },
-    DemoLogin { email: "admin@acme.demo", role: Role::TenantAdmin, org: "acme-robotics" },
-    DemoLogin { email: "member@acme.demo", role: Role::TenantMember, org: "acme-robotics" },
-    DemoLogin { email: "admin@globex.demo", role: Role::TenantAdmin, org: "globex" },
+    DemoLogin { email: "admin@operator.demo", name: "Olivia Operator", role: Role::OperatorAdmin, org: "topicality" },
+    DemoLogin { email: "security@operator.demo", name: "Sam Security", role: Role::Security, org: "topicality" },
+    DemoLogin { email: "finance@operator.demo", name: "Fiona Finance", role: Role::Finance, org: "topicality" },
+    DemoLogin { email: "auditor@audit.demo", name: "Aditya Auditor", role: Role::Auditor, org: "topicality" },
+    DemoLogin { email: "admin@acme.demo", name: "Alex Acme", role: Role::TenantAdmin, org: "acme-robotics" },
+    DemoLogin { email: "member@acme.demo", name: "Mia Member", role: Role::TenantMember, org: "acme-robotics" },
+    DemoLogin { email: "admin@globex.demo", name: "Gabriel Globex", role: Role::TenantAdmin, org: "globex" },
 ];
 
 /// Seeds the demo data unless the operator organisation exists. Returns whether it seeded.
@@ -41,13 +43,12 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
     create_org(state, actor, OrgKind::Tenant, "Acme Robotics", "acme-robotics", Some("pro")).await?;
     create_org(state, actor, OrgKind::Tenant, "Globex", "globex", Some("starter")).await?;
     for login in LOGINS {
-        let name = login.email.split('@').next().unwrap_or("demo");
         create_user(
             state,
             actor,
             NewUser {
                 email: login.email,
-                name: &format!("Demo {name}"),
+                name: login.name,
                 role: login.role,
                 password: DEMO_PASSWORD.to_owned(),
                 org_slug: login.org,

@@ -29,7 +29,7 @@ pub struct SessionUser {
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     use crate::domain::ErrorCode;
     use crate::domain::text::Email;
-    use crate::ssr::{audit, auth};
+    use crate::ssr::{audit::AuditEvent, auth};
     let state = crate::ssr::state::use_app_state()?;
     let parts = use_context::<http::request::Parts>().ok_or_else(AppError::internal)?;
     let email = Email::parse(&email).map_err(|e| AppError::invalid("E-mail", e))?;
@@ -40,11 +40,8 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     let ok = auth::verify_password(user.as_ref().map(|u| u.password_hash.clone()), password).await;
     let now = state.now_ms();
     let (true, Some(user)) = (ok, user) else {
-        let _ = audit::record(
-            &state,
-            audit::AuditEvent { actor: email.as_str(), action: "login.failed", org_id: None, target: None, detail: "" },
-        )
-        .await;
+        // Best effort: a failed login is refused whether or not it could be logged.
+        let _ = AuditEvent::new(email.as_str(), "login.failed").log(&state).await;
         return Err(AppError::new(ErrorCode::InvalidCredentials, "E-mail or password is wrong."));
     };
     let org = state.db.org(&user.org_id).await.map_err(auth::log_internal)?.ok_or_else(AppError::internal)?;
@@ -55,18 +52,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     let token = auth::random_token();
     let expires = now + i64::from(state.config.session_absolute_hours) * 3_600_000;
     state.db.insert_session(&auth::sha256_hex(&token), &user.id, now, expires).await.map_err(auth::log_internal)?;
-    audit::record(
-        &state,
-        audit::AuditEvent {
-            actor: &user.email,
-            action: "login",
-            org_id: Some(&user.org_id),
-            target: Some(&user.id),
-            detail: "",
-        },
-    )
-    .await
-    .map_err(auth::log_internal)?;
+    AuditEvent::new(&user.email, "login").about(&user.org_id, &user.id).log(&state).await?;
     set_cookie(&auth::session_cookie(&state, &token));
     let role = Role::parse(&user.role).map_err(|_| AppError::internal())?;
     leptos_axum::redirect(role.home());
@@ -76,22 +62,11 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
 /// Ends the current session.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::ssr::{audit, auth};
+    use crate::ssr::{audit::AuditEvent, auth};
     let state = crate::ssr::state::use_app_state()?;
     if let Ok((_, p)) = auth::require_principal().await {
         state.db.revoke_session(&p.session_hash, state.now_ms()).await.map_err(auth::log_internal)?;
-        audit::record(
-            &state,
-            audit::AuditEvent {
-                actor: &p.email,
-                action: "logout",
-                org_id: Some(&p.org_id),
-                target: Some(&p.user_id),
-                detail: "",
-            },
-        )
-        .await
-        .map_err(auth::log_internal)?;
+        AuditEvent::new(&p.email, "logout").about(&p.org_id, &p.user_id).log(&state).await?;
     }
     set_cookie(&auth::clear_session_cookie(&state));
     leptos_axum::redirect("/login");

@@ -59,7 +59,7 @@ pub async fn list_api_keys() -> Result<Vec<ApiKeySummary>, AppError> {
 pub async fn create_api_key(name: String) -> Result<NewApiKey, AppError> {
     use crate::domain::{ids::ApiKeyId, text::DisplayName};
     use crate::ssr::{
-        audit,
+        audit::AuditEvent,
         auth::{log_internal, new_api_key},
         store::ApiKeyRow,
     };
@@ -77,18 +77,11 @@ pub async fn create_api_key(name: String) -> Result<NewApiKey, AppError> {
         revoked_at: None,
     };
     state.db.insert_api_key(&row, &hash).await.map_err(log_internal)?;
-    audit::record(
-        &state,
-        audit::AuditEvent {
-            actor: &p.email,
-            action: "api_key.created",
-            org_id: Some(&p.org_id),
-            target: Some(&row.id),
-            detail: &format!("name={} prefix={}", row.name, row.prefix),
-        },
-    )
-    .await
-    .map_err(log_internal)?;
+    AuditEvent::new(&p.email, "api_key.created")
+        .about(&p.org_id, &row.id)
+        .detail(&format!("name={} prefix={}", row.name, row.prefix))
+        .log(&state)
+        .await?;
     if is_plain_form_post() {
         // No JavaScript: the browser is redirected back to the page, which
         // shows the key once from this short-lived, path-scoped cookie.
@@ -103,23 +96,12 @@ pub async fn create_api_key(name: String) -> Result<NewApiKey, AppError> {
 /// Revokes one of the caller's tenant's keys (404 for another tenant's key).
 #[server(endpoint = "revoke_api_key")]
 pub async fn revoke_api_key(key_id: String) -> Result<(), AppError> {
-    use crate::ssr::{audit, auth::log_internal};
+    use crate::ssr::{audit::AuditEvent, auth::log_internal};
     let (state, p) = crate::ssr::auth::require_role(&[Role::TenantAdmin]).await?;
     if !state.db.revoke_api_key(&key_id, &p.org_id, state.now_ms()).await.map_err(log_internal)? {
         return Err(AppError::not_found("API key"));
     }
-    audit::record(
-        &state,
-        audit::AuditEvent {
-            actor: &p.email,
-            action: "api_key.revoked",
-            org_id: Some(&p.org_id),
-            target: Some(&key_id),
-            detail: "",
-        },
-    )
-    .await
-    .map_err(log_internal)?;
+    AuditEvent::new(&p.email, "api_key.revoked").about(&p.org_id, &key_id).log(&state).await?;
     Ok(())
 }
 

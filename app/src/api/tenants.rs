@@ -58,24 +58,17 @@ pub async fn create_tenant(name: String, slug: String, plan: String) -> Result<T
 #[server(endpoint = "set_tenant_plan")]
 pub async fn set_tenant_plan(tenant_id: String, plan: String) -> Result<(), AppError> {
     use crate::domain::Role;
-    use crate::ssr::{audit, auth::log_internal};
+    use crate::ssr::{audit::AuditEvent, auth::log_internal};
     let (state, p) = crate::ssr::auth::require_role(&[Role::OperatorAdmin]).await?;
     let plan = Plan::parse(&plan).map_err(|e| AppError::invalid("Plan", e))?;
     if !state.db.set_tenant_plan(&tenant_id, plan.as_str()).await.map_err(log_internal)? {
         return Err(AppError::not_found("Tenant"));
     }
-    audit::record(
-        &state,
-        audit::AuditEvent {
-            actor: &p.email,
-            action: "tenant.plan_changed",
-            org_id: Some(&tenant_id),
-            target: Some(&tenant_id),
-            detail: &format!("plan={}", plan.as_str()),
-        },
-    )
-    .await
-    .map_err(log_internal)?;
+    AuditEvent::new(&p.email, "tenant.plan_changed")
+        .about(&tenant_id, &tenant_id)
+        .detail(&format!("plan={}", plan.as_str()))
+        .log(&state)
+        .await?;
     Ok(())
 }
 
@@ -84,7 +77,7 @@ pub async fn set_tenant_plan(tenant_id: String, plan: String) -> Result<(), AppE
 #[server(endpoint = "set_tenant_suspended")]
 pub async fn set_tenant_suspended(tenant_id: String, suspend: String) -> Result<(), AppError> {
     use crate::domain::Role;
-    use crate::ssr::{audit, auth::log_internal};
+    use crate::ssr::{audit::AuditEvent, auth::log_internal};
     let (state, p) = crate::ssr::auth::require_role(&[Role::OperatorAdmin]).await?;
     let suspend = match suspend.as_str() {
         "true" => true,
@@ -95,17 +88,9 @@ pub async fn set_tenant_suspended(tenant_id: String, suspend: String) -> Result<
     if !state.db.set_tenant_suspended(&tenant_id, at).await.map_err(log_internal)? {
         return Err(AppError::not_found("Tenant"));
     }
-    audit::record(
-        &state,
-        audit::AuditEvent {
-            actor: &p.email,
-            action: if suspend { "tenant.suspended" } else { "tenant.reactivated" },
-            org_id: Some(&tenant_id),
-            target: Some(&tenant_id),
-            detail: "",
-        },
-    )
-    .await
-    .map_err(log_internal)?;
+    AuditEvent::new(&p.email, if suspend { "tenant.suspended" } else { "tenant.reactivated" })
+        .about(&tenant_id, &tenant_id)
+        .log(&state)
+        .await?;
     Ok(())
 }

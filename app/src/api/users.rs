@@ -1,7 +1,7 @@
 //! Users: operator admins manage everyone; tenant admins manage their own tenant's users.
 #![expect(missing_docs, reason = "#[server] generates argument structs whose fields cannot carry docs")]
 
-use crate::domain::{AppError, Role};
+use crate::domain::{AppError, OrgKind, Role};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +18,10 @@ pub struct UserSummary {
     pub role: Role,
     /// Organisation id.
     pub org_id: String,
+    /// Organisation name.
+    pub org_name: String,
+    /// Organisation kind (which roles fit).
+    pub org_kind: OrgKind,
     /// End of access (auditors).
     pub expires_at: Option<i64>,
 }
@@ -30,14 +34,16 @@ pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     let scope = (p.role == Role::TenantAdmin).then_some(p.org_id.as_str());
     let rows = state.db.users(scope).await.map_err(log_internal)?;
     rows.into_iter()
-        .map(|u| {
+        .map(|l| {
             Ok(UserSummary {
-                role: Role::parse(&u.role).map_err(log_internal)?,
-                id: u.id,
-                email: u.email,
-                name: u.name,
-                org_id: u.org_id,
-                expires_at: u.expires_at,
+                role: Role::parse(&l.user.role).map_err(log_internal)?,
+                org_kind: OrgKind::parse(&l.org_kind).map_err(log_internal)?,
+                org_name: l.org_name,
+                id: l.user.id,
+                email: l.user.email,
+                name: l.user.name,
+                org_id: l.user.org_id,
+                expires_at: l.user.expires_at,
             })
         })
         .collect()
@@ -55,7 +61,6 @@ pub async fn create_user(
     #[server(default)] tenant_slug: String,
     #[server(default)] expires_in_days: String,
 ) -> Result<UserSummary, AppError> {
-    use crate::domain::OrgKind;
     use crate::ssr::accounts::{NewUser, create_user as create};
     let (state, p) = crate::ssr::auth::require_role(&[Role::OperatorAdmin, Role::TenantAdmin]).await?;
     let role = Role::parse(&role).map_err(|e| AppError::invalid("Role", e))?;
@@ -92,5 +97,26 @@ pub async fn create_user(
         create(&state, &p.email, NewUser { email: &email, name: &name, role, password, org_slug, expires_in_days })
             .await?;
     let expires_at = row.expires_at;
-    Ok(UserSummary { id: row.id, email: row.email, name: row.name, role, org_id: row.org_id, expires_at })
+    let org =
+        state.db.org(&row.org_id).await.map_err(crate::ssr::auth::log_internal)?.ok_or_else(AppError::internal)?;
+    Ok(UserSummary {
+        id: row.id,
+        email: row.email,
+        name: row.name,
+        role,
+        org_id: row.org_id,
+        org_name: org.name,
+        org_kind: role.org_kind(),
+        expires_at,
+    })
+}
+
+/// Changes a user's role (operator admins: anyone; tenant admins: their own
+/// tenant's users). The user's sessions end so the new role applies at once.
+#[server(endpoint = "set_user_role")]
+pub async fn set_user_role(user_id: String, role: String) -> Result<(), AppError> {
+    let (state, p) = crate::ssr::auth::require_role(&[Role::OperatorAdmin, Role::TenantAdmin]).await?;
+    let role = Role::parse(&role).map_err(|e| AppError::invalid("Role", e))?;
+    crate::ssr::accounts::change_role(&state, &p, &user_id, role).await?;
+    Ok(())
 }

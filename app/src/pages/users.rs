@@ -2,7 +2,7 @@
 
 use super::ui;
 use crate::api::display_time;
-use crate::api::users::{CreateUser, UserSummary, list_users};
+use crate::api::users::{CreateUser, SetUserRole, UserSummary, list_users};
 use crate::components::{CurrentUserCtx, ErrorNotice, action_feedback};
 use crate::domain::{OrgKind, Role};
 use leptos::prelude::*;
@@ -20,20 +20,23 @@ impl LazyRoute for UsersPage {
 
     fn view(_this: Self) -> AnyView {
         let create = ServerAction::<CreateUser>::new();
-        let users = Resource::new(move || create.version().get(), |_| list_users());
+        let set_role = ServerAction::<SetUserRole>::new();
+        let users = Resource::new(move || (create.version().get(), set_role.version().get()), |_| list_users());
         let user = expect_context::<CurrentUserCtx>().0;
         view! {
             <Title text="Users · Trust Portal" />
             <h1 class=ui::H1>"Users"</h1>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    let role = match user.await { Ok(Some(u)) => Some(u.role), _ => None };
+                    let me = match user.await { Ok(Some(u)) => Some((u.id, u.role)), _ => None };
+                    let role = me.as_ref().map(|m| m.1);
                     match users.await {
                         Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                         Ok(list) => view! {
                             <div class="space-y-6">
                                 {role.map(|r| view! { <CreateUserForm action=create creator=r /> })}
-                                <UserTable list />
+                                {action_feedback(set_role.value(), "Role changed. The user's sessions have ended; the new role applies at their next login.")}
+                                <UserTable list me_id=me.map(|m| m.0).unwrap_or_default() set_role />
                             </div>
                         }.into_any(),
                     }
@@ -88,7 +91,7 @@ fn CreateUserForm(action: ServerAction<CreateUser>, creator: Role) -> impl IntoV
 }
 
 #[component]
-fn UserTable(list: Vec<UserSummary>) -> impl IntoView {
+fn UserTable(list: Vec<UserSummary>, me_id: String, set_role: ServerAction<SetUserRole>) -> impl IntoView {
     view! {
         <div class=ui::CARD>
             <table class=ui::TABLE>
@@ -96,17 +99,41 @@ fn UserTable(list: Vec<UserSummary>) -> impl IntoView {
                 <thead><tr>
                     <th scope="col" class=ui::TH>"E-mail"</th>
                     <th scope="col" class=ui::TH>"Name"</th>
+                    <th scope="col" class=ui::TH>"Organisation"</th>
                     <th scope="col" class=ui::TH>"Role"</th>
                     <th scope="col" class=ui::TH>"Access ends"</th>
                 </tr></thead>
                 <tbody>
-                    {list.into_iter().map(|u| view! {
-                        <tr data-testid="user-row">
-                            <td class=ui::TD>{u.email}</td>
-                            <td class=ui::TD>{u.name}</td>
-                            <td class=ui::TD>{u.role.label()}</td>
-                            <td class=ui::TD>{u.expires_at.map_or_else(|| "—".to_owned(), display_time)}</td>
-                        </tr>
+                    {list.into_iter().map(|u| {
+                        // Your own role and auditors' are not changed here (see accounts::change_role).
+                        let fixed = u.id == me_id || u.role == Role::Auditor;
+                        let role_cell = if fixed {
+                            view! { <span>{u.role.label()}</span> }.into_any()
+                        } else {
+                            let label = format!("Role of {}", u.email);
+                            let options: Vec<Role> = Role::ALL.iter().copied()
+                                .filter(|r| r.org_kind() == u.org_kind && *r != Role::Auditor).collect();
+                            view! {
+                                <ActionForm action=set_role attr:class="flex gap-2">
+                                    <input type="hidden" name="user_id" value=u.id.clone() />
+                                    <select name="role" aria-label=label class="rounded border border-slate-300 px-1 py-0.5 text-sm">
+                                        {options.into_iter().map(|r| view! {
+                                            <option value=r.as_str() selected=r == u.role>{r.label()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                    <button type="submit" class=ui::BUTTON_QUIET>"Save"</button>
+                                </ActionForm>
+                            }.into_any()
+                        };
+                        view! {
+                            <tr data-testid="user-row">
+                                <td class=ui::TD>{u.email.clone()}</td>
+                                <td class=ui::TD>{u.name}</td>
+                                <td class=ui::TD>{u.org_name}</td>
+                                <td class=ui::TD>{role_cell}</td>
+                                <td class=ui::TD>{u.expires_at.map_or_else(|| "—".to_owned(), display_time)}</td>
+                            </tr>
+                        }
                     }).collect_view()}
                 </tbody>
             </table>

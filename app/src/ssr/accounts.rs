@@ -1,7 +1,7 @@
 //! Creating organisations and users: the one place their rules live, used by
 //! server functions, the CLI and the demo seed.
 
-use super::audit::{self, AuditEvent};
+use super::audit::AuditEvent;
 use super::auth::{hash_password, log_internal};
 use super::state::AppState;
 use super::store::{OrgRow, StoreError, UserRow};
@@ -41,12 +41,7 @@ pub async fn create_org(
         other => other.map_err(log_internal)?,
     }
     let detail = format!("kind={} slug={} plan={}", row.kind, row.slug, row.plan.as_deref().unwrap_or("-"));
-    audit::record(
-        state,
-        AuditEvent { actor, action: "org.created", org_id: Some(&row.id), target: Some(&row.id), detail: &detail },
-    )
-    .await
-    .map_err(log_internal)?;
+    AuditEvent::new(actor, "org.created").about(&row.id, &row.id).detail(&detail).log(state).await?;
     Ok(row)
 }
 
@@ -114,11 +109,47 @@ pub async fn create_user(state: &AppState, actor: &str, new: NewUser<'_>) -> Res
         other => other.map_err(log_internal)?,
     }
     let detail = format!("email={} role={}", row.email, row.role);
-    audit::record(
-        state,
-        AuditEvent { actor, action: "user.created", org_id: Some(&row.org_id), target: Some(&row.id), detail: &detail },
-    )
-    .await
-    .map_err(log_internal)?;
+    AuditEvent::new(actor, "user.created").about(&row.org_id, &row.id).detail(&detail).log(state).await?;
     Ok(row)
+}
+
+/// Changes a user's role. The new role must fit the user's organisation; tenant
+/// admins act only inside their own tenant (another tenant's user is "not
+/// found"); nobody changes their own role; auditor accounts are created with an
+/// expiry, never converted. The user's sessions end so the change applies at
+/// once, and it is recorded in the audit log.
+pub async fn change_role(
+    state: &AppState,
+    actor: &super::auth::Principal,
+    user_id: &str,
+    role: Role,
+) -> Result<UserRow, AppError> {
+    let mut user = state.db.user(user_id).await.map_err(log_internal)?.ok_or_else(|| AppError::not_found("User"))?;
+    if actor.role != Role::OperatorAdmin && user.org_id != actor.org_id {
+        return Err(AppError::not_found("User"));
+    }
+    if user.id == actor.user_id {
+        return Err(AppError::invalid("Role", "you cannot change your own role; ask another admin"));
+    }
+    let old = Role::parse(&user.role).map_err(log_internal)?;
+    if old == Role::Auditor || role == Role::Auditor {
+        return Err(AppError::invalid(
+            "Role",
+            "auditor access is granted by creating an auditor account with an expiry",
+        ));
+    }
+    if old.org_kind() != role.org_kind() {
+        return Err(AppError::invalid("Role", format!("{} is not a role in this user's organisation", role.label())));
+    }
+    if old == role {
+        return Ok(user);
+    }
+    if !state.db.set_user_role(&user.id, role.as_str()).await.map_err(log_internal)? {
+        return Err(AppError::not_found("User"));
+    }
+    state.db.revoke_user_sessions(&user.id, state.now_ms()).await.map_err(log_internal)?;
+    let detail = format!("email={} from={} to={}", user.email, old.as_str(), role.as_str());
+    AuditEvent::new(&actor.email, "user.role_changed").about(&user.org_id, &user.id).detail(&detail).log(state).await?;
+    user.role = role.as_str().into();
+    Ok(user)
 }

@@ -26,6 +26,31 @@ pub struct AuditEvent<'a> {
     pub detail: &'a str,
 }
 
+impl<'a> AuditEvent<'a> {
+    /// An event with no organisation, target or detail yet.
+    pub fn new(actor: &'a str, action: &'a str) -> Self {
+        Self { actor, action, org_id: None, target: None, detail: "" }
+    }
+
+    /// The organisation and object concerned.
+    pub fn about(mut self, org_id: &'a str, target: &'a str) -> Self {
+        self.org_id = Some(org_id);
+        self.target = Some(target);
+        self
+    }
+
+    /// Free-form detail (never secrets).
+    pub fn detail(mut self, detail: &'a str) -> Self {
+        self.detail = detail;
+        self
+    }
+
+    /// Appends the event; a storage failure is logged and answered as an internal error.
+    pub async fn log(self, state: &AppState) -> Result<(), crate::domain::AppError> {
+        record(state, self).await.map_err(super::auth::log_internal)
+    }
+}
+
 /// The chain hash of an entry.
 pub fn entry_hash(prev_hash: &str, id: &str, at: i64, e: &AuditEvent<'_>) -> String {
     let mut h = Sha256::new();

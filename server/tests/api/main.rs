@@ -15,3 +15,4 @@ mod health;
 mod keys;
 mod sla;
 mod tenants;
+mod users;

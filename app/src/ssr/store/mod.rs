@@ -18,7 +18,7 @@ pub use api_keys::ApiKeyRow;
 pub use audit::AuditRow;
 pub use orgs::OrgRow;
 pub use sessions::SessionRow;
-pub use users::UserRow;
+pub use users::{UserListing, UserRow};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};

@@ -38,6 +38,18 @@ impl std::fmt::Debug for UserRow {
 
 const COLUMNS: &str = "id, org_id, email, name, password_hash, role, created_at, expires_at, disabled_at";
 
+/// A user with the name and kind of their organisation, for listings.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserListing {
+    /// The user.
+    #[sqlx(flatten)]
+    pub user: UserRow,
+    /// Organisation name.
+    pub org_name: String,
+    /// Organisation kind.
+    pub org_kind: String,
+}
+
 impl Db {
     /// Inserts a user; `Conflict` if the e-mail is taken.
     pub async fn insert_user(&self, u: &UserRow) -> StoreResult<()> {
@@ -67,11 +79,28 @@ impl Db {
             .await?)
     }
 
-    /// Users, optionally only those of one organisation, by e-mail.
-    pub async fn users(&self, org_id: Option<&str>) -> StoreResult<Vec<UserRow>> {
+    /// A user by id.
+    pub async fn user(&self, id: &str) -> StoreResult<Option<UserRow>> {
+        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// Changes a user's role; false if there is no such user.
+    pub async fn set_user_role(&self, id: &str, role: &str) -> StoreResult<bool> {
+        let r =
+            sqlx::query("UPDATE users SET role = $1 WHERE id = $2").bind(role).bind(id).execute(self.pool()).await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// Users with their organisation, optionally only those of one organisation, by e-mail.
+    pub async fn users(&self, org_id: Option<&str>) -> StoreResult<Vec<UserListing>> {
+        let select = "SELECT u.id, u.org_id, u.email, u.name, u.password_hash, u.role, u.created_at, u.expires_at, \
+                      u.disabled_at, o.name AS org_name, o.kind AS org_kind FROM users u JOIN orgs o ON o.id = u.org_id";
         let q = match org_id {
-            Some(_) => format!("SELECT {COLUMNS} FROM users WHERE org_id = $1 ORDER BY email"),
-            None => format!("SELECT {COLUMNS} FROM users ORDER BY email"),
+            Some(_) => format!("{select} WHERE u.org_id = $1 ORDER BY u.email"),
+            None => format!("{select} ORDER BY u.email"),
         };
         let mut query = sqlx::query_as(&q);
         if let Some(org) = org_id {
