@@ -30,6 +30,9 @@ cargo build -p server --locked
 step "unit, property and API tests on SQLite"
 cargo nextest run -p app -p server --locked --no-fail-fast
 
+step "sigstore-conformance suite through the CLI (offline, in a network namespace)"
+scripts/conformance.sh target/debug/trust-portal
+
 step "API tests on Postgres"
 pg_dir="$PWD/target/pg-test"
 if [ -z "${PORTAL_TEST_POSTGRES_URL:-}" ]; then

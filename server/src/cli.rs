@@ -48,6 +48,10 @@ pub enum Command {
     /// The hash-chained audit log.
     #[command(subcommand, name = "audit-log")]
     AuditLog(AuditLogCommand),
+    /// Verify a Sigstore bundle offline (keyless with identity + issuer, or with a key).
+    VerifyBundle(crate::verify_cli::VerifyBundleArgs),
+    /// Verify a cosign sign-blob signature offline with a public key.
+    VerifyBlob(crate::verify_cli::VerifyBlobArgs),
 }
 
 /// `admin` subcommands.
@@ -114,6 +118,12 @@ pub enum AuditLogCommand {
 /// Runs the CLI.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Verification is offline and self-contained: no configuration or database.
+    match &cli.command {
+        Command::VerifyBundle(args) => return crate::verify_cli::verify_bundle(args, cli.json),
+        Command::VerifyBlob(args) => return crate::verify_cli::verify_blob(args, cli.json),
+        _ => {}
+    }
     let config = match PortalConfig::load(LEPTOS_TOML) {
         Ok(c) => c,
         Err(e) => {
@@ -147,7 +157,7 @@ async fn run(cli: Cli, config: PortalConfig) -> ExitCode {
                 Command::Demo(DemoCommand::Seed) => seed(&state, cli.json).await,
                 Command::Admin(a) => admin(&state, a, cli.json).await,
                 Command::AuditLog(AuditLogCommand::Verify) => verify_audit(&state, cli.json).await,
-                Command::Serve => ExitCode::SUCCESS,
+                Command::Serve | Command::VerifyBundle(_) | Command::VerifyBlob(_) => ExitCode::SUCCESS,
             };
             state.db.close().await;
             code

@@ -7,3 +7,4 @@ pub mod middleware;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;
+pub mod verify_cli;

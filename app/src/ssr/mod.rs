@@ -10,5 +10,6 @@ pub mod config;
 pub mod sla;
 pub mod state;
 pub mod store;
+pub mod verifier;
 
 pub use state::AppState;

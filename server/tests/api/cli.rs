@@ -149,3 +149,64 @@ async fn sigterm_drains_flushes_metrics_and_exits_cleanly() {
     assert_eq!(flushed, 3, "samples were flushed on shutdown");
     assert!(db.heartbeats_since(0).await.unwrap().1 >= 1);
 }
+
+/// Writes a P-256 public key, an artifact and its cosign-style signature; returns their paths.
+fn signed_blob(dir: &std::path::Path) -> (String, String, String) {
+    use base64::Engine;
+    let kp = sigstore_verify::crypto::KeyPair::generate_ecdsa_p256().unwrap();
+    let artifact = b"policies/org.rego bundle";
+    let sig = base64::engine::general_purpose::STANDARD.encode(kp.sign(artifact).unwrap().as_bytes());
+    let paths = (dir.join("cosign.pub"), dir.join("policy.tar.gz"), dir.join("policy.sig"));
+    std::fs::write(&paths.0, kp.public_key_der().unwrap().to_pem()).unwrap();
+    std::fs::write(&paths.1, artifact).unwrap();
+    std::fs::write(&paths.2, format!("{sig}\n")).unwrap();
+    let s = |p: std::path::PathBuf| p.to_str().unwrap().to_owned();
+    (s(paths.0), s(paths.1), s(paths.2))
+}
+
+#[tokio::test]
+async fn verify_blob_exit_codes_and_reasons() {
+    let cli = Cli::new();
+    let (key, artifact, sig) = signed_blob(cli.dir.path());
+    let (code, out, _) = cli.run(&["verify-blob", "--key", &key, "--signature", &sig, &artifact], "").await;
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("Verified OK: sha256:"), "{out}");
+
+    std::fs::write(&artifact, b"tampered").unwrap();
+    let (code, out, err) = cli.run(&["--json", "verify-blob", "--key", &key, "--signature", &sig, &artifact], "").await;
+    assert_eq!(code, 1, "rejected");
+    assert!(err.contains("(signature_mismatch)"), "{err}");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&out).unwrap()["reason"], "signature_mismatch");
+
+    let (code, _, err) = cli.run(&["verify-blob", "--key", &key, "--signature", "/no/such.sig", &artifact], "").await;
+    assert_eq!(code, 2, "unreadable input is a usage error");
+    assert!(err.contains("cannot read signature"), "{err}");
+}
+
+#[tokio::test]
+async fn verify_bundle_refuses_keyless_without_a_full_policy() {
+    let cli = Cli::new();
+    let vectors = std::env::var("PORTAL_VECTORS_DIR").unwrap_or_else(|_| format!("{ROOT}/../shared/vectors"));
+    let case = format!("{vectors}/sigstore-conformance/test/assets/bundle-verify/happy-path-v0.3/bundle.sigstore.json");
+    let artifact = format!("{vectors}/sigstore-conformance/test/assets/a.txt");
+    let (code, _, err) = cli.run(&["verify-bundle", "--bundle", &case, &artifact], "").await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("identity") && err.contains("issuer"), "{err}");
+    let (code, _, err) = cli
+        .run(
+            &[
+                "verify-bundle",
+                "--bundle",
+                &case,
+                "--certificate-identity",
+                "https://github.com/x/y",
+                "--certificate-oidc-issuer",
+                "https://token.actions.githubusercontent.com",
+                &artifact,
+            ],
+            "",
+        )
+        .await;
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("(identity_mismatch)"), "{err}");
+}

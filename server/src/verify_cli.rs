@@ -1,0 +1,158 @@
+//! `verify-bundle` and `verify-blob`: offline verification from the command
+//! line. They need no configuration, database or network. `verify-bundle`
+//! speaks the sigstore-conformance CLI protocol. Exit codes: 0 verified;
+//! 1 rejected (the reason on stderr); 2 bad usage or unreadable input.
+
+use app::ssr::verifier::{self, BundlePolicy, Subject, VerificationError, Verified};
+use clap::Args;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Arguments of `verify-bundle`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  trust-portal verify-bundle --bundle a.sigstore.json \\\n      --certificate-identity https://github.com/org/repo/.github/workflows/release.yml@refs/heads/main \\\n      --certificate-oidc-issuer https://token.actions.githubusercontent.com a.tar.gz\n  trust-portal verify-bundle --bundle a.sigstore.json --key cosign.pub sha256:<64 hex digits>"
+)]
+pub struct VerifyBundleArgs {
+    /// The Sigstore bundle (JSON).
+    #[arg(long)]
+    pub bundle: PathBuf,
+    /// Required certificate identity (SAN) for keyless bundles.
+    #[arg(long, conflicts_with = "key")]
+    pub certificate_identity: Option<String>,
+    /// Required OIDC issuer for keyless bundles.
+    #[arg(long, conflicts_with = "key")]
+    pub certificate_oidc_issuer: Option<String>,
+    /// PEM public key, for bundles signed with a managed key.
+    #[arg(long)]
+    pub key: Option<PathBuf>,
+    /// A trusted_root.json to verify against (default: the Sigstore public-good root).
+    #[arg(long)]
+    pub trusted_root: Option<PathBuf>,
+    /// Use the Sigstore staging root.
+    #[arg(long, conflicts_with = "trusted_root")]
+    pub staging: bool,
+    /// The artifact, or its digest as sha256:<64 hex digits>.
+    pub file_or_digest: String,
+}
+
+/// Arguments of `verify-blob`.
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  trust-portal verify-blob --key cosign.pub --signature policy.sig policy.tar.gz")]
+pub struct VerifyBlobArgs {
+    /// PEM public key (ECDSA P-256/P-384, Ed25519, RSA).
+    #[arg(long)]
+    pub key: PathBuf,
+    /// File holding the base64 signature written by `cosign sign-blob`.
+    #[arg(long)]
+    pub signature: PathBuf,
+    /// The artifact, or its digest as sha256:<64 hex digits>.
+    pub file_or_digest: String,
+}
+
+/// A usage or input problem (exit 2), as opposed to a rejected signature (exit 1).
+struct InputError(String);
+
+fn read_text(path: &Path, what: &str) -> Result<String, InputError> {
+    std::fs::read_to_string(path).map_err(|e| InputError(format!("cannot read {what} {}: {e}", path.display())))
+}
+
+/// The artifact as read from the command line: its bytes, or only its digest.
+enum Input {
+    Bytes(Vec<u8>),
+    Digest([u8; 32]),
+}
+
+impl Input {
+    /// Per the protocol: a digest when it looks like one and is not a file on disk.
+    fn read(file_or_digest: &str) -> Result<Self, InputError> {
+        if !Path::new(file_or_digest).exists()
+            && let Some(d) = verifier::parse_sha256_digest(file_or_digest)
+        {
+            return Ok(Self::Digest(d));
+        }
+        std::fs::read(file_or_digest)
+            .map(Self::Bytes)
+            .map_err(|e| InputError(format!("cannot read artifact {file_or_digest}: {e}")))
+    }
+
+    fn subject(&self) -> Subject<'_> {
+        match self {
+            Self::Bytes(b) => Subject::Bytes(b),
+            Self::Digest(d) => Subject::Sha256(*d),
+        }
+    }
+}
+
+/// Runs `verify-bundle`.
+pub fn verify_bundle(args: &VerifyBundleArgs, json: bool) -> ExitCode {
+    let run = || -> Result<Result<Verified, VerificationError>, InputError> {
+        let bundle = read_text(&args.bundle, "bundle")?;
+        let root = match (&args.trusted_root, args.staging) {
+            (Some(path), _) => verifier::trusted_root_from_json(&read_text(path, "trusted root")?),
+            (None, true) => verifier::staging_root(),
+            (None, false) => verifier::public_good_root(),
+        };
+        let root = match root {
+            Ok(r) => r,
+            Err(e) => return Ok(Err(e)),
+        };
+        let policy = match &args.key {
+            Some(path) => BundlePolicy::Key { pem: read_text(path, "key")? },
+            None => match BundlePolicy::keyless(
+                args.certificate_identity.as_deref(),
+                args.certificate_oidc_issuer.as_deref(),
+            ) {
+                Ok(p) => p,
+                Err(e) => return Err(InputError(e.message)),
+            },
+        };
+        let input = Input::read(&args.file_or_digest)?;
+        Ok(verifier::verify_bundle(&root, &bundle, input.subject(), &policy))
+    };
+    report(run(), json)
+}
+
+/// Runs `verify-blob`.
+pub fn verify_blob(args: &VerifyBlobArgs, json: bool) -> ExitCode {
+    let run = || -> Result<Result<Verified, VerificationError>, InputError> {
+        let key = read_text(&args.key, "key")?;
+        let signature = read_text(&args.signature, "signature")?;
+        let input = Input::read(&args.file_or_digest)?;
+        Ok(verifier::verify_blob(&key, &signature, input.subject()))
+    };
+    report(run(), json)
+}
+
+fn report(result: Result<Result<Verified, VerificationError>, InputError>, json: bool) -> ExitCode {
+    match result {
+        Ok(Ok(v)) => {
+            if json {
+                println!("{}", serde_json::json!({ "verified": true, "result": v }));
+            } else {
+                let who = match &v.signer {
+                    app::ssr::verifier::Signer::Identity { identity, issuer } => {
+                        format!("{identity} (issuer {issuer})")
+                    }
+                    app::ssr::verifier::Signer::Key { key_id } => format!("key {key_id}"),
+                };
+                println!("Verified OK: sha256:{} signed by {who}", v.subject_sha256);
+                for check in &v.checks {
+                    println!("  ✓ {check}");
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(Err(e)) => {
+            if json {
+                println!("{}", serde_json::json!({ "verified": false, "reason": e.reason, "message": e.message }));
+            }
+            eprintln!("rejected: {} ({})", e.message, e.reason.as_str());
+            ExitCode::from(1)
+        }
+        Err(InputError(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
