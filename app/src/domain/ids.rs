@@ -92,6 +92,8 @@ typed_id!(/// A machine API key.
     ApiKeyId, "key");
 typed_id!(/// An audit-log entry.
     AuditId, "aud");
+typed_id!(/// A call to the Attestation API.
+    VerificationId, "ver");
 
 #[cfg(test)]
 mod tests {

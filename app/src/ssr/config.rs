@@ -45,6 +45,10 @@ pub struct PortalConfig {
     pub metrics_flush_seconds: u32,
     /// How long shutdown waits for in-flight requests (`PORTAL_SHUTDOWN_GRACE_SECONDS`).
     pub shutdown_grace_seconds: u32,
+    /// Sustained Attestation API requests per minute per API key (`PORTAL_API_RATE_PER_MINUTE`).
+    pub api_rate_per_minute: u32,
+    /// Requests an API key may make at once before the rate applies (`PORTAL_API_BURST`).
+    pub api_burst: u32,
 }
 
 impl Default for PortalConfig {
@@ -59,6 +63,8 @@ impl Default for PortalConfig {
             sla_window_hours: 24 * 30,
             metrics_flush_seconds: 10,
             shutdown_grace_seconds: 20,
+            api_rate_per_minute: 6000,
+            api_burst: 200,
         }
     }
 }
@@ -89,6 +95,8 @@ struct FileLayer {
     sla_window_hours: Option<u32>,
     metrics_flush_seconds: Option<u32>,
     shutdown_grace_seconds: Option<u32>,
+    api_rate_per_minute: Option<u32>,
+    api_burst: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -146,6 +154,12 @@ impl PortalConfig {
             if let Some(v) = layer.shutdown_grace_seconds {
                 c.shutdown_grace_seconds = v;
             }
+            if let Some(v) = layer.api_rate_per_minute {
+                c.api_rate_per_minute = v;
+            }
+            if let Some(v) = layer.api_burst {
+                c.api_burst = v;
+            }
         }
         if let Some(v) = env("PORTAL_DATABASE_URL") {
             c.database_url = v;
@@ -182,6 +196,8 @@ impl PortalConfig {
         c.sla_window_hours = num("PORTAL_SLA_WINDOW_HOURS", c.sla_window_hours)?;
         c.metrics_flush_seconds = num("PORTAL_METRICS_FLUSH_SECONDS", c.metrics_flush_seconds)?;
         c.shutdown_grace_seconds = num("PORTAL_SHUTDOWN_GRACE_SECONDS", c.shutdown_grace_seconds)?;
+        c.api_rate_per_minute = num("PORTAL_API_RATE_PER_MINUTE", c.api_rate_per_minute)?;
+        c.api_burst = num("PORTAL_API_BURST", c.api_burst)?;
         c.validate()?;
         Ok(c)
     }
@@ -216,6 +232,12 @@ impl PortalConfig {
         }
         if self.sla_window_hours == 0 {
             return Err(err("PORTAL_SLA_WINDOW_HOURS", "must be at least 1"));
+        }
+        if self.api_rate_per_minute == 0 {
+            return Err(err("PORTAL_API_RATE_PER_MINUTE", "must be at least 1"));
+        }
+        if self.api_burst == 0 {
+            return Err(err("PORTAL_API_BURST", "must be at least 1"));
         }
         if self.metrics_flush_seconds == 0 {
             return Err(err("PORTAL_METRICS_FLUSH_SECONDS", "must be at least 1"));

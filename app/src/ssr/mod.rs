@@ -3,10 +3,12 @@
 //! REST API both call these; neither owns rules.
 
 pub mod accounts;
+pub mod attestation;
 pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod rate_limit;
 pub mod sla;
 pub mod state;
 pub mod store;

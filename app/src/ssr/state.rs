@@ -18,6 +18,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Attestation API latency and uptime recorder.
     pub sla: Arc<SlaRecorder>,
+    /// Per-API-key rate limits of the Attestation API.
+    pub rate_limiter: Arc<super::rate_limit::RateLimiter>,
     /// Leptos runtime options (site root, output name).
     pub leptos_options: LeptosOptions,
 }
@@ -30,7 +32,15 @@ impl AppState {
 
     /// Builds state with an explicit clock.
     pub fn with_clock(db: Db, config: PortalConfig, leptos_options: LeptosOptions, clock: Arc<dyn Clock>) -> Self {
-        Self { db, config: Arc::new(config), clock, sla: Arc::new(SlaRecorder::default()), leptos_options }
+        let rate_limiter = Arc::new(super::rate_limit::RateLimiter::new(config.api_rate_per_minute, config.api_burst));
+        Self {
+            db,
+            config: Arc::new(config),
+            clock,
+            sla: Arc::new(SlaRecorder::default()),
+            rate_limiter,
+            leptos_options,
+        }
     }
 
     /// Now, from the state's clock.

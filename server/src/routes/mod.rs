@@ -3,11 +3,12 @@
 pub mod error;
 pub mod health;
 pub mod v1;
+pub mod verify;
 
 use app::ssr::AppState;
 use axum::Router;
 
 /// Routes for machines: `/api/v1/...`, `/healthz`, `/readyz`, `/metrics`.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(health::router()).merge(v1::router())
+    Router::new().merge(health::router()).merge(v1::router()).merge(verify::router())
 }

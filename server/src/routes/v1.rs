@@ -85,8 +85,11 @@ impl utoipa::Modify for ApiKeyScheme {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Trust Portal API", description = "Machine API of the Trust Portal. Authenticate with a tenant API key: `Authorization: Bearer tpk_…`. Errors use one envelope: `{\"error\":{\"code\",\"message\"}}`."),
-    paths(me),
-    components(schemas(MeResponse, TenantInfo, KeyInfo, ErrorEnvelope)),
+    paths(me, super::verify::verify),
+    components(schemas(
+        MeResponse, TenantInfo, KeyInfo, ErrorEnvelope,
+        super::verify::VerifyBody, super::verify::ArtifactBody, super::verify::VerifyResponse
+    )),
     modifiers(&ApiKeyScheme)
 )]
 pub struct ApiDoc;

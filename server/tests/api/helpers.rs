@@ -37,12 +37,18 @@ async fn fresh_database_url(dir: &tempfile::TempDir) -> String {
 impl TestApp {
     /// Starts a portal on a fresh database, seeded with the demo data.
     pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Like [`TestApp::spawn`], after adjusting the configuration.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut PortalConfig)) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let config = PortalConfig {
+        let mut config = PortalConfig {
             database_url: fresh_database_url(&dir).await,
             metrics_flush_seconds: 1,
             ..PortalConfig::default()
         };
+        adjust(&mut config);
         let mut options = leptos_options(concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml")).expect("Leptos.toml");
         options.site_addr = "127.0.0.1:0".parse().expect("addr");
         let portal = Portal::build(config, options).await.expect("portal starts");

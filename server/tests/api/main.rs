@@ -16,3 +16,4 @@ mod keys;
 mod sla;
 mod tenants;
 mod users;
+mod verify;

@@ -13,12 +13,14 @@ mod orgs;
 mod sessions;
 mod sla;
 mod users;
+mod verifications;
 
 pub use api_keys::ApiKeyRow;
 pub use audit::AuditRow;
 pub use orgs::OrgRow;
 pub use sessions::SessionRow;
 pub use users::{UserListing, UserRow};
+pub use verifications::VerificationRow;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};

@@ -1,0 +1,63 @@
+//! The record of Attestation API calls.
+
+use super::{Db, StoreResult};
+
+/// One call to the Attestation API, as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct VerificationRow {
+    /// `ver_…` id.
+    pub id: String,
+    /// The calling tenant.
+    pub org_id: String,
+    /// The API key used.
+    pub api_key_id: String,
+    /// `cosign_blob`, `sigstore_bundle`, or what the request named.
+    pub kind: String,
+    /// SHA-256 of the subject, when the request got that far.
+    pub subject_sha256: Option<String>,
+    /// `verified`, `rejected` or `invalid_request`.
+    pub outcome: String,
+    /// Reason code of a rejection or invalid request.
+    pub reason: Option<String>,
+    /// JSON of the signer, when verified.
+    pub signer: Option<String>,
+    /// Time spent verifying (µs).
+    pub latency_us: i64,
+    /// When (ms).
+    pub created_at: i64,
+}
+
+impl Db {
+    /// Records one call.
+    pub async fn insert_verification(&self, v: &VerificationRow) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO verifications (id, org_id, api_key_id, kind, subject_sha256, outcome, reason, signer, latency_us, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&v.id)
+        .bind(&v.org_id)
+        .bind(&v.api_key_id)
+        .bind(&v.kind)
+        .bind(&v.subject_sha256)
+        .bind(&v.outcome)
+        .bind(&v.reason)
+        .bind(&v.signer)
+        .bind(v.latency_us)
+        .bind(v.created_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// A tenant's calls, newest first.
+    pub async fn verifications(&self, org_id: &str, limit: i64) -> StoreResult<Vec<VerificationRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, org_id, api_key_id, kind, subject_sha256, outcome, reason, signer, latency_us, created_at \
+             FROM verifications WHERE org_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+        )
+        .bind(org_id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}

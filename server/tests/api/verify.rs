@@ -1,0 +1,186 @@
+//! The Attestation API, `POST /api/v1/verify`.
+
+use crate::helpers::TestApp;
+use base64::Engine;
+use serde_json::{Value, json};
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+const IDENTITY: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+const ISSUER: &str = "https://token.actions.githubusercontent.com";
+
+fn vectors() -> String {
+    std::env::var("PORTAL_VECTORS_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors").into())
+}
+
+fn conformance(path: &str) -> String {
+    let p = format!("{}/sigstore-conformance/test/assets/{path}", vectors());
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("test vectors missing at {p}: {e}"))
+}
+
+/// A tenant API key for acme, ready to call the API.
+async fn acme_key(app: &TestApp) -> String {
+    let admin = app.login("admin@acme.demo").await;
+    app.create_key(&admin, "verify tests").await.1
+}
+
+async fn post(app: &TestApp, key: &str, body: &Value) -> (u16, Value, reqwest::header::HeaderMap) {
+    let r = app.http.post(app.url("/api/v1/verify")).bearer_auth(key).json(body).send().await.unwrap();
+    let status = r.status().as_u16();
+    let headers = r.headers().clone();
+    (status, r.json().await.unwrap_or(Value::Null), headers)
+}
+
+/// A signed artifact: (artifact, base64 signature, PEM key).
+fn cosign_signed(artifact: &[u8]) -> (Vec<u8>, String, String) {
+    let kp = sigstore_verify::crypto::KeyPair::generate_ecdsa_p256().unwrap();
+    let sig = B64.encode(kp.sign(artifact).unwrap().as_bytes());
+    (artifact.to_vec(), sig, kp.public_key_der().unwrap().to_pem())
+}
+
+#[tokio::test]
+async fn cosign_blob_verifies_and_is_recorded() {
+    let app = TestApp::spawn().await;
+    let key = acme_key(&app).await;
+    let (artifact, sig, pem) = cosign_signed(b"release-1.2.3.tar.gz");
+    let body = json!({"kind": "cosign_blob", "artifact": {"base64": B64.encode(&artifact)}, "signature": sig, "public_key": pem});
+    let (status, v, headers) = post(&app, &key, &body).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["verified"], true);
+    assert_eq!(v["signer"]["kind"], "key");
+    let id = v["verification_id"].as_str().unwrap();
+    assert_eq!(headers["verification-id"], id);
+
+    let digest = format!("sha256:{}", v["subject_sha256"].as_str().unwrap());
+    let by_digest = json!({"kind": "cosign_blob", "artifact": {"digest": digest}, "signature": sig, "public_key": pem});
+    assert_eq!(post(&app, &key, &by_digest).await.0, 200);
+
+    let tampered = json!({"kind": "cosign_blob", "artifact": {"base64": B64.encode(b"other")}, "signature": sig, "public_key": pem});
+    let (status, v, _) = post(&app, &key, &tampered).await;
+    assert_eq!(status, 422);
+    assert_eq!(v["error"]["code"], "signature_mismatch");
+
+    let acme = app.state.db.org_by_slug("acme-robotics").await.unwrap().unwrap().id;
+    let rows = app.state.db.verifications(&acme, 10).await.unwrap();
+    let outcomes: Vec<&str> = rows.iter().map(|r| r.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["rejected", "verified", "verified"]);
+    assert_eq!(rows[0].reason.as_deref(), Some("signature_mismatch"));
+    assert!(rows.iter().all(|r| r.kind == "cosign_blob"));
+    let globex = app.state.db.org_by_slug("globex").await.unwrap().unwrap().id;
+    assert!(app.state.db.verifications(&globex, 10).await.unwrap().is_empty(), "rows belong to the caller's tenant");
+}
+
+#[tokio::test]
+async fn sigstore_bundles_need_and_enforce_a_policy() {
+    let app = TestApp::spawn().await;
+    let key = acme_key(&app).await;
+    let bundle: Value =
+        serde_json::from_str(&conformance("bundle-verify/happy-path-v0.3/bundle.sigstore.json")).unwrap();
+    let artifact = json!({"base64": B64.encode(conformance("a.txt"))});
+    let request = |identity: Option<&str>, issuer: Option<&str>| json!({"kind": "sigstore_bundle", "artifact": artifact, "bundle": bundle, "identity": identity, "issuer": issuer});
+    let (status, v, _) = post(&app, &key, &request(Some(IDENTITY), Some(ISSUER))).await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["signer"], json!({"kind": "identity", "identity": IDENTITY, "issuer": ISSUER}));
+
+    let (status, v, _) = post(&app, &key, &request(Some("https://github.com/evil/fork"), Some(ISSUER))).await;
+    assert_eq!((status, v["error"]["code"].clone()), (422, json!("identity_mismatch")));
+    let (status, v, _) = post(&app, &key, &request(Some(IDENTITY), Some("https://accounts.google.com"))).await;
+    assert_eq!((status, v["error"]["code"].clone()), (422, json!("issuer_mismatch")));
+    let (status, v, _) = post(&app, &key, &request(Some(IDENTITY), None)).await;
+    assert_eq!(
+        (status, v["error"]["code"].clone()),
+        (400, json!("policy_incomplete")),
+        "keyless without an issuer is refused"
+    );
+}
+
+#[tokio::test]
+async fn malformed_requests_get_400_naming_the_problem() {
+    let app = TestApp::spawn().await;
+    let key = acme_key(&app).await;
+    let (_, sig, pem) = cosign_signed(b"x");
+    for (body, code, needle) in [
+        (json!({"kind": "teleport"}), "invalid_request", "unknown variant"),
+        (json!({"kind": "cosign_blob", "artifact": {"base64": "x"}}), "invalid_request", "missing field"),
+        (
+            json!({"kind": "cosign_blob", "artifact": {}, "signature": sig, "public_key": pem}),
+            "invalid_request",
+            "exactly one",
+        ),
+        (
+            json!({"kind": "cosign_blob", "artifact": {"base64": "@@@"}, "signature": sig, "public_key": pem}),
+            "invalid_request",
+            "artifact.base64",
+        ),
+        (
+            json!({"kind": "cosign_blob", "artifact": {"digest": "sha256:abc"}, "signature": sig, "public_key": pem}),
+            "malformed_digest",
+            "artifact.digest",
+        ),
+        (
+            json!({"kind": "sigstore_bundle", "artifact": {"digest": format!("sha256:{}", "a".repeat(64))}, "bundle": "nope", "identity": "i", "issuer": "o"}),
+            "invalid_request",
+            "bundle",
+        ),
+    ] {
+        let (status, v, _) = post(&app, &key, &body).await;
+        assert_eq!(status, 400, "{body} -> {v}");
+        assert_eq!(v["error"]["code"], code, "{v}");
+        assert!(v["error"]["message"].as_str().unwrap().contains(needle), "{v}");
+    }
+    let r = app.http.post(app.url("/api/v1/verify")).bearer_auth(&key).body("{not json").send().await.unwrap();
+    assert_eq!(r.status(), 400);
+
+    let (status, v, _) = post(
+        &app,
+        &key,
+        &json!({"kind": "cosign_blob", "artifact": {"base64": ""}, "signature": "!!", "public_key": pem}),
+    )
+    .await;
+    assert_eq!(
+        (status, v["error"]["code"].clone()),
+        (422, json!("malformed_signature")),
+        "a garbage signature is a verification failure"
+    );
+}
+
+#[tokio::test]
+async fn auth_size_and_rate_limits() {
+    let app = TestApp::spawn_with(|c| {
+        c.api_burst = 2;
+        c.api_rate_per_minute = 1;
+    })
+    .await;
+    let r = app.http.post(app.url("/api/v1/verify")).json(&json!({})).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "unauthenticated");
+
+    let key = acme_key(&app).await;
+    let huge = vec![b'a'; 5 * 1024 * 1024];
+    let r = app.http.post(app.url("/api/v1/verify")).bearer_auth(&key).body(huge).send().await.unwrap();
+    assert_eq!(r.status(), 413);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "payload_too_large");
+
+    // The oversized call used the first token; one more, then the key is limited.
+    let (artifact, sig, pem) = cosign_signed(b"y");
+    let body = json!({"kind": "cosign_blob", "artifact": {"base64": B64.encode(artifact)}, "signature": sig, "public_key": pem});
+    assert_eq!(post(&app, &key, &body).await.0, 200);
+    let (status, v, headers) = post(&app, &key, &body).await;
+    assert_eq!(status, 429, "{v}");
+    assert_eq!(v["error"]["code"], "rate_limited");
+    let retry: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_verify() {
+    let app = TestApp::spawn().await;
+    let doc: Value = app.http.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let op = &doc["paths"]["/api/v1/verify"]["post"];
+    for status in ["200", "400", "401", "413", "422", "429"] {
+        assert!(op["responses"][status].is_object(), "{status} missing");
+    }
+    assert!(doc["components"]["schemas"]["VerifyBody"].is_object());
+}
