@@ -1,0 +1,65 @@
+//! In-process verification cost, per operation (`cargo bench -p server --bench verify`).
+//!
+//! Measures the engine the Attestation API calls: a cosign `sign-blob`
+//! signature (ECDSA P-256, 1 KiB artifact) and a keyless Sigstore bundle
+//! (the conformance suite's happy-path v0.3, against the embedded public-good
+//! root). Prints mean and percentiles over many runs after a warm-up.
+
+use app::ssr::verifier::{self, BundlePolicy, Subject};
+use base64::Engine;
+use std::time::{Duration, Instant};
+
+fn measure(name: &str, iterations: u32, mut op: impl FnMut()) {
+    for _ in 0..iterations / 10 {
+        op();
+    }
+    let mut samples: Vec<Duration> = (0..iterations)
+        .map(|_| {
+            let t = Instant::now();
+            op();
+            t.elapsed()
+        })
+        .collect();
+    samples.sort_unstable();
+    let total: Duration = samples.iter().sum();
+    let pct = |p: usize| samples[(samples.len() * p / 100).min(samples.len() - 1)];
+    println!(
+        "{name:<34} n={iterations:<6} mean={:>9.1?} p50={:>9.1?} p99={:>9.1?} ops/s/core={}",
+        total / iterations,
+        pct(50),
+        pct(99),
+        u128::from(iterations) * 1_000_000_000 / total.as_nanos().max(1)
+    );
+}
+
+fn main() {
+    let vectors = std::env::var("PORTAL_VECTORS_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors").into());
+    let read =
+        |p: &str| std::fs::read_to_string(format!("{vectors}/sigstore-conformance/test/assets/{p}")).expect("vectors");
+
+    let kp = sigstore_verify::crypto::KeyPair::generate_ecdsa_p256().expect("keygen");
+    let pem = kp.public_key_der().expect("key").to_pem();
+    let artifact = vec![7u8; 1024];
+    let sig = base64::engine::general_purpose::STANDARD.encode(kp.sign(&artifact).expect("sign").as_bytes());
+    verifier::verify_blob(&pem, &sig, Subject::Bytes(&artifact)).expect("valid blob");
+    measure("cosign blob, P-256, 1 KiB", 5000, || {
+        let _ = verifier::verify_blob(&pem, &sig, Subject::Bytes(&artifact));
+    });
+
+    let root = verifier::public_good_root().expect("root");
+    let bundle = read("bundle-verify/happy-path-v0.3/bundle.sigstore.json");
+    let a = read("a.txt");
+    let policy = BundlePolicy::keyless(
+        Some("https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"),
+        Some("https://token.actions.githubusercontent.com"),
+    )
+    .expect("policy");
+    verifier::verify_bundle(&root, &bundle, Subject::Bytes(a.as_bytes()), &policy).expect("valid bundle");
+    measure("sigstore bundle v0.3, keyless", 500, || {
+        let _ = verifier::verify_bundle(&root, &bundle, Subject::Bytes(a.as_bytes()), &policy);
+    });
+    measure("trusted root parse (public good)", 500, || {
+        let _ = verifier::public_good_root();
+    });
+}
