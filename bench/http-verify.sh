@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Throughput and latency of POST /api/v1/verify over real HTTP on loopback, against a
+# release build on a fresh SQLite database, compared with GET /healthz (a hello-world
+# request) and with the in-process verify cost (cargo bench -p server --bench verify).
+#
+#   bench/http-verify.sh [seconds] [connections]      (needs wrk, openssl, jq; 2 cores)
+#
+# Each request verifies a cosign sign-blob signature (ECDSA P-256, 1 KiB artifact) and
+# records the call in the database. wrk runs on the same machine, so the numbers are a
+# floor for what the server alone would do. Bounded: it runs for the given seconds, then
+# stops the server it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}; conns=${2:-16}; port=${BENCH_PORT:-3400}
+bin=target/release/trust-portal
+[ -x "$bin" ] || { echo "build first: cargo build --release -p server" >&2; exit 2; }
+for t in wrk openssl jq; do command -v $t >/dev/null || { echo "needs $t (apt-get install $t)" >&2; exit 2; }; done
+
+work=$(mktemp -d); trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+export PORTAL_DATABASE_URL="sqlite:$work/bench.db" LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn
+export PORTAL_API_RATE_PER_MINUTE=100000000 PORTAL_API_BURST=100000000
+"$bin" demo seed >/dev/null
+"$bin" serve & server=$!
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+
+# A tenant API key, created the way a tenant admin does it.
+curl -fs -c "$work/c" -o /dev/null "http://127.0.0.1:$port/api/login" -d 'email=admin@acme.demo&password=demo-password-123'
+key=$(curl -fs -b "$work/c" "http://127.0.0.1:$port/api/create_api_key" -d 'name=bench' | jq -r .secret)
+
+# A cosign-style signature: base64 DER ECDSA P-256 over SHA-256 of the artifact.
+head -c 1024 /dev/urandom > "$work/artifact"
+openssl ecparam -genkey -name prime256v1 -noout -out "$work/k.pem" 2>/dev/null
+openssl ec -in "$work/k.pem" -pubout -out "$work/k.pub" 2>/dev/null
+sig=$(openssl dgst -sha256 -sign "$work/k.pem" "$work/artifact" | base64 -w0)
+jq -n --arg a "$(base64 -w0 "$work/artifact")" --arg s "$sig" --rawfile k "$work/k.pub" \
+  '{kind:"cosign_blob", artifact:{base64:$a}, signature:$s, public_key:$k}' > "$work/body.json"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v1/verify" \
+  -H "Authorization: Bearer $key" -H 'content-type: application/json' --data-binary @"$work/body.json")
+[ "$code" = 200 ] || { echo "sanity request failed: HTTP $code" >&2; exit 1; }
+
+cat > "$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer $key"
+wrk.headers["Content-Type"] = "application/json"
+local f = io.open("$work/body.json", "r"); wrk.body = f:read("*a"); f:close()
+LUA
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+run() { # name, extra wrk args...
+  local name=$1; shift
+  local before after
+  before=$(cpu_ticks)
+  wrk -t2 -c"$conns" -d"${secs}s" --latency "$@" > "$work/$name.txt"
+  after=$(cpu_ticks)
+  local reqs; reqs=$(awk '/requests in/ {print $1}' "$work/$name.txt")
+  local rps; rps=$(awk '/Requests\/sec/ {print $2}' "$work/$name.txt")
+  local p50 p99; p50=$(awk '$1=="50%" {print $2}' "$work/$name.txt"); p99=$(awk '$1=="99%" {print $2}' "$work/$name.txt")
+  local ticks=$((after - before)); local hz; hz=$(getconf CLK_TCK)
+  # Server CPU per request, in microseconds.
+  local cpu_us=$(( ticks * 1000000 / hz / (reqs > 0 ? reqs : 1) ))
+  printf '%-22s %8s req/s  p50 %-8s p99 %-8s server CPU %5d us/request  (%s requests)\n' "$name" "$rps" "$p50" "$p99" "$cpu_us" "$reqs"
+  echo "$cpu_us" > "$work/$name.cpu"
+}
+echo "wrk -t2 -c$conns -d${secs}s against $bin on 127.0.0.1:$port"
+run hello-world "http://127.0.0.1:$port/healthz"
+run verify -s "$work/post.lua" "http://127.0.0.1:$port/api/v1/verify"
+rows=$(sqlite3 "$work/bench.db" 'SELECT COUNT(*) FROM verifications' 2>/dev/null || echo '?')
+echo "verification rows recorded: $rows"
+echo "in-process verify cost: see 'cargo bench -p server --bench verify' (cosign blob line)"
+echo "hello=$(cat "$work/hello-world.cpu") verify=$(cat "$work/verify.cpu")  (server CPU us per request)"
