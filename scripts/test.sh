@@ -39,10 +39,12 @@ step "sigstore-conformance suite through the CLI (offline, in a network namespac
 scripts/conformance.sh target/debug/trust-portal
 
 step "API tests on Postgres"
-pg_dir="$PWD/target/pg-test"
 if [ -z "${PORTAL_TEST_POSTGRES_URL:-}" ]; then
+  # Under /tmp, not the checkout: the postgres OS user must be able to reach it
+  # whatever the permissions of the folder CI clones into.
+  pg_dir=$(mktemp -d /tmp/trust-portal-pg.XXXXXX)
   PORTAL_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pg_dir" 55432)
-  trap 'scripts/postgres.sh stop "$pg_dir"' EXIT
+  trap 'scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
 fi
 PORTAL_TEST_POSTGRES_URL=$PORTAL_TEST_POSTGRES_URL cargo nextest run -p server --test api --locked --no-fail-fast
 
