@@ -36,6 +36,13 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     if password.is_empty() {
         return Err(AppError::invalid("Password", "must not be empty"));
     }
+    if let Err(wait_s) = state.login_limiter.check(email.as_str(), state.now_ms()) {
+        let _ = AuditEvent::new(email.as_str(), "login.throttled").log(&state).await;
+        return Err(AppError::new(
+            ErrorCode::RateLimited,
+            format!("Too many login attempts for this account. Try again in {wait_s} s."),
+        ));
+    }
     let user = state.db.user_by_email(email.as_str()).await.map_err(auth::log_internal)?;
     let ok = auth::verify_password(user.as_ref().map(|u| u.password_hash.clone()), password).await;
     let now = state.now_ms();

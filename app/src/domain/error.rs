@@ -27,6 +27,8 @@ pub enum ErrorCode {
     Suspended,
     /// The object already exists (e.g. a tenant slug is taken).
     Conflict,
+    /// Too many attempts; the message says when to try again.
+    RateLimited,
     /// The transport failed (network, decoding).
     Transport,
     /// Something failed on the server; details are in the server log.

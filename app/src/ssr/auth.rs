@@ -17,6 +17,11 @@ use std::sync::LazyLock;
 pub const SESSION_COOKIE_SECURE: &str = "__Host-tp_session";
 /// Cookie name over plain HTTP in development (browsers refuse `__Host-` without `Secure`).
 pub const SESSION_COOKIE_PLAIN: &str = "tp_session";
+/// Login attempts per account per minute, sustained (password guessing is throttled per account).
+pub const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 10;
+/// Login attempts per account allowed at once before the per-minute rate applies.
+pub const LOGIN_ATTEMPTS_BURST: u32 = 20;
+
 /// API keys start with this, so leaked keys are easy to scan for.
 pub const API_KEY_PREFIX: &str = "tpk_";
 

@@ -20,6 +20,8 @@ pub struct AppState {
     pub sla: Arc<SlaRecorder>,
     /// Per-API-key rate limits of the Attestation API.
     pub rate_limiter: Arc<super::rate_limit::RateLimiter>,
+    /// Per-account limit on login attempts (password guessing).
+    pub login_limiter: Arc<super::rate_limit::RateLimiter>,
     /// Leptos runtime options (site root, output name).
     pub leptos_options: LeptosOptions,
 }
@@ -39,6 +41,10 @@ impl AppState {
             clock,
             sla: Arc::new(SlaRecorder::default()),
             rate_limiter,
+            login_limiter: Arc::new(super::rate_limit::RateLimiter::new(
+                super::auth::LOGIN_ATTEMPTS_PER_MINUTE,
+                super::auth::LOGIN_ATTEMPTS_BURST,
+            )),
             leptos_options,
         }
     }

@@ -55,6 +55,7 @@ impl From<AppError> for ApiError {
             ErrorCode::AccessExpired => (StatusCode::FORBIDDEN, "access_expired"),
             ErrorCode::Suspended => (StatusCode::FORBIDDEN, "suspended"),
             ErrorCode::Conflict => (StatusCode::CONFLICT, "conflict"),
+            ErrorCode::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         };
         Self { status, code, message: e.message }

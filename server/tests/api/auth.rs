@@ -103,6 +103,25 @@ async fn auditor_access_expires() {
 }
 
 #[tokio::test]
+async fn password_guessing_is_throttled_per_account() {
+    let app = TestApp::spawn().await;
+    let burst = app::ssr::auth::LOGIN_ATTEMPTS_BURST;
+    for _ in 0..burst {
+        let (_, b, _) =
+            app.server_fn("login", None, &[("email", "admin@acme.demo"), ("password", "guess-guess")]).await;
+        assert_eq!(error_code(&b), "invalid_credentials");
+    }
+    let (status, b, headers) =
+        app.server_fn("login", None, &[("email", "admin@acme.demo"), ("password", PASSWORD)]).await;
+    assert_eq!((status, error_code(&b)), (429, "rate_limited"), "even the right password waits: {b}");
+    assert!(b["message"].as_str().unwrap().contains("Try again in"), "{b}");
+    assert!(session_cookie(&headers).is_none());
+    app.login("admin@globex.demo").await; // other accounts are unaffected
+    let throttled = app.state.db.audit_entries(None, 5).await.unwrap();
+    assert!(throttled.iter().any(|e| e.action == "login.throttled" && e.actor == "admin@acme.demo"));
+}
+
+#[tokio::test]
 async fn idle_sessions_end() {
     let app = TestApp::spawn().await;
     let cookie = app.login("admin@operator.demo").await;
