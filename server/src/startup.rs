@@ -117,13 +117,28 @@ impl Portal {
     }
 }
 
-/// Writes SLA samples and the heartbeat every `metrics_flush_seconds`.
+/// Sessions are kept this long after they end (for the audit trail of recent logins).
+const SESSION_RETENTION_MS: i64 = 24 * 3_600_000;
+
+/// Writes SLA samples and the heartbeat every `metrics_flush_seconds`, and
+/// about hourly deletes sessions that ended more than a day ago.
 async fn flush_loop(state: AppState) {
-    let mut tick = tokio::time::interval(Duration::from_secs(u64::from(state.config.metrics_flush_seconds)));
+    let period = Duration::from_secs(u64::from(state.config.metrics_flush_seconds));
+    let mut tick = tokio::time::interval(period);
+    let mut last_purge = i64::MIN;
     loop {
         tick.tick().await;
-        if let Err(e) = state.sla.flush(&state.db, state.now_ms()).await {
+        let now = state.now_ms();
+        if let Err(e) = state.sla.flush(&state.db, now).await {
             tracing::warn!(error = %e, "metrics flush failed; will retry");
+        }
+        if now.saturating_sub(last_purge) >= 3_600_000 {
+            last_purge = now;
+            match state.db.purge_sessions(now - SESSION_RETENTION_MS).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(sessions = n, "purged ended sessions"),
+                Err(e) => tracing::warn!(error = %e, "session purge failed; will retry"),
+            }
         }
     }
 }

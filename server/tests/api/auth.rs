@@ -122,6 +122,24 @@ async fn password_guessing_is_throttled_per_account() {
 }
 
 #[tokio::test]
+async fn ended_sessions_are_purged_after_a_day() {
+    let app = TestApp::spawn().await;
+    let live = app.login("admin@acme.demo").await;
+    let ended = app.login("admin@globex.demo").await;
+    app.server_fn("logout", Some(&ended), &[]).await;
+    let day = 24 * 3_600_000;
+    sqlx::query("UPDATE sessions SET revoked_at = revoked_at - $1 WHERE revoked_at IS NOT NULL")
+        .bind(day + 1)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    let purged = app.state.db.purge_sessions(app.state.now_ms() - day).await.unwrap();
+    assert_eq!(purged, 1);
+    let (_, me, _) = app.server_fn("current_user", Some(&live), &[]).await;
+    assert_eq!(me["email"], "admin@acme.demo", "live sessions stay");
+}
+
+#[tokio::test]
 async fn idle_sessions_end() {
     let app = TestApp::spawn().await;
     let cookie = app.login("admin@operator.demo").await;

@@ -84,6 +84,15 @@ impl Db {
         Ok(())
     }
 
+    /// Deletes sessions that ended (expired or revoked) before `cutoff`; returns how many.
+    pub async fn purge_sessions(&self, cutoff: i64) -> StoreResult<u64> {
+        let r = sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1")
+            .bind(cutoff)
+            .execute(self.pool())
+            .await?;
+        Ok(r.rows_affected())
+    }
+
     /// Revokes every live session of a user (e.g. on role change or disable).
     pub async fn revoke_user_sessions(&self, user_id: &str, now: i64) -> StoreResult<u64> {
         let r = sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
