@@ -43,7 +43,7 @@ pub fn App() -> impl IntoView {
     use components::Layout;
     use pages::{
         account::AccountPage, audit_log::AuditLogPage, home::HomePage, keys::KeysPage, login::LoginPage,
-        not_found::NotFound, tenants::TenantsPage, users::UsersPage,
+        not_found::NotFound, tenants::TenantsPage, users::UsersPage, verifications::VerificationsPage,
     };
     provide_meta_context();
     view! {
@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users") view={Lazy::<UsersPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("keys") view={Lazy::<KeysPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("audit-log") view={Lazy::<AuditLogPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("verifications") view={Lazy::<VerificationsPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("account") view={Lazy::<AccountPage>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>

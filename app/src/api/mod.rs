@@ -9,6 +9,7 @@ pub mod keys;
 pub mod sla;
 pub mod tenants;
 pub mod users;
+pub mod verifications;
 
 /// Formats Unix milliseconds for display (UTC, minute precision).
 pub fn display_time(ms: i64) -> String {

@@ -103,6 +103,7 @@ pub struct NavItem {
 const TENANTS: NavItem = NavItem { path: "/tenants", label: "Tenants" };
 const USERS: NavItem = NavItem { path: "/users", label: "Users" };
 const KEYS: NavItem = NavItem { path: "/keys", label: "API keys" };
+const VERIFICATIONS: NavItem = NavItem { path: "/verifications", label: "Verifications" };
 const AUDIT: NavItem = NavItem { path: "/audit-log", label: "Audit log" };
 const ACCOUNT: NavItem = NavItem { path: "/account", label: "Account" };
 
@@ -143,8 +144,8 @@ impl Role {
             Role::OperatorAdmin => &[TENANTS, USERS, AUDIT, ACCOUNT],
             Role::Security => &[AUDIT, TENANTS, ACCOUNT],
             Role::Finance => &[TENANTS, ACCOUNT],
-            Role::TenantAdmin => &[KEYS, USERS, ACCOUNT],
-            Role::TenantMember => &[KEYS, ACCOUNT],
+            Role::TenantAdmin => &[KEYS, VERIFICATIONS, USERS, ACCOUNT],
+            Role::TenantMember => &[KEYS, VERIFICATIONS, ACCOUNT],
             Role::Auditor => &[AUDIT, TENANTS, ACCOUNT],
         }
     }

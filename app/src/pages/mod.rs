@@ -16,6 +16,7 @@ pub mod login;
 pub mod not_found;
 pub mod tenants;
 pub mod users;
+pub mod verifications;
 
 /// Shared Tailwind classes for form controls and buttons.
 pub(crate) mod ui {

@@ -184,3 +184,24 @@ async fn the_openapi_document_describes_verify() {
     }
     assert!(doc["components"]["schemas"]["VerifyBody"].is_object());
 }
+
+#[tokio::test]
+async fn tenants_list_only_their_own_calls() {
+    let app = TestApp::spawn().await;
+    let key = acme_key(&app).await;
+    let (artifact, sig, pem) = cosign_signed(b"z");
+    let body = json!({"kind": "cosign_blob", "artifact": {"base64": B64.encode(artifact)}, "signature": sig, "public_key": pem});
+    assert_eq!(post(&app, &key, &body).await.0, 200);
+
+    let member = app.login("member@acme.demo").await;
+    let (status, list, _) = app.server_fn("list_verifications", Some(&member), &[]).await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+    assert_eq!(list[0]["outcome"], "verified");
+    let globex = app.login("admin@globex.demo").await;
+    let (_, list, _) = app.server_fn("list_verifications", Some(&globex), &[]).await;
+    assert_eq!(list.as_array().map(Vec::len), Some(0), "another tenant sees none");
+    let operator = app.login("admin@operator.demo").await;
+    let (status, _, _) = app.server_fn("list_verifications", Some(&operator), &[]).await;
+    assert_eq!(status, 403, "operator staff use their own pages");
+}

@@ -1,0 +1,80 @@
+//! `/verifications`: the tenant's recent Attestation API calls, pass or fail.
+
+use super::ui;
+use crate::api::display_time;
+use crate::api::verifications::list_verifications;
+use crate::components::ErrorNotice;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{LazyRoute, lazy_route};
+
+/// `/verifications`. See [`super`] for why pages create their data in `view`.
+pub struct VerificationsPage;
+
+#[lazy_route]
+impl LazyRoute for VerificationsPage {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        let calls = Resource::new(|| (), |_| list_verifications());
+        view! {
+            <Title text="Verifications · Trust Portal" />
+            <h1 class=ui::H1>"Verifications"</h1>
+            <p class="mb-4 max-w-3xl text-sm text-slate-700">
+                "Every call your API keys made to "<code>"POST /api/v1/verify"</code>
+                ", newest first. Rejected calls show the reason code the API returned."
+            </p>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match calls.await {
+                        Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="text-slate-600">"No verifications yet. Create an API key and call the Attestation API."</p>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <div class=ui::CARD>
+                                <table class=ui::TABLE>
+                                    <caption class="sr-only">"Recent verifications"</caption>
+                                    <thead><tr>
+                                        <th scope="col" class=ui::TH>"Time"</th>
+                                        <th scope="col" class=ui::TH>"Kind"</th>
+                                        <th scope="col" class=ui::TH>"Subject (SHA-256)"</th>
+                                        <th scope="col" class=ui::TH>"Outcome"</th>
+                                        <th scope="col" class=ui::TH>"Took"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {list.into_iter().map(|v| {
+                                            let ok = v.outcome == "verified";
+                                            let outcome = match &v.reason {
+                                                Some(r) => format!("{} ({r})", v.outcome),
+                                                None => v.outcome.clone(),
+                                            };
+                                            view! {
+                                                <tr data-testid="verification-row">
+                                                    <td class=ui::TD>{display_time(v.created_at)}</td>
+                                                    <td class=ui::TD><code>{v.kind}</code></td>
+                                                    <td class=ui::TD>
+                                                        <code class="break-all" title=v.id>
+                                                            {v.subject_sha256.map_or_else(|| "—".to_owned(), |d| format!("{}…", &d[..d.len().min(16)]))}
+                                                        </code>
+                                                    </td>
+                                                    <td class=ui::TD>
+                                                        <span class=if ok { "text-green-800" } else { "text-red-800" }>{outcome}</span>
+                                                    </td>
+                                                    <td class=ui::TD>{format!("{} µs", v.latency_us)}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }
+        .into_any()
+    }
+}
