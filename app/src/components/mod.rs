@@ -1,9 +1,11 @@
 //! Reusable view pieces.
 
+pub mod data_table;
 pub mod feedback;
 pub mod layout;
 pub mod sla_badge;
 
+pub use data_table::DataTable;
 pub use feedback::{ErrorNotice, action_feedback};
 pub use layout::{CurrentUserCtx, Layout};
 pub use sla_badge::{SlaBadge, SlaBadgeView};

@@ -3,7 +3,7 @@
 use super::ui;
 use crate::api::audit::list_audit_log;
 use crate::api::display_time;
-use crate::components::ErrorNotice;
+use crate::components::{DataTable, ErrorNotice};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
@@ -34,19 +34,7 @@ impl LazyRoute for AuditLogPage {
                                 "Hash chain BROKEN: an entry was edited or removed. Run `trust-portal audit-log verify` for details."
                             }}
                         </p>
-                        <div class=ui::CARD>
-                            <table class=ui::TABLE>
-                                <caption class="sr-only">"Audit log entries, newest first"</caption>
-                                <thead><tr>
-                                    <th scope="col" class=ui::TH>"#"</th>
-                                    <th scope="col" class=ui::TH>"Time"</th>
-                                    <th scope="col" class=ui::TH>"Actor"</th>
-                                    <th scope="col" class=ui::TH>"Action"</th>
-                                    <th scope="col" class=ui::TH>"Target"</th>
-                                    <th scope="col" class=ui::TH>"Detail"</th>
-                                    <th scope="col" class=ui::TH>"Hash"</th>
-                                </tr></thead>
-                                <tbody>
+                        <DataTable caption="Audit log entries, newest first" headers=&["#", "Time", "Actor", "Action", "Target", "Detail", "Hash"]>
                                     {entries.into_iter().map(|e| view! {
                                         <tr data-testid="audit-row">
                                             <td class=ui::TD>{e.seq}</td>
@@ -58,9 +46,7 @@ impl LazyRoute for AuditLogPage {
                                             <td class=ui::TD><code>{e.hash_prefix}</code></td>
                                         </tr>
                                     }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                                </DataTable>
                     }.into_any(),
                 }
             })}

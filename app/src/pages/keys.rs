@@ -4,7 +4,7 @@
 use super::ui;
 use crate::api::display_time;
 use crate::api::keys::{ApiKeySummary, CreateApiKey, RevokeApiKey, list_api_keys, take_new_api_key};
-use crate::components::{CurrentUserCtx, ErrorNotice, action_feedback};
+use crate::components::{CurrentUserCtx, DataTable, ErrorNotice, action_feedback};
 use crate::domain::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -97,17 +97,7 @@ fn KeyTable(list: Vec<ApiKeySummary>, is_admin: bool, revoke: ServerAction<Revok
         return view! { <p class="text-slate-600">"No API keys yet."</p> }.into_any();
     }
     view! {
-        <div class=ui::CARD>
-            <table class=ui::TABLE>
-                <caption class="sr-only">"API keys"</caption>
-                <thead><tr>
-                    <th scope="col" class=ui::TH>"Name"</th>
-                    <th scope="col" class=ui::TH>"Key"</th>
-                    <th scope="col" class=ui::TH>"Created"</th>
-                    <th scope="col" class=ui::TH>"Last used"</th>
-                    <th scope="col" class=ui::TH>"Status"</th>
-                </tr></thead>
-                <tbody>
+        <DataTable caption="API keys" headers=&["Name", "Key", "Created", "Last used", "Status"]>
                     {list.into_iter().map(|k| {
                         let revoked = k.revoked_at.is_some();
                         let label = format!("Revoke {}", k.name);
@@ -132,8 +122,6 @@ fn KeyTable(list: Vec<ApiKeySummary>, is_admin: bool, revoke: ServerAction<Revok
                             </tr>
                         }
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                </DataTable>
     }.into_any()
 }

@@ -19,7 +19,7 @@ pub mod users;
 pub mod verifications;
 
 /// Shared Tailwind classes for form controls and buttons.
-pub(crate) mod ui {
+pub mod ui {
     /// A text input or select.
     pub const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500";
     /// A field label.

@@ -4,7 +4,7 @@
 use super::ui;
 use crate::api::display_time;
 use crate::api::tenants::{CreateTenant, SetTenantPlan, SetTenantSuspended, TenantSummary, list_tenants};
-use crate::components::{CurrentUserCtx, ErrorNotice, action_feedback};
+use crate::components::{CurrentUserCtx, DataTable, ErrorNotice, action_feedback};
 use crate::domain::{Plan, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -92,17 +92,7 @@ fn TenantTable(
         return view! { <p class="text-slate-600">"No tenants yet."</p> }.into_any();
     }
     view! {
-        <div class=ui::CARD>
-            <table class=ui::TABLE>
-                <caption class="sr-only">"Tenants"</caption>
-                <thead><tr>
-                    <th scope="col" class=ui::TH>"Name"</th>
-                    <th scope="col" class=ui::TH>"Slug"</th>
-                    <th scope="col" class=ui::TH>"Plan"</th>
-                    <th scope="col" class=ui::TH>"Status"</th>
-                    <th scope="col" class=ui::TH>"Created"</th>
-                </tr></thead>
-                <tbody>
+        <DataTable caption="Tenants" headers=&["Name", "Slug", "Plan", "Status", "Created"]>
                     {list.into_iter().map(|t| {
                         let suspended = t.suspended_at.is_some();
                         let plan_cell = if can_manage {
@@ -148,8 +138,6 @@ fn TenantTable(
                             </tr>
                         }
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                </DataTable>
     }.into_any()
 }

@@ -3,7 +3,7 @@
 use super::ui;
 use crate::api::display_time;
 use crate::api::users::{CreateUser, SetUserRole, UserSummary, list_users};
-use crate::components::{CurrentUserCtx, ErrorNotice, action_feedback};
+use crate::components::{CurrentUserCtx, DataTable, ErrorNotice, action_feedback};
 use crate::domain::{OrgKind, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -93,17 +93,7 @@ fn CreateUserForm(action: ServerAction<CreateUser>, creator: Role) -> impl IntoV
 #[component]
 fn UserTable(list: Vec<UserSummary>, me_id: String, set_role: ServerAction<SetUserRole>) -> impl IntoView {
     view! {
-        <div class=ui::CARD>
-            <table class=ui::TABLE>
-                <caption class="sr-only">"Users"</caption>
-                <thead><tr>
-                    <th scope="col" class=ui::TH>"E-mail"</th>
-                    <th scope="col" class=ui::TH>"Name"</th>
-                    <th scope="col" class=ui::TH>"Organisation"</th>
-                    <th scope="col" class=ui::TH>"Role"</th>
-                    <th scope="col" class=ui::TH>"Access ends"</th>
-                </tr></thead>
-                <tbody>
+        <DataTable caption="Users" headers=&["E-mail", "Name", "Organisation", "Role", "Access ends"]>
                     {list.into_iter().map(|u| {
                         // Your own role and auditors' are not changed here (see accounts::change_role).
                         let fixed = u.id == me_id || u.role == Role::Auditor;
@@ -135,8 +125,6 @@ fn UserTable(list: Vec<UserSummary>, me_id: String, set_role: ServerAction<SetUs
                             </tr>
                         }
                     }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                </DataTable>
     }
 }

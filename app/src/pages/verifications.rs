@@ -3,7 +3,7 @@
 use super::ui;
 use crate::api::display_time;
 use crate::api::verifications::list_verifications;
-use crate::components::ErrorNotice;
+use crate::components::{DataTable, ErrorNotice};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
@@ -34,17 +34,7 @@ impl LazyRoute for VerificationsPage {
                             <p class="text-slate-600">"No verifications yet. Create an API key and call the Attestation API."</p>
                         }.into_any(),
                         Ok(list) => view! {
-                            <div class=ui::CARD>
-                                <table class=ui::TABLE>
-                                    <caption class="sr-only">"Recent verifications"</caption>
-                                    <thead><tr>
-                                        <th scope="col" class=ui::TH>"Time"</th>
-                                        <th scope="col" class=ui::TH>"Kind"</th>
-                                        <th scope="col" class=ui::TH>"Subject (SHA-256)"</th>
-                                        <th scope="col" class=ui::TH>"Outcome"</th>
-                                        <th scope="col" class=ui::TH>"Took"</th>
-                                    </tr></thead>
-                                    <tbody>
+                            <DataTable caption="Recent verifications" headers=&["Time", "Kind", "Subject (SHA-256)", "Outcome", "Took"]>
                                         {list.into_iter().map(|v| {
                                             let ok = v.outcome == "verified";
                                             let outcome = match &v.reason {
@@ -67,9 +57,7 @@ impl LazyRoute for VerificationsPage {
                                                 </tr>
                                             }
                                         }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                                    </DataTable>
                         }.into_any(),
                     }
                 })}

@@ -1,0 +1,28 @@
+//! `DataTable`: the one table frame every listing uses (card, screen-reader
+//! caption, column headings with `scope="col"`), around rows given as children.
+
+use crate::pages::ui;
+use leptos::prelude::*;
+
+/// A captioned table with column headings; the children are its `<tr>` rows.
+#[component]
+pub fn DataTable(
+    /// What the table lists, read by screen readers.
+    caption: &'static str,
+    /// Column headings, in order.
+    headers: &'static [&'static str],
+    /// The rows.
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class=ui::CARD>
+            <table class=ui::TABLE>
+                <caption class="sr-only">{caption}</caption>
+                <thead>
+                    <tr>{headers.iter().map(|h| view! { <th scope="col" class=ui::TH>{*h}</th> }).collect_view()}</tr>
+                </thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
+    }
+}
