@@ -55,9 +55,10 @@ fn main() {
         Some("https://token.actions.githubusercontent.com"),
     )
     .expect("policy");
-    verifier::verify_bundle(&root, &bundle, Subject::Bytes(a.as_bytes()), &policy).expect("valid bundle");
+    verifier::verify_bundle(&root, &bundle, Subject::Bytes(a.as_bytes()), &policy, &Default::default())
+        .expect("valid bundle");
     measure("sigstore bundle v0.3, keyless", 500, || {
-        let _ = verifier::verify_bundle(&root, &bundle, Subject::Bytes(a.as_bytes()), &policy);
+        let _ = verifier::verify_bundle(&root, &bundle, Subject::Bytes(a.as_bytes()), &policy, &Default::default());
     });
     measure("trusted root parse (public good)", 500, || {
         let _ = verifier::public_good_root();

@@ -52,6 +52,8 @@ pub enum Command {
     VerifyBundle(crate::verify_cli::VerifyBundleArgs),
     /// Verify a cosign sign-blob signature offline with a public key.
     VerifyBlob(crate::verify_cli::VerifyBlobArgs),
+    /// Verify an in-toto/SLSA attestation in a DSSE envelope offline with a public key.
+    VerifyAttestation(crate::verify_cli::VerifyAttestationArgs),
 }
 
 /// `admin` subcommands.
@@ -122,6 +124,7 @@ pub fn main() -> ExitCode {
     match &cli.command {
         Command::VerifyBundle(args) => return crate::verify_cli::verify_bundle(args, cli.json),
         Command::VerifyBlob(args) => return crate::verify_cli::verify_blob(args, cli.json),
+        Command::VerifyAttestation(args) => return crate::verify_cli::verify_attestation(args, cli.json),
         _ => {}
     }
     let config = match PortalConfig::load(LEPTOS_TOML) {
@@ -157,7 +160,9 @@ async fn run(cli: Cli, config: PortalConfig) -> ExitCode {
                 Command::Demo(DemoCommand::Seed) => seed(&state, cli.json).await,
                 Command::Admin(a) => admin(&state, a, cli.json).await,
                 Command::AuditLog(AuditLogCommand::Verify) => verify_audit(&state, cli.json).await,
-                Command::Serve | Command::VerifyBundle(_) | Command::VerifyBlob(_) => ExitCode::SUCCESS,
+                Command::Serve | Command::VerifyBundle(_) | Command::VerifyBlob(_) | Command::VerifyAttestation(_) => {
+                    ExitCode::SUCCESS
+                }
             };
             state.db.close().await;
             code

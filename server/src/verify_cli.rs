@@ -1,8 +1,9 @@
-//! `verify-bundle` and `verify-blob`: offline verification from the command
-//! line. They need no configuration, database or network. `verify-bundle`
+//! `verify-bundle`, `verify-blob` and `verify-attestation`: offline
+//! verification from the command line. They need no configuration, database or network. `verify-bundle`
 //! speaks the sigstore-conformance CLI protocol. Exit codes: 0 verified;
 //! 1 rejected (the reason on stderr); 2 bad usage or unreadable input.
 
+use app::ssr::dsse::AttestationPolicy;
 use app::ssr::verifier::{self, BundlePolicy, Subject, VerificationError, Verified};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,56 @@ pub struct VerifyBundleArgs {
     /// Use the Sigstore staging root.
     #[arg(long, conflicts_with = "trusted_root")]
     pub staging: bool,
+    /// Rules on the in-toto statement, for bundles that hold an attestation.
+    #[command(flatten)]
+    pub attestation: AttestationArgs,
+    /// The artifact, or its digest as sha256:<64 hex digits>.
+    pub file_or_digest: String,
+}
+
+/// Optional rules on an in-toto statement.
+#[derive(Debug, Args)]
+pub struct AttestationArgs {
+    /// Required predicateType (e.g. https://slsa.dev/provenance/v1).
+    #[arg(long)]
+    pub predicate_type: Option<String>,
+    /// Required builder id (SLSA v1 runDetails.builder.id, v0.2 builder.id).
+    #[arg(long)]
+    pub builder_id: Option<String>,
+    /// Required source repository (e.g. https://github.com/acme/firmware).
+    #[arg(long)]
+    pub source_repo: Option<String>,
+    /// Required source ref (e.g. refs/tags/v1.2.0).
+    #[arg(long)]
+    pub source_ref: Option<String>,
+}
+
+impl AttestationArgs {
+    fn policy(&self) -> AttestationPolicy {
+        AttestationPolicy {
+            predicate_type: self.predicate_type.clone(),
+            builder_id: self.builder_id.clone(),
+            source_repo: self.source_repo.clone(),
+            source_ref: self.source_ref.clone(),
+        }
+    }
+}
+
+/// Arguments of `verify-attestation`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  trust-portal verify-attestation --key cosign.pub --envelope firmware.intoto.json \\\n      --predicate-type https://slsa.dev/provenance/v1 --builder-id https://github.com/actions/runner firmware.bin"
+)]
+pub struct VerifyAttestationArgs {
+    /// PEM public key that signed the envelope.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// The DSSE envelope (JSON) holding an in-toto statement.
+    #[arg(long)]
+    pub envelope: PathBuf,
+    /// Rules on the statement.
+    #[command(flatten)]
+    pub attestation: AttestationArgs,
     /// The artifact, or its digest as sha256:<64 hex digits>.
     pub file_or_digest: String,
 }
@@ -108,7 +159,18 @@ pub fn verify_bundle(args: &VerifyBundleArgs, json: bool) -> ExitCode {
             },
         };
         let input = Input::read(&args.file_or_digest)?;
-        Ok(verifier::verify_bundle(&root, &bundle, input.subject(), &policy))
+        Ok(verifier::verify_bundle(&root, &bundle, input.subject(), &policy, &args.attestation.policy()))
+    };
+    report(run(), json)
+}
+
+/// Runs `verify-attestation`.
+pub fn verify_attestation(args: &VerifyAttestationArgs, json: bool) -> ExitCode {
+    let run = || -> Result<Result<Verified, VerificationError>, InputError> {
+        let key = read_text(&args.key, "key")?;
+        let envelope = read_text(&args.envelope, "envelope")?;
+        let input = Input::read(&args.file_or_digest)?;
+        Ok(verifier::verify_attestation(&key, &envelope, input.subject(), &args.attestation.policy()))
     };
     report(run(), json)
 }

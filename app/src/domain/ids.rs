@@ -92,8 +92,18 @@ typed_id!(/// A machine API key.
     ApiKeyId, "key");
 typed_id!(/// An audit-log entry.
     AuditId, "aud");
-typed_id!(/// A call to the Attestation API.
+typed_id!(/// A call to the Attestation API (its receipt has the same id).
     VerificationId, "ver");
+typed_id!(/// One of the portal's receipt-signing keys.
+    ReceiptKeyId, "rk");
+typed_id!(/// A trusted root added by an admin.
+    TrustedRootId, "root");
+typed_id!(/// A tenant's stored artifact-signing public key.
+    SigningKeyId, "skey");
+typed_id!(/// A tenant's named verification policy.
+    PolicyId, "pol");
+typed_id!(/// An uploaded evidence pack.
+    PackId, "pack");
 
 #[cfg(test)]
 mod tests {

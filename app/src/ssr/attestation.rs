@@ -1,14 +1,23 @@
-//! The Attestation API's service: run a verification off the async threads and
-//! record it (tenant, key, kind, subject digest, outcome, reason, latency),
-//! pass or fail. The REST route and the portal's pages both call this.
+//! The Attestation API's service: resolve the trust material a request names,
+//! run the verification off the async threads, and record it (tenant, key,
+//! kind, subject digest, outcome, reason, latency), pass or fail. A success is
+//! stored together with its signed receipt in one transaction.
+//!
+//! The REST route, the portal's Verify page (as a dry run: [`check`]) and the
+//! CLI's server mode all come through here.
 
 use super::auth::log_internal;
+use super::dsse::AttestationPolicy;
+use super::receipts::{ReceiptFacts, statement};
 use super::state::AppState;
-use super::store::VerificationRow;
-use super::verifier::{self, BundlePolicy, Subject, VerificationError, Verified};
+use super::store::{ReceiptRow, VerificationRow};
+use super::trust::{self, Rejection};
+use super::verifier::{self, BundlePolicy, Reason, Subject, VerificationError, Verified, fail};
 use crate::domain::AppError;
-use crate::domain::ids::VerificationId;
-use std::sync::LazyLock;
+use crate::domain::ids::{ReceiptKeyId, VerificationId};
+use serde_json::{Value, json};
+use sigstore_verify::trust_root::TrustedRoot;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The artifact as the caller gave it.
@@ -29,51 +38,159 @@ impl ArtifactInput {
     }
 }
 
-/// A checked verification request.
-#[derive(Debug, Clone)]
-pub enum VerifyRequest {
+/// What kind of evidence is verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
     /// A cosign `sign-blob` signature made with a key.
-    CosignBlob {
-        /// What was signed.
-        artifact: ArtifactInput,
-        /// Base64 DER signature.
-        signature: String,
-        /// PEM public key.
-        public_key: String,
-    },
+    CosignBlob,
     /// A Sigstore bundle, keyless or with a managed key.
-    SigstoreBundle {
-        /// What was signed.
-        artifact: ArtifactInput,
-        /// The bundle JSON.
-        bundle_json: String,
-        /// Identity + issuer, or key.
-        policy: BundlePolicy,
-    },
+    SigstoreBundle,
+    /// An in-toto attestation in a key-signed DSSE envelope.
+    InToto,
 }
 
-impl VerifyRequest {
-    /// The kind's wire name.
-    pub fn kind(&self) -> &'static str {
+impl Kind {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Self::CosignBlob { .. } => "cosign_blob",
-            Self::SigstoreBundle { .. } => "sigstore_bundle",
+            Self::CosignBlob => "cosign_blob",
+            Self::SigstoreBundle => "sigstore_bundle",
+            Self::InToto => "in_toto",
+        }
+    }
+}
+
+/// A public key given inline or named from the tenant's stored keys.
+#[derive(Debug, Clone)]
+pub enum KeyRef {
+    /// PEM text.
+    Pem(String),
+    /// Name or `skey_…` id of a stored key (its validity window applies).
+    Stored(String),
+}
+
+/// A checked verification request (shape validated; names not yet resolved).
+#[derive(Debug, Clone)]
+pub struct VerifyRequest {
+    /// The kind.
+    pub kind: Kind,
+    /// What was signed.
+    pub artifact: ArtifactInput,
+    /// Base64 signature, bundle JSON or DSSE envelope JSON.
+    pub evidence: String,
+    /// The key, for key-based kinds and managed-key bundles.
+    pub key: Option<KeyRef>,
+    /// Required certificate identity (keyless bundles).
+    pub identity: Option<String>,
+    /// Required OIDC issuer (keyless bundles).
+    pub issuer: Option<String>,
+    /// Trusted root name (bundles; default public-good).
+    pub trusted_root: Option<String>,
+    /// Rules on an in-toto statement.
+    pub attestation: AttestationPolicy,
+    /// A stored policy's name, replacing identity, issuer, root and rules.
+    pub policy: Option<String>,
+}
+
+/// How the evidence is checked, once names are resolved.
+enum Check {
+    Blob { pem: String },
+    Bundle { root: Arc<TrustedRoot>, policy: BundlePolicy },
+    InToto { pem: String },
+}
+
+/// A request with its trust material resolved, ready to run.
+pub struct Prepared {
+    kind: Kind,
+    artifact: ArtifactInput,
+    evidence: String,
+    check: Check,
+    attestation: AttestationPolicy,
+    /// The policy as recorded in the receipt.
+    pub policy_json: Value,
+    /// The trusted root's name, for bundles.
+    pub root_name: Option<String>,
+}
+
+impl Prepared {
+    /// Runs the verification (CPU-bound; call off the async threads).
+    pub fn run(&self) -> Result<Verified, VerificationError> {
+        let subject = self.artifact.subject();
+        match &self.check {
+            Check::Blob { pem } => verifier::verify_blob(pem, &self.evidence, subject),
+            Check::Bundle { root, policy } => {
+                verifier::verify_bundle(root, &self.evidence, subject, policy, &self.attestation)
+            }
+            Check::InToto { pem } => verifier::verify_attestation(pem, &self.evidence, subject, &self.attestation),
         }
     }
 
-    fn run(&self) -> Result<Verified, VerificationError> {
-        static PUBLIC_GOOD: LazyLock<Result<sigstore_verify::trust_root::TrustedRoot, VerificationError>> =
-            LazyLock::new(verifier::public_good_root);
-        match self {
-            Self::CosignBlob { artifact, signature, public_key } => {
-                verifier::verify_blob(public_key, signature, artifact.subject())
-            }
-            Self::SigstoreBundle { artifact, bundle_json, policy } => {
-                let root = PUBLIC_GOOD.as_ref().map_err(Clone::clone)?;
-                verifier::verify_bundle(root, bundle_json, artifact.subject(), policy)
-            }
-        }
+    /// The kind.
+    pub fn kind(&self) -> Kind {
+        self.kind
     }
+}
+
+/// Resolves stored keys, policies and roots for a tenant's request.
+pub async fn prepare(state: &AppState, org_id: &str, mut req: VerifyRequest) -> Result<Prepared, Rejection> {
+    let mut policy_json = json!({});
+    if let Some(name) = req.policy.take() {
+        let p = trust::stored_policy(state, org_id, &name).await?;
+        policy_json["policy"] = json!(name);
+        req.identity = p.identity;
+        req.issuer = p.issuer;
+        req.trusted_root = p.trusted_root;
+        req.attestation = AttestationPolicy {
+            predicate_type: p.predicate_type,
+            builder_id: p.builder_id,
+            source_repo: p.source_repo,
+            source_ref: p.source_ref,
+        };
+    }
+    let pem = match &req.key {
+        Some(KeyRef::Stored(name)) => {
+            let key = trust::stored_key(state, org_id, name).await?;
+            policy_json["key"] = json!(key.name);
+            Some(key.public_key_pem)
+        }
+        Some(KeyRef::Pem(pem)) => {
+            trust::check_inline_key(state, org_id, pem).await?;
+            Some(pem.clone())
+        }
+        None => None,
+    };
+    let need_key = || fail(Reason::MalformedKey, format!("{} needs a public key", req.kind.as_str()));
+    let mut root_name = None;
+    let check = match req.kind {
+        Kind::CosignBlob => Check::Blob { pem: pem.ok_or_else(need_key)? },
+        Kind::InToto => Check::InToto { pem: pem.ok_or_else(need_key)? },
+        Kind::SigstoreBundle => {
+            let policy = match pem {
+                Some(pem) => BundlePolicy::Key { pem },
+                None => BundlePolicy::keyless(req.identity.as_deref(), req.issuer.as_deref())?,
+            };
+            if let BundlePolicy::Keyless { identity, issuer } = &policy {
+                policy_json["identity"] = json!(identity);
+                policy_json["issuer"] = json!(issuer);
+            }
+            let root = trust::trusted_root(state, req.trusted_root.as_deref()).await?;
+            root_name = Some(req.trusted_root.clone().unwrap_or_else(|| trust::PUBLIC_GOOD.into()));
+            policy_json["trusted_root"] = json!(root_name);
+            Check::Bundle { root, policy }
+        }
+    };
+    if !req.attestation.is_empty() {
+        policy_json["attestation"] = json!(req.attestation);
+    }
+    Ok(Prepared {
+        kind: req.kind,
+        artifact: req.artifact,
+        evidence: req.evidence,
+        check,
+        attestation: req.attestation,
+        policy_json,
+        root_name,
+    })
 }
 
 /// Who is calling: a tenant's API key.
@@ -85,35 +202,114 @@ pub struct Caller<'a> {
     pub api_key_id: &'a str,
 }
 
-/// A recorded verification: its id and its result.
-pub type Recorded = (String, Result<Verified, VerificationError>);
+/// A successful verification and its signed receipt (DSSE envelope JSON).
+#[derive(Debug, Clone)]
+pub struct Success {
+    /// What was established.
+    pub verified: Verified,
+    /// The receipt envelope.
+    pub receipt: Value,
+}
 
-/// Verifies and records the call. `Err` only when the record cannot be written.
-pub async fn verify(state: &AppState, caller: Caller<'_>, request: VerifyRequest) -> Result<Recorded, AppError> {
-    let kind = request.kind();
-    let started = Instant::now();
-    let result = tokio::task::spawn_blocking(move || request.run()).await.map_err(log_internal)?;
-    let latency_us = i64::try_from(started.elapsed().as_micros()).unwrap_or(i64::MAX);
-    let entry = match &result {
-        Ok(v) => Entry {
-            kind,
-            outcome: "verified",
-            subject_sha256: Some(v.subject_sha256.clone()),
-            reason: None,
-            signer: serde_json::to_string(&v.signer).ok(),
-            latency_us,
-        },
-        Err(e) => Entry {
-            kind,
-            outcome: "rejected",
-            subject_sha256: None,
-            reason: Some(e.reason.as_str()),
-            signer: None,
-            latency_us,
-        },
+/// A recorded call: its id and its result.
+pub type Recorded = (String, Result<Success, VerificationError>);
+
+/// Checks a request without recording, metering or a receipt (the portal's
+/// Verify page).
+pub async fn check(
+    state: &AppState,
+    org_id: &str,
+    req: VerifyRequest,
+) -> Result<Result<Verified, VerificationError>, AppError> {
+    let prepared = match prepare(state, org_id, req).await {
+        Ok(p) => p,
+        Err(Rejection::Failed(e)) => return Ok(Err(e)),
+        Err(Rejection::Internal(e)) => return Err(e),
     };
-    let id = record(state, caller, entry).await?;
-    Ok((id, result))
+    tokio::task::spawn_blocking(move || prepared.run()).await.map_err(log_internal)
+}
+
+/// Verifies, signs a receipt on success, and records the call.
+/// `Err` only when the record cannot be written.
+pub async fn verify(state: &AppState, caller: Caller<'_>, req: VerifyRequest) -> Result<Recorded, AppError> {
+    let kind = req.kind;
+    let started = Instant::now();
+    let id = state.new_id(VerificationId::from_parts).to_string();
+    let prepared = match prepare(state, caller.org_id, req).await {
+        Ok(p) => p,
+        Err(Rejection::Internal(e)) => return Err(e),
+        Err(Rejection::Failed(e)) => {
+            record_rejection(state, caller, &id, kind.as_str(), &e, started).await?;
+            return Ok((id, Err(e)));
+        }
+    };
+    let signer = state
+        .receipt_keys
+        .signer(&state.db, state.now_ms(), state.new_id(ReceiptKeyId::from_parts))
+        .await
+        .map_err(log_internal)?;
+    let (now, org, rid) = (state.now_ms(), caller.org_id.to_owned(), id.clone());
+    let result = tokio::task::spawn_blocking(move || {
+        let verified = prepared.run()?;
+        let facts = ReceiptFacts {
+            id: &rid,
+            tenant: &org,
+            kind: kind.as_str(),
+            verified: &verified,
+            policy: &prepared.policy_json,
+            trusted_root: prepared.root_name.as_deref(),
+            time_ms: now,
+        };
+        let envelope = signer.sign(&statement(&facts));
+        Ok::<_, VerificationError>((verified, envelope, signer.id().to_owned()))
+    })
+    .await
+    .map_err(log_internal)?;
+    let (verified, envelope, key_id) = match result {
+        Ok(v) => v,
+        Err(e) => {
+            record_rejection(state, caller, &id, kind.as_str(), &e, started).await?;
+            return Ok((id, Err(e)));
+        }
+    };
+    let receipt = serde_json::to_value(&envelope).map_err(log_internal)?;
+    let row = VerificationRow {
+        id: id.clone(),
+        org_id: caller.org_id.to_owned(),
+        api_key_id: caller.api_key_id.to_owned(),
+        kind: kind.as_str().to_owned(),
+        subject_sha256: Some(verified.subject_sha256.clone()),
+        outcome: "verified".into(),
+        reason: None,
+        signer: serde_json::to_string(&verified.signer).ok(),
+        latency_us: elapsed_us(started),
+        created_at: now,
+    };
+    let receipt_row = ReceiptRow {
+        id: id.clone(),
+        org_id: caller.org_id.to_owned(),
+        key_id,
+        subject_sha256: verified.subject_sha256.clone(),
+        envelope: receipt.to_string(),
+        created_at: now,
+    };
+    state.db.insert_verified(&row, &receipt_row).await.map_err(log_internal)?;
+    Ok((id, Ok(Success { verified, receipt })))
+}
+
+fn elapsed_us(started: Instant) -> i64 {
+    i64::try_from(started.elapsed().as_micros()).unwrap_or(i64::MAX)
+}
+
+async fn record_rejection(
+    state: &AppState,
+    caller: Caller<'_>,
+    id: &str,
+    kind: &str,
+    e: &VerificationError,
+    started: Instant,
+) -> Result<(), AppError> {
+    insert(state, caller, id, kind, "rejected", e.reason.as_str(), elapsed_us(started)).await
 }
 
 /// Records a request that was refused before verification (malformed input).
@@ -123,40 +319,31 @@ pub async fn record_invalid(
     kind: &str,
     reason: &str,
 ) -> Result<String, AppError> {
-    let entry = Entry {
-        kind,
-        outcome: "invalid_request",
-        subject_sha256: None,
-        reason: Some(reason),
-        signer: None,
-        latency_us: 0,
-    };
-    record(state, caller, entry).await
+    let id = state.new_id(VerificationId::from_parts).to_string();
+    insert(state, caller, &id, kind, "invalid_request", reason, 0).await?;
+    Ok(id)
 }
 
-/// One row's facts about a call.
-struct Entry<'a> {
-    kind: &'a str,
-    outcome: &'static str,
-    subject_sha256: Option<String>,
-    reason: Option<&'a str>,
-    signer: Option<String>,
+async fn insert(
+    state: &AppState,
+    caller: Caller<'_>,
+    id: &str,
+    kind: &str,
+    outcome: &str,
+    reason: &str,
     latency_us: i64,
-}
-
-async fn record(state: &AppState, caller: Caller<'_>, e: Entry<'_>) -> Result<String, AppError> {
+) -> Result<(), AppError> {
     let row = VerificationRow {
-        id: state.new_id(VerificationId::from_parts).to_string(),
+        id: id.to_owned(),
         org_id: caller.org_id.to_owned(),
         api_key_id: caller.api_key_id.to_owned(),
-        kind: e.kind.to_owned(),
-        subject_sha256: e.subject_sha256,
-        outcome: e.outcome.to_owned(),
-        reason: e.reason.map(str::to_owned),
-        signer: e.signer,
-        latency_us: e.latency_us,
+        kind: kind.to_owned(),
+        subject_sha256: None,
+        outcome: outcome.to_owned(),
+        reason: Some(reason.to_owned()),
+        signer: None,
+        latency_us,
         created_at: state.now_ms(),
     };
-    state.db.insert_verification(&row).await.map_err(log_internal)?;
-    Ok(row.id)
+    state.db.insert_verification(&row).await.map_err(log_internal)
 }

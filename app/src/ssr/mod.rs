@@ -8,10 +8,13 @@ pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod dsse;
 pub mod rate_limit;
+pub mod receipts;
 pub mod sla;
 pub mod state;
 pub mod store;
+pub mod trust;
 pub mod verifier;
 
 pub use state::AppState;

@@ -22,6 +22,10 @@ pub struct AppState {
     pub rate_limiter: Arc<super::rate_limit::RateLimiter>,
     /// Per-account limit on login attempts (password guessing).
     pub login_limiter: Arc<super::rate_limit::RateLimiter>,
+    /// The portal's receipt-signing key.
+    pub receipt_keys: Arc<super::receipts::ReceiptKeys>,
+    /// Parsed trusted roots added by admins.
+    pub roots: Arc<super::trust::RootCache>,
     /// Leptos runtime options (site root, output name).
     pub leptos_options: LeptosOptions,
 }
@@ -45,6 +49,8 @@ impl AppState {
                 super::auth::LOGIN_ATTEMPTS_PER_MINUTE,
                 super::auth::LOGIN_ATTEMPTS_BURST,
             )),
+            receipt_keys: Arc::default(),
+            roots: Arc::default(),
             leptos_options,
         }
     }

@@ -8,6 +8,7 @@
 //! cannot be checked without both an identity and an issuer: that policy has
 //! no way to be built here.
 
+use super::dsse::{AttestationPolicy, Envelope, StatementFacts, check_statement};
 use base64::Engine;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -47,6 +48,20 @@ pub enum Reason {
     TrustRootInvalid,
     /// A keyless bundle needs both a certificate identity and an OIDC issuer.
     PolicyIncomplete,
+    /// The DSSE envelope or in-toto statement is not well-formed.
+    MalformedEnvelope,
+    /// The statement's `predicateType` is not the one required.
+    PredicateTypeMismatch,
+    /// The provenance's builder id is not the one required.
+    BuilderMismatch,
+    /// The provenance's source repository or ref is not the one required.
+    SourceMismatch,
+    /// The stored key was revoked before the verification.
+    KeyRevoked,
+    /// The stored key is outside its validity window (not yet valid or expired).
+    KeyOutsideValidity,
+    /// No stored key, policy or trusted root of this tenant has that name.
+    UnknownTrustMaterial,
 }
 
 impl Reason {
@@ -66,6 +81,13 @@ impl Reason {
             Reason::MalformedDigest => "malformed_digest",
             Reason::TrustRootInvalid => "trust_root_invalid",
             Reason::PolicyIncomplete => "policy_incomplete",
+            Reason::MalformedEnvelope => "malformed_envelope",
+            Reason::PredicateTypeMismatch => "predicate_type_mismatch",
+            Reason::BuilderMismatch => "builder_mismatch",
+            Reason::SourceMismatch => "source_mismatch",
+            Reason::KeyRevoked => "key_revoked",
+            Reason::KeyOutsideValidity => "key_outside_validity",
+            Reason::UnknownTrustMaterial => "unknown_trust_material",
         }
     }
 }
@@ -80,7 +102,8 @@ pub struct VerificationError {
     pub message: String,
 }
 
-fn fail(reason: Reason, message: impl Into<String>) -> VerificationError {
+/// Builds a [`VerificationError`].
+pub fn fail(reason: Reason, message: impl Into<String>) -> VerificationError {
     VerificationError { reason, message: message.into() }
 }
 
@@ -158,6 +181,8 @@ pub struct Verified {
     pub signer: Signer,
     /// The checks that passed, in order, for people.
     pub checks: Vec<&'static str>,
+    /// For attestations: what the in-toto statement says.
+    pub statement: Option<StatementFacts>,
 }
 
 /// How a bundle must have been signed.
@@ -207,16 +232,44 @@ pub fn trusted_root_from_json(json: &str) -> Result<TrustedRoot, VerificationErr
     TrustedRoot::from_json(json).map_err(|e| fail(Reason::TrustRootInvalid, format!("trusted root: {e}")))
 }
 
-fn parse_key(pem: &str) -> Result<DerPublicKey, VerificationError> {
+/// Parses a PEM `PUBLIC KEY`.
+pub fn parse_key(pem: &str) -> Result<DerPublicKey, VerificationError> {
     DerPublicKey::from_pem(pem.trim()).map_err(|e| fail(Reason::MalformedKey, format!("public key: {e}")))
 }
 
-fn key_id(key: &DerPublicKey) -> String {
+/// The key id the portal uses: `sha256:` of the SubjectPublicKeyInfo DER.
+pub fn key_id(key: &DerPublicKey) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(key.as_bytes())))
 }
 
 /// Verifies a Sigstore bundle (v0.1-v0.3, message signature or DSSE) offline.
+/// For a DSSE bundle, the in-toto statement must also satisfy `attestation`;
+/// a non-empty `attestation` policy on a message-signature bundle is refused.
 pub fn verify_bundle(
+    root: &TrustedRoot,
+    bundle_json: &str,
+    subject: Subject<'_>,
+    policy: &BundlePolicy,
+    attestation: &AttestationPolicy,
+) -> Result<Verified, VerificationError> {
+    let mut verified = verify_bundle_signature(root, bundle_json, subject, policy)?;
+    let value: serde_json::Value = serde_json::from_str(bundle_json).unwrap_or_default();
+    let envelope = &value["dsseEnvelope"];
+    if envelope.is_object() {
+        let env = Envelope::from_json(&envelope.to_string())?;
+        let facts = check_statement(&env.payload_bytes()?, &verified.subject_sha256, attestation)?;
+        verified.checks.push("in-toto statement names the artifact and satisfies the policy");
+        verified.statement = Some(facts);
+    } else if !attestation.is_empty() {
+        return Err(fail(
+            Reason::MalformedEnvelope,
+            "the policy has attestation rules but the bundle holds a plain signature, not an attestation",
+        ));
+    }
+    Ok(verified)
+}
+
+fn verify_bundle_signature(
     root: &TrustedRoot,
     bundle_json: &str,
     subject: Subject<'_>,
@@ -244,6 +297,7 @@ pub fn verify_bundle(
                     "signature matches the artifact",
                     "certificate identity and OIDC issuer match the policy",
                 ],
+                statement: None,
             })
         }
         BundlePolicy::Key { pem } => {
@@ -258,6 +312,7 @@ pub fn verify_bundle(
                     "transparency log entry verifies",
                     "signature matches the artifact and the given key",
                 ],
+                statement: None,
             })
         }
     }
@@ -286,6 +341,39 @@ pub fn verify_blob(key_pem: &str, signature_b64: &str, subject: Subject<'_>) -> 
         subject_sha256: subject.sha256_hex(),
         signer: Signer::Key { key_id: key_id(&key) },
         checks: vec!["public key parses", "signature is well-formed", "signature matches the artifact and the key"],
+        statement: None,
+    })
+}
+
+/// Verifies an in-toto attestation in a DSSE envelope signed with a key: the
+/// envelope signature, the subject digest, and the optional statement policy.
+pub fn verify_attestation(
+    key_pem: &str,
+    envelope_json: &str,
+    subject: Subject<'_>,
+    policy: &AttestationPolicy,
+) -> Result<Verified, VerificationError> {
+    let key = parse_key(key_pem)?;
+    let envelope = Envelope::from_json(envelope_json)?;
+    if envelope.payload_type != super::dsse::IN_TOTO_PAYLOAD_TYPE {
+        return Err(fail(
+            Reason::MalformedEnvelope,
+            format!("payloadType is {:?}, expected {}", envelope.payload_type, super::dsse::IN_TOTO_PAYLOAD_TYPE),
+        ));
+    }
+    let payload = envelope.verify(&key)?;
+    let subject_sha256 = subject.sha256_hex();
+    let facts = check_statement(&payload, &subject_sha256, policy)?;
+    Ok(Verified {
+        subject_sha256,
+        signer: Signer::Key { key_id: key_id(&key) },
+        checks: vec![
+            "public key parses",
+            "DSSE envelope signature verifies with the key",
+            "in-toto statement names the artifact",
+            "statement satisfies the policy (predicate type, builder, source)",
+        ],
+        statement: Some(facts),
     })
 }
 
@@ -372,10 +460,18 @@ mod tests {
         let bundle = case("happy-path-v0.3", "bundle.sigstore.json");
         let artifact = case("../", "a.txt");
         let policy = |i: &str, o: &str| BundlePolicy::keyless(Some(i), Some(o)).expect("policy");
-        let ok = verify_bundle(&root, &bundle, Subject::Bytes(artifact.as_bytes()), &policy(IDENTITY, ISSUER))
-            .expect("valid");
+        let ok = verify_bundle(
+            &root,
+            &bundle,
+            Subject::Bytes(artifact.as_bytes()),
+            &policy(IDENTITY, ISSUER),
+            &AttestationPolicy::default(),
+        )
+        .expect("valid");
         assert_eq!(ok.signer, Signer::Identity { identity: IDENTITY.into(), issuer: ISSUER.into() });
-        let err = |p: BundlePolicy, data: &[u8]| verify_bundle(&root, &bundle, Subject::Bytes(data), &p).unwrap_err();
+        let err = |p: BundlePolicy, data: &[u8]| {
+            verify_bundle(&root, &bundle, Subject::Bytes(data), &p, &AttestationPolicy::default()).unwrap_err()
+        };
         assert_eq!(
             err(policy("https://github.com/evil/repo", ISSUER), artifact.as_bytes()).reason,
             Reason::IdentityMismatch
@@ -386,7 +482,13 @@ mod tests {
         );
         let tampered = err(policy(IDENTITY, ISSUER), b"not the artifact");
         assert!(matches!(tampered.reason, Reason::DigestMismatch | Reason::SignatureMismatch), "{tampered:?}");
-        let garbage = verify_bundle(&root, "{\"not\":\"a bundle\"}", Subject::Bytes(b""), &policy(IDENTITY, ISSUER));
+        let garbage = verify_bundle(
+            &root,
+            "{\"not\":\"a bundle\"}",
+            Subject::Bytes(b""),
+            &policy(IDENTITY, ISSUER),
+            &AttestationPolicy::default(),
+        );
         assert_eq!(garbage.unwrap_err().reason, Reason::MalformedBundle);
     }
 
@@ -396,10 +498,22 @@ mod tests {
         let bundle = case("managed-key-happy-path", "bundle.sigstore.json");
         let pem = case("managed-key-happy-path", "key.pub");
         let artifact = case("../", "a.txt");
-        verify_bundle(&root, &bundle, Subject::Bytes(artifact.as_bytes()), &BundlePolicy::Key { pem }).expect("valid");
+        verify_bundle(
+            &root,
+            &bundle,
+            Subject::Bytes(artifact.as_bytes()),
+            &BundlePolicy::Key { pem },
+            &AttestationPolicy::default(),
+        )
+        .expect("valid");
         let (_, other) = key();
-        let wrong =
-            verify_bundle(&root, &bundle, Subject::Bytes(artifact.as_bytes()), &BundlePolicy::Key { pem: other });
+        let wrong = verify_bundle(
+            &root,
+            &bundle,
+            Subject::Bytes(artifact.as_bytes()),
+            &BundlePolicy::Key { pem: other },
+            &AttestationPolicy::default(),
+        );
         assert!(wrong.is_err(), "another key must not verify");
     }
 }

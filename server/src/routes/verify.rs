@@ -7,8 +7,9 @@
 
 use super::error::{ApiError, ErrorEnvelope};
 use app::ssr::AppState;
-use app::ssr::attestation::{self, ArtifactInput, Caller, VerifyRequest};
+use app::ssr::attestation::{self, ArtifactInput, Caller, KeyRef, Kind, Success, VerifyRequest};
 use app::ssr::auth::authenticate_api_key;
+use app::ssr::dsse::AttestationPolicy;
 use app::ssr::verifier::{self, BundlePolicy, Signer};
 use axum::body::Bytes;
 use axum::extract::State;
@@ -35,6 +36,36 @@ pub struct ArtifactBody {
     pub digest: Option<String>,
 }
 
+/// Which key verifies: inline PEM (`public_key`) or a stored key by name (`key`).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct KeyFields {
+    /// PEM public key (ECDSA P-256/P-384, Ed25519, RSA).
+    pub public_key: Option<String>,
+    /// Name or `skey_…` id of one of the tenant's stored signing keys (its validity window applies).
+    pub key: Option<String>,
+}
+
+/// Rules on the evidence: inline, or a stored policy by name.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct PolicyFields {
+    /// Name of one of the tenant's stored policies (replaces the inline rules below).
+    pub policy: Option<String>,
+    /// Required certificate identity (SAN), keyless bundles.
+    pub identity: Option<String>,
+    /// Required OIDC issuer, keyless bundles.
+    pub issuer: Option<String>,
+    /// Trusted root by name (default `public-good`).
+    pub trusted_root: Option<String>,
+    /// Required in-toto predicateType.
+    pub predicate_type: Option<String>,
+    /// Required builder id (SLSA v1 `runDetails.builder.id`, v0.2 `builder.id`).
+    pub builder_id: Option<String>,
+    /// Required source repository.
+    pub source_repo: Option<String>,
+    /// Required source ref.
+    pub source_ref: Option<String>,
+}
+
 /// A verification request; `kind` selects the shape.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -45,33 +76,48 @@ pub enum VerifyBody {
         artifact: ArtifactBody,
         /// Base64 DER signature (as written by `cosign sign-blob --output-signature`).
         signature: String,
-        /// PEM public key (ECDSA P-256/P-384, Ed25519, RSA).
-        public_key: String,
+        /// The key.
+        #[serde(flatten)]
+        key: KeyFields,
     },
-    /// A Sigstore bundle: keyless (give `identity` and `issuer`) or managed key (give `public_key`).
+    /// A Sigstore bundle: keyless (`identity` + `issuer`, or a `policy`) or managed key.
     SigstoreBundle {
         /// What was signed (for DSSE/in-toto bundles: a subject of the statement).
         artifact: ArtifactBody,
         /// The bundle (JSON object).
         #[schema(value_type = Object)]
         bundle: serde_json::Value,
-        /// Required certificate identity (SAN), keyless.
-        identity: Option<String>,
-        /// Required OIDC issuer, keyless.
-        issuer: Option<String>,
-        /// PEM public key, for managed-key bundles.
-        public_key: Option<String>,
+        /// The key, for managed-key bundles.
+        #[serde(flatten)]
+        key: KeyFields,
+        /// Identity, issuer, root and statement rules.
+        #[serde(flatten)]
+        policy: PolicyFields,
+    },
+    /// An in-toto/SLSA attestation in a DSSE envelope signed with a key.
+    InToto {
+        /// What was attested (a subject of the statement).
+        artifact: ArtifactBody,
+        /// The DSSE envelope (JSON object).
+        #[schema(value_type = Object)]
+        envelope: serde_json::Value,
+        /// The key.
+        #[serde(flatten)]
+        key: KeyFields,
+        /// Statement rules.
+        #[serde(flatten)]
+        policy: PolicyFields,
     },
 }
 
 /// A successful verification.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VerifyResponse {
-    /// Id of the recorded call (`ver_…`).
+    /// Id of the recorded call and of its receipt (`ver_…`).
     pub verification_id: String,
     /// Always true (failures answer 422).
     pub verified: bool,
-    /// `cosign_blob` or `sigstore_bundle`.
+    /// `cosign_blob`, `sigstore_bundle` or `in_toto`.
     pub kind: &'static str,
     /// SHA-256 of the verified subject.
     pub subject_sha256: String,
@@ -80,6 +126,14 @@ pub struct VerifyResponse {
     pub signer: Signer,
     /// The checks that passed, for people.
     pub checks: Vec<&'static str>,
+    /// For attestations: the statement's predicate type and builder.
+    #[schema(value_type = Object)]
+    pub statement: Option<app::ssr::dsse::StatementFacts>,
+    /// The signed receipt (DSSE envelope; verify with the keys at `/.well-known/trust-portal/receipt-keys.json`).
+    #[schema(value_type = Object)]
+    pub receipt: serde_json::Value,
+    /// Where the receipt can be fetched again.
+    pub receipt_url: String,
 }
 
 /// Verify an artifact's signature, bundle or attestation.
@@ -125,16 +179,19 @@ pub async fn verify(
             return Err(ApiError::new(StatusCode::BAD_REQUEST, code, message));
         }
     };
-    let kind = request.kind();
+    let kind = request.kind.as_str();
     let (id, result) = attestation::verify(&state, caller, request).await?;
     let mut res = match result {
-        Ok(v) => Json(VerifyResponse {
+        Ok(Success { verified: v, receipt }) => Json(VerifyResponse {
             verification_id: id.clone(),
             verified: true,
             kind,
             subject_sha256: v.subject_sha256,
             signer: v.signer,
             checks: v.checks,
+            statement: v.statement,
+            receipt,
+            receipt_url: format!("/api/v1/receipts/{id}"),
         })
         .into_response(),
         Err(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.reason.as_str(), e.message).into_response(),
@@ -162,36 +219,121 @@ fn parse(body: &[u8]) -> Result<VerifyRequest, Invalid> {
         invalid("unknown", "invalid_request", format!("Request body is not a valid verification request: {e}"))
     })?;
     match parsed {
-        VerifyBody::CosignBlob { artifact, signature, public_key } => {
-            Ok(VerifyRequest::CosignBlob { artifact: artifact_input("cosign_blob", artifact)?, signature, public_key })
-        }
-        VerifyBody::SigstoreBundle { artifact, bundle, identity, issuer, public_key } => {
-            const KIND: &str = "sigstore_bundle";
-            if !bundle.is_object() {
-                return Err(invalid(KIND, "invalid_request", "bundle: must be the bundle's JSON object"));
-            }
-            let policy = match public_key {
-                Some(pem) if identity.is_none() && issuer.is_none() => BundlePolicy::Key { pem },
-                Some(_) => {
-                    return Err(invalid(
-                        KIND,
-                        "invalid_request",
-                        "give either public_key or identity + issuer, not both",
-                    ));
-                }
-                None => BundlePolicy::keyless(identity.as_deref(), issuer.as_deref())
-                    .map_err(|e| invalid(KIND, e.reason.as_str(), format!("policy: {}", e.message)))?,
-            };
-            Ok(VerifyRequest::SigstoreBundle {
-                artifact: artifact_input(KIND, artifact)?,
-                bundle_json: bundle.to_string(),
-                policy,
+        VerifyBody::CosignBlob { artifact, signature, key } => {
+            let kind = Kind::CosignBlob;
+            Ok(VerifyRequest {
+                kind,
+                artifact: artifact_input(kind, artifact)?,
+                evidence: signature,
+                key: Some(key_ref(kind, key)?.ok_or_else(|| missing_key(kind))?),
+                ..bare(kind)
             })
+        }
+        VerifyBody::SigstoreBundle { artifact, bundle, key, policy } => {
+            let kind = Kind::SigstoreBundle;
+            let bundle_json = json_object(kind, "bundle", &bundle)?;
+            let key = key_ref(kind, key)?;
+            let keyless = policy.identity.is_some() || policy.issuer.is_some();
+            if key.is_some() && keyless {
+                return Err(invalid(
+                    kind.as_str(),
+                    "invalid_request",
+                    "give either a key or identity + issuer, not both",
+                ));
+            }
+            let mut request = with_policy(kind, policy)?;
+            if key.is_none() && request.policy.is_none() {
+                BundlePolicy::keyless(request.identity.as_deref(), request.issuer.as_deref())
+                    .map_err(|e| invalid(kind.as_str(), e.reason.as_str(), format!("policy: {}", e.message)))?;
+            }
+            request.artifact = artifact_input(kind, artifact)?;
+            request.evidence = bundle_json;
+            request.key = key;
+            Ok(request)
+        }
+        VerifyBody::InToto { artifact, envelope, key, policy } => {
+            let kind = Kind::InToto;
+            let envelope_json = json_object(kind, "envelope", &envelope)?;
+            if policy.identity.is_some() || policy.issuer.is_some() || policy.trusted_root.is_some() {
+                return Err(invalid(
+                    kind.as_str(),
+                    "invalid_request",
+                    "in_toto envelopes are verified with a key; identity, issuer and trusted_root do not apply",
+                ));
+            }
+            let key = key_ref(kind, key)?.ok_or_else(|| missing_key(kind))?;
+            let mut request = with_policy(kind, policy)?;
+            request.artifact = artifact_input(kind, artifact)?;
+            request.evidence = envelope_json;
+            request.key = Some(key);
+            Ok(request)
         }
     }
 }
 
-fn artifact_input(kind: &'static str, a: ArtifactBody) -> Result<ArtifactInput, Invalid> {
+/// A request of `kind` with nothing set yet.
+fn bare(kind: Kind) -> VerifyRequest {
+    VerifyRequest {
+        kind,
+        artifact: ArtifactInput::Bytes(Vec::new()),
+        evidence: String::new(),
+        key: None,
+        identity: None,
+        issuer: None,
+        trusted_root: None,
+        attestation: AttestationPolicy::default(),
+        policy: None,
+    }
+}
+
+fn with_policy(kind: Kind, p: PolicyFields) -> Result<VerifyRequest, Invalid> {
+    let attestation = AttestationPolicy {
+        predicate_type: p.predicate_type,
+        builder_id: p.builder_id,
+        source_repo: p.source_repo,
+        source_ref: p.source_ref,
+    };
+    let inline = p.identity.is_some() || p.issuer.is_some() || p.trusted_root.is_some() || !attestation.is_empty();
+    if p.policy.is_some() && inline {
+        return Err(invalid(
+            kind.as_str(),
+            "invalid_request",
+            "policy: a stored policy replaces identity, issuer, trusted_root and statement rules; give one or the other",
+        ));
+    }
+    Ok(VerifyRequest {
+        identity: p.identity,
+        issuer: p.issuer,
+        trusted_root: p.trusted_root,
+        attestation,
+        policy: p.policy,
+        ..bare(kind)
+    })
+}
+
+fn missing_key(kind: Kind) -> Invalid {
+    invalid(kind.as_str(), "invalid_request", "give public_key (PEM) or key (a stored key's name)")
+}
+
+fn key_ref(kind: Kind, k: KeyFields) -> Result<Option<KeyRef>, Invalid> {
+    match (k.public_key, k.key) {
+        (Some(pem), None) => Ok(Some(KeyRef::Pem(pem))),
+        (None, Some(name)) => Ok(Some(KeyRef::Stored(name))),
+        (None, None) => Ok(None),
+        (Some(_), Some(_)) => Err(invalid(kind.as_str(), "invalid_request", "give public_key or key, not both")),
+    }
+}
+
+fn json_object(kind: Kind, field: &str, v: &serde_json::Value) -> Result<String, Invalid> {
+    if v.is_object() {
+        Ok(v.to_string())
+    } else {
+        Err(invalid(kind.as_str(), "invalid_request", format!("{field}: must be a JSON object")))
+    }
+}
+
+fn artifact_input(kind: Kind, a: ArtifactBody) -> Result<ArtifactInput, Invalid> {
+    let kind = kind.as_str();
     match (a.base64, a.digest) {
         (Some(b64), None) => base64::engine::general_purpose::STANDARD
             .decode(b64.trim())

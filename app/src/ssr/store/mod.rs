@@ -10,15 +10,21 @@
 mod api_keys;
 mod audit;
 mod orgs;
+mod packs;
+mod receipts;
 mod sessions;
 mod sla;
+mod trust;
 mod users;
 mod verifications;
 
 pub use api_keys::ApiKeyRow;
 pub use audit::AuditRow;
 pub use orgs::OrgRow;
+pub use packs::PackRow;
+pub use receipts::ReceiptRow;
 pub use sessions::SessionRow;
+pub use trust::{PolicyRow, ReceiptKeyRow, SigningKeyRow, TrustedRootRow};
 pub use users::{UserListing, UserRow};
 pub use verifications::VerificationRow;
 

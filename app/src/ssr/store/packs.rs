@@ -1,0 +1,99 @@
+//! Uploaded evidence packs (one per tenant, repository and release tag).
+
+use super::{Db, StoreResult};
+
+/// A stored pack with its verification outcome (the zip is loaded separately).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PackRow {
+    /// `pack_…` id.
+    pub id: String,
+    /// Owning tenant.
+    pub org_id: String,
+    /// Repository, `owner/name`.
+    pub repo: String,
+    /// Release tag.
+    pub tag: String,
+    /// SHA-256 of the zip.
+    pub sha256: String,
+    /// Size of the zip in bytes.
+    pub size_bytes: i64,
+    /// `manifest.json` as uploaded.
+    pub manifest: String,
+    /// `verified` or `failed`.
+    pub status: String,
+    /// Reason code when failed.
+    pub reason: Option<String>,
+    /// JSON report: each file and check with its result.
+    pub report: String,
+    /// `sha256:` id of the key whose manifest signature verified.
+    pub signer_key_id: Option<String>,
+    /// Upload time (ms).
+    pub created_at: i64,
+}
+
+const COLUMNS: &str =
+    "id, org_id, repo, tag, sha256, size_bytes, manifest, status, reason, report, signer_key_id, created_at";
+
+impl Db {
+    /// Stores a pack and its zip.
+    pub async fn insert_pack(&self, p: &PackRow, zip: &[u8]) -> StoreResult<()> {
+        sqlx::query(&format!(
+            "INSERT INTO packs ({COLUMNS}, zip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+        ))
+        .bind(&p.id)
+        .bind(&p.org_id)
+        .bind(&p.repo)
+        .bind(&p.tag)
+        .bind(&p.sha256)
+        .bind(p.size_bytes)
+        .bind(&p.manifest)
+        .bind(&p.status)
+        .bind(&p.reason)
+        .bind(&p.report)
+        .bind(&p.signer_key_id)
+        .bind(p.created_at)
+        .bind(zip)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// A tenant's pack for a release.
+    pub async fn pack(&self, org_id: &str, repo: &str, tag: &str) -> StoreResult<Option<PackRow>> {
+        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM packs WHERE org_id = $1 AND repo = $2 AND tag = $3"))
+            .bind(org_id)
+            .bind(repo)
+            .bind(tag)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// A tenant's pack by id.
+    pub async fn pack_by_id(&self, org_id: &str, id: &str) -> StoreResult<Option<PackRow>> {
+        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM packs WHERE org_id = $1 AND id = $2"))
+            .bind(org_id)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// The zip of a tenant's pack.
+    pub async fn pack_zip(&self, org_id: &str, id: &str) -> StoreResult<Option<Vec<u8>>> {
+        Ok(sqlx::query_scalar("SELECT zip FROM packs WHERE org_id = $1 AND id = $2")
+            .bind(org_id)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// A tenant's packs, newest first.
+    pub async fn packs(&self, org_id: &str, limit: i64) -> StoreResult<Vec<PackRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM packs WHERE org_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2"
+        ))
+        .bind(org_id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}
