@@ -80,3 +80,18 @@ CREATE TABLE packs (
     created_at      BIGINT NOT NULL,
     UNIQUE (org_id, repo, tag)
 );
+
+-- Metered usage: one row per billable event (the metering issue builds the
+-- ledger on top). A successful verification's event is written in the same
+-- transaction as the verification and its receipt.
+CREATE TABLE usage_events (
+    id              TEXT PRIMARY KEY,
+    org_id          TEXT NOT NULL REFERENCES orgs(id),
+    event           TEXT NOT NULL CHECK (event IN ('attestation.verify', 'portal.download')),
+    units           BIGINT NOT NULL CHECK (units >= 0),
+    ts              BIGINT NOT NULL,
+    receipt_id      TEXT REFERENCES receipts(id),
+    subject         TEXT,
+    created_at      BIGINT NOT NULL
+);
+CREATE INDEX usage_events_org_ts ON usage_events(org_id, ts);

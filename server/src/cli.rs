@@ -54,6 +54,13 @@ pub enum Command {
     VerifyBlob(crate::verify_cli::VerifyBlobArgs),
     /// Verify an in-toto/SLSA attestation in a DSSE envelope offline with a public key.
     VerifyAttestation(crate::verify_cli::VerifyAttestationArgs),
+    /// Verify a receipt issued by a portal offline with its published key.
+    VerifyReceipt(crate::verify_cli::VerifyReceiptArgs),
+    /// Generate an ECDSA P-256 signing key pair (for packs and sign-blob style signatures).
+    Keygen(crate::pack_cli::KeygenArgs),
+    /// Build or verify evidence packs offline.
+    #[command(subcommand)]
+    Pack(crate::pack_cli::PackCommand),
 }
 
 /// `admin` subcommands.
@@ -101,6 +108,22 @@ pub enum AdminCommand {
         /// Where to write the copy (must not exist).
         path: String,
     },
+    /// Start signing receipts with a new Ed25519 key; the old one is retired but stays published.
+    #[command(
+        after_help = "Example:\n  trust-portal admin rotate-receipt-key\nRunning servers pick up the new key within a minute."
+    )]
+    RotateReceiptKey,
+    /// Add a trusted root (trusted_root.json) that bundles and policies can name.
+    #[command(
+        after_help = "Example:\n  trust-portal admin add-trusted-root --name acme-private acme_trusted_root.json"
+    )]
+    AddTrustedRoot {
+        /// Name (lower-case letters, digits, dashes).
+        #[arg(long)]
+        name: String,
+        /// The trusted_root.json file.
+        path: std::path::PathBuf,
+    },
 }
 
 /// `demo` subcommands.
@@ -125,6 +148,9 @@ pub fn main() -> ExitCode {
         Command::VerifyBundle(args) => return crate::verify_cli::verify_bundle(args, cli.json),
         Command::VerifyBlob(args) => return crate::verify_cli::verify_blob(args, cli.json),
         Command::VerifyAttestation(args) => return crate::verify_cli::verify_attestation(args, cli.json),
+        Command::VerifyReceipt(args) => return crate::verify_cli::verify_receipt(args, cli.json),
+        Command::Keygen(args) => return crate::pack_cli::keygen(args, cli.json),
+        Command::Pack(cmd) => return crate::pack_cli::pack(cmd, cli.json),
         _ => {}
     }
     let config = match PortalConfig::load(LEPTOS_TOML) {
@@ -160,9 +186,14 @@ async fn run(cli: Cli, config: PortalConfig) -> ExitCode {
                 Command::Demo(DemoCommand::Seed) => seed(&state, cli.json).await,
                 Command::Admin(a) => admin(&state, a, cli.json).await,
                 Command::AuditLog(AuditLogCommand::Verify) => verify_audit(&state, cli.json).await,
-                Command::Serve | Command::VerifyBundle(_) | Command::VerifyBlob(_) | Command::VerifyAttestation(_) => {
-                    ExitCode::SUCCESS
-                }
+                // Handled above, before any configuration is read.
+                Command::Serve
+                | Command::VerifyBundle(_)
+                | Command::VerifyBlob(_)
+                | Command::VerifyAttestation(_)
+                | Command::VerifyReceipt(_)
+                | Command::Keygen(_)
+                | Command::Pack(_) => ExitCode::SUCCESS,
             };
             state.db.close().await;
             code
@@ -252,6 +283,32 @@ async fn admin(state: &AppState, cmd: AdminCommand, json: bool) -> ExitCode {
                 |u| serde_json::json!({ "id": u.id, "email": u.email, "role": u.role, "expires_at": u.expires_at }),
             );
             report(json, r, "user created")
+        }
+        AdminCommand::RotateReceiptKey => {
+            let id = state.new_id(app::domain::ids::ReceiptKeyId::from_parts);
+            let r = state
+                .receipt_keys
+                .rotate(&state.db, state.now_ms(), id)
+                .await
+                .map(|id| serde_json::json!({ "receipt_key": id }))
+                .map_err(app::ssr::auth::log_internal);
+            report(json, r, "receipt key rotated")
+        }
+        AdminCommand::AddTrustedRoot { name, path } => {
+            let text = match std::fs::read_to_string(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    return report(
+                        json,
+                        Err(AppError::invalid("PATH", format!("cannot read {}: {e}", path.display()))),
+                        "",
+                    );
+                }
+            };
+            let r = app::ssr::trust::add_trusted_root(state, "cli", &name, &text)
+                .await
+                .map(|r| serde_json::json!({ "id": r.id, "name": r.name, "sha256": r.sha256 }));
+            report(json, r, "trusted root added")
         }
         AdminCommand::Backup { path } => {
             if std::path::Path::new(&path).exists() {

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod demo;
 pub mod middleware;
+pub mod pack_cli;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

@@ -126,11 +126,17 @@ async fn flush_loop(state: AppState) {
     let period = Duration::from_secs(u64::from(state.config.metrics_flush_seconds));
     let mut tick = tokio::time::interval(period);
     let mut last_purge = i64::MIN;
+    let mut last_key_reload = state.now_ms();
     loop {
         tick.tick().await;
         let now = state.now_ms();
         if let Err(e) = state.sla.flush(&state.db, now).await {
             tracing::warn!(error = %e, "metrics flush failed; will retry");
+        }
+        if now.saturating_sub(last_key_reload) >= 60_000 {
+            // Picks up a receipt key rotated by the CLI or another process.
+            last_key_reload = now;
+            state.receipt_keys.reload().await;
         }
         if now.saturating_sub(last_purge) >= 3_600_000 {
             last_purge = now;

@@ -218,3 +218,72 @@ fn report(result: Result<Result<Verified, VerificationError>, InputError>, json:
         }
     }
 }
+
+/// Arguments of `verify-receipt`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  curl -s https://portal.example/.well-known/trust-portal/receipt-keys.json > receipt-keys.json\n  trust-portal verify-receipt --key receipt-keys.json receipt.json\n  trust-portal verify-receipt --key portal.pub receipt.json"
+)]
+pub struct VerifyReceiptArgs {
+    /// The portal's key: a PEM public key, or the published receipt-keys.json.
+    #[arg(long)]
+    pub key: PathBuf,
+    /// The receipt: its DSSE envelope, or an API response holding it under "receipt".
+    pub receipt: PathBuf,
+}
+
+/// Runs `verify-receipt`: exit 0 when the portal's signature verifies.
+pub fn verify_receipt(args: &VerifyReceiptArgs, json: bool) -> ExitCode {
+    let run = || -> Result<Result<app::ssr::receipts::CheckedReceipt, VerificationError>, InputError> {
+        let keys_text = read_text(&args.key, "key")?;
+        let keys: Vec<(Option<String>, String)> = match serde_json::from_str::<serde_json::Value>(&keys_text) {
+            Ok(set) => set["keys"]
+                .as_array()
+                .ok_or_else(|| InputError("the key file is JSON but has no \"keys\" list".into()))?
+                .iter()
+                .filter_map(|k| {
+                    Some((k["keyid"].as_str().map(str::to_owned), k["public_key_pem"].as_str()?.to_owned()))
+                })
+                .collect(),
+            Err(_) => vec![(None, keys_text)],
+        };
+        let text = read_text(&args.receipt, "receipt")?;
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| InputError(format!("receipt is not JSON: {e}")))?;
+        let envelope = if value["receipt"].is_object() { &value["receipt"] } else { &value };
+        Ok(app::ssr::receipts::verify_receipt(&envelope.to_string(), &keys))
+    };
+    match run() {
+        Ok(Ok(checked)) => {
+            let p = &checked.statement["predicate"];
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"verified": true, "keyid": checked.keyid, "statement": checked.statement})
+                );
+            } else {
+                println!(
+                    "Receipt OK: {} signed by portal key {}\n  tenant {}  kind {}  subject sha256:{}\n  verified at {}",
+                    p["receiptId"].as_str().unwrap_or("?"),
+                    checked.keyid,
+                    p["tenant"].as_str().unwrap_or("?"),
+                    p["kind"].as_str().unwrap_or("?"),
+                    checked.statement["subject"][0]["digest"]["sha256"].as_str().unwrap_or("?"),
+                    p["timeVerified"].as_str().unwrap_or("?"),
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(Err(e)) => {
+            if json {
+                println!("{}", serde_json::json!({ "verified": false, "reason": e.reason, "message": e.message }));
+            }
+            eprintln!("rejected: {} ({})", e.message, e.reason.as_str());
+            ExitCode::from(1)
+        }
+        Err(InputError(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

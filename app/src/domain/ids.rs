@@ -104,6 +104,8 @@ typed_id!(/// A tenant's named verification policy.
     PolicyId, "pol");
 typed_id!(/// An uploaded evidence pack.
     PackId, "pack");
+typed_id!(/// A metered usage event.
+    UsageEventId, "evt");
 
 #[cfg(test)]
 mod tests {

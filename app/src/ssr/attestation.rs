@@ -10,11 +10,11 @@ use super::auth::log_internal;
 use super::dsse::AttestationPolicy;
 use super::receipts::{ReceiptFacts, statement};
 use super::state::AppState;
-use super::store::{ReceiptRow, VerificationRow};
+use super::store::{ReceiptRow, UsageEventRow, VerificationRow};
 use super::trust::{self, Rejection};
 use super::verifier::{self, BundlePolicy, Reason, Subject, VerificationError, Verified, fail};
 use crate::domain::AppError;
-use crate::domain::ids::{ReceiptKeyId, VerificationId};
+use crate::domain::ids::{ReceiptKeyId, UsageEventId, VerificationId};
 use serde_json::{Value, json};
 use sigstore_verify::trust_root::TrustedRoot;
 use std::sync::Arc;
@@ -293,7 +293,17 @@ pub async fn verify(state: &AppState, caller: Caller<'_>, req: VerifyRequest) ->
         envelope: receipt.to_string(),
         created_at: now,
     };
-    state.db.insert_verified(&row, &receipt_row).await.map_err(log_internal)?;
+    let usage = UsageEventRow {
+        id: state.new_id(UsageEventId::from_parts).to_string(),
+        org_id: caller.org_id.to_owned(),
+        event: "attestation.verify".into(),
+        units: 1,
+        ts: now,
+        receipt_id: Some(id.clone()),
+        subject: Some(verified.subject_sha256.clone()),
+        created_at: now,
+    };
+    state.db.insert_verified(&row, &receipt_row, &usage).await.map_err(log_internal)?;
     Ok((id, Ok(Success { verified, receipt })))
 }
 

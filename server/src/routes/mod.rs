@@ -2,6 +2,8 @@
 
 pub mod error;
 pub mod health;
+pub mod packs;
+pub mod trust;
 pub mod v1;
 pub mod verify;
 
@@ -10,5 +12,10 @@ use axum::Router;
 
 /// Routes for machines: `/api/v1/...`, `/healthz`, `/readyz`, `/metrics`.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(health::router()).merge(v1::router()).merge(verify::router())
+    Router::new()
+        .merge(health::router())
+        .merge(v1::router())
+        .merge(verify::router())
+        .merge(trust::router())
+        .merge(packs::router())
 }

@@ -85,10 +85,18 @@ impl utoipa::Modify for ApiKeyScheme {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Trust Portal API", description = "Machine API of the Trust Portal. Authenticate with a tenant API key: `Authorization: Bearer tpk_…`. Errors use one envelope: `{\"error\":{\"code\",\"message\"}}`."),
-    paths(me, super::verify::verify),
+    paths(
+        me, super::verify::verify, super::trust::receipt, super::trust::receipt_keys,
+        super::trust::list_signing_keys, super::trust::add_signing_key, super::trust::revoke_signing_key,
+        super::trust::list_policies, super::trust::add_policy,
+        super::packs::upload, super::packs::download, super::packs::report
+    ),
     components(schemas(
         MeResponse, TenantInfo, KeyInfo, ErrorEnvelope,
-        super::verify::VerifyBody, super::verify::ArtifactBody, super::verify::VerifyResponse
+        super::verify::VerifyBody, super::verify::ArtifactBody, super::verify::VerifyResponse,
+        super::verify::KeyFields, super::verify::PolicyFields,
+        super::trust::ReceiptResponse, super::trust::SigningKeyInfo, super::trust::NewSigningKeyBody,
+        super::trust::PolicyBody, super::packs::PackResponse
     )),
     modifiers(&ApiKeyScheme)
 )]

@@ -210,3 +210,135 @@ async fn verify_bundle_refuses_keyless_without_a_full_policy() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("(identity_mismatch)"), "{err}");
 }
+
+#[tokio::test]
+async fn keygen_pack_build_and_verify_round_trip() {
+    let cli = Cli::new();
+    let d = cli.dir.path();
+    let p = |name: &str| d.join(name).to_str().unwrap().to_owned();
+    let (code, out, err) = cli.run(&["keygen", "--out", &p("release")], "").await;
+    assert_eq!(code, 0, "{out}{err}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(p("release.pem")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the private key is readable by its owner only");
+    }
+    std::fs::write(p("sbom.spdx.json"), b"{\"spdxVersion\":\"SPDX-2.3\"}").unwrap();
+    std::fs::write(p("notes.md"), b"# v1.2.0").unwrap();
+    let build = [
+        "pack",
+        "build",
+        "--repo",
+        "acme/firmware",
+        "--tag",
+        "v1.2.0",
+        "--key",
+        &p("release.pem"),
+        "--out",
+        &p("pack.zip"),
+        &p("sbom.spdx.json"),
+        &p("notes.md"),
+    ];
+    let (code, out, err) = cli.run(&build, "").await;
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = cli.run(&build, "").await;
+    assert_eq!(code, 2, "an existing output is not overwritten");
+    assert!(err.contains("pack.zip"), "{err}");
+
+    let (code, out, err) = cli
+        .run(&["pack", "verify", "--key", &p("release.pub"), "--release", "acme/firmware@v1.2.0", &p("pack.zip")], "")
+        .await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("✓ manifest signature") && out.contains("Pack OK"), "{out}");
+
+    let (code, _, err) = cli
+        .run(&["pack", "verify", "--key", &p("release.pub"), "--release", "acme/firmware@v9", &p("pack.zip")], "")
+        .await;
+    assert_eq!(code, 1);
+    assert!(err.contains("(pack_release_mismatch)"), "{err}");
+    let (code, _, _) = cli.run(&["keygen", "--out", &p("other")], "").await;
+    assert_eq!(code, 0);
+    let (code, _, err) = cli.run(&["pack", "verify", "--key", &p("other.pub"), &p("pack.zip")], "").await;
+    assert_eq!(code, 1);
+    assert!(err.contains("(signature_mismatch)"), "{err}");
+}
+
+#[tokio::test]
+async fn verify_attestation_and_verify_receipt_exit_codes() {
+    use app::ssr::dsse::{Envelope, IN_TOTO_PAYLOAD_TYPE};
+    use sha2::Digest;
+    let cli = Cli::new();
+    let d = cli.dir.path();
+    let p = |name: &str| d.join(name).to_str().unwrap().to_owned();
+    let kp = sigstore_verify::crypto::KeyPair::generate_ecdsa_p256().unwrap();
+    std::fs::write(p("key.pub"), kp.public_key_der().unwrap().to_pem()).unwrap();
+    std::fs::write(p("fw.bin"), b"firmware").unwrap();
+    let statement = serde_json::json!({"_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": "fw.bin", "digest": {"sha256": hex::encode(sha2::Sha256::digest(b"firmware"))}}],
+        "predicateType": "https://slsa.dev/provenance/v1",
+        "predicate": {"runDetails": {"builder": {"id": "https://builder.example/v1"}}}});
+    let env = Envelope::sign(IN_TOTO_PAYLOAD_TYPE, statement.to_string().as_bytes(), "", |m| {
+        kp.sign(m).unwrap().as_bytes().to_vec()
+    });
+    std::fs::write(p("fw.intoto.json"), serde_json::to_string(&env).unwrap()).unwrap();
+    let args = |builder: &str| {
+        vec![
+            "verify-attestation".to_owned(),
+            "--key".into(),
+            p("key.pub"),
+            "--envelope".into(),
+            p("fw.intoto.json"),
+            "--builder-id".into(),
+            builder.into(),
+            p("fw.bin"),
+        ]
+    };
+    let run = |a: Vec<String>| async move { cli_run(&a).await };
+    let (code, out, err) = run(args("https://builder.example/v1")).await;
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = run(args("https://evil.example")).await;
+    assert_eq!(code, 1);
+    assert!(err.contains("(builder_mismatch)"), "{err}");
+
+    // A receipt signed by an Ed25519 portal key, checked against the published key set.
+    let app = crate::helpers::TestApp::spawn().await;
+    let admin = app.login("admin@acme.demo").await;
+    let key = app.create_key(&admin, "cli").await.1;
+    let body = serde_json::json!({"kind": "in_toto", "artifact": {"base64": "ZmlybXdhcmU="}, "envelope": env, "public_key": kp.public_key_der().unwrap().to_pem()});
+    let v: serde_json::Value = app
+        .http
+        .post(app.url("/api/v1/verify"))
+        .bearer_auth(&key)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    std::fs::write(p("response.json"), v.to_string()).unwrap();
+    let keys = app
+        .http
+        .get(app.url("/.well-known/trust-portal/receipt-keys.json"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    std::fs::write(p("receipt-keys.json"), keys).unwrap();
+    let (code, out, err) =
+        cli.run(&["verify-receipt", "--key", &p("receipt-keys.json"), &p("response.json")], "").await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with("Receipt OK: ver_"), "{out}");
+    let (code, _, err) = cli.run(&["verify-receipt", "--key", &p("key.pub"), &p("response.json")], "").await;
+    assert_eq!(code, 1, "another key does not verify the receipt");
+    assert!(err.contains("(signature_mismatch)"), "{err}");
+}
+
+/// Runs the binary with owned arguments (no database needed).
+async fn cli_run(args: &[String]) -> (i32, String, String) {
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    Cli::new().run(&refs, "").await
+}

@@ -15,6 +15,7 @@ mod receipts;
 mod sessions;
 mod sla;
 mod trust;
+mod usage;
 mod users;
 mod verifications;
 
@@ -25,6 +26,7 @@ pub use packs::PackRow;
 pub use receipts::ReceiptRow;
 pub use sessions::SessionRow;
 pub use trust::{PolicyRow, ReceiptKeyRow, SigningKeyRow, TrustedRootRow};
+pub use usage::UsageEventRow;
 pub use users::{UserListing, UserRow};
 pub use verifications::VerificationRow;
 

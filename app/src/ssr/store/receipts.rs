@@ -1,6 +1,6 @@
 //! Signed receipts of successful verifications.
 
-use super::{Db, StoreResult, VerificationRow};
+use super::{Db, StoreResult, UsageEventRow, VerificationRow};
 
 /// A stored receipt (a DSSE envelope).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -22,9 +22,9 @@ pub struct ReceiptRow {
 const COLUMNS: &str = "id, org_id, key_id, subject_sha256, envelope, created_at";
 
 impl Db {
-    /// Records a successful verification and its receipt in one transaction:
-    /// either both exist or neither does.
-    pub async fn insert_verified(&self, v: &VerificationRow, r: &ReceiptRow) -> StoreResult<()> {
+    /// Records a successful verification, its receipt and its usage event in
+    /// one transaction: either all three exist or none does.
+    pub async fn insert_verified(&self, v: &VerificationRow, r: &ReceiptRow, usage: &UsageEventRow) -> StoreResult<()> {
         let mut tx = self.pool().begin().await?;
         Self::insert_verification_in(&mut tx, v).await?;
         sqlx::query(&format!("INSERT INTO receipts ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"))
@@ -36,6 +36,7 @@ impl Db {
             .bind(r.created_at)
             .execute(&mut *tx)
             .await?;
+        Self::insert_usage_in(&mut tx, usage).await?;
         tx.commit().await?;
         Ok(())
     }
