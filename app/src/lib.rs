@@ -43,7 +43,8 @@ pub fn App() -> impl IntoView {
     use components::Layout;
     use pages::{
         account::AccountPage, audit_log::AuditLogPage, home::HomePage, keys::KeysPage, login::LoginPage,
-        not_found::NotFound, tenants::TenantsPage, users::UsersPage, verifications::VerificationsPage,
+        not_found::NotFound, packs::PacksPage, receipts::ReceiptsPage, tenants::TenantsPage, users::UsersPage,
+        verifications::VerificationsPage, verify::VerifyPage,
     };
     provide_meta_context();
     view! {
@@ -59,6 +60,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("keys") view={Lazy::<KeysPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("audit-log") view={Lazy::<AuditLogPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("verifications") view={Lazy::<VerificationsPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("verify") view={Lazy::<VerifyPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("receipts") view={Lazy::<ReceiptsPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("packs") view={Lazy::<PacksPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("account") view={Lazy::<AccountPage>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>

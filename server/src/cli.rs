@@ -243,9 +243,11 @@ async fn serve(config: PortalConfig) -> ExitCode {
 }
 
 async fn seed(state: &AppState, json: bool) -> ExitCode {
-    let result = demo::seed(state)
-        .await
-        .map(|seeded| serde_json::json!({ "seeded": seeded, "password": demo::DEMO_PASSWORD, "logins": demo::LOGINS }));
+    let result = match demo::seed(state).await {
+        Ok(true) => demo::seed_evidence(state).await.map(|()| true),
+        other => other,
+    }
+    .map(|seeded| serde_json::json!({ "seeded": seeded, "password": demo::DEMO_PASSWORD, "logins": demo::LOGINS }));
     let human = match &result {
         Ok(v) if v["seeded"] == true => "demo data created",
         _ => "demo data already present",

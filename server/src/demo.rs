@@ -59,3 +59,94 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
     }
     Ok(true)
 }
+
+/// Demo evidence for Acme Robotics (after [`seed`], only when it seeded):
+/// a release signing key, a verified pack and a failing one, and signed
+/// receipts from real verifications through the Attestation API's service.
+pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
+    use app::ssr::attestation::{self, ArtifactInput, Caller, KeyRef, Kind, VerifyRequest};
+    use app::ssr::store::ApiKeyRow;
+    use base64::Engine;
+    let org = state
+        .db
+        .org_by_slug("acme-robotics")
+        .await
+        .map_err(app::ssr::auth::log_internal)?
+        .ok_or_else(AppError::internal)?;
+    let actor = "demo-seed";
+    let (private, public) = app::ssr::signing::generate_p256().map_err(|_| AppError::internal())?;
+    let pair = app::ssr::signing::load_private_key(&private).map_err(|_| AppError::internal())?;
+    let sign = |m: &[u8]| pair.sign(m).map(|s| s.as_bytes().to_vec()).unwrap_or_default();
+    let key = app::ssr::trust::NewSigningKey { name: "release-2026", pem: &public, not_before: None, not_after: None };
+    app::ssr::trust::add_signing_key(state, actor, &org.id, key).await?;
+
+    let policy = b"demo policy bundle: policies/org.rego".to_vec();
+    let policy_sig = base64::engine::general_purpose::STANDARD.encode(sign(&policy));
+    let files = vec![
+        ("policy.tar.gz".to_owned(), policy.clone()),
+        ("policy.tar.gz.sig".to_owned(), policy_sig.clone().into_bytes()),
+        ("sbom.spdx.json".to_owned(), br#"{"spdxVersion":"SPDX-2.3","name":"robot-firmware"}"#.to_vec()),
+        ("RELEASE-NOTES.md".to_owned(), b"# robot-firmware v2.4.0\n".to_vec()),
+    ];
+    let created = app::ssr::clock::rfc3339(state.now_ms());
+    for (tag, tamper) in [("v2.4.0", false), ("v2.3.9", true)] {
+        let mut files = files.clone();
+        let zip = app::ssr::packs::build("acme/robot-firmware", tag, &created, &files, sign)
+            .map_err(|_| AppError::internal())?;
+        let zip = if tamper {
+            // The same manifest, with the SBOM swapped after signing: fails its digest check.
+            files[2].1 = br#"{"spdxVersion":"SPDX-2.3","name":"something-else"}"#.to_vec();
+            rebuild_with_manifest_of(&zip, &files).unwrap_or(zip)
+        } else {
+            zip
+        };
+        app::ssr::evidence::upload(state, actor, &org.id, "acme/robot-firmware", tag, zip).await?;
+    }
+
+    let (secret, prefix, hash) = app::ssr::auth::new_api_key();
+    drop(secret); // nobody needs it: the seed calls the service directly
+    let api_key = ApiKeyRow {
+        id: state.new_id(app::domain::ids::ApiKeyId::from_parts).to_string(),
+        org_id: org.id.clone(),
+        name: "Demo CI".into(),
+        prefix,
+        created_by: actor.into(),
+        created_at: state.now_ms(),
+        last_used_at: None,
+        revoked_at: None,
+    };
+    state.db.insert_api_key(&api_key, &hash).await.map_err(app::ssr::auth::log_internal)?;
+    let caller = Caller { org_id: &org.id, api_key_id: &api_key.id };
+    for (artifact, signature) in [(&policy, policy_sig.as_str()), (&policy, "bm90IGEgc2lnbmF0dXJl")] {
+        let request = VerifyRequest {
+            kind: Kind::CosignBlob,
+            artifact: ArtifactInput::Bytes(artifact.clone()),
+            evidence: signature.to_owned(),
+            key: Some(KeyRef::Stored("release-2026".into())),
+            identity: None,
+            issuer: None,
+            trusted_root: None,
+            attestation: Default::default(),
+            policy: None,
+        };
+        let _recorded = attestation::verify(state, caller, request).await?; // one passes, one is rejected
+    }
+    Ok(())
+}
+
+/// A zip with `files` but the manifest and signature of `signed` (a tampered pack).
+fn rebuild_with_manifest_of(signed: &[u8], files: &[(String, Vec<u8>)]) -> Option<Vec<u8>> {
+    use std::io::Write;
+    let original = app::ssr::packs::read_zip(signed).ok()?;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for name in ["manifest.json", "manifest.sig"] {
+        zip.start_file(name, options).ok()?;
+        zip.write_all(original.get(name)?).ok()?;
+    }
+    for (path, data) in files {
+        zip.start_file(path.as_str(), options).ok()?;
+        zip.write_all(data).ok()?;
+    }
+    Some(zip.finish().ok()?.into_inner())
+}

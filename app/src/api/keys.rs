@@ -109,17 +109,7 @@ pub async fn revoke_api_key(key_id: String) -> Result<(), AppError> {
 #[server(endpoint = "take_new_api_key")]
 pub async fn take_new_api_key() -> Result<Option<String>, AppError> {
     let (state, _) = crate::ssr::auth::require_role(&[Role::TenantAdmin]).await?;
-    let parts = use_context::<http::request::Parts>().ok_or_else(AppError::internal)?;
-    let found = parts
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(cookie::Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == FLASH_COOKIE)
-        .map(|c| c.value().to_owned())
-        .filter(|v| v.starts_with(crate::ssr::auth::API_KEY_PREFIX));
+    let found = flash_cookie(FLASH_COOKIE).filter(|v| v.starts_with(crate::ssr::auth::API_KEY_PREFIX));
     if found.is_some() {
         let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
         super::auth::set_cookie(&format!("{FLASH_COOKIE}=; Path=/keys; HttpOnly; SameSite=Strict; Max-Age=0{secure}"));
@@ -127,9 +117,24 @@ pub async fn take_new_api_key() -> Result<Option<String>, AppError> {
     Ok(found)
 }
 
+/// The value of a flash cookie on the current request, if set.
+#[cfg(feature = "ssr")]
+pub(crate) fn flash_cookie(name: &str) -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
 /// True when the request is a browser form submission without JavaScript.
 #[cfg(feature = "ssr")]
-fn is_plain_form_post() -> bool {
+pub(crate) fn is_plain_form_post() -> bool {
     use_context::<http::request::Parts>()
         .and_then(|p| {
             p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html"))

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod evidence;
 pub mod keys;
 pub mod sla;
 pub mod tenants;

@@ -104,6 +104,9 @@ const TENANTS: NavItem = NavItem { path: "/tenants", label: "Tenants" };
 const USERS: NavItem = NavItem { path: "/users", label: "Users" };
 const KEYS: NavItem = NavItem { path: "/keys", label: "API keys" };
 const VERIFICATIONS: NavItem = NavItem { path: "/verifications", label: "Verifications" };
+const VERIFY: NavItem = NavItem { path: "/verify", label: "Verify" };
+const RECEIPTS: NavItem = NavItem { path: "/receipts", label: "Receipts" };
+const PACKS: NavItem = NavItem { path: "/packs", label: "Packs" };
 const AUDIT: NavItem = NavItem { path: "/audit-log", label: "Audit log" };
 const ACCOUNT: NavItem = NavItem { path: "/account", label: "Account" };
 
@@ -144,8 +147,8 @@ impl Role {
             Role::OperatorAdmin => &[TENANTS, USERS, AUDIT, ACCOUNT],
             Role::Security => &[AUDIT, TENANTS, ACCOUNT],
             Role::Finance => &[TENANTS, ACCOUNT],
-            Role::TenantAdmin => &[KEYS, VERIFICATIONS, USERS, ACCOUNT],
-            Role::TenantMember => &[KEYS, VERIFICATIONS, ACCOUNT],
+            Role::TenantAdmin => &[KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, USERS, ACCOUNT],
+            Role::TenantMember => &[KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, ACCOUNT],
             Role::Auditor => &[AUDIT, TENANTS, ACCOUNT],
         }
     }

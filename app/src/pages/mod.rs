@@ -14,9 +14,12 @@ pub mod home;
 pub mod keys;
 pub mod login;
 pub mod not_found;
+pub mod packs;
+pub mod receipts;
 pub mod tenants;
 pub mod users;
 pub mod verifications;
+pub mod verify;
 
 /// Shared Tailwind classes for form controls and buttons.
 pub mod ui {

@@ -1,0 +1,244 @@
+//! A tenant's evidence in the portal: check evidence on the Verify page (a dry
+//! run: no record, no receipt, not billed), and read receipts and packs.
+#![expect(missing_docs, reason = "#[server] generates argument structs whose fields cannot carry docs")]
+#![allow(clippy::too_many_arguments, reason = "check_evidence takes one argument per form field")]
+
+use crate::domain::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Roles that see their tenant's evidence.
+#[cfg(feature = "ssr")]
+const TENANT_ROLES: &[crate::domain::Role] = &[crate::domain::Role::TenantAdmin, crate::domain::Role::TenantMember];
+
+/// The outcome of a check on the Verify page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckOutcome {
+    /// True when every check passed.
+    pub verified: bool,
+    /// SHA-256 of the subject, when verified.
+    pub subject_sha256: Option<String>,
+    /// Who signed, for people.
+    pub signer: Option<String>,
+    /// The checks that passed.
+    pub checks: Vec<String>,
+    /// Reason code of the failure.
+    pub reason: Option<String>,
+    /// What exactly failed.
+    pub message: Option<String>,
+}
+
+/// Where a no-JavaScript submission's outcome waits for the page to show it.
+pub const CHECK_FLASH_COOKIE: &str = "tp_check";
+
+/// Checks evidence with the same engine as the Attestation API, without
+/// recording, metering or a receipt. Empty fields count as not given.
+#[server(endpoint = "check_evidence")]
+pub async fn check_evidence(
+    kind: String,
+    #[server(default)] artifact_text: String,
+    #[server(default)] artifact_digest: String,
+    evidence: String,
+    #[server(default)] public_key: String,
+    #[server(default)] key: String,
+    #[server(default)] identity: String,
+    #[server(default)] issuer: String,
+    #[server(default)] predicate_type: String,
+    #[server(default)] builder_id: String,
+) -> Result<CheckOutcome, AppError> {
+    use crate::ssr::attestation::{self, ArtifactInput, KeyRef, Kind, VerifyRequest};
+    use crate::ssr::dsse::AttestationPolicy;
+    let (state, p) = crate::ssr::auth::require_role(TENANT_ROLES).await?;
+    let given = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let kind = match kind.as_str() {
+        "cosign_blob" => Kind::CosignBlob,
+        "sigstore_bundle" => Kind::SigstoreBundle,
+        "in_toto" => Kind::InToto,
+        _ => return Err(AppError::invalid("Kind", "choose a kind of evidence")),
+    };
+    let artifact = match (given(artifact_digest), artifact_text.is_empty()) {
+        (Some(d), _) => ArtifactInput::Sha256(
+            crate::ssr::verifier::parse_sha256_digest(&d)
+                .ok_or_else(|| AppError::invalid("Artifact digest", "must be sha256: followed by 64 hex digits"))?,
+        ),
+        (None, false) => ArtifactInput::Bytes(artifact_text.into_bytes()),
+        (None, true) => {
+            return Err(AppError::invalid("Artifact", "paste the artifact's text or give its sha256: digest"));
+        }
+    };
+    if evidence.trim().is_empty() {
+        return Err(AppError::invalid("Evidence", "paste the signature, bundle or envelope"));
+    }
+    let key = match (given(public_key), given(key)) {
+        (Some(pem), None) => Some(KeyRef::Pem(pem)),
+        (None, Some(name)) => Some(KeyRef::Stored(name)),
+        (None, None) => None,
+        (Some(_), Some(_)) => {
+            return Err(AppError::invalid("Key", "paste a public key or choose a stored key, not both"));
+        }
+    };
+    let request = VerifyRequest {
+        kind,
+        artifact,
+        evidence,
+        key,
+        identity: given(identity),
+        issuer: given(issuer),
+        trusted_root: None,
+        attestation: AttestationPolicy {
+            predicate_type: given(predicate_type),
+            builder_id: given(builder_id),
+            ..Default::default()
+        },
+        policy: None,
+    };
+    let outcome = match attestation::check(&state, &p.org_id, request).await? {
+        Ok(v) => CheckOutcome {
+            verified: true,
+            subject_sha256: Some(v.subject_sha256),
+            signer: Some(match v.signer {
+                crate::ssr::verifier::Signer::Identity { identity, issuer } => format!("{identity} (issuer {issuer})"),
+                crate::ssr::verifier::Signer::Key { key_id } => format!("key {key_id}"),
+            }),
+            checks: v.checks.into_iter().map(str::to_owned).collect(),
+            reason: None,
+            message: None,
+        },
+        Err(e) => CheckOutcome {
+            verified: false,
+            subject_sha256: None,
+            signer: None,
+            checks: vec![],
+            reason: Some(e.reason.as_str().to_owned()),
+            message: Some(e.message),
+        },
+    };
+    if super::keys::is_plain_form_post() {
+        let json = serde_json::to_vec(&outcome).map_err(crate::ssr::auth::log_internal)?;
+        let value = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, json);
+        let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+        super::auth::set_cookie(&format!(
+            "{CHECK_FLASH_COOKIE}={value}; Path=/verify; HttpOnly; SameSite=Strict; Max-Age=120{secure}"
+        ));
+    }
+    Ok(outcome)
+}
+
+/// The outcome of the last no-JavaScript check, once; clears it.
+#[server(endpoint = "take_check_outcome")]
+pub async fn take_check_outcome() -> Result<Option<CheckOutcome>, AppError> {
+    let (state, _) = crate::ssr::auth::require_role(TENANT_ROLES).await?;
+    let Some(value) = super::keys::flash_cookie(CHECK_FLASH_COOKIE) else { return Ok(None) };
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    super::auth::set_cookie(&format!(
+        "{CHECK_FLASH_COOKIE}=; Path=/verify; HttpOnly; SameSite=Strict; Max-Age=0{secure}"
+    ));
+    let outcome = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, value)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    Ok(outcome)
+}
+
+/// A receipt as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptSummary {
+    /// Receipt id (`ver_…`).
+    pub id: String,
+    /// SHA-256 of the subject.
+    pub subject_sha256: String,
+    /// Receipt key id.
+    pub key_id: String,
+    /// Issue time (ms).
+    pub created_at: i64,
+    /// The DSSE envelope, pretty-printed.
+    pub envelope: String,
+}
+
+/// The tenant's newest 100 receipts.
+#[server(endpoint = "list_receipts")]
+pub async fn list_receipts() -> Result<Vec<ReceiptSummary>, AppError> {
+    let (state, p) = crate::ssr::auth::require_role(TENANT_ROLES).await?;
+    let rows = state.db.receipts(&p.org_id, 100).await.map_err(crate::ssr::auth::log_internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ReceiptSummary {
+            envelope: serde_json::from_str::<serde_json::Value>(&r.envelope)
+                .and_then(|v| serde_json::to_string_pretty(&v))
+                .unwrap_or(r.envelope),
+            id: r.id,
+            subject_sha256: r.subject_sha256,
+            key_id: r.key_id,
+            created_at: r.created_at,
+        })
+        .collect())
+}
+
+/// One file or check of a pack, as shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackLine {
+    /// What (a file's digest, a signature…).
+    pub check: String,
+    /// `passed`, `failed` or `not_checked`.
+    pub status: String,
+    /// Why.
+    pub detail: String,
+}
+
+/// A pack as listed, with its files and checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackSummary {
+    /// `pack_…` id.
+    pub id: String,
+    /// `owner/name`.
+    pub repo: String,
+    /// Release tag.
+    pub tag: String,
+    /// `verified` or `failed`.
+    pub status: String,
+    /// Reason code of the first failure.
+    pub reason: Option<String>,
+    /// SHA-256 of the zip.
+    pub sha256: String,
+    /// Zip size.
+    pub size_bytes: i64,
+    /// The key that signed the manifest.
+    pub signer_key_id: Option<String>,
+    /// Upload time (ms).
+    pub created_at: i64,
+    /// Files: (path, media type, sha256).
+    pub files: Vec<(String, String, String)>,
+    /// Every check.
+    pub checks: Vec<PackLine>,
+}
+
+/// The tenant's newest 50 packs with their reports.
+#[server(endpoint = "list_packs")]
+pub async fn list_packs() -> Result<Vec<PackSummary>, AppError> {
+    let (state, p) = crate::ssr::auth::require_role(TENANT_ROLES).await?;
+    let rows = state.db.packs(&p.org_id, 50).await.map_err(crate::ssr::auth::log_internal)?;
+    rows.into_iter()
+        .map(|r| {
+            let report = crate::ssr::evidence::report(&r)?;
+            Ok(PackSummary {
+                files: report
+                    .manifest
+                    .map(|m| m.files.into_iter().map(|f| (f.path, f.media_type, f.sha256)).collect())
+                    .unwrap_or_default(),
+                checks: report
+                    .checks
+                    .into_iter()
+                    .map(|c| PackLine { check: c.check, status: c.status, detail: c.detail })
+                    .collect(),
+                id: r.id,
+                repo: r.repo,
+                tag: r.tag,
+                status: r.status,
+                reason: r.reason,
+                sha256: r.sha256,
+                size_bytes: r.size_bytes,
+                signer_key_id: r.signer_key_id,
+                created_at: r.created_at,
+            })
+        })
+        .collect()
+}

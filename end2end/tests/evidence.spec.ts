@@ -1,0 +1,42 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { expect, expectAccessible, login, test } from './helpers';
+
+test('a tenant sees its packs with every check, and its receipts', async ({ page }) => {
+  await login(page, 'member@acme.demo', '/keys');
+  await page.goto('/packs');
+  const good = page.getByRole('region', { name: 'acme/robot-firmware@v2.4.0' });
+  await expect(good).toContainText('verified');
+  await expect(good.getByTestId('pack-check').filter({ hasText: 'policy.tar.gz.sig signs policy.tar.gz' })).toContainText('passed');
+  const bad = page.getByRole('region', { name: 'acme/robot-firmware@v2.3.9' });
+  await expect(bad).toContainText('failed (digest_mismatch)');
+  await expect(bad.getByTestId('pack-check').filter({ hasText: 'sbom.spdx.json digest' })).toContainText('failed');
+  await expectAccessible(page);
+
+  await page.goto('/receipts');
+  const receipt = page.getByTestId('receipt-row').last(); // the demo seed's, oldest
+  await receipt.locator('summary').click();
+  await expect(receipt.locator('pre')).toContainText('"payloadType": "application/vnd.in-toto+json"');
+  await expectAccessible(page);
+});
+
+test('the Verify page lists each check, or names the reason it failed', async ({ page }) => {
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const artifact = 'hello from the portal';
+  const signature = sign('sha256', Buffer.from(artifact), privateKey).toString('base64');
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  await login(page, 'admin@acme.demo', '/keys');
+  await page.goto('/verify');
+
+  await page.getByLabel('Artifact (text)').fill(artifact);
+  await page.getByLabel('Signature, bundle or envelope').fill(signature);
+  await page.getByLabel('Public key (PEM)').fill(pem);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.getByTestId('check-passed')).toContainText('signature matches the artifact and the key');
+
+  await page.getByLabel('Artifact (text)').fill(`${artifact} (tampered)`);
+  await page.getByLabel('Signature, bundle or envelope').fill(signature);
+  await page.getByLabel('Public key (PEM)').fill(pem);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.getByTestId('check-failed')).toContainText('signature_mismatch');
+  await expectAccessible(page);
+});
