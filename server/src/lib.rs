@@ -5,6 +5,7 @@ pub mod cli;
 pub mod demo;
 pub mod middleware;
 pub mod pack_cli;
+pub mod remote;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

@@ -43,14 +43,20 @@ pub enum PackCommand {
         files: Vec<PathBuf>,
     },
     /// Verify a pack offline: the manifest signature, every digest, every signature inside.
-    #[command(after_help = "Example:\n  trust-portal pack verify --key release-key.pub pack.zip")]
+    /// With --server, upload it instead: the portal verifies it with your tenant's stored keys and keeps it.
+    #[command(
+        after_help = "Examples:\n  trust-portal pack verify --key release-key.pub pack.zip\n  PORTAL_API_KEY=tpk_… trust-portal pack verify --server https://portal.example pack.zip"
+    )]
     Verify {
         /// PEM public key(s); the manifest must verify with one.
-        #[arg(long, required = true)]
+        #[arg(long, required_unless_present = "server")]
         key: Vec<PathBuf>,
-        /// Expected release as owner/name@tag.
+        /// Expected release as owner/name@tag (default with --server: the release the manifest names).
         #[arg(long)]
         release: Option<String>,
+        /// Upload to a running portal instead.
+        #[command(flatten)]
+        remote: crate::remote::RemoteArgs,
         /// The pack.
         pack: PathBuf,
     },
@@ -98,7 +104,10 @@ pub fn keygen(args: &KeygenArgs, json: bool) -> ExitCode {
 pub fn pack(cmd: &PackCommand, json: bool) -> ExitCode {
     match cmd {
         PackCommand::Build { repo, tag, key, out, files } => build(repo, tag, key, out, files, json),
-        PackCommand::Verify { key, release, pack } => verify(key, release.as_deref(), pack, json),
+        PackCommand::Verify { key, release, remote, pack } => match crate::remote::Portal::from_args(remote) {
+            Some(portal) => upload(portal, release.as_deref(), pack, json),
+            None => verify(key, release.as_deref(), pack, json),
+        },
     }
 }
 
@@ -147,6 +156,64 @@ fn build(repo: &str, tag: &str, key: &PathBuf, out: &PathBuf, files: &[PathBuf],
     ExitCode::SUCCESS
 }
 
+/// `owner/name@tag` split in two.
+fn parse_release(release: &str) -> Option<(&str, &str)> {
+    release.rsplit_once('@')
+}
+
+/// Uploads a pack to the portal and prints its report.
+fn upload(
+    portal: Result<crate::remote::Portal, crate::remote::CallError>,
+    release: Option<&str>,
+    pack: &PathBuf,
+    json: bool,
+) -> ExitCode {
+    let portal = match portal {
+        Ok(p) => p,
+        Err(e) => return fail(e.0),
+    };
+    let zip = match std::fs::read(pack) {
+        Ok(z) => z,
+        Err(e) => return fail(format!("cannot read pack {}: {e}", pack.display())),
+    };
+    let (repo, tag) = match release {
+        Some(r) => match parse_release(r) {
+            Some((repo, tag)) => (repo.to_owned(), tag.to_owned()),
+            None => return fail("--release must be owner/name@tag"),
+        },
+        None => match packs::verify(&zip, &[], None).manifest {
+            Some(m) => (m.repo, m.tag),
+            None => return fail("the pack has no readable manifest.json; name the release with --release"),
+        },
+    };
+    let path = format!("/api/v1/repos/{repo}/releases/{tag}/pack");
+    let verdict = portal.post(&path, "application/zip", zip);
+    if let Ok(crate::remote::Verdict::Accepted(v) | crate::remote::Verdict::Rejected { body: v, .. }) = &verdict
+        && !json
+        && let Ok(report) = serde_json::from_value::<packs::PackReport>(v["report"].clone())
+    {
+        print_checks(&report);
+    }
+    crate::remote::print_verdict(verdict, json, |v| {
+        format!(
+            "Pack OK: {repo}@{tag} stored by the portal as {} (sha256:{})",
+            crate::remote::str_of(&v["id"]),
+            crate::remote::str_of(&v["sha256"])
+        )
+    })
+}
+
+fn print_checks(report: &packs::PackReport) {
+    for c in &report.checks {
+        let mark = match c.status.as_str() {
+            "passed" => "✓",
+            "failed" => "✗",
+            _ => "·",
+        };
+        println!("  {mark} {}: {}", c.check, c.detail);
+    }
+}
+
 fn verify(keys: &[PathBuf], release: Option<&str>, pack: &PathBuf, json: bool) -> ExitCode {
     let mut pems = Vec::new();
     for k in keys {
@@ -155,7 +222,7 @@ fn verify(keys: &[PathBuf], release: Option<&str>, pack: &PathBuf, json: bool) -
             Err(e) => return fail(format!("cannot read key {}: {e}", k.display())),
         }
     }
-    let expect = match release.map(|r| r.rsplit_once('@')) {
+    let expect = match release.map(parse_release) {
         None => None,
         Some(Some(pair)) => Some(pair),
         Some(None) => return fail("--release must be owner/name@tag"),
@@ -168,14 +235,7 @@ fn verify(keys: &[PathBuf], release: Option<&str>, pack: &PathBuf, json: bool) -
     if json {
         println!("{}", serde_json::to_string(&report).unwrap_or_default());
     } else {
-        for c in &report.checks {
-            let mark = match c.status.as_str() {
-                "passed" => "✓",
-                "failed" => "✗",
-                _ => "·",
-            };
-            println!("  {mark} {}: {}", c.check, c.detail);
-        }
+        print_checks(&report);
     }
     match &report.reason {
         None => {

@@ -3,9 +3,11 @@
 //! speaks the sigstore-conformance CLI protocol. Exit codes: 0 verified;
 //! 1 rejected (the reason on stderr); 2 bad usage or unreadable input.
 
+use crate::remote::{self, Portal, RemoteArgs};
 use app::ssr::dsse::AttestationPolicy;
 use app::ssr::verifier::{self, BundlePolicy, Subject, VerificationError, Verified};
 use clap::Args;
+use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -36,6 +38,12 @@ pub struct VerifyBundleArgs {
     /// Rules on the in-toto statement, for bundles that hold an attestation.
     #[command(flatten)]
     pub attestation: AttestationArgs,
+    /// With --server: a stored policy of your tenant, by name (replaces identity, issuer and statement rules).
+    #[arg(long, requires = "server", conflicts_with_all = ["certificate_identity", "certificate_oidc_issuer"])]
+    pub policy: Option<String>,
+    /// Ask a running portal instead.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// The artifact, or its digest as sha256:<64 hex digits>.
     pub file_or_digest: String,
 }
@@ -58,6 +66,20 @@ pub struct AttestationArgs {
 }
 
 impl AttestationArgs {
+    /// The rules as fields of an API request.
+    fn insert_into(&self, request: &mut Map<String, Value>) {
+        for (field, value) in [
+            ("predicate_type", &self.predicate_type),
+            ("builder_id", &self.builder_id),
+            ("source_repo", &self.source_repo),
+            ("source_ref", &self.source_ref),
+        ] {
+            if let Some(v) = value {
+                request.insert(field.into(), json!(v));
+            }
+        }
+    }
+
     fn policy(&self) -> AttestationPolicy {
         AttestationPolicy {
             predicate_type: self.predicate_type.clone(),
@@ -75,14 +97,20 @@ impl AttestationArgs {
 )]
 pub struct VerifyAttestationArgs {
     /// PEM public key that signed the envelope.
-    #[arg(long)]
-    pub key: PathBuf,
+    #[arg(long, required_unless_present = "key_name")]
+    pub key: Option<PathBuf>,
+    /// With --server: one of your tenant's stored signing keys, by name (its validity window applies).
+    #[arg(long, requires = "server", conflicts_with = "key")]
+    pub key_name: Option<String>,
     /// The DSSE envelope (JSON) holding an in-toto statement.
     #[arg(long)]
     pub envelope: PathBuf,
     /// Rules on the statement.
     #[command(flatten)]
     pub attestation: AttestationArgs,
+    /// Ask a running portal instead.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// The artifact, or its digest as sha256:<64 hex digits>.
     pub file_or_digest: String,
 }
@@ -92,11 +120,17 @@ pub struct VerifyAttestationArgs {
 #[command(after_help = "Example:\n  trust-portal verify-blob --key cosign.pub --signature policy.sig policy.tar.gz")]
 pub struct VerifyBlobArgs {
     /// PEM public key (ECDSA P-256/P-384, Ed25519, RSA).
-    #[arg(long)]
-    pub key: PathBuf,
+    #[arg(long, required_unless_present = "key_name")]
+    pub key: Option<PathBuf>,
+    /// With --server: one of your tenant's stored signing keys, by name (its validity window applies).
+    #[arg(long, requires = "server", conflicts_with = "key")]
+    pub key_name: Option<String>,
     /// File holding the base64 signature written by `cosign sign-blob`.
     #[arg(long)]
     pub signature: PathBuf,
+    /// Ask a running portal instead.
+    #[command(flatten)]
+    pub remote: RemoteArgs,
     /// The artifact, or its digest as sha256:<64 hex digits>.
     pub file_or_digest: String,
 }
@@ -137,6 +171,33 @@ impl Input {
 
 /// Runs `verify-bundle`.
 pub fn verify_bundle(args: &VerifyBundleArgs, json: bool) -> ExitCode {
+    if let Some(portal) = Portal::from_args(&args.remote) {
+        return ask_portal(portal, json, || {
+            if args.trusted_root.is_some() || args.staging {
+                return Err(InputError(
+                    "with --server the portal's own trusted roots apply; name one in a stored --policy".into(),
+                ));
+            }
+            let bundle: Value = serde_json::from_str(&read_text(&args.bundle, "bundle")?)
+                .map_err(|e| InputError(format!("bundle is not JSON: {e}")))?;
+            let mut request = request("sigstore_bundle", &args.file_or_digest)?;
+            request.insert("bundle".into(), bundle);
+            if let Some(path) = &args.key {
+                request.insert("public_key".into(), json!(read_text(path, "key")?));
+            }
+            for (field, value) in [
+                ("identity", &args.certificate_identity),
+                ("issuer", &args.certificate_oidc_issuer),
+                ("policy", &args.policy),
+            ] {
+                if let Some(v) = value {
+                    request.insert(field.into(), json!(v));
+                }
+            }
+            args.attestation.insert_into(&mut request);
+            Ok(request)
+        });
+    }
     let run = || -> Result<Result<Verified, VerificationError>, InputError> {
         let bundle = read_text(&args.bundle, "bundle")?;
         let root = match (&args.trusted_root, args.staging) {
@@ -166,8 +227,19 @@ pub fn verify_bundle(args: &VerifyBundleArgs, json: bool) -> ExitCode {
 
 /// Runs `verify-attestation`.
 pub fn verify_attestation(args: &VerifyAttestationArgs, json: bool) -> ExitCode {
+    if let Some(portal) = Portal::from_args(&args.remote) {
+        return ask_portal(portal, json, || {
+            let envelope: Value = serde_json::from_str(&read_text(&args.envelope, "envelope")?)
+                .map_err(|e| InputError(format!("envelope is not JSON: {e}")))?;
+            let mut request = request("in_toto", &args.file_or_digest)?;
+            request.insert("envelope".into(), envelope);
+            insert_key(&mut request, args.key.as_deref(), args.key_name.as_deref())?;
+            args.attestation.insert_into(&mut request);
+            Ok(request)
+        });
+    }
     let run = || -> Result<Result<Verified, VerificationError>, InputError> {
-        let key = read_text(&args.key, "key")?;
+        let key = read_text(local_key(args.key.as_deref())?, "key")?;
         let envelope = read_text(&args.envelope, "envelope")?;
         let input = Input::read(&args.file_or_digest)?;
         Ok(verifier::verify_attestation(&key, &envelope, input.subject(), &args.attestation.policy()))
@@ -177,13 +249,64 @@ pub fn verify_attestation(args: &VerifyAttestationArgs, json: bool) -> ExitCode 
 
 /// Runs `verify-blob`.
 pub fn verify_blob(args: &VerifyBlobArgs, json: bool) -> ExitCode {
+    if let Some(portal) = Portal::from_args(&args.remote) {
+        return ask_portal(portal, json, || {
+            let mut request = request("cosign_blob", &args.file_or_digest)?;
+            request.insert("signature".into(), json!(read_text(&args.signature, "signature")?.trim()));
+            insert_key(&mut request, args.key.as_deref(), args.key_name.as_deref())?;
+            Ok(request)
+        });
+    }
     let run = || -> Result<Result<Verified, VerificationError>, InputError> {
-        let key = read_text(&args.key, "key")?;
+        let key = read_text(local_key(args.key.as_deref())?, "key")?;
         let signature = read_text(&args.signature, "signature")?;
         let input = Input::read(&args.file_or_digest)?;
         Ok(verifier::verify_blob(&key, &signature, input.subject()))
     };
     report(run(), json)
+}
+
+/// The start of an API request: its kind and artifact.
+fn request(kind: &str, file_or_digest: &str) -> Result<Map<String, Value>, InputError> {
+    let artifact = remote::artifact_json(file_or_digest).map_err(|e| InputError(e.0))?;
+    let mut request = Map::new();
+    request.insert("kind".into(), json!(kind));
+    request.insert("artifact".into(), artifact);
+    Ok(request)
+}
+
+/// The key of an API request: the PEM from a file, or a stored key's name.
+fn insert_key(request: &mut Map<String, Value>, key: Option<&Path>, name: Option<&str>) -> Result<(), InputError> {
+    match (key, name) {
+        (Some(path), _) => request.insert("public_key".into(), json!(read_text(path, "key")?)),
+        (None, Some(name)) => request.insert("key".into(), json!(name)),
+        (None, None) => return Err(InputError("give --key KEY.pub or --key-name NAME".into())),
+    };
+    Ok(())
+}
+
+/// The key file for local verification (`--key-name` needs `--server`).
+fn local_key(key: Option<&Path>) -> Result<&Path, InputError> {
+    key.ok_or_else(|| InputError("give --key KEY.pub (--key-name works only with --server)".into()))
+}
+
+/// Builds a request with `build` and sends it to the portal.
+fn ask_portal(
+    portal: Result<Portal, remote::CallError>,
+    json: bool,
+    build: impl FnOnce() -> Result<Map<String, Value>, InputError>,
+) -> ExitCode {
+    let portal = match portal {
+        Ok(p) => p,
+        Err(e) => return remote::print_verdict(Err(e), json, |_| String::new()),
+    };
+    match build() {
+        Ok(request) => remote::verify(&portal, &Value::Object(request), json),
+        Err(InputError(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn report(result: Result<Result<Verified, VerificationError>, InputError>, json: bool) -> ExitCode {
@@ -226,16 +349,51 @@ fn report(result: Result<Result<Verified, VerificationError>, InputError>, json:
 )]
 pub struct VerifyReceiptArgs {
     /// The portal's key: a PEM public key, or the published receipt-keys.json.
+    #[arg(long, required_unless_present = "server")]
+    pub key: Option<PathBuf>,
+    /// Fetch the key set from this portal's well-known URL (unless --key is given), and with --api-key
+    /// the receipt itself when RECEIPT is a receipt id (ver_…).
     #[arg(long)]
-    pub key: PathBuf,
-    /// The receipt: its DSSE envelope, or an API response holding it under "receipt".
-    pub receipt: PathBuf,
+    pub server: Option<String>,
+    /// The tenant's API key, to fetch a receipt by id. Prefer the PORTAL_API_KEY variable.
+    #[arg(long, env = "PORTAL_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// The receipt: its DSSE envelope, an API response holding it under "receipt", or with --server its id.
+    pub receipt: String,
+}
+
+/// The receipt's text and the key set's text, from files or the portal.
+fn receipt_inputs(args: &VerifyReceiptArgs) -> Result<(String, String), InputError> {
+    let portal = match &args.server {
+        Some(base) => Some(Portal::new(base, args.api_key.clone()).map_err(|e| InputError(e.0))?),
+        None => None,
+    };
+    let fetch = |path: &str| -> Result<String, InputError> {
+        let portal = portal.as_ref().ok_or_else(|| InputError("give --key or --server".into()))?;
+        match portal.get(path) {
+            Ok(remote::Verdict::Accepted(v)) => Ok(v.to_string()),
+            Ok(remote::Verdict::Rejected { message, .. }) | Err(remote::CallError(message)) => {
+                Err(InputError(format!("{path}: {message}")))
+            }
+        }
+    };
+    let keys = match &args.key {
+        Some(path) => read_text(path, "key")?,
+        None => fetch(app::ssr::receipts::WELL_KNOWN_PATH)?,
+    };
+    let path = Path::new(&args.receipt);
+    let receipt = if !path.exists() && args.receipt.starts_with("ver_") && portal.is_some() {
+        fetch(&format!("/api/v1/receipts/{}", args.receipt))?
+    } else {
+        read_text(path, "receipt")?
+    };
+    Ok((receipt, keys))
 }
 
 /// Runs `verify-receipt`: exit 0 when the portal's signature verifies.
 pub fn verify_receipt(args: &VerifyReceiptArgs, json: bool) -> ExitCode {
     let run = || -> Result<Result<app::ssr::receipts::CheckedReceipt, VerificationError>, InputError> {
-        let keys_text = read_text(&args.key, "key")?;
+        let (text, keys_text) = receipt_inputs(args)?;
         let keys: Vec<(Option<String>, String)> = match serde_json::from_str::<serde_json::Value>(&keys_text) {
             Ok(set) => set["keys"]
                 .as_array()
@@ -247,7 +405,6 @@ pub fn verify_receipt(args: &VerifyReceiptArgs, json: bool) -> ExitCode {
                 .collect(),
             Err(_) => vec![(None, keys_text)],
         };
-        let text = read_text(&args.receipt, "receipt")?;
         let value: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| InputError(format!("receipt is not JSON: {e}")))?;
         let envelope = if value["receipt"].is_object() { &value["receipt"] } else { &value };

@@ -342,3 +342,87 @@ async fn cli_run(args: &[String]) -> (i32, String, String) {
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     Cli::new().run(&refs, "").await
 }
+
+#[tokio::test]
+async fn server_mode_asks_a_running_portal() {
+    use app::ssr::dsse::{Envelope, IN_TOTO_PAYLOAD_TYPE};
+    use sha2::Digest;
+    let app = crate::helpers::TestApp::spawn().await;
+    let admin = app.login("admin@acme.demo").await;
+    let api_key = app.create_key(&admin, "cli-remote").await.1;
+    let cli = Cli::new();
+    let p = |name: &str| cli.dir.path().join(name).to_str().unwrap().to_owned();
+    let run = |args: Vec<String>, key: &str| {
+        let mut c = cli.cmd(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        c.env("PORTAL_API_KEY", key);
+        async move {
+            let out = c.output().await.unwrap();
+            let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+            (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+        }
+    };
+    let kp = sigstore_verify::crypto::KeyPair::generate_ecdsa_p256().unwrap();
+    std::fs::write(p("key.pub"), kp.public_key_der().unwrap().to_pem()).unwrap();
+    std::fs::write(p("fw.bin"), b"firmware").unwrap();
+    let statement = serde_json::json!({"_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": "fw.bin", "digest": {"sha256": hex::encode(sha2::Sha256::digest(b"firmware"))}}],
+        "predicateType": "https://slsa.dev/provenance/v1",
+        "predicate": {"runDetails": {"builder": {"id": "https://builder.example/v1"}}}});
+    let env = Envelope::sign(IN_TOTO_PAYLOAD_TYPE, statement.to_string().as_bytes(), "", |m| {
+        kp.sign(m).unwrap().as_bytes().to_vec()
+    });
+    std::fs::write(p("fw.intoto.json"), serde_json::to_string(&env).unwrap()).unwrap();
+    let attest = |builder: &str| {
+        ["verify-attestation", "--server", &app.base, "--key", &p("key.pub"), "--envelope", &p("fw.intoto.json")]
+            .into_iter()
+            .map(str::to_owned)
+            .chain(["--builder-id".into(), builder.into(), p("fw.bin")])
+            .collect::<Vec<_>>()
+    };
+
+    let (code, out, err) = run(attest("https://builder.example/v1"), &api_key).await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with("Verified OK by the portal") && out.contains("receipt ver_"), "{out}");
+    let receipt_id = out.split("receipt ").nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
+    let stored = app.http.get(app.url(&format!("/api/v1/receipts/{receipt_id}"))).bearer_auth(&api_key).send().await;
+    assert_eq!(stored.unwrap().status(), 200, "the portal recorded the receipt");
+
+    let (code, _, err) = run(attest("https://evil.example"), &api_key).await;
+    assert_eq!(code, 1);
+    assert!(err.contains("(builder_mismatch)"), "{err}");
+    let (code, _, err) = run(attest("https://builder.example/v1"), "tpk_not-a-real-key").await;
+    assert_eq!(code, 2, "an error answer is not a verdict");
+    assert!(err.contains("401"), "{err}");
+
+    // The receipt, fetched by id, checked against the key set from the well-known URL.
+    let (code, out, err) =
+        run(vec!["verify-receipt".into(), "--server".into(), app.base.clone(), receipt_id.clone()], &api_key).await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with(&format!("Receipt OK: {receipt_id}")), "{out}");
+
+    // A pack uploaded through the CLI is verified with the tenant's stored key.
+    let (code, _, _) = run(vec!["keygen".into(), "--out".into(), p("release")], "").await;
+    assert_eq!(code, 0);
+    let add = serde_json::json!({"name": "cli-release", "public_key_pem": std::fs::read_to_string(p("release.pub")).unwrap()});
+    let r = app.http.post(app.url("/api/v1/signing-keys")).bearer_auth(&api_key).json(&add).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    let build = [
+        "pack",
+        "build",
+        "--repo",
+        "acme/cli-demo",
+        "--tag",
+        "v1.0.0",
+        "--key",
+        &p("release.pem"),
+        "--out",
+        &p("pack.zip"),
+        &p("fw.bin"),
+    ];
+    let (code, out, err) = run(build.into_iter().map(str::to_owned).collect(), "").await;
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) =
+        run(vec!["pack".into(), "verify".into(), "--server".into(), app.base.clone(), p("pack.zip")], &api_key).await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("✓ manifest signature") && out.contains("Pack OK: acme/cli-demo@v1.0.0"), "{out}");
+}
