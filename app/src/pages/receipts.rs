@@ -44,7 +44,7 @@ impl LazyRoute for ReceiptsPage {
                                         <td class=ui::TD>
                                             <details>
                                                 <summary class="cursor-pointer"><code>{r.id.clone()}</code></summary>
-                                                <pre class="mt-2 max-w-xl overflow-x-auto rounded bg-slate-50 p-2 text-xs">{r.envelope}</pre>
+                                                <pre tabindex="0" aria-label=format!("Signed receipt {}", r.id) class="mt-2 max-w-xl overflow-x-auto rounded bg-slate-50 p-2 text-xs focus:outline focus:outline-2 focus:outline-sky-600">{r.envelope}</pre>
                                             </details>
                                         </td>
                                         <td class=ui::TD><code class="break-all">{r.subject_sha256}</code></td>
