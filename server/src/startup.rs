@@ -145,6 +145,11 @@ async fn flush_loop(state: AppState) {
                 Ok(n) => tracing::info!(sessions = n, "purged ended sessions"),
                 Err(e) => tracing::warn!(error = %e, "session purge failed; will retry"),
             }
+            match state.db.purge_idempotency_keys(now).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(keys = n, "purged expired idempotency keys"),
+                Err(e) => tracing::warn!(error = %e, "idempotency key purge failed; will retry"),
+            }
         }
     }
 }

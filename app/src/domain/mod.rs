@@ -3,6 +3,7 @@
 pub mod error;
 pub mod identity;
 pub mod ids;
+pub mod money;
 pub mod sla;
 pub mod text;
 

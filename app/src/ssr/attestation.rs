@@ -10,7 +10,7 @@ use super::auth::log_internal;
 use super::dsse::AttestationPolicy;
 use super::receipts::{ReceiptFacts, statement};
 use super::state::AppState;
-use super::store::{ReceiptRow, UsageEventRow, VerificationRow};
+use super::store::{CallRecord, ReceiptRow, StoreError, UsageEventRow, VerificationRow};
 use super::trust::{self, Rejection};
 use super::verifier::{self, BundlePolicy, Reason, Subject, VerificationError, Verified, fail};
 use crate::domain::AppError;
@@ -112,8 +112,21 @@ pub struct Prepared {
     pub root_name: Option<String>,
 }
 
+/// Artifacts up to this size are hashed inline (about 40 µs); larger ones on the blocking pool.
+const QUICK_ARTIFACT_BYTES: usize = 64 * 1024;
+
 impl Prepared {
-    /// Runs the verification (CPU-bound; call off the async threads).
+    /// Whether the check takes only tens of microseconds (a key-based check of
+    /// a small input): cheaper to run in place than to hand to the blocking pool.
+    fn is_quick(&self) -> bool {
+        let small = match &self.artifact {
+            ArtifactInput::Bytes(b) => b.len() <= QUICK_ARTIFACT_BYTES,
+            ArtifactInput::Sha256(_) => true,
+        };
+        small && !matches!(self.check, Check::Bundle { .. })
+    }
+
+    /// Runs the verification (CPU-bound: see [`run_cpu`]).
     pub fn run(&self) -> Result<Verified, VerificationError> {
         let subject = self.artifact.subject();
         match &self.check {
@@ -226,22 +239,50 @@ pub async fn check(
         Err(Rejection::Failed(e)) => return Ok(Err(e)),
         Err(Rejection::Internal(e)) => return Err(e),
     };
-    tokio::task::spawn_blocking(move || prepared.run()).await.map_err(log_internal)
+    run_cpu(prepared.is_quick(), move || prepared.run()).await
+}
+
+/// Runs CPU-bound work in place when `quick`, else on the blocking pool so the
+/// async threads keep serving other requests.
+async fn run_cpu<T: Send + 'static>(quick: bool, work: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    if quick { Ok(work()) } else { tokio::task::spawn_blocking(work).await.map_err(log_internal) }
+}
+
+/// A finished call not yet recorded: its id, its result, and the record that
+/// [`Outcome::commit`] writes (with the receipt and usage event of a success).
+#[derive(Debug)]
+pub struct Outcome {
+    /// The verification id (also the receipt id).
+    pub id: String,
+    /// What the caller is told.
+    pub result: Result<Success, VerificationError>,
+    /// What is written.
+    pub record: CallRecord,
+}
+
+impl Outcome {
+    /// Writes the record (group commit) and returns the id and result.
+    pub async fn commit(self, state: &AppState) -> Result<Recorded, StoreError> {
+        state.calls.write(&state.db, self.record).await?;
+        Ok((self.id, self.result))
+    }
 }
 
 /// Verifies, signs a receipt on success, and records the call.
 /// `Err` only when the record cannot be written.
 pub async fn verify(state: &AppState, caller: Caller<'_>, req: VerifyRequest) -> Result<Recorded, AppError> {
+    evaluate(state, caller, req).await?.commit(state).await.map_err(log_internal)
+}
+
+/// Verifies and signs a receipt on success, without writing anything yet.
+pub async fn evaluate(state: &AppState, caller: Caller<'_>, req: VerifyRequest) -> Result<Outcome, AppError> {
     let kind = req.kind;
     let started = Instant::now();
     let id = state.new_id(VerificationId::from_parts).to_string();
     let prepared = match prepare(state, caller.org_id, req).await {
         Ok(p) => p,
         Err(Rejection::Internal(e)) => return Err(e),
-        Err(Rejection::Failed(e)) => {
-            record_rejection(state, caller, &id, kind.as_str(), &e, started).await?;
-            return Ok((id, Err(e)));
-        }
+        Err(Rejection::Failed(e)) => return Ok(rejected(state, caller, id, kind, e, started)),
     };
     let signer = state
         .receipt_keys
@@ -249,7 +290,7 @@ pub async fn verify(state: &AppState, caller: Caller<'_>, req: VerifyRequest) ->
         .await
         .map_err(log_internal)?;
     let (now, org, rid) = (state.now_ms(), caller.org_id.to_owned(), id.clone());
-    let result = tokio::task::spawn_blocking(move || {
+    let result = run_cpu(prepared.is_quick(), move || {
         let verified = prepared.run()?;
         let facts = ReceiptFacts {
             id: &rid,
@@ -263,27 +304,19 @@ pub async fn verify(state: &AppState, caller: Caller<'_>, req: VerifyRequest) ->
         let envelope = signer.sign(&statement(&facts));
         Ok::<_, VerificationError>((verified, envelope, signer.id().to_owned()))
     })
-    .await
-    .map_err(log_internal)?;
+    .await?;
     let (verified, envelope, key_id) = match result {
         Ok(v) => v,
-        Err(e) => {
-            record_rejection(state, caller, &id, kind.as_str(), &e, started).await?;
-            return Ok((id, Err(e)));
-        }
+        Err(e) => return Ok(rejected(state, caller, id, kind, e, started)),
     };
     let receipt = serde_json::to_value(&envelope).map_err(log_internal)?;
     let row = VerificationRow {
-        id: id.clone(),
-        org_id: caller.org_id.to_owned(),
-        api_key_id: caller.api_key_id.to_owned(),
-        kind: kind.as_str().to_owned(),
         subject_sha256: Some(verified.subject_sha256.clone()),
         outcome: "verified".into(),
         reason: None,
         signer: serde_json::to_string(&verified.signer).ok(),
         latency_us: elapsed_us(started),
-        created_at: now,
+        ..call_row(state, caller, &id, kind.as_str())
     };
     let receipt_row = ReceiptRow {
         id: id.clone(),
@@ -301,25 +334,48 @@ pub async fn verify(state: &AppState, caller: Caller<'_>, req: VerifyRequest) ->
         ts: now,
         receipt_id: Some(id.clone()),
         subject: Some(verified.subject_sha256.clone()),
+        idempotency_key: None,
         created_at: now,
     };
-    state.db.insert_verified(&row, &receipt_row, &usage).await.map_err(log_internal)?;
-    Ok((id, Ok(Success { verified, receipt })))
+    let record = CallRecord { verification: row, success: Some((receipt_row, usage)), idempotency: None };
+    Ok(Outcome { id, result: Ok(Success { verified, receipt }), record })
 }
 
 fn elapsed_us(started: Instant) -> i64 {
     i64::try_from(started.elapsed().as_micros()).unwrap_or(i64::MAX)
 }
 
-async fn record_rejection(
+/// The row of a call, before its outcome is known.
+fn call_row(state: &AppState, caller: Caller<'_>, id: &str, kind: &str) -> VerificationRow {
+    VerificationRow {
+        id: id.to_owned(),
+        org_id: caller.org_id.to_owned(),
+        api_key_id: caller.api_key_id.to_owned(),
+        kind: kind.to_owned(),
+        subject_sha256: None,
+        outcome: String::new(),
+        reason: None,
+        signer: None,
+        latency_us: 0,
+        created_at: state.now_ms(),
+    }
+}
+
+fn rejected(
     state: &AppState,
     caller: Caller<'_>,
-    id: &str,
-    kind: &str,
-    e: &VerificationError,
+    id: String,
+    kind: Kind,
+    e: VerificationError,
     started: Instant,
-) -> Result<(), AppError> {
-    insert(state, caller, id, kind, "rejected", e.reason.as_str(), elapsed_us(started)).await
+) -> Outcome {
+    let row = VerificationRow {
+        outcome: "rejected".into(),
+        reason: Some(e.reason.as_str().to_owned()),
+        latency_us: elapsed_us(started),
+        ..call_row(state, caller, &id, kind.as_str())
+    };
+    Outcome { id, result: Err(e), record: CallRecord { verification: row, success: None, idempotency: None } }
 }
 
 /// Records a request that was refused before verification (malformed input).
@@ -330,30 +386,12 @@ pub async fn record_invalid(
     reason: &str,
 ) -> Result<String, AppError> {
     let id = state.new_id(VerificationId::from_parts).to_string();
-    insert(state, caller, &id, kind, "invalid_request", reason, 0).await?;
-    Ok(id)
-}
-
-async fn insert(
-    state: &AppState,
-    caller: Caller<'_>,
-    id: &str,
-    kind: &str,
-    outcome: &str,
-    reason: &str,
-    latency_us: i64,
-) -> Result<(), AppError> {
     let row = VerificationRow {
-        id: id.to_owned(),
-        org_id: caller.org_id.to_owned(),
-        api_key_id: caller.api_key_id.to_owned(),
-        kind: kind.to_owned(),
-        subject_sha256: None,
-        outcome: outcome.to_owned(),
+        outcome: "invalid_request".into(),
         reason: Some(reason.to_owned()),
-        signer: None,
-        latency_us,
-        created_at: state.now_ms(),
+        ..call_row(state, caller, &id, kind)
     };
-    state.db.insert_verification(&row).await.map_err(log_internal)
+    let record = CallRecord { verification: row, success: None, idempotency: None };
+    state.calls.write(&state.db, record).await.map_err(log_internal)?;
+    Ok(id)
 }

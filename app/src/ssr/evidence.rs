@@ -132,6 +132,7 @@ pub async fn download(state: &AppState, org_id: &str, repo: &str, tag: &str) -> 
         state.db.pack_zip(org_id, &row.id).await.map_err(log_internal)?.ok_or_else(|| AppError::not_found("Pack"))?;
     let now = state.now_ms();
     let event = UsageEventRow {
+        idempotency_key: None,
         id: state.new_id(UsageEventId::from_parts).to_string(),
         org_id: org_id.to_owned(),
         event: "portal.download".into(),

@@ -10,6 +10,8 @@ pub mod clock;
 pub mod config;
 pub mod dsse;
 pub mod evidence;
+pub mod group_commit;
+pub mod idempotency;
 pub mod packs;
 pub mod rate_limit;
 pub mod receipts;

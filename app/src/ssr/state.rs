@@ -26,6 +26,10 @@ pub struct AppState {
     pub receipt_keys: Arc<super::receipts::ReceiptKeys>,
     /// Parsed trusted roots added by admins.
     pub roots: Arc<super::trust::RootCache>,
+    /// Group-commit writer of Attestation API call records.
+    pub calls: Arc<super::group_commit::CallWriter>,
+    /// Per-key locks of concurrent idempotent retries.
+    pub idempotency_locks: Arc<super::idempotency::KeyLocks>,
     /// Leptos runtime options (site root, output name).
     pub leptos_options: LeptosOptions,
 }
@@ -51,6 +55,8 @@ impl AppState {
             )),
             receipt_keys: Arc::default(),
             roots: Arc::default(),
+            calls: Arc::default(),
+            idempotency_locks: Arc::default(),
             leptos_options,
         }
     }

@@ -4,13 +4,21 @@
 //! when it does not; 400 for malformed input; 401 without a valid API key;
 //! 413 over 4 MiB; 429 with `Retry-After` over the key's rate. Every call with
 //! a valid key is recorded, pass or fail; the id is in `Verification-Id`.
+//! With `Idempotency-Key`, a retry replays the first answer (see
+//! [`app::ssr::idempotency`]).
 
-use super::error::{ApiError, ErrorEnvelope};
+// Not billing code: serde's derive for the internally tagged request enum
+// buffers numbers as floats internally; no float reaches our code.
+#![expect(clippy::disallowed_types, reason = "serde-generated code for VerifyBody")]
+
+use super::error::{ApiError, ErrorBody, ErrorEnvelope};
 use app::ssr::AppState;
 use app::ssr::attestation::{self, ArtifactInput, Caller, KeyRef, Kind, Success, VerifyRequest};
-use app::ssr::auth::authenticate_api_key;
+use app::ssr::auth::{authenticate_api_key, log_internal};
 use app::ssr::dsse::AttestationPolicy;
-use app::ssr::verifier::{self, BundlePolicy, Signer};
+use app::ssr::idempotency::{self, Prior};
+use app::ssr::store::IdempotencyRow;
+use app::ssr::verifier::{self, BundlePolicy, Signer, VerificationError};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
@@ -19,6 +27,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Json, Router, routing::post};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 /// The route.
@@ -140,8 +149,11 @@ pub struct VerifyResponse {
 #[utoipa::path(
     post, path = "/api/v1/verify", tag = "attestation",
     request_body = VerifyBody,
+    params(("Idempotency-Key" = Option<String>, Header,
+        description = "1-255 visible ASCII characters. A retry with the same key and body within 45 days gets the first answer again (header Idempotent-Replayed: true) and is billed once.")),
     responses(
         (status = 200, description = "Verified", body = VerifyResponse),
+        (status = 409, description = "The Idempotency-Key was used with a different body (idempotency_key_reused)", body = ErrorEnvelope),
         (status = 400, description = "Malformed request (code names the problem)", body = ErrorEnvelope),
         (status = 401, description = "Missing, unknown or revoked API key", body = ErrorEnvelope),
         (status = 413, description = "Body over 4 MiB", body = ErrorEnvelope),
@@ -166,11 +178,23 @@ pub async fn verify(
         res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
         return Ok(res);
     }
+    let idem_key = headers.get(IDEMPOTENCY_KEY).map(|v| idempotency::check_key(v.as_bytes())).transpose()?;
     let body = body.map_err(|rejection| {
         let status = rejection.status();
         let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "payload_too_large" } else { "invalid_request" };
         ApiError::new(status, code, format!("Request body: {}", rejection.body_text()))
     })?;
+    let body_sha256 = hex::encode(Sha256::digest(&body));
+    // Identical retries in this process wait here for the first one.
+    let _held = match &idem_key {
+        Some(k) => Some(state.idempotency_locks.lock(&key.org_id, k).await),
+        None => None,
+    };
+    if let Some(k) = &idem_key
+        && let Some(res) = stored_answer(&state, &key.org_id, k, &body_sha256).await?
+    {
+        return Ok(res);
+    }
     let caller = Caller { org_id: &key.org_id, api_key_id: &key.id };
     let request = match parse(&body) {
         Ok(r) => r,
@@ -180,26 +204,100 @@ pub async fn verify(
         }
     };
     let kind = request.kind.as_str();
-    let (id, result) = attestation::verify(&state, caller, request).await?;
-    let mut res = match result {
-        Ok(Success { verified: v, receipt }) => Json(VerifyResponse {
-            verification_id: id.clone(),
+    let mut outcome = attestation::evaluate(&state, caller, request).await?;
+    let (status, answer) = answer(&outcome.id, kind, &outcome.result);
+    if let Some(k) = &idem_key {
+        let now = state.now_ms();
+        if let Some((_, usage)) = &mut outcome.record.success {
+            usage.idempotency_key = Some(k.clone());
+        }
+        outcome.record.idempotency = Some(IdempotencyRow {
+            org_id: key.org_id.clone(),
+            idem_key: k.clone(),
+            request_sha256: body_sha256.clone(),
+            verification_id: outcome.id.clone(),
+            status: i64::from(status.as_u16()),
+            response: answer.to_string(),
+            created_at: now,
+            expires_at: now + idempotency::KEY_TTL_MS,
+        });
+    }
+    let id = outcome.id.clone();
+    match outcome.commit(&state).await {
+        Ok(_) => Ok(respond(status, &answer, &id, false)),
+        // Another server process committed this key first: answer as it did.
+        Err(e) if idempotency::lost_race(&e) && idem_key.is_some() => {
+            let k = idem_key.as_deref().unwrap_or_default();
+            stored_answer(&state, &key.org_id, k, &body_sha256).await?.ok_or_else(|| log_internal(e).into())
+        }
+        Err(e) => Err(log_internal(e).into()),
+    }
+}
+
+/// The request header naming a client's idempotency key.
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// The answer stored for a key: a replay for the same body, 409 for another.
+async fn stored_answer(
+    state: &AppState,
+    org_id: &str,
+    key: &str,
+    body_sha256: &str,
+) -> Result<Option<Response>, ApiError> {
+    match idempotency::prior(&state.db, org_id, key, body_sha256, state.now_ms()).await? {
+        Prior::New => Ok(None),
+        Prior::Conflict => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used with a different request body; use a new key for a new request.",
+        )),
+        Prior::Replay(row) => {
+            let status = u16::try_from(row.status).ok().and_then(|s| StatusCode::from_u16(s).ok());
+            let answer: Option<serde_json::Value> = serde_json::from_str(&row.response).ok();
+            match (status, answer) {
+                (Some(status), Some(answer)) => Ok(Some(respond(status, &answer, &row.verification_id, true))),
+                _ => Err(log_internal("unreadable stored idempotent answer").into()),
+            }
+        }
+    }
+}
+
+/// The status and JSON body of a finished call.
+fn answer(
+    id: &str,
+    kind: &'static str,
+    result: &Result<Success, VerificationError>,
+) -> (StatusCode, serde_json::Value) {
+    let body = match result {
+        Ok(Success { verified: v, receipt }) => serde_json::to_value(VerifyResponse {
+            verification_id: id.to_owned(),
             verified: true,
             kind,
-            subject_sha256: v.subject_sha256,
-            signer: v.signer,
-            checks: v.checks,
-            statement: v.statement,
-            receipt,
+            subject_sha256: v.subject_sha256.clone(),
+            signer: v.signer.clone(),
+            checks: v.checks.clone(),
+            statement: v.statement.clone(),
+            receipt: receipt.clone(),
             receipt_url: format!("/api/v1/receipts/{id}"),
-        })
-        .into_response(),
-        Err(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.reason.as_str(), e.message).into_response(),
+        }),
+        Err(e) => serde_json::to_value(ErrorEnvelope {
+            error: ErrorBody { code: e.reason.as_str(), message: e.message.clone() },
+        }),
     };
-    if let Ok(v) = HeaderValue::from_str(&id) {
+    let status = if result.is_ok() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    (status, body.unwrap_or_default())
+}
+
+/// The HTTP response: the body, `Verification-Id`, and on a replay `Idempotent-Replayed: true`.
+fn respond(status: StatusCode, answer: &serde_json::Value, id: &str, replayed: bool) -> Response {
+    let mut res = (status, Json(answer)).into_response();
+    if let Ok(v) = HeaderValue::from_str(id) {
         res.headers_mut().insert("verification-id", v);
     }
-    Ok(res)
+    if replayed {
+        res.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    res
 }
 
 /// Why a request was refused before verification.

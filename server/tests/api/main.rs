@@ -12,6 +12,7 @@ mod cli;
 mod config;
 mod csrf;
 mod health;
+mod idempotency;
 mod keys;
 mod packs;
 mod sla;

@@ -1,6 +1,44 @@
 //! Machine API keys, stored by the SHA-256 of the key.
 
 use super::{Db, StoreResult};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How long an authenticated key is trusted without asking the database again.
+/// Revoking a key or suspending a tenant clears this process's cache at once;
+/// other server processes (Postgres deployments) notice within this time.
+pub const KEY_CACHE_TTL: Duration = Duration::from_secs(5);
+/// Entries kept before the cache starts over (bounds memory).
+const KEY_CACHE_MAX: usize = 10_000;
+
+/// Recently authenticated keys by hash, so a busy client does not cost a
+/// database lookup per request. Only live keys are cached.
+#[derive(Debug, Default)]
+pub struct KeyCache(Mutex<HashMap<String, (ApiKeyRow, Instant)>>);
+
+impl KeyCache {
+    fn get(&self, key_hash: &str) -> Option<ApiKeyRow> {
+        let map = self.0.lock().ok()?;
+        map.get(key_hash).filter(|(_, at)| at.elapsed() < KEY_CACHE_TTL).map(|(row, _)| row.clone())
+    }
+
+    fn put(&self, key_hash: &str, row: &ApiKeyRow) {
+        if let Ok(mut map) = self.0.lock() {
+            if map.len() >= KEY_CACHE_MAX {
+                map.clear();
+            }
+            map.insert(key_hash.to_owned(), (row.clone(), Instant::now()));
+        }
+    }
+
+    /// Forgets every entry (after a revocation or suspension).
+    pub(super) fn clear(&self) {
+        if let Ok(mut map) = self.0.lock() {
+            map.clear();
+        }
+    }
+}
 
 /// An API key as stored (never the key itself).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -62,11 +100,15 @@ impl Db {
             .bind(org_id)
             .execute(self.pool())
             .await?;
+        self.key_cache.clear();
         Ok(r.rows_affected() == 1)
     }
 
     /// A live key by hash, whose tenant is not suspended; records the use.
     pub async fn authenticate_api_key(&self, key_hash: &str, now: i64) -> StoreResult<Option<ApiKeyRow>> {
+        if let Some(row) = self.key_cache.get(key_hash) {
+            return Ok(Some(row));
+        }
         let row: Option<ApiKeyRow> = sqlx::query_as(
             "SELECT k.id, k.org_id, k.name, k.prefix, k.created_by, k.created_at, k.last_used_at, k.revoked_at \
              FROM api_keys k JOIN orgs o ON o.id = k.org_id \
@@ -76,6 +118,7 @@ impl Db {
         .fetch_optional(self.pool())
         .await?;
         if let Some(k) = &row {
+            self.key_cache.put(key_hash, k);
             // Coarse (one minute) so a busy key does not write on every request.
             if k.last_used_at.is_none_or(|t| now - t > 60_000) {
                 sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")

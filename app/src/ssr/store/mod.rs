@@ -9,6 +9,8 @@
 
 mod api_keys;
 mod audit;
+mod calls;
+mod idempotency;
 mod orgs;
 mod packs;
 mod receipts;
@@ -21,6 +23,8 @@ mod verifications;
 
 pub use api_keys::ApiKeyRow;
 pub use audit::AuditRow;
+pub use calls::CallRecord;
+pub use idempotency::IdempotencyRow;
 pub use orgs::OrgRow;
 pub use packs::PackRow;
 pub use receipts::ReceiptRow;
@@ -94,6 +98,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    key_cache: std::sync::Arc<api_keys::KeyCache>,
 }
 
 impl Db {
@@ -128,7 +133,7 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        let db = Self { pool, backend };
+        let db = Self { pool, backend, key_cache: std::sync::Arc::default() };
         db.migrate().await?;
         Ok(db)
     }

@@ -91,6 +91,7 @@ impl Db {
             .bind(id)
             .execute(self.pool())
             .await?;
+        self.key_cache.clear();
         Ok(r.rows_affected() == 1)
     }
 }

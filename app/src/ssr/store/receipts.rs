@@ -1,6 +1,6 @@
 //! Signed receipts of successful verifications.
 
-use super::{Db, StoreResult, UsageEventRow, VerificationRow};
+use super::{Db, StoreResult};
 
 /// A stored receipt (a DSSE envelope).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -19,28 +19,9 @@ pub struct ReceiptRow {
     pub created_at: i64,
 }
 
-const COLUMNS: &str = "id, org_id, key_id, subject_sha256, envelope, created_at";
+pub(super) const COLUMNS: &str = "id, org_id, key_id, subject_sha256, envelope, created_at";
 
 impl Db {
-    /// Records a successful verification, its receipt and its usage event in
-    /// one transaction: either all three exist or none does.
-    pub async fn insert_verified(&self, v: &VerificationRow, r: &ReceiptRow, usage: &UsageEventRow) -> StoreResult<()> {
-        let mut tx = self.pool().begin().await?;
-        Self::insert_verification_in(&mut tx, v).await?;
-        sqlx::query(&format!("INSERT INTO receipts ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"))
-            .bind(&r.id)
-            .bind(&r.org_id)
-            .bind(&r.key_id)
-            .bind(&r.subject_sha256)
-            .bind(&r.envelope)
-            .bind(r.created_at)
-            .execute(&mut *tx)
-            .await?;
-        Self::insert_usage_in(&mut tx, usage).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// A tenant's receipt; `None` for another tenant's id (no existence leak).
     pub async fn receipt(&self, org_id: &str, id: &str) -> StoreResult<Option<ReceiptRow>> {
         Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM receipts WHERE id = $1 AND org_id = $2"))

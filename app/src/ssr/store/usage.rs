@@ -19,16 +19,18 @@ pub struct UsageEventRow {
     pub receipt_id: Option<String>,
     /// What it was about (a pack id for downloads).
     pub subject: Option<String>,
+    /// The client's `Idempotency-Key` of the call behind it, if it sent one.
+    pub idempotency_key: Option<String>,
     /// When it was recorded (ms).
     pub created_at: i64,
 }
 
-const COLUMNS: &str = "id, org_id, event, units, ts, receipt_id, subject, created_at";
+pub(super) const COLUMNS: &str = "id, org_id, event, units, ts, receipt_id, subject, idempotency_key, created_at";
 
 impl Db {
     /// Records an event on a given connection (inside a transaction).
     pub(super) async fn insert_usage_in(conn: &mut sqlx::AnyConnection, e: &UsageEventRow) -> StoreResult<()> {
-        sqlx::query(&format!("INSERT INTO usage_events ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"))
+        sqlx::query(&format!("INSERT INTO usage_events ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
             .bind(&e.id)
             .bind(&e.org_id)
             .bind(&e.event)
@@ -36,6 +38,7 @@ impl Db {
             .bind(e.ts)
             .bind(&e.receipt_id)
             .bind(&e.subject)
+            .bind(&e.idempotency_key)
             .bind(e.created_at)
             .execute(conn)
             .await?;

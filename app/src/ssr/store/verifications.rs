@@ -28,33 +28,6 @@ pub struct VerificationRow {
 }
 
 impl Db {
-    /// Records one call.
-    pub async fn insert_verification(&self, v: &VerificationRow) -> StoreResult<()> {
-        let mut conn = self.pool().acquire().await?;
-        Self::insert_verification_in(&mut conn, v).await
-    }
-
-    /// Records one call on a given connection (inside a transaction).
-    pub(super) async fn insert_verification_in(conn: &mut sqlx::AnyConnection, v: &VerificationRow) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO verifications (id, org_id, api_key_id, kind, subject_sha256, outcome, reason, signer, latency_us, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(&v.id)
-        .bind(&v.org_id)
-        .bind(&v.api_key_id)
-        .bind(&v.kind)
-        .bind(&v.subject_sha256)
-        .bind(&v.outcome)
-        .bind(&v.reason)
-        .bind(&v.signer)
-        .bind(v.latency_us)
-        .bind(v.created_at)
-        .execute(conn)
-        .await?;
-        Ok(())
-    }
-
     /// A tenant's calls, newest first.
     pub async fn verifications(&self, org_id: &str, limit: i64) -> StoreResult<Vec<VerificationRow>> {
         Ok(sqlx::query_as(
