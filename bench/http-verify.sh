@@ -4,6 +4,7 @@
 # request) and with the in-process verify cost (cargo bench -p server --bench verify).
 #
 #   bench/http-verify.sh [seconds] [connections]      (needs wrk, openssl, jq; 2 cores)
+#   BENCH_PERF=/tmp/perf.data bench/http-verify.sh     also records a perf profile of the server
 #
 # Each request verifies a cosign sign-blob signature (ECDSA P-256, 1 KiB artifact) and
 # records the call in the database. wrk runs on the same machine, so the numbers are a
@@ -45,6 +46,7 @@ wrk.headers["Content-Type"] = "application/json"
 local f = io.open("$work/body.json", "r"); wrk.body = f:read("*a"); f:close()
 LUA
 
+[ -n "${BENCH_PERF:-}" ] && { perf record -F 499 -g -p $server -o "$BENCH_PERF" -- sleep $((secs * 2 + 2)) >/dev/null 2>&1 & }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 run() { # name, extra wrk args...
   local name=$1; shift

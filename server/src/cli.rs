@@ -61,6 +61,9 @@ pub enum Command {
     /// Build or verify evidence packs offline.
     #[command(subcommand)]
     Pack(crate::pack_cli::PackCommand),
+    /// Invoice previews.
+    #[command(subcommand)]
+    Invoice(crate::invoice_cli::InvoiceCommand),
 }
 
 /// `admin` subcommands.
@@ -186,6 +189,7 @@ async fn run(cli: Cli, config: PortalConfig) -> ExitCode {
                 Command::Demo(DemoCommand::Seed) => seed(&state, cli.json).await,
                 Command::Admin(a) => admin(&state, a, cli.json).await,
                 Command::AuditLog(AuditLogCommand::Verify) => verify_audit(&state, cli.json).await,
+                Command::Invoice(cmd) => crate::invoice_cli::run(&state, cmd, cli.json).await,
                 // Handled above, before any configuration is read.
                 Command::Serve
                 | Command::VerifyBundle(_)

@@ -131,6 +131,61 @@ pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
         };
         let _recorded = attestation::verify(state, caller, request).await?; // one passes, one is rejected
     }
+    for _ in 0..2 {
+        app::ssr::evidence::download(state, &org.id, "acme/robot-firmware", "v2.4.0").await?;
+    }
+    seed_usage(state, &org.id, &api_key.id, DEMO_CALLS_ACME).await?;
+    let globex =
+        state.db.org_by_slug("globex").await.map_err(app::ssr::auth::log_internal)?.ok_or_else(AppError::internal)?;
+    let (_, prefix, hash) = app::ssr::auth::new_api_key();
+    let globex_key = ApiKeyRow {
+        id: state.new_id(app::domain::ids::ApiKeyId::from_parts).to_string(),
+        org_id: globex.id.clone(),
+        name: "Demo CI".into(),
+        prefix,
+        created_by: actor.into(),
+        created_at: state.now_ms(),
+        last_used_at: None,
+        revoked_at: None,
+    };
+    state.db.insert_api_key(&globex_key, &hash).await.map_err(app::ssr::auth::log_internal)?;
+    seed_usage(state, &globex.id, &globex_key.id, DEMO_CALLS_GLOBEX).await
+}
+
+/// Verified Attestation API calls in the demo data (besides Acme's first two), so
+/// both tenants have usage and an invoice preview for the current month.
+pub const DEMO_CALLS_ACME: usize = 40;
+/// See [`DEMO_CALLS_ACME`].
+pub const DEMO_CALLS_GLOBEX: usize = 15;
+
+/// `n` real verifications (cosign blobs signed with a fresh key) for a tenant:
+/// each records a call, a signed receipt and an `attestation.verify` event.
+async fn seed_usage(state: &AppState, org_id: &str, api_key_id: &str, n: usize) -> Result<(), AppError> {
+    use app::ssr::attestation::{self, ArtifactInput, Caller, KeyRef, Kind, VerifyRequest};
+    use base64::Engine;
+    let (private, public) = app::ssr::signing::generate_p256().map_err(|_| AppError::internal())?;
+    let pair = app::ssr::signing::load_private_key(&private).map_err(|_| AppError::internal())?;
+    let caller = Caller { org_id, api_key_id };
+    for i in 0..n {
+        let artifact = format!("build-{i}.tar.gz").into_bytes();
+        let signature = pair.sign(&artifact).map_err(|_| AppError::internal())?;
+        let request = VerifyRequest {
+            kind: Kind::CosignBlob,
+            artifact: ArtifactInput::Bytes(artifact),
+            evidence: base64::engine::general_purpose::STANDARD.encode(signature.as_bytes()),
+            key: Some(KeyRef::Pem(public.clone())),
+            identity: None,
+            issuer: None,
+            trusted_root: None,
+            attestation: Default::default(),
+            policy: None,
+        };
+        let (id, result) = attestation::verify(state, caller, request).await?;
+        if let Err(e) = result {
+            tracing::error!(%id, reason = e.reason.as_str(), "a demo verification was rejected");
+            return Err(AppError::internal());
+        }
+    }
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod demo;
+pub mod invoice_cli;
 pub mod middleware;
 pub mod pack_cli;
 pub mod remote;

@@ -3,7 +3,9 @@
 pub mod error;
 pub mod identity;
 pub mod ids;
+pub mod invoice;
 pub mod money;
+pub mod period;
 pub mod sla;
 pub mod text;
 

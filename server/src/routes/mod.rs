@@ -1,5 +1,6 @@
 //! HTTP routes outside the Leptos pages: the machine API, health and metrics.
 
+pub mod billing;
 pub mod error;
 pub mod health;
 pub mod packs;
@@ -18,4 +19,5 @@ pub fn router() -> Router<AppState> {
         .merge(verify::router())
         .merge(trust::router())
         .merge(packs::router())
+        .merge(billing::router())
 }

@@ -89,7 +89,8 @@ impl utoipa::Modify for ApiKeyScheme {
         me, super::verify::verify, super::trust::receipt, super::trust::receipt_keys,
         super::trust::list_signing_keys, super::trust::add_signing_key, super::trust::revoke_signing_key,
         super::trust::list_policies, super::trust::add_policy,
-        super::packs::upload, super::packs::download, super::packs::report
+        super::packs::upload, super::packs::download, super::packs::report,
+        super::billing::preview
     ),
     components(schemas(
         MeResponse, TenantInfo, KeyInfo, ErrorEnvelope,

@@ -426,3 +426,36 @@ async fn server_mode_asks_a_running_portal() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("✓ manifest signature") && out.contains("Pack OK: acme/cli-demo@v1.0.0"), "{out}");
 }
+
+#[tokio::test]
+async fn invoice_simulate_matches_across_tenants_and_formats() {
+    let cli = Cli::new();
+    let (code, _, err) = cli.run(&["demo", "seed"], "").await;
+    assert_eq!(code, 0, "{err}");
+    let period = app::domain::period::Period::containing(app::ssr::clock::Clock::now_ms(&app::ssr::clock::SystemClock));
+    let period = period.to_string();
+    let (code, out, err) = cli.run(&["--json", "invoice", "simulate", "--period", &period], "").await;
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let invoices = v["invoices"].as_array().unwrap();
+    assert!(invoices.len() >= 2);
+    let sum: i64 = invoices.iter().map(|i| i["total"].as_i64().unwrap()).sum();
+    assert_eq!(v["grand_total"].as_i64().unwrap(), sum, "the grand total is the sum of the tenants' totals");
+    let units = |slug: &str| {
+        let inv = invoices.iter().find(|i| i["tenant"] == slug).unwrap();
+        inv["lines"].as_array().unwrap().iter().find(|l| l["event"] == "attestation.verify").unwrap()["units"].as_i64()
+    };
+    assert_eq!(units("acme-robotics"), Some(1 + server::demo::DEMO_CALLS_ACME as i64));
+    assert_eq!(units("globex"), Some(server::demo::DEMO_CALLS_GLOBEX as i64));
+
+    let (code, out, _) =
+        cli.run(&["invoice", "simulate", "--tenant", "globex", "--period", &period, "--plan", "enterprise"], "").await;
+    assert_eq!(code, 0);
+    assert!(out.contains("plan enterprise (what if)") && out.contains("$0.0025"), "{out}");
+    let (code, out, _) = cli.run(&["invoice", "simulate", "--period", &period, "--format", "csv"], "").await;
+    assert_eq!(code, 0);
+    assert!(out.lines().filter(|l| l.contains(",total,")).count() >= 2, "{out}");
+    let (code, _, err) = cli.run(&["invoice", "simulate", "--period", "2026-13"], "").await;
+    assert_eq!(code, 2);
+    assert!(err.contains("YYYY-MM"), "{err}");
+}

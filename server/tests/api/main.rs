@@ -8,6 +8,7 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod billing;
 mod cli;
 mod config;
 mod csrf;

@@ -9,6 +9,7 @@
 
 mod api_keys;
 mod audit;
+mod billing;
 mod calls;
 mod idempotency;
 mod orgs;
@@ -23,6 +24,7 @@ mod verifications;
 
 pub use api_keys::ApiKeyRow;
 pub use audit::AuditRow;
+pub use billing::{PriceRow, UsageTotal};
 pub use calls::CallRecord;
 pub use idempotency::IdempotencyRow;
 pub use orgs::OrgRow;

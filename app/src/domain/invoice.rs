@@ -1,0 +1,124 @@
+//! Invoice previews: lines of units x unit price, each rounded once (see
+//! [`super::money`]), and their total. Shared by the CLI, the API and the portal
+//! so all three show the same numbers.
+
+use super::money::{Cents, UnitPrice};
+use serde::{Deserialize, Serialize};
+
+/// One line: an event type's units at its unit price.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceLine {
+    /// `attestation.verify` or `portal.download`.
+    pub event: String,
+    /// Billed units.
+    pub units: i64,
+    /// Unit price (micro-dollars).
+    pub unit_price: UnitPrice,
+    /// Id of the price version used.
+    pub price_id: String,
+    /// `units x unit_price`, rounded to cents half-up.
+    pub amount: Cents,
+}
+
+impl InvoiceLine {
+    /// A line, its amount computed by the one rounding rule.
+    pub fn new(event: &str, units: i64, unit_price: UnitPrice, price_id: &str) -> Self {
+        Self {
+            event: event.into(),
+            units,
+            unit_price,
+            price_id: price_id.into(),
+            amount: unit_price.line_amount(units),
+        }
+    }
+}
+
+/// A simulated invoice of one tenant for one month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invoice {
+    /// Tenant id.
+    pub tenant_id: String,
+    /// Tenant handle.
+    pub tenant: String,
+    /// Tenant name.
+    pub tenant_name: String,
+    /// Plan priced (the tenant's own, or the one asked for in a what-if).
+    pub plan: String,
+    /// True when `plan` is not the tenant's current plan (a what-if).
+    pub what_if: bool,
+    /// The month, `YYYY-MM`.
+    pub period: String,
+    /// One line per event type.
+    pub lines: Vec<InvoiceLine>,
+    /// Sum of the line amounts.
+    pub total: Cents,
+    /// The first receipts behind the `attestation.verify` units (ids; more via the API).
+    pub receipts: Vec<String>,
+}
+
+impl Invoice {
+    /// Total of several invoices (the sum of their totals).
+    pub fn grand_total(invoices: &[Invoice]) -> Cents {
+        Cents::sum(invoices.iter().map(|i| i.total))
+    }
+}
+
+/// CSV of invoices: one row per line, then a total row per invoice.
+/// Amounts are dollars with two decimals; prices with as many as they need.
+pub fn to_csv(invoices: &[Invoice]) -> String {
+    let mut out = String::from("period,tenant,plan,event,units,unit_price_usd,amount_usd\n");
+    for inv in invoices {
+        for l in &inv.lines {
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{}\n",
+                inv.period,
+                inv.tenant,
+                inv.plan,
+                l.event,
+                l.units,
+                l.unit_price.to_string().trim_start_matches('$'),
+                l.amount.to_string().trim_start_matches('$'),
+            ));
+        }
+        out.push_str(&format!(
+            "{},{},{},total,,,{}\n",
+            inv.period,
+            inv.tenant,
+            inv.plan,
+            inv.total.to_string().trim_start_matches('$')
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_has_a_row_per_line_and_a_total() {
+        let lines = vec![
+            InvoiceLine::new("attestation.verify", 3, UnitPrice(2_500), "p1"),
+            InvoiceLine::new("portal.download", 7, UnitPrice(0), "p2"),
+        ];
+        let total = Cents::sum(lines.iter().map(|l| l.amount));
+        let inv = Invoice {
+            tenant_id: "org_1".into(),
+            tenant: "acme".into(),
+            tenant_name: "Acme".into(),
+            plan: "enterprise".into(),
+            what_if: false,
+            period: "2026-04".into(),
+            lines,
+            total,
+            receipts: vec![],
+        };
+        assert_eq!(
+            to_csv(&[inv]),
+            "period,tenant,plan,event,units,unit_price_usd,amount_usd\n\
+             2026-04,acme,enterprise,attestation.verify,3,0.0025,0.01\n\
+             2026-04,acme,enterprise,portal.download,7,0.00,0.00\n\
+             2026-04,acme,enterprise,total,,,0.01\n"
+        );
+    }
+}

@@ -1,0 +1,118 @@
+//! Billing periods: calendar months in UTC, written `YYYY-MM`. A period covers
+//! `[start, end)` in Unix milliseconds. Pure integer date arithmetic (no
+//! time-zone database, usable in the browser too).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+const DAY_MS: i64 = 86_400_000;
+
+/// A calendar month in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Period {
+    /// Year (1970-9999).
+    pub year: i32,
+    /// Month (1-12).
+    pub month: u8,
+}
+
+/// Days since 1970-01-01 of a civil date (proleptic Gregorian; H. Hinnant's algorithm).
+fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
+    let y = i64::from(year) - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+impl Period {
+    /// Parses `YYYY-MM`, naming what is wrong.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let t = text.trim();
+        let bad = || format!("{t:?} is not a month written YYYY-MM (for example 2026-04)");
+        let (y, m) = t.split_once('-').ok_or_else(bad)?;
+        if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let year: i32 = y.parse().map_err(|_| bad())?;
+        let month: u8 = m.parse().map_err(|_| bad())?;
+        if !(1970..=9999).contains(&year) || !(1..=12).contains(&month) {
+            return Err(bad());
+        }
+        Ok(Self { year, month })
+    }
+
+    /// The month holding a time (Unix ms; times before 1970 give January 1970).
+    pub fn containing(ms: i64) -> Self {
+        let days = ms.max(0).div_euclid(DAY_MS);
+        // Inverse of days_from_civil (same algorithm).
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Self { year: i32::try_from(year).unwrap_or(9999), month: u8::try_from(month).unwrap_or(1) }
+    }
+
+    /// First millisecond of the month.
+    pub fn start_ms(self) -> i64 {
+        days_from_civil(self.year, self.month, 1) * DAY_MS
+    }
+
+    /// First millisecond after the month.
+    pub fn end_ms(self) -> i64 {
+        self.next().start_ms()
+    }
+
+    /// The following month.
+    pub fn next(self) -> Self {
+        if self.month == 12 { Self { year: self.year + 1, month: 1 } } else { Self { month: self.month + 1, ..self } }
+    }
+
+    /// The month before.
+    pub fn previous(self) -> Self {
+        if self.month == 1 { Self { year: self.year - 1, month: 12 } } else { Self { month: self.month - 1, ..self } }
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn known_months() {
+        let april = Period::parse("2026-04").unwrap();
+        assert_eq!(april.start_ms(), 1_775_001_600_000); // 2026-04-01T00:00:00Z
+        assert_eq!(april.end_ms(), 1_777_593_600_000); // 2026-05-01T00:00:00Z
+        assert_eq!(
+            Period::parse("2024-02").unwrap().end_ms() - Period::parse("2024-02").unwrap().start_ms(),
+            29 * DAY_MS
+        );
+        assert_eq!(Period::parse("2026-12").unwrap().next().to_string(), "2027-01");
+        assert_eq!(Period::parse("2026-01").unwrap().previous().to_string(), "2025-12");
+        for bad in ["2026-13", "2026-4", "26-04", "2026/04", "", "1969-12", "2026-00"] {
+            assert!(Period::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn every_time_falls_in_the_month_containing_it(ms in 0i64..253_402_300_799_000) {
+            let p = Period::containing(ms);
+            prop_assert!(p.start_ms() <= ms && ms < p.end_ms(), "{p} {ms}");
+            prop_assert_eq!(Period::parse(&p.to_string()).unwrap(), p);
+        }
+    }
+}

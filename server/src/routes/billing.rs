@@ -1,0 +1,60 @@
+//! Invoice previews for a tenant's API key: the same numbers as the CLI and the portal.
+
+use super::error::{ApiError, ErrorEnvelope};
+use app::domain::invoice::{self, Invoice};
+use app::domain::period::Period;
+use app::domain::{AppError, Plan};
+use app::ssr::AppState;
+use app::ssr::auth::{authenticate_api_key, log_internal};
+use app::ssr::billing;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router, routing::get};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// The route.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/invoices/preview", get(preview))
+}
+
+/// Which invoice to preview.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewQuery {
+    /// The month, `YYYY-MM` (UTC).
+    pub period: String,
+    /// Price on this plan instead of the tenant's own (a what-if).
+    pub plan: Option<String>,
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+/// Preview the calling tenant's invoice for a month (simulation; nothing is issued).
+#[utoipa::path(get, path = "/api/v1/invoices/preview", tag = "billing", params(PreviewQuery),
+    responses(
+        (status = 200, description = "Lines (units x unit price, rounded once per line to cents, half-up) and total; amounts in cents, prices in micro-dollars", body = Object),
+        (status = 400, description = "Bad period, plan or format", body = ErrorEnvelope),
+    ),
+    security(("api_key" = [])))]
+pub async fn preview(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<PreviewQuery>,
+) -> Result<Response, ApiError> {
+    let key = authenticate_api_key(&state, &headers).await?;
+    let period = Period::parse(&q.period).map_err(|e| AppError::invalid("period", e))?;
+    let plan = q.plan.as_deref().map(Plan::parse).transpose().map_err(|e| AppError::invalid("plan", e))?;
+    let org = state.db.org(&key.org_id).await.map_err(log_internal)?.ok_or_else(AppError::internal)?;
+    let invoice: Invoice = billing::simulate(&state.db, &org, period, plan).await?;
+    match q.format.as_deref().unwrap_or("json") {
+        "json" => Ok(Json(invoice).into_response()),
+        "csv" => {
+            let mut res = invoice::to_csv(std::slice::from_ref(&invoice)).into_response();
+            res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+            Ok(res)
+        }
+        other => Err(AppError::invalid("format", format!("{other:?}: use json or csv")).into()),
+    }
+}
