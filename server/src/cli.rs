@@ -64,6 +64,9 @@ pub enum Command {
     /// Invoice previews.
     #[command(subcommand)]
     Invoice(crate::invoice_cli::InvoiceCommand),
+    /// The billing ledger: reconciliation, posting, dead letters.
+    #[command(subcommand)]
+    Billing(crate::invoice_cli::BillingCommand),
 }
 
 /// `admin` subcommands.
@@ -190,6 +193,7 @@ async fn run(cli: Cli, config: PortalConfig) -> ExitCode {
                 Command::Admin(a) => admin(&state, a, cli.json).await,
                 Command::AuditLog(AuditLogCommand::Verify) => verify_audit(&state, cli.json).await,
                 Command::Invoice(cmd) => crate::invoice_cli::run(&state, cmd, cli.json).await,
+                Command::Billing(cmd) => crate::invoice_cli::billing(&state, cmd, cli.json).await,
                 // Handled above, before any configuration is read.
                 Command::Serve
                 | Command::VerifyBundle(_)

@@ -32,6 +32,105 @@ pub enum InvoiceCommand {
     },
 }
 
+/// `billing` subcommands: the ledger and reconciliation.
+#[derive(Debug, Subcommand)]
+pub enum BillingCommand {
+    /// Check, per tenant, that verified calls == usage events == ledger units == invoiced units; exit 1 and list the ids on a mismatch.
+    #[command(after_help = "Example:\n  trust-portal billing reconcile --period 2026-04")]
+    Reconcile {
+        /// The month, YYYY-MM (UTC).
+        #[arg(long)]
+        period: String,
+    },
+    /// Post every due usage event to the ledger now (the server does this every second).
+    PostLedger,
+    /// List parked (dead-letter) usage events; with --replay send them back to the ledger worker.
+    DeadLetters {
+        /// Send them back (idempotent: an event is posted at most once).
+        #[arg(long)]
+        replay: bool,
+    },
+}
+
+/// Runs a `billing` subcommand.
+pub async fn billing(state: &AppState, cmd: BillingCommand, json: bool) -> ExitCode {
+    match cmd {
+        BillingCommand::Reconcile { period } => {
+            let period = match Period::parse(&period) {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("error: --period: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            match billing::reconcile_all(&state.db, period).await {
+                Ok(list) => {
+                    let clean = list.iter().all(|r| r.is_clean());
+                    if json {
+                        println!("{}", serde_json::json!({ "clean": clean, "tenants": list }));
+                    } else {
+                        for r in &list {
+                            println!("{} {}", if r.is_clean() { "ok  " } else { "FAIL" }, r.summary());
+                        }
+                    }
+                    if clean { ExitCode::SUCCESS } else { ExitCode::from(1) }
+                }
+                Err(e) => {
+                    eprintln!("error: {}", e.message);
+                    ExitCode::from(1)
+                }
+            }
+        }
+        BillingCommand::PostLedger => match app::ssr::ledger::run_once(state).await {
+            Ok((posted, retried, parked)) => {
+                if json {
+                    println!("{}", serde_json::json!({"posted": posted, "retried": retried, "parked": parked}));
+                } else {
+                    println!("posted {posted}, retrying {retried}, parked {parked}");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(4)
+            }
+        },
+        BillingCommand::DeadLetters { replay } => {
+            let result =
+                if replay {
+                    state.db.replay_dead_letters(state.now_ms()).await.map(|n| serde_json::json!({ "replayed": n }))
+                } else {
+                    state.db.dead_letters(None).await.map(|rows| {
+                        serde_json::json!(rows.iter().map(|d| serde_json::json!({
+                        "event_id": d.event_id, "org_id": d.org_id, "reason": d.reason, "attempts": d.attempts,
+                        "parked_at": app::ssr::clock::rfc3339(d.created_at),
+                    })).collect::<Vec<_>>())
+                    })
+                };
+            match result {
+                Ok(v) => {
+                    if json || !v.is_array() {
+                        println!("{v}");
+                    } else if let Some(rows) = v.as_array() {
+                        println!("{} parked events", rows.len());
+                        for r in rows {
+                            println!(
+                                "  {} {} after {} attempts: {}",
+                                r["event_id"], r["org_id"], r["attempts"], r["reason"]
+                            );
+                        }
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(4)
+                }
+            }
+        }
+    }
+}
+
 /// How to print invoices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {

@@ -89,6 +89,7 @@ impl Portal {
         let Self { state, listener, metrics } = self;
         let app = router(state.clone(), metrics);
         let flusher = tokio::spawn(flush_loop(state.clone()));
+        let ledger = tokio::spawn(app::ssr::ledger::run(state.clone()));
         let (tx, mut rx) = tokio::sync::watch::channel(false);
         let server = axum::serve(listener, app).with_graceful_shutdown(async move {
             shutdown.await;
@@ -108,6 +109,7 @@ impl Portal {
             }
         };
         flusher.abort();
+        ledger.abort(); // a batch cut short rolls back whole; the next start posts it
         if let Err(e) = state.sla.flush(&state.db, state.now_ms()).await {
             tracing::error!(error = %e, "final metrics flush failed");
         }

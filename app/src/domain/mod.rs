@@ -6,6 +6,7 @@ pub mod ids;
 pub mod invoice;
 pub mod money;
 pub mod period;
+pub mod reconciliation;
 pub mod sla;
 pub mod text;
 

@@ -316,6 +316,8 @@ pub async fn evaluate(state: &AppState, caller: Caller<'_>, req: VerifyRequest) 
         reason: None,
         signer: serde_json::to_string(&verified.signer).ok(),
         latency_us: elapsed_us(started),
+        // The same instant as the receipt and the usage event: they fall in the same billing period.
+        created_at: now,
         ..call_row(state, caller, &id, kind.as_str())
     };
     let receipt_row = ReceiptRow {
@@ -337,6 +339,7 @@ pub async fn evaluate(state: &AppState, caller: Caller<'_>, req: VerifyRequest) 
         idempotency_key: None,
         created_at: now,
     };
+    super::usage_schema::validate(&usage).map_err(log_internal)?;
     let record = CallRecord { verification: row, success: Some((receipt_row, usage)), idempotency: None };
     Ok(Outcome { id, result: Ok(Success { verified, receipt }), record })
 }

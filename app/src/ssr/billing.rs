@@ -7,6 +7,7 @@ use super::store::{Db, OrgRow};
 use crate::domain::invoice::{Invoice, InvoiceLine};
 use crate::domain::money::{Cents, UnitPrice};
 use crate::domain::period::Period;
+use crate::domain::reconciliation::TenantReconciliation;
 use crate::domain::{AppError, Plan};
 
 /// The metered event types, in invoice order.
@@ -55,6 +56,50 @@ pub async fn simulate_all(db: &Db, period: Period) -> Result<Vec<Invoice>, AppEr
     tenants.sort_by(|a, b| a.slug.cmp(&b.slug));
     for org in &tenants {
         out.push(simulate(db, org, period, None).await?);
+    }
+    Ok(out)
+}
+
+/// Reconciles one tenant's month: verified calls, usage events, ledger and
+/// invoice preview must all count the same `attestation.verify` units.
+pub async fn reconcile(db: &Db, org: &OrgRow, period: Period) -> Result<TenantReconciliation, AppError> {
+    const VERIFY: &str = "attestation.verify";
+    let (from, to) = (period.start_ms(), period.end_ms());
+    let usage_units = db
+        .usage_totals(&org.id, from, to)
+        .await
+        .map_err(log_internal)?
+        .into_iter()
+        .find(|t| t.event == VERIFY)
+        .map_or(0, |t| t.units);
+    let ledger_units = db
+        .ledger_totals(&period.to_string())
+        .await
+        .map_err(log_internal)?
+        .into_iter()
+        .find(|t| t.org_id == org.id && t.event == VERIFY)
+        .map_or(0, |t| t.units);
+    let invoice = simulate(db, org, period, None).await?;
+    Ok(TenantReconciliation {
+        tenant: org.slug.clone(),
+        period: period.to_string(),
+        verified_calls: db.verified_calls(&org.id, from, to).await.map_err(log_internal)?,
+        usage_units,
+        ledger_units,
+        pending_units: db.unledgered_units(&org.id, VERIFY, from, to).await.map_err(log_internal)?,
+        invoiced_units: invoice.lines.iter().find(|l| l.event == VERIFY).map_or(0, |l| l.units),
+        calls_without_event: db.calls_without_event(&org.id, from, to).await.map_err(log_internal)?,
+        events_without_call: db.events_without_call(&org.id, from, to).await.map_err(log_internal)?,
+    })
+}
+
+/// Reconciles every tenant's month.
+pub async fn reconcile_all(db: &Db, period: Period) -> Result<Vec<TenantReconciliation>, AppError> {
+    let mut tenants = db.tenants().await.map_err(log_internal)?;
+    tenants.sort_by(|a, b| a.slug.cmp(&b.slug));
+    let mut out = Vec::with_capacity(tenants.len());
+    for org in &tenants {
+        out.push(reconcile(db, org, period).await?);
     }
     Ok(out)
 }

@@ -142,6 +142,7 @@ pub async fn download(state: &AppState, org_id: &str, repo: &str, tag: &str) -> 
         subject: Some(row.id.clone()),
         created_at: now,
     };
+    super::usage_schema::validate(&event).map_err(log_internal)?;
     state.db.insert_usage(&event).await.map_err(log_internal)?;
     Ok((row, zip))
 }

@@ -13,6 +13,7 @@ pub mod dsse;
 pub mod evidence;
 pub mod group_commit;
 pub mod idempotency;
+pub mod ledger;
 pub mod packs;
 pub mod rate_limit;
 pub mod receipts;
@@ -21,6 +22,7 @@ pub mod sla;
 pub mod state;
 pub mod store;
 pub mod trust;
+pub mod usage_schema;
 pub mod verifier;
 
 pub use state::AppState;

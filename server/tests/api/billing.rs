@@ -82,3 +82,155 @@ async fn bad_queries_get_400_and_csv_is_offered() {
     );
     assert_eq!(app.http.get(app.url("/api/v1/invoices/preview?period=2026-04")).send().await.unwrap().status(), 401);
 }
+
+/// Posts every due event at time `t`, with `post` deciding each event's fate.
+async fn post_at(
+    app: &TestApp,
+    t: i64,
+    post: impl Fn(&app::ssr::store::PendingEvent) -> Result<app::ssr::store::Posting, String>,
+) -> (usize, usize, usize) {
+    use app::ssr::ledger::{BATCH, MAX_ATTEMPTS, backoff_ms};
+    app.state.db.ledger_batch(t, BATCH, MAX_ATTEMPTS, |n| t + backoff_ms(n, 0), post).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_ledger_posts_each_event_once_and_reconciles() {
+    let app = TestApp::spawn().await;
+    let acme = key_of(&app, "admin@acme.demo").await;
+    for ok in [true, true, false, true] {
+        verify(&app, &acme, ok).await;
+    }
+    let now = app.state.now_ms();
+    let period = Period::containing(now);
+    // The server's own worker may already have posted some; together they post each event once.
+    let _ = app::ssr::ledger::run_once(&app.state).await.unwrap();
+    assert_eq!(app::ssr::ledger::run_once(&app.state).await.unwrap(), (0, 0, 0), "nothing is posted twice");
+    let org = app.state.db.org_by_slug("acme-robotics").await.unwrap().unwrap();
+    let totals = app.state.db.ledger_totals(&period.to_string()).await.unwrap();
+    let units = totals.iter().find(|t| t.org_id == org.id && t.event == "attestation.verify").unwrap().units;
+    assert_eq!(units, 3);
+    let r = app::ssr::billing::reconcile(&app.state.db, &org, period).await.unwrap();
+    assert!(r.is_clean(), "{}", r.summary());
+    assert_eq!((r.verified_calls, r.usage_units, r.ledger_units, r.invoiced_units), (3, 3, 3, 3));
+}
+
+#[tokio::test]
+async fn failing_events_back_off_park_and_replay_once() {
+    let app = TestApp::spawn().await;
+    let acme = key_of(&app, "admin@acme.demo").await;
+    verify(&app, &acme, true).await;
+    let org = app.state.db.org_by_slug("acme-robotics").await.unwrap().unwrap();
+    // Far in the future, so the server's own worker (on the wall clock) has posted or will post
+    // nothing we then post again: the events are claimed here first or marked there first.
+    let mut t = app.state.now_ms() + 1_000;
+    let outage =
+        |_: &app::ssr::store::PendingEvent| Err::<app::ssr::store::Posting, _>("ledger store unavailable".to_owned());
+    let mut parked = 0;
+    for _ in 0..app::ssr::ledger::MAX_ATTEMPTS {
+        let (p, _, d) = post_at(&app, t, outage).await;
+        assert_eq!(p, 0);
+        parked += d;
+        // Not due again before its backoff.
+        assert_eq!(post_at(&app, t + 1, outage).await, (0, 0, 0));
+        t += 10 * 60 * 1000;
+    }
+    if parked == 0 {
+        // The server's worker posted the event before this test claimed it: nothing to park.
+        return;
+    }
+    assert_eq!(parked, 1);
+    let dead = app.state.db.dead_letters(Some(&org.id)).await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].reason, "ledger store unavailable");
+    assert_eq!(post_at(&app, t, app::ssr::ledger::posting).await, (0, 0, 0), "parked events wait for a replay");
+    assert_eq!(app.state.db.replay_dead_letters(t).await.unwrap(), 1);
+    assert_eq!(app.state.db.replay_dead_letters(t).await.unwrap(), 0, "replay is idempotent");
+    assert_eq!(post_at(&app, t, app::ssr::ledger::posting).await, (1, 0, 0));
+    assert_eq!(post_at(&app, t, app::ssr::ledger::posting).await, (0, 0, 0));
+    assert!(app.state.db.dead_letters(Some(&org.id)).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn an_event_breaking_the_schema_is_parked_naming_the_field_and_reconciliation_flags_it() {
+    let app = TestApp::spawn().await;
+    let org = app.state.db.org_by_slug("globex").await.unwrap().unwrap();
+    let now = app.state.now_ms();
+    let bad = app::ssr::store::UsageEventRow {
+        id: app.state.new_id(app::domain::ids::UsageEventId::from_parts).to_string(),
+        org_id: org.id.clone(),
+        event: "attestation.verify".into(),
+        units: 1,
+        ts: now,
+        receipt_id: None, // billing without evidence
+        subject: None,
+        idempotency_key: None,
+        created_at: now,
+    };
+    assert!(app::ssr::usage_schema::validate(&bad).unwrap_err().field == "/receipt_id");
+    app.state.db.insert_usage(&bad).await.unwrap(); // as if written by an older or buggy writer
+    let mut t = now + 1_000;
+    for _ in 0..app::ssr::ledger::MAX_ATTEMPTS {
+        post_at(&app, t, app::ssr::ledger::posting).await;
+        t += 10 * 60 * 1000;
+    }
+    let dead = app.state.db.dead_letters(Some(&org.id)).await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert!(dead[0].reason.contains("/receipt_id"), "{}", dead[0].reason);
+    let r = app::ssr::billing::reconcile(&app.state.db, &org, Period::containing(now)).await.unwrap();
+    assert!(!r.is_clean());
+    assert_eq!(r.events_without_call, vec![bad.id.clone()]);
+    assert!(r.summary().contains(&bad.id), "{}", r.summary());
+}
+
+#[tokio::test]
+async fn random_mixes_of_calls_bill_exactly_the_distinct_successes() {
+    use rand::{Rng, SeedableRng};
+    let app = TestApp::spawn_with(|c| {
+        c.api_rate_per_minute = 100_000;
+        c.api_burst = 100_000;
+    })
+    .await;
+    let acme = key_of(&app, "admin@acme.demo").await;
+    let org = app.state.db.org_by_slug("acme-robotics").await.unwrap().unwrap();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(20261201);
+    let mut expected_successes = 0;
+    let mut sent: Vec<(String, Value, u16)> = Vec::new();
+    for i in 0..60 {
+        let choice = rng.gen_range(0..4);
+        if choice == 3 && !sent.is_empty() {
+            // A retry (same key and body) or a conflicting reuse (same key, other body).
+            let (idem, body, first) = sent[rng.gen_range(0..sent.len())].clone();
+            let conflicting = rng.gen_range(0..10) < 3;
+            let body = if conflicting { signed_body(true) } else { body };
+            let r = post_idem(&app, &acme, &idem, &body).await;
+            assert_eq!(r, if conflicting { 409 } else { first }, "call {i}");
+        } else {
+            let ok = choice != 2;
+            let idem = format!("mix-{i}");
+            let body = signed_body(ok);
+            let status = post_idem(&app, &acme, &idem, &body).await;
+            assert_eq!(status, if ok { 200 } else { 422 }, "call {i}");
+            expected_successes += i64::from(ok);
+            sent.push((idem, body, status));
+        }
+    }
+    let period = Period::containing(app.state.now_ms());
+    let r = app::ssr::billing::reconcile(&app.state.db, &org, period).await.unwrap();
+    assert_eq!(r.usage_units, expected_successes, "billable events == distinct successful calls");
+    assert_eq!(r.verified_calls, expected_successes);
+    assert!(r.is_clean(), "{}", r.summary());
+}
+
+fn signed_body(ok: bool) -> Value {
+    let kp = sigstore_verify::crypto::KeyPair::generate_ecdsa_p256().unwrap();
+    let artifact: [u8; 16] = rand::random();
+    let sig = B64.encode(kp.sign(&artifact).unwrap().as_bytes());
+    let sent = if ok { artifact.to_vec() } else { b"tampered".to_vec() };
+    json!({"kind": "cosign_blob", "artifact": {"base64": B64.encode(sent)}, "signature": sig,
+           "public_key": kp.public_key_der().unwrap().to_pem()})
+}
+
+async fn post_idem(app: &TestApp, key: &str, idem: &str, body: &Value) -> u16 {
+    let r = app.http.post(app.url("/api/v1/verify")).bearer_auth(key).header("Idempotency-Key", idem).json(body);
+    r.send().await.unwrap().status().as_u16()
+}

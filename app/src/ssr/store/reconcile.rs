@@ -1,0 +1,71 @@
+//! The counts reconciliation compares, per tenant and month.
+
+use super::{Db, StoreResult};
+
+/// Ids listed per discrepancy (the UI and CLI show the first ones).
+pub const IDS_LISTED: i64 = 20;
+
+impl Db {
+    /// Calls of a tenant answered "verified" with `from <= created_at < to`.
+    pub async fn verified_calls(&self, org_id: &str, from: i64, to: i64) -> StoreResult<i64> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM verifications WHERE org_id = $1 AND outcome = 'verified' \
+             AND created_at >= $2 AND created_at < $3",
+        )
+        .bind(org_id)
+        .bind(from)
+        .bind(to)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(n)
+    }
+
+    /// Verified calls with no `attestation.verify` event (lost metering).
+    pub async fn calls_without_event(&self, org_id: &str, from: i64, to: i64) -> StoreResult<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT v.id FROM verifications v LEFT JOIN usage_events e \
+             ON e.receipt_id = v.id AND e.event = 'attestation.verify' \
+             WHERE v.org_id = $1 AND v.outcome = 'verified' AND v.created_at >= $2 AND v.created_at < $3 \
+             AND e.id IS NULL ORDER BY v.id LIMIT $4",
+        )
+        .bind(org_id)
+        .bind(from)
+        .bind(to)
+        .bind(IDS_LISTED)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// `attestation.verify` events with no verified call behind them (billing without evidence).
+    pub async fn events_without_call(&self, org_id: &str, from: i64, to: i64) -> StoreResult<Vec<String>> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT e.id FROM usage_events e LEFT JOIN verifications v \
+             ON v.id = e.receipt_id AND v.outcome = 'verified' AND v.org_id = e.org_id \
+             WHERE e.org_id = $1 AND e.event = 'attestation.verify' AND e.ts >= $2 AND e.ts < $3 \
+             AND v.id IS NULL ORDER BY e.id LIMIT $4",
+        )
+        .bind(org_id)
+        .bind(from)
+        .bind(to)
+        .bind(IDS_LISTED)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// A tenant's events of a type in a range not yet in the ledger (units).
+    pub async fn unledgered_units(&self, org_id: &str, event: &str, from: i64, to: i64) -> StoreResult<i64> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(units), 0) AS BIGINT) FROM usage_events WHERE org_id = $1 AND event = $2 \
+             AND ts >= $3 AND ts < $4 AND ledgered_at IS NULL",
+        )
+        .bind(org_id)
+        .bind(event)
+        .bind(from)
+        .bind(to)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(n)
+    }
+}

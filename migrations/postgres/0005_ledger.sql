@@ -1,0 +1,28 @@
+-- The billing ledger: usage_events is the outbox; a worker moves each event
+-- into per-tenant, per-month totals exactly once (marking it in the same
+-- transaction), retrying with backoff; events that keep failing are parked in
+-- dead_letters for finance to see and replay.
+
+ALTER TABLE usage_events ADD COLUMN ledgered_at BIGINT;
+ALTER TABLE usage_events ADD COLUMN attempts BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE usage_events ADD COLUMN next_attempt_at BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX usage_events_outbox ON usage_events(ledgered_at, next_attempt_at);
+
+CREATE TABLE ledger_totals (
+    org_id     TEXT NOT NULL REFERENCES orgs(id),
+    period     TEXT NOT NULL,
+    event      TEXT NOT NULL,
+    units      BIGINT NOT NULL,
+    events     BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (org_id, period, event)
+);
+
+CREATE TABLE dead_letters (
+    event_id    TEXT PRIMARY KEY REFERENCES usage_events(id),
+    org_id      TEXT NOT NULL REFERENCES orgs(id),
+    reason      TEXT NOT NULL,
+    attempts    BIGINT NOT NULL,
+    created_at  BIGINT NOT NULL,
+    replayed_at BIGINT
+);
