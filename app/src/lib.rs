@@ -43,8 +43,8 @@ pub fn App() -> impl IntoView {
     use components::Layout;
     use pages::{
         account::AccountPage, audit_log::AuditLogPage, home::HomePage, keys::KeysPage, login::LoginPage,
-        not_found::NotFound, packs::PacksPage, receipts::ReceiptsPage, tenants::TenantsPage, users::UsersPage,
-        verifications::VerificationsPage, verify::VerifyPage,
+        not_found::NotFound, packs::PacksPage, receipts::ReceiptsPage, tenants::TenantsPage, usage::UsagePage,
+        users::UsersPage, verifications::VerificationsPage, verify::VerifyPage,
     };
     provide_meta_context();
     view! {
@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("verify") view={Lazy::<VerifyPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("receipts") view={Lazy::<ReceiptsPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("packs") view={Lazy::<PacksPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("usage") view={Lazy::<UsagePage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("account") view={Lazy::<AccountPage>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>

@@ -4,8 +4,10 @@ pub mod data_table;
 pub mod feedback;
 pub mod layout;
 pub mod sla_badge;
+pub mod usage_panel;
 
 pub use data_table::DataTable;
 pub use feedback::{ErrorNotice, action_feedback};
 pub use layout::{CurrentUserCtx, Layout};
 pub use sla_badge::{SlaBadge, SlaBadgeView};
+pub use usage_panel::UsagePanel;

@@ -109,6 +109,7 @@ const RECEIPTS: NavItem = NavItem { path: "/receipts", label: "Receipts" };
 const PACKS: NavItem = NavItem { path: "/packs", label: "Packs" };
 const AUDIT: NavItem = NavItem { path: "/audit-log", label: "Audit log" };
 const ACCOUNT: NavItem = NavItem { path: "/account", label: "Account" };
+const USAGE: NavItem = NavItem { path: "/usage", label: "Usage" };
 
 impl Role {
     /// The organisation kind this role belongs to.
@@ -144,10 +145,10 @@ impl Role {
     /// Navigation entries, first one being the role's home screen.
     pub fn nav(self) -> &'static [NavItem] {
         match self {
-            Role::OperatorAdmin => &[TENANTS, USERS, AUDIT, ACCOUNT],
+            Role::OperatorAdmin => &[TENANTS, USERS, USAGE, AUDIT, ACCOUNT],
             Role::Security => &[AUDIT, TENANTS, ACCOUNT],
-            Role::Finance => &[TENANTS, ACCOUNT],
-            Role::TenantAdmin => &[KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, USERS, ACCOUNT],
+            Role::Finance => &[TENANTS, USAGE, ACCOUNT],
+            Role::TenantAdmin => &[KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, USAGE, USERS, ACCOUNT],
             Role::TenantMember => &[KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, ACCOUNT],
             Role::Auditor => &[AUDIT, TENANTS, ACCOUNT],
         }

@@ -9,6 +9,7 @@ pub mod period;
 pub mod reconciliation;
 pub mod sla;
 pub mod text;
+pub mod usage;
 
 pub use error::{AppError, ErrorCode};
 pub use identity::{OrgKind, Plan, Role};

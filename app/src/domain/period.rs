@@ -27,6 +27,21 @@ fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The civil date (year, month, day) of a day number since 1970-01-01
+/// (inverse of `days_from_civil`, same algorithm).
+pub fn civil_from_days(days: i64) -> (i64, u8, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, u8::try_from(month).unwrap_or(1), u8::try_from(day).unwrap_or(1))
+}
+
 impl Period {
     /// Parses `YYYY-MM`, naming what is wrong.
     pub fn parse(text: &str) -> Result<Self, String> {
@@ -46,17 +61,8 @@ impl Period {
 
     /// The month holding a time (Unix ms; times before 1970 give January 1970).
     pub fn containing(ms: i64) -> Self {
-        let days = ms.max(0).div_euclid(DAY_MS);
-        // Inverse of days_from_civil (same algorithm).
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        Self { year: i32::try_from(year).unwrap_or(9999), month: u8::try_from(month).unwrap_or(1) }
+        let (year, month, _) = civil_from_days(ms.max(0).div_euclid(DAY_MS));
+        Self { year: i32::try_from(year).unwrap_or(9999), month }
     }
 
     /// First millisecond of the month.

@@ -17,6 +17,7 @@ pub mod not_found;
 pub mod packs;
 pub mod receipts;
 pub mod tenants;
+pub mod usage;
 pub mod users;
 pub mod verifications;
 pub mod verify;

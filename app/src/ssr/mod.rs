@@ -22,6 +22,7 @@ pub mod sla;
 pub mod state;
 pub mod store;
 pub mod trust;
+pub mod usage;
 pub mod usage_schema;
 pub mod verifier;
 

@@ -5,6 +5,7 @@ pub mod error;
 pub mod health;
 pub mod packs;
 pub mod trust;
+pub mod usage_export;
 pub mod v1;
 pub mod verify;
 
@@ -20,4 +21,5 @@ pub fn router() -> Router<AppState> {
         .merge(trust::router())
         .merge(packs::router())
         .merge(billing::router())
+        .merge(usage_export::router())
 }

@@ -99,3 +99,30 @@ impl Db {
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 }
+
+impl Db {
+    /// A tenant's units per UTC day and event type in a range: (day number since 1970, event, units).
+    pub async fn daily_usage(&self, org_id: &str, from: i64, to: i64) -> StoreResult<Vec<(i64, String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT ts / 86400000 AS day, event, CAST(COALESCE(SUM(units), 0) AS BIGINT) AS units FROM usage_events \
+             WHERE org_id = $1 AND ts >= $2 AND ts < $3 GROUP BY ts / 86400000, event ORDER BY day, event",
+        )
+        .bind(org_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// A tenant's `attestation.verify` events per minute since `from`: (minute number since 1970, events).
+    pub async fn verify_events_per_minute(&self, org_id: &str, from: i64) -> StoreResult<Vec<(i64, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT ts / 60000 AS minute, COUNT(*) AS n FROM usage_events \
+             WHERE org_id = $1 AND event = 'attestation.verify' AND ts >= $2 GROUP BY ts / 60000 ORDER BY minute",
+        )
+        .bind(org_id)
+        .bind(from)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}

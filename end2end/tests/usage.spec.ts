@@ -1,0 +1,38 @@
+import { expect, expectAccessible, login, test } from './helpers';
+
+test('finance sees both demo tenants on their plans with invoices, reconciled, and can export them', async ({ page }) => {
+  await login(page, 'finance@operator.demo', '/tenants');
+  await page.getByRole('link', { name: 'Usage' }).click();
+  await expect(page).toHaveURL(/\/usage$/);
+
+  const acme = page.getByRole('region', { name: 'Acme Robotics (acme-robotics)' });
+  await expect(acme).toContainText('plan pro');
+  await expect(acme.getByTestId('invoice-line').filter({ hasText: 'attestation.verify' })).toContainText('$0.005');
+  const globex = page.getByRole('region', { name: 'Globex (globex)' });
+  await expect(globex).toContainText('plan starter');
+  // The demo seeds 15 verified calls for Globex: 15 x $0.01.
+  await expect(globex.getByTestId('invoice-total')).toHaveText('$0.15');
+  await expect(page.getByTestId('reconciliation-status')).toHaveText('clean');
+  await expect(page.getByTestId('dlq-depth')).toHaveText('0');
+  await expect(globex.getByRole('img', { name: /verifications per minute/ })).toBeVisible();
+  await expectAccessible(page);
+
+  const csvLink = page.getByRole('link', { name: 'Export invoices (CSV)' });
+  const csv = await (await page.request.get((await csvLink.getAttribute('href'))!)).text();
+  expect(csv).toMatch(/^period,tenant,plan,event,units,unit_price_usd,amount_usd\n/);
+  expect(csv).toMatch(/,globex,starter,total,,,0\.15\n/);
+});
+
+test('a tenant admin sees only its own usage, and a month picker changes the period', async ({ page }) => {
+  await login(page, 'admin@globex.demo', '/keys');
+  await page.goto('/usage');
+  await expect(page.getByTestId('tenant-usage')).toHaveCount(1);
+  await expect(page.getByRole('region', { name: 'Globex (globex)' })).toBeVisible();
+  await expect(page.getByText('Your tenant')).toBeVisible();
+
+  await page.getByLabel('Month').fill('2026-04');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await expect(page).toHaveURL(/period=2026-04/);
+  await expect(page.getByText('2026-04: only verified calls are billed')).toBeVisible();
+  await expect(page.getByTestId('invoice-total')).toHaveText('$0.00');
+});

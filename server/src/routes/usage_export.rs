@@ -1,0 +1,67 @@
+//! `GET /usage/export?period=YYYY-MM&format=csv|json`: the UsagePanel's invoice
+//! previews as a download, for a signed-in finance user or operator admin
+//! (every tenant) or tenant admin (its own). Same numbers as the panel, the CLI
+//! and the API.
+
+use super::error::ApiError;
+use app::domain::invoice::{self, Invoice};
+use app::domain::period::Period;
+use app::domain::{AppError, Role};
+use app::ssr::AppState;
+use app::ssr::auth::{log_internal, principal_from_headers};
+use app::ssr::billing;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Router, routing::get};
+use serde::Deserialize;
+
+/// The route.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/usage/export", get(export))
+}
+
+/// Which export.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// `YYYY-MM`.
+    pub period: String,
+    /// `csv` or `json`.
+    pub format: String,
+}
+
+/// Downloads the month's invoice previews.
+pub async fn export(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
+    let p = principal_from_headers(&state, &headers).await?;
+    p.require(&[Role::Finance, Role::OperatorAdmin, Role::TenantAdmin])?;
+    let period = Period::parse(&q.period).map_err(|e| AppError::invalid("period", e))?;
+    let invoices: Vec<Invoice> = if p.role.sees_all_tenants() {
+        billing::simulate_all(&state.db, period).await?
+    } else {
+        let org = state.db.org(&p.org_id).await.map_err(log_internal)?.ok_or_else(AppError::internal)?;
+        vec![billing::simulate(&state.db, &org, period, None).await?]
+    };
+    let (body, content_type, ext) = match q.format.as_str() {
+        "csv" => (invoice::to_csv(&invoices), "text/csv; charset=utf-8", "csv"),
+        "json" => (
+            serde_json::json!({ "period": period.to_string(), "invoices": invoices, "grand_total": Invoice::grand_total(&invoices) })
+                .to_string(),
+            "application/json",
+            "json",
+        ),
+        other => return Err(AppError::invalid("format", format!("{other:?}: use csv or json")).into()),
+    };
+    let mut res = body.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"invoices-{period}.{ext}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
