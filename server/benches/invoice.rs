@@ -1,0 +1,63 @@
+//! Invoice simulation over 1,000,000 usage events (`cargo bench -p server --bench invoice`).
+//!
+//! Builds a fresh SQLite database with one tenant holding 1,000,000
+//! `attestation.verify` events in one month (each with its receipt row), then
+//! times `billing::simulate` (usage totals, prices, the first receipts) and the
+//! month's reconciliation. Target: simulation <= 0.2 s.
+
+use app::domain::period::Period;
+use app::ssr::billing;
+use app::ssr::store::Db;
+use std::time::Instant;
+
+const EVENTS: i64 = 1_000_000;
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = Db::connect(&format!("sqlite:{}", dir.path().join("bench.db").display())).await.expect("db");
+        let period = Period::parse("2026-04").expect("period");
+        let start = period.start_ms();
+        sqlx::query("INSERT INTO orgs (id, kind, name, slug, plan, created_at) VALUES ('org_bench', 'tenant', 'Bench', 'bench', 'enterprise', 0)")
+            .execute(db.pool())
+            .await
+            .expect("org");
+        let t = Instant::now();
+        // One event per 2.5 s across the month, each with its receipt.
+        let fill = format!(
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {last}) \
+             INSERT INTO receipts (id, org_id, key_id, subject_sha256, envelope, created_at) \
+             SELECT 'ver_' || i, 'org_bench', 'rk_bench', 'ab', '{{}}', {start} + i * 2500 FROM n",
+            last = EVENTS - 1
+        );
+        sqlx::query(&fill).execute(db.pool()).await.expect("receipts");
+        let fill = format!(
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {last}) \
+             INSERT INTO usage_events (id, org_id, event, units, ts, receipt_id, subject, created_at) \
+             SELECT 'evt_' || i, 'org_bench', 'attestation.verify', 1, {start} + i * 2500, 'ver_' || i, NULL, 0 FROM n",
+            last = EVENTS - 1
+        );
+        sqlx::query(&fill).execute(db.pool()).await.expect("events");
+        println!("filled {EVENTS} events with receipts in {:.1?}", t.elapsed());
+        let org = db.org_by_slug("bench").await.expect("query").expect("org");
+        let mut best = std::time::Duration::MAX;
+        for run in 0..5 {
+            let t = Instant::now();
+            let invoice = billing::simulate(&db, &org, period, None).await.expect("simulate");
+            let took = t.elapsed();
+            best = best.min(took);
+            if run == 0 {
+                let line = &invoice.lines[0];
+                println!("invoice: {} units x {} = {} (total {})", line.units, line.unit_price, line.amount, invoice.total);
+                assert_eq!(line.units, EVENTS);
+            }
+            println!("simulate run {run}: {took:.1?}");
+        }
+        println!("invoice simulation over {EVENTS} events: best {best:.1?} (target <= 200 ms)");
+        let t = Instant::now();
+        let r = billing::reconcile(&db, &org, period).await.expect("reconcile");
+        println!("reconciliation of the month: {:.1?} ({})", t.elapsed(), r.summary().chars().take(120).collect::<String>());
+        db.close().await;
+    });
+}
