@@ -6,7 +6,10 @@
 ALTER TABLE usage_events ADD COLUMN ledgered_at BIGINT;
 ALTER TABLE usage_events ADD COLUMN attempts BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE usage_events ADD COLUMN next_attempt_at BIGINT NOT NULL DEFAULT 0;
-CREATE INDEX usage_events_outbox ON usage_events(ledgered_at, next_attempt_at);
+-- Partial indexes hold only events not yet ledgered, so the worker's claim and
+-- "units on their way" stay cheap however many events are already ledgered.
+CREATE INDEX usage_events_outbox ON usage_events(next_attempt_at) WHERE ledgered_at IS NULL;
+CREATE INDEX usage_events_pending ON usage_events(org_id, event, ts) WHERE ledgered_at IS NULL;
 
 CREATE TABLE ledger_totals (
     org_id     TEXT NOT NULL REFERENCES orgs(id),

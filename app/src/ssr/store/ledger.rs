@@ -1,7 +1,10 @@
 //! The billing ledger: moving outbox events into per-month totals exactly
 //! once, the dead-letter table, and the sums reconciliation compares.
 
-use super::{Backend, Db, StoreResult};
+use super::{Backend, Db, StoreError, StoreResult};
+
+/// Events marked ledgered per statement (bound parameters stay well under limits).
+const MARK_CHUNK: usize = 500;
 
 /// An outbox event waiting to be ledgered.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -82,39 +85,23 @@ impl Db {
         }
         let due: Vec<PendingEvent> = sqlx::query_as(&format!(
             "SELECT id, org_id, event, units, ts, receipt_id, attempts FROM usage_events \
-             WHERE ledgered_at IS NULL AND next_attempt_at <= $1 AND attempts < $2 ORDER BY ts, id LIMIT $3{lock}"
+             WHERE ledgered_at IS NULL AND next_attempt_at <= $1 AND attempts < $2 LIMIT $3{lock}"
         ))
         .bind(now)
         .bind(max_attempts)
         .bind(limit)
         .fetch_all(&mut *tx)
         .await?;
-        let (mut posted, mut retried, mut parked) = (0, 0, 0);
+        let (mut retried, mut parked) = (0, 0);
+        // Postings summed per (tenant, month, event type): one upsert per group.
+        let mut sums: std::collections::BTreeMap<(String, String, String), (i64, i64)> = Default::default();
+        let mut ok_ids: Vec<&str> = Vec::new();
         for e in &due {
             match post(e) {
                 Ok((org, period, event, units)) => {
-                    let marked =
-                        sqlx::query("UPDATE usage_events SET ledgered_at = $1 WHERE id = $2 AND ledgered_at IS NULL")
-                            .bind(now)
-                            .bind(&e.id)
-                            .execute(&mut *tx)
-                            .await?;
-                    if marked.rows_affected() == 1 {
-                        sqlx::query(
-                            "INSERT INTO ledger_totals (org_id, period, event, units, events, updated_at) \
-                             VALUES ($1, $2, $3, $4, 1, $5) ON CONFLICT (org_id, period, event) DO UPDATE SET \
-                             units = ledger_totals.units + excluded.units, events = ledger_totals.events + 1, \
-                             updated_at = excluded.updated_at",
-                        )
-                        .bind(&org)
-                        .bind(&period)
-                        .bind(&event)
-                        .bind(units)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                        posted += 1;
-                    }
+                    let sum = sums.entry((org, period, event)).or_default();
+                    *sum = (sum.0 + units, sum.1 + 1);
+                    ok_ids.push(&e.id);
                 }
                 Err(reason) => {
                     let attempts = e.attempts + 1;
@@ -144,8 +131,40 @@ impl Db {
                 }
             }
         }
+        for chunk in ok_ids.chunks(MARK_CHUNK) {
+            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "UPDATE usage_events SET ledgered_at = $1 WHERE ledgered_at IS NULL AND id IN ({})",
+                placeholders.join(", ")
+            );
+            let mut q = sqlx::query(&sql).bind(now);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            let marked = q.execute(&mut *tx).await?;
+            // The claim holds the rows (write lock / FOR UPDATE): each is marked here, once.
+            if marked.rows_affected() != u64::try_from(chunk.len()).unwrap_or(0) {
+                return Err(StoreError::Corrupt("ledger claim lost a row; the batch is rolled back".into()));
+            }
+        }
+        for ((org, period, event), (units, events)) in &sums {
+            sqlx::query(
+                "INSERT INTO ledger_totals (org_id, period, event, units, events, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id, period, event) DO UPDATE SET \
+                 units = ledger_totals.units + excluded.units, events = ledger_totals.events + excluded.events, \
+                 updated_at = excluded.updated_at",
+            )
+            .bind(org)
+            .bind(period)
+            .bind(event)
+            .bind(*units)
+            .bind(*events)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
-        Ok((posted, retried, parked))
+        Ok((ok_ids.len(), retried, parked))
     }
 
     /// Parked events not yet replayed, newest first (all tenants, or one).
@@ -187,6 +206,18 @@ impl Db {
         .bind(period)
         .fetch_all(self.pool())
         .await?)
+    }
+
+    /// A tenant's ledgered units of one event type in a month.
+    pub async fn ledger_units(&self, org_id: &str, period: &str, event: &str) -> StoreResult<i64> {
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT units FROM ledger_totals WHERE org_id = $1 AND period = $2 AND event = $3")
+                .bind(org_id)
+                .bind(period)
+                .bind(event)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(row.map_or(0, |(u,)| u))
     }
 
     /// Events waiting for the ledger (due or backing off), excluding parked ones.

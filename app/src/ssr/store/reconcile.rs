@@ -54,16 +54,26 @@ impl Db {
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
-    /// A tenant's events of a type in a range not yet in the ledger (units).
-    pub async fn unledgered_units(&self, org_id: &str, event: &str, from: i64, to: i64) -> StoreResult<i64> {
+    /// A tenant's events of a type in a range not yet in the ledger and not
+    /// parked (fewer than `max_attempts` failed attempts): units on their way.
+    /// Reads only unledgered rows (the outbox index), so it stays cheap.
+    pub async fn unledgered_units(
+        &self,
+        org_id: &str,
+        event: &str,
+        from: i64,
+        to: i64,
+        max_attempts: i64,
+    ) -> StoreResult<i64> {
         let (n,): (i64,) = sqlx::query_as(
-            "SELECT CAST(COALESCE(SUM(units), 0) AS BIGINT) FROM usage_events WHERE org_id = $1 AND event = $2 \
-             AND ts >= $3 AND ts < $4 AND ledgered_at IS NULL",
+            "SELECT CAST(COALESCE(SUM(units), 0) AS BIGINT) FROM usage_events WHERE ledgered_at IS NULL \
+             AND org_id = $1 AND event = $2 AND ts >= $3 AND ts < $4 AND attempts < $5",
         )
         .bind(org_id)
         .bind(event)
         .bind(from)
         .bind(to)
+        .bind(max_attempts)
         .fetch_one(self.pool())
         .await?;
         Ok(n)
