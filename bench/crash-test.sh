@@ -41,17 +41,18 @@ jq -n --arg a "$(base64 -w0 "$work/a")" --arg s "$sig" --rawfile k "$work/k.pub"
 jq '.artifact.base64 = "dGFtcGVyZWQ="' "$work/ok.json" > "$work/bad.json"
 
 client() { # id: sends its share of requests, retrying each until answered
-  local id=$1 n i status deadline
+  local id=$1 i status deadline tries body
   for ((i = id; i < requests; i += clients)); do
     body=$work/ok.json; ((i % 10 == 9)) && body=$work/bad.json
-    deadline=$((SECONDS + 60)); status=000
+    deadline=$((SECONDS + 60)); status=000; tries=0
     while [ $SECONDS -lt $deadline ]; do
+      tries=$((tries + 1))
       status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port/api/v1/verify" \
         -H "Authorization: Bearer $key" -H "Idempotency-Key: crash-$i" -H 'content-type: application/json' \
         --data-binary @"$body" || true)
       case $status in 200|422) break ;; *) sleep 0.05 ;; esac
     done
-    echo "crash-$i $status" >> "$work/acks.$id"
+    echo "crash-$i $status $tries" >> "$work/acks.$id"
   done
 }
 pids=()
@@ -70,6 +71,7 @@ for p in "${pids[@]}"; do wait "$p" || true; done
 cat "$work"/acks.* > "$work/acks"
 acked_ok=$(awk '$2 == 200' "$work/acks" | wc -l); acked_bad=$(awk '$2 == 422' "$work/acks" | wc -l)
 unanswered=$(awk '$2 != 200 && $2 != 422' "$work/acks" | wc -l)
+retried=$(awk '$3 > 1' "$work/acks" | wc -l)
 awk '$2 == 200 {print $1}' "$work/acks" | sort > "$work/ok.keys"
 awk '$2 == 422 {print $1}' "$work/acks" | sort > "$work/bad.keys"
 sqlite3 "$work/crash.db" "SELECT idempotency_key, COUNT(*) FROM usage_events WHERE idempotency_key LIKE 'crash-%' GROUP BY idempotency_key" \
@@ -78,6 +80,6 @@ lost=$(join -v1 "$work/ok.keys" "$work/events" | wc -l)
 duplicated=$(awk '$2 > 1' "$work/events" | wc -l)
 billed_rejections=$(join "$work/bad.keys" "$work/events" | wc -l)
 reconcile=clean; "$bin" billing reconcile --period "$(date -u +%Y-%m)" > "$work/reconcile" || reconcile=MISMATCH
-echo "requests $requests, clients $clients, kills $kills: answered 200 $acked_ok, 422 $acked_bad, unanswered $unanswered"
+echo "requests $requests, clients $clients, kills $kills: answered 200 $acked_ok, 422 $acked_bad, unanswered $unanswered; requests retried after a failed attempt: $retried"
 echo "lost (acknowledged 200 without an event): $lost; duplicated (two events for one key): $duplicated; rejected but billed: $billed_rejections; reconciliation: $reconcile"
 [ "$lost" = 0 ] && [ "$duplicated" = 0 ] && [ "$billed_rejections" = 0 ] && [ "$unanswered" = 0 ] && [ "$reconcile" = clean ]
