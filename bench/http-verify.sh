@@ -7,7 +7,9 @@
 #   BENCH_PERF=/tmp/perf.data bench/http-verify.sh     also records a perf profile of the server
 #
 # Each request verifies a cosign sign-blob signature (ECDSA P-256, 1 KiB artifact) and
-# records the call in the database. wrk runs on the same machine, so the numbers are a
+# records the call, its signed receipt and its usage event in the database. "verify-only"
+# is the same check through the portal's Verify page (check_evidence: same engine, digest
+# input, nothing recorded, no receipt), for the metered/unmetered throughput ratio. wrk runs on the same machine, so the numbers are a
 # floor for what the server alone would do. Bounded: it runs for the given seconds, then
 # stops the server it started.
 set -euo pipefail
@@ -39,6 +41,23 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/v1/ver
   -H "Authorization: Bearer $key" -H 'content-type: application/json' --data-binary @"$work/body.json")
 [ "$code" = 200 ] || { echo "sanity request failed: HTTP $code" >&2; exit 1; }
 
+# The same check without recording, receipt or metering: the portal's Verify page (dry run).
+jq -r --arg k "$(cat "$work/k.pub")" '"kind=cosign_blob&artifact_digest=sha256:\(.digest)&evidence=\(.sig|@uri)&public_key=\($k|@uri)"' \
+  <<<"{\"digest\":\"$(sha256sum "$work/artifact" | cut -c1-64)\",\"sig\":\"$sig\"}" > "$work/check.form"
+cookie=$(grep -o 'tp_session\s.*' "$work/c" | awk '{print $2}')
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/check_evidence" -b "$work/c" \
+  -H "Origin: http://127.0.0.1:$port" -H 'content-type: application/x-www-form-urlencoded' -H 'accept: application/json' \
+  --data-binary @"$work/check.form")
+[ "$code" = 200 ] || { echo "sanity check request failed: HTTP $code" >&2; exit 1; }
+cat > "$work/check.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Cookie"] = "tp_session=$cookie"
+wrk.headers["Origin"] = "http://127.0.0.1:$port"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Accept"] = "application/json"
+local f = io.open("$work/check.form", "r"); wrk.body = f:read("*a"); f:close()
+LUA
+
 cat > "$work/post.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Authorization"] = "Bearer $key"
@@ -65,8 +84,11 @@ run() { # name, extra wrk args...
 }
 echo "wrk -t2 -c$conns -d${secs}s against $bin on 127.0.0.1:$port"
 run hello-world "http://127.0.0.1:$port/healthz"
+run verify-only -s "$work/check.lua" "http://127.0.0.1:$port/api/check_evidence"
 run verify -s "$work/post.lua" "http://127.0.0.1:$port/api/v1/verify"
 rows=$(sqlite3 "$work/bench.db" 'SELECT COUNT(*) FROM verifications' 2>/dev/null || echo '?')
 echo "verification rows recorded: $rows"
 echo "in-process verify cost: see 'cargo bench -p server --bench verify' (cosign blob line)"
-echo "hello=$(cat "$work/hello-world.cpu") verify=$(cat "$work/verify.cpu")  (server CPU us per request)"
+echo "hello=$(cat "$work/hello-world.cpu") verify-only=$(cat "$work/verify-only.cpu") verify=$(cat "$work/verify.cpu")  (server CPU us per request)"
+awk -v a="$(awk '/Requests\/sec/ {print $2}' "$work/verify.txt")" -v b="$(awk '/Requests\/sec/ {print $2}' "$work/verify-only.txt")" \
+  'BEGIN { printf "metered verify throughput / verify-only throughput = %.2f (target >= 0.8)\n", a / b }'
