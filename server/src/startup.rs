@@ -147,12 +147,27 @@ async fn flush_loop(state: AppState) {
                 Ok(n) => tracing::info!(sessions = n, "purged ended sessions"),
                 Err(e) => tracing::warn!(error = %e, "session purge failed; will retry"),
             }
+            reconcile_current_month(&state).await;
             match state.db.purge_idempotency_keys(now).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(keys = n, "purged expired idempotency keys"),
                 Err(e) => tracing::warn!(error = %e, "idempotency key purge failed; will retry"),
             }
         }
+    }
+}
+
+/// The hourly reconciliation: logs every tenant whose month does not add up
+/// (calls, usage events, ledger, invoice), with the ids involved.
+async fn reconcile_current_month(state: &AppState) {
+    let period = app::domain::period::Period::containing(state.now_ms());
+    match app::ssr::billing::reconcile_all(&state.db, period).await {
+        Ok(list) => {
+            for r in list.iter().filter(|r| !r.is_clean()) {
+                tracing::warn!(tenant = %r.tenant, period = %r.period, summary = %r.summary(), "reconciliation mismatch");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e.message, "reconciliation failed; will retry"),
     }
 }
 
