@@ -23,13 +23,16 @@ impl LazyRoute for UsagePage {
         let query = use_query_map();
         let period = move || query.read().get("period").unwrap_or_default();
         let overview = Resource::new(period, load_usage_overview);
+        // The field starts at the month in the URL; after that it holds what the user typed
+        // (a reactive value would reset it during hydration).
+        let initial = query.with_untracked(|q| q.get("period").unwrap_or_default());
         view! {
             <Title text="Usage · Trust Portal" />
             <h1 class=ui::H1>"Usage and invoices"</h1>
             <Form method="GET" action="/usage" attr:class="mb-4 flex items-end gap-2">
                 <div>
                     <label class=ui::LABEL for="period">"Month"</label>
-                    <input id="period" name="period" type="month" class=ui::INPUT prop:value=period />
+                    <input id="period" name="period" type="month" class=ui::INPUT value=initial />
                 </div>
                 <button type="submit" class=ui::BUTTON>"Show"</button>
             </Form>
