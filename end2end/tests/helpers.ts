@@ -33,6 +33,16 @@ export async function login(page: Page, email: string, home: string) {
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL(new RegExp(`${home}$`));
+  await settled(page);
+}
+
+/**
+ * Waits until the page has stopped loading: with JavaScript on, the route's lazy wasm
+ * chunk arrives after the `load` event, and controls used before it hydrates would
+ * submit natively (a full page load) instead of in place.
+ */
+export async function settled(page: Page) {
+  if (jsOn(base.info())) await page.waitForLoadState('networkidle');
 }
 
 /** A suffix that keeps names unique across the two projects and reruns. */

@@ -1,4 +1,4 @@
-import { expect, expectAccessible, login, test } from './helpers';
+import { expect, expectAccessible, login, settled, test } from './helpers';
 
 test('finance sees both demo tenants on their plans with invoices, reconciled, and can export them', async ({ page }) => {
   await login(page, 'finance@operator.demo', '/tenants');
@@ -26,6 +26,7 @@ test('finance sees both demo tenants on their plans with invoices, reconciled, a
 test('a tenant admin sees only its own usage, and a month picker changes the period', async ({ page }) => {
   await login(page, 'admin@globex.demo', '/keys');
   await page.goto('/usage');
+  await settled(page);
   await expect(page.getByTestId('tenant-usage')).toHaveCount(1);
   await expect(page.getByRole('region', { name: 'Globex (globex)' })).toBeVisible();
   await expect(page.getByText('Your tenant')).toBeVisible();
