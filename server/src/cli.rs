@@ -119,6 +119,24 @@ pub enum AdminCommand {
         after_help = "Example:\n  trust-portal admin rotate-receipt-key\nRunning servers pick up the new key within a minute."
     )]
     RotateReceiptKey,
+    /// Add a price version: a plan's unit price for an event from a month on (this month or later).
+    #[command(
+        after_help = "Example:\n  trust-portal admin set-price --plan pro --event attestation.verify --price 0.004 --from 2027-01\nPrices are dollars with up to 6 decimals; each invoice line is rounded once to cents, half-up."
+    )]
+    SetPrice {
+        /// starter, pro or enterprise.
+        #[arg(long)]
+        plan: String,
+        /// attestation.verify or portal.download.
+        #[arg(long)]
+        event: String,
+        /// Dollars per unit, e.g. 0.0025.
+        #[arg(long)]
+        price: String,
+        /// First month it applies to, YYYY-MM (UTC).
+        #[arg(long)]
+        from: String,
+    },
     /// Add a trusted root (trusted_root.json) that bundles and policies can name.
     #[command(
         after_help = "Example:\n  trust-portal admin add-trusted-root --name acme-private acme_trusted_root.json"
@@ -303,6 +321,12 @@ async fn admin(state: &AppState, cmd: AdminCommand, json: bool) -> ExitCode {
                 .map(|id| serde_json::json!({ "receipt_key": id }))
                 .map_err(app::ssr::auth::log_internal);
             report(json, r, "receipt key rotated")
+        }
+        AdminCommand::SetPrice { plan, event, price, from } => {
+            let r = app::ssr::billing::add_price(state, "cli", &plan, &event, &price, &from).await.map(|p| {
+                serde_json::json!({ "id": p.id, "plan": p.plan, "event": p.event, "unit_price_micros": p.unit_price_micros, "from": from })
+            });
+            report(json, r, "price version added")
         }
         AdminCommand::AddTrustedRoot { name, path } => {
             let text = match std::fs::read_to_string(&path) {

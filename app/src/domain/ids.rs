@@ -106,6 +106,8 @@ typed_id!(/// An uploaded evidence pack.
     PackId, "pack");
 typed_id!(/// A metered usage event.
     UsageEventId, "evt");
+typed_id!(/// A version of a unit price.
+    PriceId, "price");
 
 #[cfg(test)]
 mod tests {

@@ -111,3 +111,51 @@ pub async fn reconcile_all(db: &Db, period: Period) -> Result<Vec<TenantReconcil
     }
     Ok(out)
 }
+
+/// Adds a price version: `plan`'s `event` costs `dollars` per unit from the
+/// start of `from` on. Months already begun keep their price unless `from` is
+/// the current month (a draft); earlier months are refused, so a past
+/// invoice never changes. Audited.
+pub async fn add_price(
+    state: &super::AppState,
+    actor: &str,
+    plan: &str,
+    event: &str,
+    dollars: &str,
+    from: &str,
+) -> Result<super::store::PriceRow, AppError> {
+    let plan = Plan::parse(plan).map_err(|e| AppError::invalid("plan", e))?;
+    if !EVENTS.contains(&event) {
+        return Err(AppError::invalid("event", format!("{event:?}: use {}", EVENTS.join(" or "))));
+    }
+    let price = UnitPrice::parse_dollars(dollars).map_err(|e| AppError::invalid("price", e))?;
+    let from = Period::parse(from).map_err(|e| AppError::invalid("from", e))?;
+    let now = state.now_ms();
+    if from < Period::containing(now) {
+        return Err(AppError::invalid("from", format!("{from} has ended; prices change from this month on")));
+    }
+    let row = super::store::PriceRow {
+        id: state.new_id(crate::domain::ids::PriceId::from_parts).to_string(),
+        plan: plan.as_str().into(),
+        event: event.into(),
+        unit_price_micros: price.0,
+        effective_from: from.start_ms(),
+        created_by: Some(actor.into()),
+        created_at: now,
+    };
+    state.db.insert_price(&row).await.map_err(|e| match e {
+        super::store::StoreError::Conflict => AppError::new(
+            crate::domain::ErrorCode::Conflict,
+            format!("{} already has a {event} price from {from}", plan.label()),
+        ),
+        other => log_internal(other),
+    })?;
+    let detail = format!("{} {event} = {price} per unit from {from}", plan.label());
+    super::audit::record(
+        state,
+        super::audit::AuditEvent { actor, action: "price.add", org_id: None, target: Some(&row.id), detail: &detail },
+    )
+    .await
+    .map_err(log_internal)?;
+    Ok(row)
+}

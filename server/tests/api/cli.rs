@@ -459,3 +459,44 @@ async fn invoice_simulate_matches_across_tenants_and_formats() {
     assert_eq!(code, 2);
     assert!(err.contains("YYYY-MM"), "{err}");
 }
+
+#[tokio::test]
+async fn prices_are_versioned_from_a_month_on_and_the_past_is_never_repriced() {
+    let cli = Cli::new();
+    cli.run(&["demo", "seed"], "").await;
+    let this = app::domain::period::Period::containing(app::ssr::clock::Clock::now_ms(&app::ssr::clock::SystemClock));
+    let (next, last) = (this.next().to_string(), this.previous().to_string());
+    let set = |from: String| {
+        let args =
+            ["admin", "set-price", "--plan", "starter", "--event", "attestation.verify", "--price", "0.004", "--from"];
+        let mut v: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+        v.push(from);
+        v
+    };
+    let cli = &cli;
+    let run = |a: Vec<String>| async move {
+        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+        cli.run(&refs, "").await
+    };
+    let (code, out, err) = run(set(next.clone())).await;
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = run(set(next.clone())).await;
+    assert_eq!(code, 2, "one version per plan, event and month");
+    assert!(err.contains("already has"), "{err}");
+    let (code, _, err) = run(set(last)).await;
+    assert_eq!(code, 2);
+    assert!(err.contains("has ended"), "{err}");
+
+    let simulate = |period: String| {
+        vec!["invoice", "simulate", "--tenant", "globex", "--period", &period]
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let (_, now_out, _) = run(simulate(this.to_string())).await;
+    assert!(now_out.contains("$0.01 "), "this month keeps its price: {now_out}");
+    let (_, next_out, _) = run(simulate(next)).await;
+    assert!(next_out.contains("$0.004"), "next month uses the new version: {next_out}");
+    let (code, out, _) = run(vec!["audit-log".into(), "verify".into()]).await;
+    assert_eq!(code, 0, "{out}");
+}
