@@ -65,7 +65,6 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
 /// receipts from real verifications through the Attestation API's service.
 pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
     use app::ssr::attestation::{self, ArtifactInput, Caller, KeyRef, Kind, VerifyRequest};
-    use app::ssr::store::ApiKeyRow;
     use base64::Engine;
     let org = state
         .db
@@ -103,19 +102,7 @@ pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
         app::ssr::evidence::upload(state, actor, &org.id, "acme/robot-firmware", tag, zip).await?;
     }
 
-    let (secret, prefix, hash) = app::ssr::auth::new_api_key();
-    drop(secret); // nobody needs it: the seed calls the service directly
-    let api_key = ApiKeyRow {
-        id: state.new_id(app::domain::ids::ApiKeyId::from_parts).to_string(),
-        org_id: org.id.clone(),
-        name: "Demo CI".into(),
-        prefix,
-        created_by: actor.into(),
-        created_at: state.now_ms(),
-        last_used_at: None,
-        revoked_at: None,
-    };
-    state.db.insert_api_key(&api_key, &hash).await.map_err(app::ssr::auth::log_internal)?;
+    let api_key = demo_ci_key(state, &org.id, actor).await?;
     let caller = Caller { org_id: &org.id, api_key_id: &api_key.id };
     for (artifact, signature) in [(&policy, policy_sig.as_str()), (&policy, "bm90IGEgc2lnbmF0dXJl")] {
         let request = VerifyRequest {
@@ -137,10 +124,16 @@ pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
     seed_usage(state, &org.id, &api_key.id, DEMO_CALLS_ACME).await?;
     let globex =
         state.db.org_by_slug("globex").await.map_err(app::ssr::auth::log_internal)?.ok_or_else(AppError::internal)?;
-    let (_, prefix, hash) = app::ssr::auth::new_api_key();
-    let globex_key = ApiKeyRow {
+    let globex_key = demo_ci_key(state, &globex.id, actor).await?;
+    seed_usage(state, &globex.id, &globex_key.id, DEMO_CALLS_GLOBEX).await
+}
+
+/// A tenant's "Demo CI" API key. Its secret is dropped: the seed calls the services directly.
+async fn demo_ci_key(state: &AppState, org_id: &str, actor: &str) -> Result<app::ssr::store::ApiKeyRow, AppError> {
+    let (_secret, prefix, hash) = app::ssr::auth::new_api_key();
+    let key = app::ssr::store::ApiKeyRow {
         id: state.new_id(app::domain::ids::ApiKeyId::from_parts).to_string(),
-        org_id: globex.id.clone(),
+        org_id: org_id.to_owned(),
         name: "Demo CI".into(),
         prefix,
         created_by: actor.into(),
@@ -148,8 +141,8 @@ pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
         last_used_at: None,
         revoked_at: None,
     };
-    state.db.insert_api_key(&globex_key, &hash).await.map_err(app::ssr::auth::log_internal)?;
-    seed_usage(state, &globex.id, &globex_key.id, DEMO_CALLS_GLOBEX).await
+    state.db.insert_api_key(&key, &hash).await.map_err(app::ssr::auth::log_internal)?;
+    Ok(key)
 }
 
 /// Verified Attestation API calls in the demo data (besides Acme's first two), so

@@ -84,7 +84,7 @@ pub async fn reconcile(db: &Db, org: &OrgRow, period: Period) -> Result<TenantRe
         .find(|t| t.event == VERIFY)
         .map_or(0, |t| t.units);
     let ledger_units = db.ledger_units(&org.id, &period.to_string(), VERIFY).await.map_err(log_internal)?;
-    let invoice = simulate(db, org, period, None).await?;
+
     Ok(TenantReconciliation {
         tenant: org.slug.clone(),
         period: period.to_string(),
@@ -95,7 +95,8 @@ pub async fn reconcile(db: &Db, org: &OrgRow, period: Period) -> Result<TenantRe
             .unledgered_units(&org.id, VERIFY, from, to, super::ledger::MAX_ATTEMPTS)
             .await
             .map_err(log_internal)?,
-        invoiced_units: invoice.lines.iter().find(|l| l.event == VERIFY).map_or(0, |l| l.units),
+        // What simulate() puts on the invoice's attestation.verify line.
+        invoiced_units: billable_units(db, &org.id, period, VERIFY).await?,
         calls_without_event: db.calls_without_event(&org.id, from, to).await.map_err(log_internal)?,
         events_without_call: db.events_without_call(&org.id, from, to).await.map_err(log_internal)?,
     })

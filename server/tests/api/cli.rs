@@ -266,22 +266,10 @@ async fn keygen_pack_build_and_verify_round_trip() {
 
 #[tokio::test]
 async fn verify_attestation_and_verify_receipt_exit_codes() {
-    use app::ssr::dsse::{Envelope, IN_TOTO_PAYLOAD_TYPE};
-    use sha2::Digest;
     let cli = Cli::new();
     let d = cli.dir.path();
     let p = |name: &str| d.join(name).to_str().unwrap().to_owned();
-    let kp = sigstore_verify::crypto::KeyPair::generate_ecdsa_p256().unwrap();
-    std::fs::write(p("key.pub"), kp.public_key_der().unwrap().to_pem()).unwrap();
-    std::fs::write(p("fw.bin"), b"firmware").unwrap();
-    let statement = serde_json::json!({"_type": "https://in-toto.io/Statement/v1",
-        "subject": [{"name": "fw.bin", "digest": {"sha256": hex::encode(sha2::Sha256::digest(b"firmware"))}}],
-        "predicateType": "https://slsa.dev/provenance/v1",
-        "predicate": {"runDetails": {"builder": {"id": "https://builder.example/v1"}}}});
-    let env = Envelope::sign(IN_TOTO_PAYLOAD_TYPE, statement.to_string().as_bytes(), "", |m| {
-        kp.sign(m).unwrap().as_bytes().to_vec()
-    });
-    std::fs::write(p("fw.intoto.json"), serde_json::to_string(&env).unwrap()).unwrap();
+    let (kp, env) = write_signed_firmware(cli.dir.path());
     let args = |builder: &str| {
         vec![
             "verify-attestation".to_owned(),
@@ -345,8 +333,6 @@ async fn cli_run(args: &[String]) -> (i32, String, String) {
 
 #[tokio::test]
 async fn server_mode_asks_a_running_portal() {
-    use app::ssr::dsse::{Envelope, IN_TOTO_PAYLOAD_TYPE};
-    use sha2::Digest;
     let app = crate::helpers::TestApp::spawn().await;
     let admin = app.login("admin@acme.demo").await;
     let api_key = app.create_key(&admin, "cli-remote").await.1;
@@ -361,17 +347,7 @@ async fn server_mode_asks_a_running_portal() {
             (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
         }
     };
-    let kp = sigstore_verify::crypto::KeyPair::generate_ecdsa_p256().unwrap();
-    std::fs::write(p("key.pub"), kp.public_key_der().unwrap().to_pem()).unwrap();
-    std::fs::write(p("fw.bin"), b"firmware").unwrap();
-    let statement = serde_json::json!({"_type": "https://in-toto.io/Statement/v1",
-        "subject": [{"name": "fw.bin", "digest": {"sha256": hex::encode(sha2::Sha256::digest(b"firmware"))}}],
-        "predicateType": "https://slsa.dev/provenance/v1",
-        "predicate": {"runDetails": {"builder": {"id": "https://builder.example/v1"}}}});
-    let env = Envelope::sign(IN_TOTO_PAYLOAD_TYPE, statement.to_string().as_bytes(), "", |m| {
-        kp.sign(m).unwrap().as_bytes().to_vec()
-    });
-    std::fs::write(p("fw.intoto.json"), serde_json::to_string(&env).unwrap()).unwrap();
+    let _ = write_signed_firmware(cli.dir.path());
     let attest = |builder: &str| {
         ["verify-attestation", "--server", &app.base, "--key", &p("key.pub"), "--envelope", &p("fw.intoto.json")]
             .into_iter()
@@ -499,4 +475,24 @@ async fn prices_are_versioned_from_a_month_on_and_the_past_is_never_repriced() {
     assert!(next_out.contains("$0.004"), "next month uses the new version: {next_out}");
     let (code, out, _) = run(vec!["audit-log".into(), "verify".into()]).await;
     assert_eq!(code, 0, "{out}");
+}
+
+/// Writes `fw.bin`, `key.pub` and `fw.intoto.json` (an SLSA v1 statement about
+/// fw.bin, builder `https://builder.example/v1`, in a DSSE envelope signed by a
+/// fresh P-256 key) into `dir`; returns the key pair and the envelope.
+fn write_signed_firmware(dir: &std::path::Path) -> (sigstore_verify::crypto::KeyPair, app::ssr::dsse::Envelope) {
+    use app::ssr::dsse::{Envelope, IN_TOTO_PAYLOAD_TYPE};
+    use sha2::Digest;
+    let kp = sigstore_verify::crypto::KeyPair::generate_ecdsa_p256().unwrap();
+    std::fs::write(dir.join("key.pub"), kp.public_key_der().unwrap().to_pem()).unwrap();
+    std::fs::write(dir.join("fw.bin"), b"firmware").unwrap();
+    let statement = serde_json::json!({"_type": "https://in-toto.io/Statement/v1",
+        "subject": [{"name": "fw.bin", "digest": {"sha256": hex::encode(sha2::Sha256::digest(b"firmware"))}}],
+        "predicateType": "https://slsa.dev/provenance/v1",
+        "predicate": {"runDetails": {"builder": {"id": "https://builder.example/v1"}}}});
+    let env = Envelope::sign(IN_TOTO_PAYLOAD_TYPE, statement.to_string().as_bytes(), "", |m| {
+        kp.sign(m).unwrap().as_bytes().to_vec()
+    });
+    std::fs::write(dir.join("fw.intoto.json"), serde_json::to_string(&env).unwrap()).unwrap();
+    (kp, env)
 }

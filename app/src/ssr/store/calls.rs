@@ -85,16 +85,7 @@ impl Db {
             );
             let mut q = sqlx::query(&sql);
             for (_, e) in &successes {
-                q = q
-                    .bind(&e.id)
-                    .bind(&e.org_id)
-                    .bind(&e.event)
-                    .bind(e.units)
-                    .bind(e.ts)
-                    .bind(&e.receipt_id)
-                    .bind(&e.subject)
-                    .bind(&e.idempotency_key)
-                    .bind(e.created_at);
+                q = super::usage::bind(q, e);
             }
             q.execute(&mut *tx).await?;
         }

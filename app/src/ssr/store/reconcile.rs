@@ -22,35 +22,36 @@ impl Db {
 
     /// Verified calls with no `attestation.verify` event (lost metering).
     pub async fn calls_without_event(&self, org_id: &str, from: i64, to: i64) -> StoreResult<Vec<String>> {
-        let rows: Vec<(String,)> = sqlx::query_as(
+        self.first_ids(
             "SELECT v.id FROM verifications v LEFT JOIN usage_events e \
              ON e.receipt_id = v.id AND e.event = 'attestation.verify' \
              WHERE v.org_id = $1 AND v.outcome = 'verified' AND v.created_at >= $2 AND v.created_at < $3 \
              AND e.id IS NULL ORDER BY v.id LIMIT $4",
+            org_id,
+            from,
+            to,
         )
-        .bind(org_id)
-        .bind(from)
-        .bind(to)
-        .bind(IDS_LISTED)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows.into_iter().map(|(id,)| id).collect())
+        .await
     }
 
     /// `attestation.verify` events with no verified call behind them (billing without evidence).
     pub async fn events_without_call(&self, org_id: &str, from: i64, to: i64) -> StoreResult<Vec<String>> {
-        let rows: Vec<(String,)> = sqlx::query_as(
+        self.first_ids(
             "SELECT e.id FROM usage_events e LEFT JOIN verifications v \
              ON v.id = e.receipt_id AND v.outcome = 'verified' AND v.org_id = e.org_id \
              WHERE e.org_id = $1 AND e.event = 'attestation.verify' AND e.ts >= $2 AND e.ts < $3 \
              AND v.id IS NULL ORDER BY e.id LIMIT $4",
+            org_id,
+            from,
+            to,
         )
-        .bind(org_id)
-        .bind(from)
-        .bind(to)
-        .bind(IDS_LISTED)
-        .fetch_all(self.pool())
-        .await?;
+        .await
+    }
+
+    /// The first [`IDS_LISTED`] ids an anti-join query (`$1` tenant, `$2..$3` range, `$4` limit) returns.
+    async fn first_ids(&self, sql: &str, org_id: &str, from: i64, to: i64) -> StoreResult<Vec<String>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as(sql).bind(org_id).bind(from).bind(to).bind(IDS_LISTED).fetch_all(self.pool()).await?;
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 

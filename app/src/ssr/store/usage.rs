@@ -27,28 +27,28 @@ pub struct UsageEventRow {
 
 pub(super) const COLUMNS: &str = "id, org_id, event, units, ts, receipt_id, subject, idempotency_key, created_at";
 
-impl Db {
-    /// Records an event on a given connection (inside a transaction).
-    pub(super) async fn insert_usage_in(conn: &mut sqlx::AnyConnection, e: &UsageEventRow) -> StoreResult<()> {
-        sqlx::query(&format!("INSERT INTO usage_events ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
-            .bind(&e.id)
-            .bind(&e.org_id)
-            .bind(&e.event)
-            .bind(e.units)
-            .bind(e.ts)
-            .bind(&e.receipt_id)
-            .bind(&e.subject)
-            .bind(&e.idempotency_key)
-            .bind(e.created_at)
-            .execute(conn)
-            .await?;
-        Ok(())
-    }
+/// A query with its bound parameters (sqlx's `Any` driver).
+pub(super) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
+/// Binds an event's values in [`COLUMNS`] order.
+pub(super) fn bind<'q>(q: AnyQuery<'q>, e: &'q UsageEventRow) -> AnyQuery<'q> {
+    q.bind(&e.id)
+        .bind(&e.org_id)
+        .bind(&e.event)
+        .bind(e.units)
+        .bind(e.ts)
+        .bind(&e.receipt_id)
+        .bind(&e.subject)
+        .bind(&e.idempotency_key)
+        .bind(e.created_at)
+}
+
+impl Db {
     /// Records one event.
     pub async fn insert_usage(&self, e: &UsageEventRow) -> StoreResult<()> {
-        let mut conn = self.pool().acquire().await?;
-        Self::insert_usage_in(&mut conn, e).await
+        let sql = format!("INSERT INTO usage_events ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+        bind(sqlx::query(&sql), e).execute(self.pool()).await?;
+        Ok(())
     }
 
     /// A tenant's events, newest first.
