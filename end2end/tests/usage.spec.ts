@@ -8,8 +8,12 @@ test('finance sees both demo tenants on their plans with invoices, reconciled, a
   const acme = page.getByRole('region', { name: 'Acme Robotics (acme-robotics)' });
   await expect(acme).toContainText('plan pro');
   await expect(acme.getByTestId('invoice-line').filter({ hasText: 'attestation.verify' })).toContainText('$0.005');
+  // Acme's newest release pack verifies, so its Pro features are on.
+  await expect(acme.getByTestId('entitlements')).toContainText('Pro features active: Webhooks, Policy bundles');
+  await expect(acme.getByTestId('entitlements')).toContainText('release pack acme/robot-firmware@v2.4.0 (verified)');
   const globex = page.getByRole('region', { name: 'Globex (globex)' });
   await expect(globex).toContainText('plan starter');
+  await expect(globex.getByTestId('entitlements')).toContainText('Starter features active: Webhooks');
   // The demo seeds 15 verified calls for Globex: 15 x $0.01.
   await expect(globex.getByTestId('invoice-total')).toHaveText('$0.15');
   await expect(page.getByTestId('reconciliation-status')).toHaveText('clean');

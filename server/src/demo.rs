@@ -88,7 +88,8 @@ pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
         ("RELEASE-NOTES.md".to_owned(), b"# robot-firmware v2.4.0\n".to_vec()),
     ];
     let created = app::ssr::clock::rfc3339(state.now_ms());
-    for (tag, tamper) in [("v2.4.0", false), ("v2.3.9", true)] {
+    // The tampered older release first: the newest pack (Acme's evidence for its Pro features) verifies.
+    for (tag, tamper) in [("v2.3.9", true), ("v2.4.0", false)] {
         let mut files = files.clone();
         let zip = app::ssr::packs::build("acme/robot-firmware", tag, &created, &files, sign)
             .map_err(|_| AppError::internal())?;

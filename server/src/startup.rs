@@ -123,7 +123,8 @@ impl Portal {
 const SESSION_RETENTION_MS: i64 = 24 * 3_600_000;
 
 /// Writes SLA samples and the heartbeat every `metrics_flush_seconds`, and
-/// about hourly deletes sessions that ended more than a day ago.
+/// about hourly deletes sessions that ended more than a day ago, reconciles
+/// the month, re-decides entitlements and purges expired idempotency keys.
 async fn flush_loop(state: AppState) {
     let period = Duration::from_secs(u64::from(state.config.metrics_flush_seconds));
     let mut tick = tokio::time::interval(period);
@@ -148,6 +149,10 @@ async fn flush_loop(state: AppState) {
                 Err(e) => tracing::warn!(error = %e, "session purge failed; will retry"),
             }
             reconcile_current_month(&state).await;
+            // Evidence expires with time: re-decide entitlements (changes are audited).
+            if let Err(e) = app::ssr::entitlements::refresh_all(&state).await {
+                tracing::warn!(error = %e.message, "entitlement refresh failed; will retry");
+            }
             match state.db.purge_idempotency_keys(now).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(keys = n, "purged expired idempotency keys"),

@@ -20,12 +20,20 @@ pub struct TenantSummary {
     pub created_at: i64,
     /// Suspension time, if suspended.
     pub suspended_at: Option<i64>,
+    /// Active plan features and why paid ones are off.
+    pub entitlements: crate::domain::entitlements::Entitlements,
 }
 
 #[cfg(feature = "ssr")]
-fn summary(row: crate::ssr::store::OrgRow) -> Result<TenantSummary, AppError> {
+async fn summary(
+    state: &crate::ssr::AppState,
+    actor: &str,
+    row: crate::ssr::store::OrgRow,
+) -> Result<TenantSummary, AppError> {
     let plan = Plan::parse(row.plan.as_deref().unwrap_or("starter")).map_err(crate::ssr::auth::log_internal)?;
+    let entitlements = crate::ssr::entitlements::current(state, &row, actor).await?;
     Ok(TenantSummary {
+        entitlements,
         id: row.id,
         name: row.name,
         slug: row.slug,
@@ -42,7 +50,11 @@ pub async fn list_tenants() -> Result<Vec<TenantSummary>, AppError> {
     let (state, _) =
         crate::ssr::auth::require_role(&[Role::OperatorAdmin, Role::Security, Role::Finance, Role::Auditor]).await?;
     let rows = state.db.tenants().await.map_err(crate::ssr::auth::log_internal)?;
-    rows.into_iter().map(summary).collect()
+    let mut list = Vec::with_capacity(rows.len());
+    for row in rows {
+        list.push(summary(&state, "system", row).await?);
+    }
+    Ok(list)
 }
 
 /// Creates a tenant (operator admins).
@@ -51,7 +63,7 @@ pub async fn create_tenant(name: String, slug: String, plan: String) -> Result<T
     use crate::domain::{OrgKind, Role};
     let (state, p) = crate::ssr::auth::require_role(&[Role::OperatorAdmin]).await?;
     let row = crate::ssr::accounts::create_org(&state, &p.email, OrgKind::Tenant, &name, &slug, Some(&plan)).await?;
-    summary(row)
+    summary(&state, &p.email, row).await
 }
 
 /// Changes a tenant's plan (operator admins).
@@ -69,6 +81,7 @@ pub async fn set_tenant_plan(tenant_id: String, plan: String) -> Result<(), AppE
         .detail(&format!("plan={}", plan.as_str()))
         .log(&state)
         .await?;
+    crate::ssr::entitlements::for_org(&state, &tenant_id, &p.email).await?;
     Ok(())
 }
 

@@ -1,12 +1,14 @@
 //! Reusable view pieces.
 
 pub mod data_table;
+pub mod entitlements_note;
 pub mod feedback;
 pub mod layout;
 pub mod sla_badge;
 pub mod usage_panel;
 
 pub use data_table::DataTable;
+pub use entitlements_note::EntitlementsNote;
 pub use feedback::{ErrorNotice, action_feedback};
 pub use layout::{CurrentUserCtx, Layout};
 pub use sla_badge::{SlaBadge, SlaBadgeView};

@@ -1,9 +1,9 @@
 //! `UsagePanel`: the finance view of metered usage (the sprint plan's
 //! component). Pure view of a [`UsageOverview`]: summary, export links, and per
 //! tenant an events-per-minute chart (server-rendered SVG), anomaly flag, daily
-//! usage, invoice preview and reconciliation.
+//! usage, invoice preview, reconciliation and entitlements.
 
-use crate::components::DataTable;
+use crate::components::{DataTable, EntitlementsNote};
 use crate::domain::usage::{TenantUsage, UsageOverview};
 use crate::pages::ui;
 use leptos::prelude::*;
@@ -55,7 +55,7 @@ fn Figure(label: &'static str, value: String, #[prop(optional)] test_id: &'stati
 
 #[component]
 fn TenantSection(tenant: TenantUsage) -> impl IntoView {
-    let TenantUsage { tenant: slug, name, days, per_minute, anomaly, invoice, reconciliation } = tenant;
+    let TenantUsage { tenant: slug, name, days, per_minute, anomaly, invoice, reconciliation, entitlements } = tenant;
     let heading = format!("{name} ({slug})");
     let title = heading.clone();
     let last_hour: i64 = per_minute.iter().sum();
@@ -82,6 +82,7 @@ fn TenantSection(tenant: TenantUsage) -> impl IntoView {
                 <p data-testid="reconciliation" class=if clean { "text-sm text-green-800" } else { "text-sm text-red-800" }>
                     {summary}
                 </p>
+                <EntitlementsNote entitlements />
             </div>
             <div class="mt-4 grid gap-4 lg:grid-cols-2">
                 <DataTable caption="Invoice preview" headers=&["Event", "Units", "Unit price", "Amount"]>

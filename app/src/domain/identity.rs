@@ -38,6 +38,7 @@ macro_rules! string_enum {
         }
     };
 }
+pub(crate) use string_enum;
 
 string_enum!(
     /// What a user may do. Operator roles belong to the operator organisation,

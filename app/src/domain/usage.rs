@@ -67,6 +67,8 @@ pub struct TenantUsage {
     pub invoice: Invoice,
     /// The month's reconciliation.
     pub reconciliation: TenantReconciliation,
+    /// Active plan features and why paid ones are off.
+    pub entitlements: super::entitlements::Entitlements,
 }
 
 /// Everything the UsagePanel shows.

@@ -4,7 +4,7 @@
 use super::ui;
 use crate::api::display_time;
 use crate::api::tenants::{CreateTenant, SetTenantPlan, SetTenantSuspended, TenantSummary, list_tenants};
-use crate::components::{CurrentUserCtx, DataTable, ErrorNotice, action_feedback};
+use crate::components::{CurrentUserCtx, DataTable, EntitlementsNote, ErrorNotice, action_feedback};
 use crate::domain::{Plan, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -92,7 +92,7 @@ fn TenantTable(
         return view! { <p class="text-slate-600">"No tenants yet."</p> }.into_any();
     }
     view! {
-        <DataTable caption="Tenants" headers=&["Name", "Slug", "Plan", "Status", "Created"]>
+        <DataTable caption="Tenants" headers=&["Name", "Slug", "Plan", "Entitlements", "Status", "Created"]>
                     {list.into_iter().map(|t| {
                         let suspended = t.suspended_at.is_some();
                         let plan_cell = if can_manage {
@@ -133,6 +133,7 @@ fn TenantTable(
                                 <td class=ui::TD>{t.name.clone()}</td>
                                 <td class=ui::TD><code>{t.slug.clone()}</code></td>
                                 <td class=ui::TD>{plan_cell}</td>
+                                <td class=ui::TD><EntitlementsNote entitlements=t.entitlements.clone() /></td>
                                 <td class=ui::TD>{status_cell}</td>
                                 <td class=ui::TD>{display_time(t.created_at)}</td>
                             </tr>

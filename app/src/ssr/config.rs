@@ -49,6 +49,11 @@ pub struct PortalConfig {
     pub api_rate_per_minute: u32,
     /// Requests an API key may make at once before the rate applies (`PORTAL_API_BURST`).
     pub api_burst: u32,
+    /// Days a tenant's latest verified evidence keeps its paid entitlements (`PORTAL_EVIDENCE_MAX_AGE_DAYS`).
+    pub evidence_max_age_days: u32,
+    /// Hours after a month ends during which late usage still lands on that month's
+    /// draft invoice; then it is issued and never changes (`PORTAL_INVOICE_GRACE_HOURS`).
+    pub invoice_grace_hours: u32,
 }
 
 impl Default for PortalConfig {
@@ -65,6 +70,8 @@ impl Default for PortalConfig {
             shutdown_grace_seconds: 20,
             api_rate_per_minute: 6000,
             api_burst: 200,
+            evidence_max_age_days: 90,
+            invoice_grace_hours: 72,
         }
     }
 }
@@ -97,6 +104,8 @@ struct FileLayer {
     shutdown_grace_seconds: Option<u32>,
     api_rate_per_minute: Option<u32>,
     api_burst: Option<u32>,
+    evidence_max_age_days: Option<u32>,
+    invoice_grace_hours: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -160,6 +169,12 @@ impl PortalConfig {
             if let Some(v) = layer.api_burst {
                 c.api_burst = v;
             }
+            if let Some(v) = layer.evidence_max_age_days {
+                c.evidence_max_age_days = v;
+            }
+            if let Some(v) = layer.invoice_grace_hours {
+                c.invoice_grace_hours = v;
+            }
         }
         if let Some(v) = env("PORTAL_DATABASE_URL") {
             c.database_url = v;
@@ -198,6 +213,8 @@ impl PortalConfig {
         c.shutdown_grace_seconds = num("PORTAL_SHUTDOWN_GRACE_SECONDS", c.shutdown_grace_seconds)?;
         c.api_rate_per_minute = num("PORTAL_API_RATE_PER_MINUTE", c.api_rate_per_minute)?;
         c.api_burst = num("PORTAL_API_BURST", c.api_burst)?;
+        c.evidence_max_age_days = num("PORTAL_EVIDENCE_MAX_AGE_DAYS", c.evidence_max_age_days)?;
+        c.invoice_grace_hours = num("PORTAL_INVOICE_GRACE_HOURS", c.invoice_grace_hours)?;
         c.validate()?;
         Ok(c)
     }
@@ -238,6 +255,9 @@ impl PortalConfig {
         }
         if self.api_burst == 0 {
             return Err(err("PORTAL_API_BURST", "must be at least 1"));
+        }
+        if self.evidence_max_age_days == 0 {
+            return Err(err("PORTAL_EVIDENCE_MAX_AGE_DAYS", "must be at least 1"));
         }
         if self.metrics_flush_seconds == 0 {
             return Err(err("PORTAL_METRICS_FLUSH_SECONDS", "must be at least 1"));

@@ -116,6 +116,8 @@ pub async fn upload(
     }
     let detail = format!("{repo}@{tag} status={} sha256={}", row.status, row.sha256);
     AuditEvent::new(actor, "pack.uploaded").about(org_id, &row.id).detail(&detail).log(state).await?;
+    // The newest pack is the tenant's evidence: paid features follow it at once.
+    super::entitlements::for_org(state, org_id, actor).await?;
     Ok(Uploaded::Created(row))
 }
 

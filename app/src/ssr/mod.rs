@@ -10,6 +10,7 @@ pub mod billing;
 pub mod clock;
 pub mod config;
 pub mod dsse;
+pub mod entitlements;
 pub mod evidence;
 pub mod group_commit;
 pub mod idempotency;

@@ -4,6 +4,7 @@ use super::clock::{Clock, SystemClock};
 use super::config::PortalConfig;
 use super::sla::SlaRecorder;
 use super::store::Db;
+use crate::domain::entitlements::HIGH_RATE_FACTOR;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
 
@@ -30,6 +31,10 @@ pub struct AppState {
     pub calls: Arc<super::group_commit::CallWriter>,
     /// Per-key locks of concurrent idempotent retries.
     pub idempotency_locks: Arc<super::idempotency::KeyLocks>,
+    /// Recent entitlement decisions per tenant.
+    pub entitlements: Arc<super::entitlements::EntitlementCache>,
+    /// Rate limits of API keys whose tenant has the high-rate-limit feature.
+    pub rate_limiter_high: Arc<super::rate_limit::RateLimiter>,
     /// Leptos runtime options (site root, output name).
     pub leptos_options: LeptosOptions,
 }
@@ -43,6 +48,10 @@ impl AppState {
     /// Builds state with an explicit clock.
     pub fn with_clock(db: Db, config: PortalConfig, leptos_options: LeptosOptions, clock: Arc<dyn Clock>) -> Self {
         let rate_limiter = Arc::new(super::rate_limit::RateLimiter::new(config.api_rate_per_minute, config.api_burst));
+        let rate_limiter_high = Arc::new(super::rate_limit::RateLimiter::new(
+            config.api_rate_per_minute.saturating_mul(HIGH_RATE_FACTOR),
+            config.api_burst.saturating_mul(HIGH_RATE_FACTOR),
+        ));
         Self {
             db,
             config: Arc::new(config),
@@ -57,6 +66,8 @@ impl AppState {
             roots: Arc::default(),
             calls: Arc::default(),
             idempotency_locks: Arc::default(),
+            entitlements: Arc::default(),
+            rate_limiter_high,
             leptos_options,
         }
     }

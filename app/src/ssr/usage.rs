@@ -55,6 +55,7 @@ pub async fn overview(state: &AppState, period: Period, scope: Option<&str>) -> 
             per_minute,
             invoice: billing::simulate(db, org, period, None).await?,
             reconciliation: billing::reconcile(db, org, period).await?,
+            entitlements: super::entitlements::current(state, org, "system").await?,
         });
     }
     let invoices: Vec<Invoice> = tenants.iter().map(|t| t.invoice.clone()).collect();

@@ -1,7 +1,6 @@
 //! The machine API, `/api/v1`, authenticated with tenant API keys, and its OpenAPI document.
 
 use super::error::{ApiError, ErrorEnvelope};
-use app::domain::Plan;
 use app::ssr::AppState;
 use app::ssr::auth::{authenticate_api_key, log_internal};
 use axum::extract::State;
@@ -36,6 +35,12 @@ pub struct TenantInfo {
     pub name: String,
     /// Price plan (`starter`, `pro`, `enterprise`).
     pub plan: String,
+    /// The plan whose features are active: `plan` while the latest evidence verifies, else `starter`.
+    pub active_plan: String,
+    /// Active features (`webhooks`, `policy_bundles`, `auditor_access`, `high_rate_limit`).
+    pub features: Vec<String>,
+    /// Why the plan's paid features are off, when they are.
+    pub features_off_reason: Option<String>,
 }
 
 /// An API key as the API shows it.
@@ -61,9 +66,17 @@ pub struct KeyInfo {
 pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<MeResponse>, ApiError> {
     let key = authenticate_api_key(&state, &headers).await?;
     let org = state.db.org(&key.org_id).await.map_err(log_internal)?.ok_or_else(app::domain::AppError::internal)?;
-    let plan = org.plan.as_deref().and_then(|p| Plan::parse(p).ok()).unwrap_or(Plan::Starter);
+    let ent = app::ssr::entitlements::current(&state, &org, "system").await?;
     Ok(Json(MeResponse {
-        tenant: TenantInfo { id: org.id, slug: org.slug, name: org.name, plan: plan.as_str().into() },
+        tenant: TenantInfo {
+            id: org.id,
+            slug: org.slug,
+            name: org.name,
+            plan: ent.plan.as_str().into(),
+            active_plan: ent.effective.as_str().into(),
+            features: ent.features.iter().map(|f| f.as_str().to_owned()).collect(),
+            features_off_reason: ent.reason,
+        },
         key: KeyInfo { id: key.id, prefix: key.prefix, name: key.name },
     }))
 }

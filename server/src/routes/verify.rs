@@ -12,10 +12,12 @@
 #![expect(clippy::disallowed_types, reason = "serde-generated code for VerifyBody")]
 
 use super::error::{ApiError, ErrorBody, ErrorEnvelope};
+use app::domain::entitlements::Feature;
 use app::ssr::AppState;
 use app::ssr::attestation::{self, ArtifactInput, Caller, KeyRef, Kind, Success, VerifyRequest};
 use app::ssr::auth::{authenticate_api_key, log_internal};
 use app::ssr::dsse::AttestationPolicy;
+use app::ssr::entitlements;
 use app::ssr::idempotency::{self, Prior};
 use app::ssr::store::IdempotencyRow;
 use app::ssr::verifier::{self, BundlePolicy, Signer, VerificationError};
@@ -168,7 +170,9 @@ pub async fn verify(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let key = authenticate_api_key(&state, &headers).await?;
-    if let Err(retry_after_s) = state.rate_limiter.check(&key.id, state.now_ms()) {
+    let high = entitlements::allows(&state, &key.org_id, Feature::HighRateLimit).await?;
+    let limiter = if high { &state.rate_limiter_high } else { &state.rate_limiter };
+    if let Err(retry_after_s) = limiter.check(&key.id, state.now_ms()) {
         let mut res = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",

@@ -12,6 +12,7 @@ mod billing;
 mod cli;
 mod config;
 mod csrf;
+mod entitlements;
 mod health;
 mod idempotency;
 mod keys;

@@ -8,12 +8,18 @@ use sigstore_verify::crypto::KeyPair;
 
 const PACK: &str = "/api/v1/repos/acme/firmware/releases/v1.0.0/pack";
 
-async fn tenant_key(app: &TestApp, admin: &str) -> String {
+/// A new API key of the tenant whose admin is `admin`.
+pub async fn tenant_key(app: &TestApp, admin: &str) -> String {
     let cookie = app.login(admin).await;
     app.create_key(&cookie, "pack tests").await.1
 }
 
 fn pack_signed_by(kp: &KeyPair, sbom: &[u8]) -> Vec<u8> {
+    pack_for_tag(kp, "v1.0.0", sbom)
+}
+
+/// A pack of `acme/firmware@tag` signed by `kp`.
+pub fn pack_for_tag(kp: &KeyPair, tag: &str, sbom: &[u8]) -> Vec<u8> {
     let policy = b"policy bundle".to_vec();
     let sig = base64::engine::general_purpose::STANDARD.encode(kp.sign(&policy).unwrap().as_bytes());
     let files = vec![
@@ -21,11 +27,12 @@ fn pack_signed_by(kp: &KeyPair, sbom: &[u8]) -> Vec<u8> {
         ("policy.tar.gz.sig".to_owned(), sig.into_bytes()),
         ("sbom.spdx.json".to_owned(), sbom.to_vec()),
     ];
-    packs::build("acme/firmware", "v1.0.0", "2026-11-29T00:00:00Z", &files, |m| kp.sign(m).unwrap().as_bytes().to_vec())
+    packs::build("acme/firmware", tag, "2026-11-29T00:00:00Z", &files, |m| kp.sign(m).unwrap().as_bytes().to_vec())
         .unwrap()
 }
 
-async fn upload(app: &TestApp, key: &str, path: &str, zip: Vec<u8>) -> (u16, Value) {
+/// Uploads a pack; returns the status and JSON answer.
+pub async fn upload(app: &TestApp, key: &str, path: &str, zip: Vec<u8>) -> (u16, Value) {
     let r = app
         .http
         .post(app.url(path))
