@@ -23,8 +23,8 @@ test('finance sees both demo tenants on their plans with invoices, reconciled, a
 
   const csvLink = page.getByRole('link', { name: 'Export invoices (CSV)' });
   const csv = await (await page.request.get((await csvLink.getAttribute('href'))!)).text();
-  expect(csv).toMatch(/^period,tenant,plan,event,units,unit_price_usd,amount_usd\n/);
-  expect(csv).toMatch(/,globex,starter,total,,,0\.15\n/);
+  expect(csv).toMatch(/^period,tenant,plan,event,units,unit_price_usd,amount_usd,adjustment_of,status\n/);
+  expect(csv).toMatch(/,globex,starter,total,,,0\.15,,draft\n/);
 });
 
 test('a tenant admin sees only its own usage, and a month picker changes the period', async ({ page }) => {

@@ -1,5 +1,6 @@
 //! `trust-portal invoice simulate`: the same invoice preview the API and the
-//! portal show, as text, JSON or CSV.
+//! portal show, as text, JSON or CSV; `invoice issue` issues closed months;
+//! `billing …`: the ledger and reconciliation.
 
 use app::domain::invoice::{self, Invoice};
 use app::domain::period::Period;
@@ -29,6 +30,21 @@ pub enum InvoiceCommand {
         /// Output format (--json is the same as --format json).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Issue invoices for closed months (month end + PORTAL_INVOICE_GRACE_HOURS): every
+    /// due month of every tenant, or one month (--period) of one tenant or all. The
+    /// server does this hourly. An issued invoice never changes; later usage of
+    /// its month becomes an adjustment on the next invoice.
+    #[command(
+        after_help = "Examples:\n  trust-portal invoice issue\n  trust-portal invoice issue --period 2026-04 --tenant acme"
+    )]
+    Issue {
+        /// The month, YYYY-MM (default: every month that is due).
+        #[arg(long)]
+        period: Option<String>,
+        /// Tenant handle (default: every tenant).
+        #[arg(long)]
+        tenant: Option<String>,
     },
 }
 
@@ -144,9 +160,16 @@ pub enum Format {
 
 /// Runs an `invoice` subcommand. Exit 0, or 2 for bad input.
 pub async fn run(state: &AppState, cmd: InvoiceCommand, json: bool) -> ExitCode {
-    let InvoiceCommand::Simulate { tenant, period, plan, format } = cmd;
-    let format = if json { Format::Json } else { format };
-    match invoices(state, tenant.as_deref(), &period, plan.as_deref()).await {
+    let (result, format) = match cmd {
+        InvoiceCommand::Simulate { tenant, period, plan, format } => (
+            invoices(state, tenant.as_deref(), &period, plan.as_deref()).await,
+            if json { Format::Json } else { format },
+        ),
+        InvoiceCommand::Issue { period, tenant } => {
+            (issue(state, period.as_deref(), tenant.as_deref()).await, if json { Format::Json } else { Format::Text })
+        }
+    };
+    match result {
         Ok(list) => {
             print!("{}", render(&list, format));
             ExitCode::SUCCESS
@@ -158,6 +181,40 @@ pub async fn run(state: &AppState, cmd: InvoiceCommand, json: bool) -> ExitCode 
     }
 }
 
+/// A tenant by handle, for `--tenant`.
+async fn tenant_by_slug(state: &AppState, slug: &str) -> Result<app::ssr::store::OrgRow, AppError> {
+    state
+        .db
+        .org_by_slug(slug)
+        .await
+        .map_err(app::ssr::auth::log_internal)?
+        .filter(|o| o.kind == "tenant")
+        .ok_or_else(|| AppError::invalid("--tenant", format!("no tenant {slug:?}")))
+}
+
+async fn issue(state: &AppState, period: Option<&str>, tenant: Option<&str>) -> Result<Vec<Invoice>, AppError> {
+    use app::ssr::invoicing;
+    const ACTOR: &str = "cli";
+    let Some(period) = period else {
+        if tenant.is_some() {
+            return Err(AppError::invalid("--tenant", "issuing for one tenant needs --period"));
+        }
+        return invoicing::issue_due(state, ACTOR).await;
+    };
+    let period = Period::parse(period).map_err(|e| AppError::invalid("--period", e))?;
+    let orgs = match tenant {
+        Some(slug) => vec![tenant_by_slug(state, slug).await?],
+        None => state.db.tenants().await.map_err(app::ssr::auth::log_internal)?,
+    };
+    let mut out = Vec::new();
+    for org in &orgs {
+        if let Some(inv) = invoicing::issue(state, ACTOR, org, period).await? {
+            out.push(inv);
+        }
+    }
+    Ok(out)
+}
+
 async fn invoices(
     state: &AppState,
     tenant: Option<&str>,
@@ -167,16 +224,7 @@ async fn invoices(
     let period = Period::parse(period).map_err(|e| AppError::invalid("--period", e))?;
     let plan = plan.map(Plan::parse).transpose().map_err(|e| AppError::invalid("--plan", e))?;
     match tenant {
-        Some(slug) => {
-            let org = state
-                .db
-                .org_by_slug(slug)
-                .await
-                .map_err(app::ssr::auth::log_internal)?
-                .filter(|o| o.kind == "tenant")
-                .ok_or_else(|| AppError::invalid("--tenant", format!("no tenant {slug:?}")))?;
-            Ok(vec![billing::simulate(&state.db, &org, period, plan).await?])
-        }
+        Some(slug) => Ok(vec![billing::simulate(&state.db, &tenant_by_slug(state, slug).await?, period, plan).await?]),
         None if plan.is_some() => Err(AppError::invalid("--plan", "a what-if plan needs --tenant")),
         None => billing::simulate_all(&state.db, period).await,
     }
@@ -191,16 +239,23 @@ fn render(list: &[Invoice], format: Format) -> String {
         }
         Format::Text => {
             let mut out = String::new();
+            if list.is_empty() {
+                out.push_str("No invoices.\n");
+            }
             for inv in list {
                 let what_if = if inv.what_if { " (what if)" } else { "" };
+                let kind = match &inv.issued {
+                    Some(i) => format!("Invoice {} issued {}", i.id, app::ssr::clock::rfc3339(i.at)),
+                    None => "Invoice preview".to_owned(),
+                };
                 out.push_str(&format!(
-                    "Invoice preview: {} ({}), {}, plan {}{what_if}\n",
+                    "{kind}: {} ({}), {}, plan {}{what_if}\n",
                     inv.tenant_name, inv.tenant, inv.period, inv.plan
                 ));
                 for l in &inv.lines {
                     out.push_str(&format!(
                         "  {:<20} {:>10} units x {:<8} = {:>10}\n",
-                        l.event,
+                        l.label(),
                         l.units,
                         l.unit_price.to_string(),
                         l.amount.to_string()

@@ -89,7 +89,7 @@ impl Portal {
         let Self { state, listener, metrics } = self;
         let app = router(state.clone(), metrics);
         let flusher = tokio::spawn(flush_loop(state.clone()));
-        let ledger = tokio::spawn(app::ssr::ledger::run(state.clone()));
+        let ledger = state.config.ledger_worker.then(|| tokio::spawn(app::ssr::ledger::run(state.clone())));
         let (tx, mut rx) = tokio::sync::watch::channel(false);
         let server = axum::serve(listener, app).with_graceful_shutdown(async move {
             shutdown.await;
@@ -109,7 +109,9 @@ impl Portal {
             }
         };
         flusher.abort();
-        ledger.abort(); // a batch cut short rolls back whole; the next start posts it
+        if let Some(ledger) = ledger {
+            ledger.abort(); // a batch cut short rolls back whole; the next start posts it
+        }
         if let Err(e) = state.sla.flush(&state.db, state.now_ms()).await {
             tracing::error!(error = %e, "final metrics flush failed");
         }
@@ -124,7 +126,8 @@ const SESSION_RETENTION_MS: i64 = 24 * 3_600_000;
 
 /// Writes SLA samples and the heartbeat every `metrics_flush_seconds`, and
 /// about hourly deletes sessions that ended more than a day ago, reconciles
-/// the month, re-decides entitlements and purges expired idempotency keys.
+/// the month, issues due invoices, re-decides entitlements and purges expired
+/// idempotency keys.
 async fn flush_loop(state: AppState) {
     let period = Duration::from_secs(u64::from(state.config.metrics_flush_seconds));
     let mut tick = tokio::time::interval(period);
@@ -149,6 +152,10 @@ async fn flush_loop(state: AppState) {
                 Err(e) => tracing::warn!(error = %e, "session purge failed; will retry"),
             }
             reconcile_current_month(&state).await;
+            // Months past their grace window get their invoices, once.
+            if let Err(e) = app::ssr::invoicing::issue_due(&state, "system").await {
+                tracing::warn!(error = %e.message, "issuing invoices failed; will retry");
+            }
             // Evidence expires with time: re-decide entitlements (changes are audited).
             if let Err(e) = app::ssr::entitlements::refresh_all(&state).await {
                 tracing::warn!(error = %e.message, "entitlement refresh failed; will retry");

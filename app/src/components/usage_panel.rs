@@ -61,6 +61,16 @@ fn TenantSection(tenant: TenantUsage) -> impl IntoView {
     let last_hour: i64 = per_minute.iter().sum();
     let summary = reconciliation.summary();
     let clean = reconciliation.is_clean();
+    let invoice_caption = match &invoice.issued {
+        Some(issued) => {
+            format!(
+                "Invoice {}: issued {}; final, later usage of the month is billed as an adjustment.",
+                issued.id,
+                crate::api::display_time(issued.at)
+            )
+        }
+        None => "Invoice preview: draft, until the month ends and its grace window passes.".to_owned(),
+    };
     view! {
         <section aria-label=heading.clone() data-testid="tenant-usage" class=format!("{} mb-6", ui::CARD)>
             <h2 class="mb-2 text-lg font-semibold text-slate-900">
@@ -85,10 +95,12 @@ fn TenantSection(tenant: TenantUsage) -> impl IntoView {
                 <EntitlementsNote entitlements />
             </div>
             <div class="mt-4 grid gap-4 lg:grid-cols-2">
-                <DataTable caption="Invoice preview" headers=&["Event", "Units", "Unit price", "Amount"]>
+                <div>
+                <p data-testid="invoice-status" class="mb-1 text-sm text-slate-700">{invoice_caption}</p>
+                <DataTable caption="Invoice" headers=&["Event", "Units", "Unit price", "Amount"]>
                     {invoice.lines.into_iter().map(|l| view! {
                         <tr data-testid="invoice-line">
-                            <td class=ui::TD><code>{l.event}</code></td>
+                            <td class=ui::TD><code>{l.label()}</code></td>
                             <td class=ui::TD>{l.units}</td>
                             <td class=ui::TD>{l.unit_price.to_string()}</td>
                             <td class=ui::TD>{l.amount.to_string()}</td>
@@ -99,6 +111,7 @@ fn TenantSection(tenant: TenantUsage) -> impl IntoView {
                         <td class=ui::TD data-testid="invoice-total">{invoice.total.to_string()}</td>
                     </tr>
                 </DataTable>
+                </div>
                 <DataTable caption="Usage per day" headers=&["Day (UTC)", "attestation.verify", "portal.download"]>
                     {days.into_iter().map(|d| view! {
                         <tr>

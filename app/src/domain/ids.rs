@@ -108,6 +108,8 @@ typed_id!(/// A metered usage event.
     UsageEventId, "evt");
 typed_id!(/// A version of a unit price.
     PriceId, "price");
+typed_id!(/// An issued invoice.
+    InvoiceId, "inv");
 
 #[cfg(test)]
 mod tests {

@@ -18,6 +18,10 @@ pub struct InvoiceLine {
     pub price_id: String,
     /// `units x unit_price`, rounded to cents half-up.
     pub amount: Cents,
+    /// For an adjustment: the earlier, already issued month whose late units
+    /// this line bills (priced as in that month).
+    #[serde(default)]
+    pub adjustment_of: Option<String>,
 }
 
 impl InvoiceLine {
@@ -29,11 +33,35 @@ impl InvoiceLine {
             unit_price,
             price_id: price_id.into(),
             amount: unit_price.line_amount(units),
+            adjustment_of: None,
+        }
+    }
+
+    /// The same line as an adjustment for late units of `period`.
+    pub fn adjusting(mut self, period: &str) -> Self {
+        self.adjustment_of = Some(period.to_owned());
+        self
+    }
+
+    /// The line's label for people: the event, and the month it adjusts.
+    pub fn label(&self) -> String {
+        match &self.adjustment_of {
+            Some(p) => format!("{} (late units of {p})", self.event),
+            None => self.event.clone(),
         }
     }
 }
 
-/// A simulated invoice of one tenant for one month.
+/// An issued invoice's identity: it never changes after this.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issued {
+    /// `inv_…` id.
+    pub id: String,
+    /// When it was issued (ms).
+    pub at: i64,
+}
+
+/// One tenant's invoice for one month: a draft (simulated on demand) or issued.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invoice {
     /// Tenant id.
@@ -54,6 +82,9 @@ pub struct Invoice {
     pub total: Cents,
     /// The first receipts behind the `attestation.verify` units (ids; more via the API).
     pub receipts: Vec<String>,
+    /// Set once issued; a draft (None) still takes late units of its month.
+    #[serde(default)]
+    pub issued: Option<Issued>,
 }
 
 impl Invoice {
@@ -66,11 +97,12 @@ impl Invoice {
 /// CSV of invoices: one row per line, then a total row per invoice.
 /// Amounts are dollars with two decimals; prices with as many as they need.
 pub fn to_csv(invoices: &[Invoice]) -> String {
-    let mut out = String::from("period,tenant,plan,event,units,unit_price_usd,amount_usd\n");
+    let mut out = String::from("period,tenant,plan,event,units,unit_price_usd,amount_usd,adjustment_of,status\n");
     for inv in invoices {
+        let status = if inv.issued.is_some() { "issued" } else { "draft" };
         for l in &inv.lines {
             out.push_str(&format!(
-                "{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{},{status}\n",
                 inv.period,
                 inv.tenant,
                 inv.plan,
@@ -78,10 +110,11 @@ pub fn to_csv(invoices: &[Invoice]) -> String {
                 l.units,
                 l.unit_price.to_string().trim_start_matches('$'),
                 l.amount.to_string().trim_start_matches('$'),
+                l.adjustment_of.as_deref().unwrap_or(""),
             ));
         }
         out.push_str(&format!(
-            "{},{},{},total,,,{}\n",
+            "{},{},{},total,,,{},,{status}\n",
             inv.period,
             inv.tenant,
             inv.plan,
@@ -100,6 +133,7 @@ mod tests {
         let lines = vec![
             InvoiceLine::new("attestation.verify", 3, UnitPrice(2_500), "p1"),
             InvoiceLine::new("portal.download", 7, UnitPrice(0), "p2"),
+            InvoiceLine::new("attestation.verify", 1, UnitPrice(2_500), "p0").adjusting("2026-03"),
         ];
         let total = Cents::sum(lines.iter().map(|l| l.amount));
         let inv = Invoice {
@@ -112,13 +146,15 @@ mod tests {
             lines,
             total,
             receipts: vec![],
+            issued: Some(Issued { id: "inv_1".into(), at: 0 }),
         };
         assert_eq!(
             to_csv(&[inv]),
-            "period,tenant,plan,event,units,unit_price_usd,amount_usd\n\
-             2026-04,acme,enterprise,attestation.verify,3,0.0025,0.01\n\
-             2026-04,acme,enterprise,portal.download,7,0.00,0.00\n\
-             2026-04,acme,enterprise,total,,,0.01\n"
+            "period,tenant,plan,event,units,unit_price_usd,amount_usd,adjustment_of,status\n\
+             2026-04,acme,enterprise,attestation.verify,3,0.0025,0.01,,issued\n\
+             2026-04,acme,enterprise,portal.download,7,0.00,0.00,,issued\n\
+             2026-04,acme,enterprise,attestation.verify,1,0.0025,0.00,2026-03,issued\n\
+             2026-04,acme,enterprise,total,,,0.01,,issued\n"
         );
     }
 }

@@ -1,14 +1,17 @@
-//! Invoice simulation: a tenant's metered usage in a month, priced by the plan
-//! (its own or a what-if) with the price versions in effect at the month's
-//! start. Read-only: previews never change stored data.
+//! Invoices: a tenant's metered usage in a month, priced by the plan (its own
+//! or a what-if) with the price versions in effect at the month's start. A
+//! month's invoice is a draft, simulated on demand, until it is issued
+//! ([`super::invoicing`]); late units of issued months are adjustment lines on
+//! the next open month's invoice. Read-only: previews never change stored data.
 
 use super::auth::log_internal;
-use super::store::{Db, OrgRow};
+use super::store::{BilledEvent, Db, OrgRow, PriceRow};
 use crate::domain::invoice::{Invoice, InvoiceLine};
 use crate::domain::money::{Cents, UnitPrice};
 use crate::domain::period::Period;
 use crate::domain::reconciliation::TenantReconciliation;
 use crate::domain::{AppError, Plan};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The metered event types, in invoice order.
 pub const EVENTS: [&str; 2] = ["attestation.verify", "portal.download"];
@@ -32,20 +35,126 @@ pub async fn billable_units(db: &Db, org_id: &str, period: Period, event: &str) 
     Ok(ledgered + pending)
 }
 
-/// Simulates one tenant's invoice for `period`, on `plan` if given (a what-if).
+/// Every price version, loaded once per invoice.
+#[derive(Debug, Clone)]
+pub struct PriceBook(Vec<PriceRow>);
+
+impl PriceBook {
+    /// Loads the versions (a small table).
+    pub async fn load(db: &Db) -> Result<Self, AppError> {
+        Ok(Self(db.prices().await.map_err(log_internal)?))
+    }
+
+    /// `units` of `event` used in `month`, priced on `plan` as in that month.
+    pub fn line(&self, plan: Plan, event: &str, month: Period, units: i64) -> Result<InvoiceLine, AppError> {
+        let at = month.start_ms();
+        let price = self
+            .0
+            .iter()
+            .filter(|p| p.plan == plan.as_str() && p.event == event && p.effective_from <= at)
+            .max_by_key(|p| p.effective_from)
+            .ok_or_else(|| AppError::invalid("plan", format!("no {event} price for {} in {month}", plan.label())))?;
+        Ok(InvoiceLine::new(event, units, UnitPrice(price.unit_price_micros), &price.id))
+    }
+
+    /// An invoice's lines: one per event type for its own month (`own`, in
+    /// [`EVENTS`] order), then one adjustment per earlier month and event type
+    /// with late units, each priced as in its own month.
+    pub fn lines(
+        &self,
+        plan: Plan,
+        period: Period,
+        own: &[(&str, i64)],
+        late: &BTreeMap<(Period, String), i64>,
+    ) -> Result<Vec<InvoiceLine>, AppError> {
+        let mut lines = Vec::with_capacity(own.len() + late.len());
+        for (event, units) in own {
+            lines.push(self.line(plan, event, period, *units)?);
+        }
+        for ((month, event), units) in late {
+            lines.push(self.line(plan, event, *month, *units)?.adjusting(&month.to_string()));
+        }
+        Ok(lines)
+    }
+}
+
+/// Sums events' units per (month, event type).
+pub fn units_by_month(events: &[BilledEvent]) -> BTreeMap<(Period, String), i64> {
+    let mut out: BTreeMap<(Period, String), i64> = BTreeMap::new();
+    for e in events {
+        *out.entry((Period::containing(e.ts), e.event.clone())).or_default() += e.units;
+    }
+    out
+}
+
+/// The first month after `month` that has no issued invoice: where late units of `month` are billed.
+pub fn next_open_after(month: Period, issued: &BTreeSet<Period>) -> Period {
+    let mut p = month.next();
+    while issued.contains(&p) {
+        p = p.next();
+    }
+    p
+}
+
+/// The months of a tenant's issued invoices.
+pub async fn issued_months(db: &Db, org_id: &str) -> Result<(BTreeSet<Period>, Vec<Invoice>), AppError> {
+    let mut months = BTreeSet::new();
+    let mut invoices = Vec::new();
+    for row in db.issued_invoices(org_id).await.map_err(log_internal)? {
+        months.insert(Period::parse(&row.period).map_err(log_internal)?);
+        invoices.push(serde_json::from_str::<Invoice>(&row.body).map_err(log_internal)?);
+    }
+    Ok((months, invoices))
+}
+
+/// Late units a draft of `period` bills: ledgered events of issued earlier
+/// months that no invoice bills yet and whose next open month is `period`.
+async fn late_units_for_draft(
+    db: &Db,
+    org_id: &str,
+    period: Period,
+) -> Result<BTreeMap<(Period, String), i64>, AppError> {
+    let (issued, _) = issued_months(db, org_id).await?;
+    if issued.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let late = db.uninvoiced_events(org_id, period.start_ms()).await.map_err(log_internal)?;
+    let mut units = units_by_month(&late);
+    units.retain(|(month, _), _| issued.contains(month) && next_open_after(*month, &issued) == period);
+    Ok(units)
+}
+
+/// One tenant's invoice for `period`, on `plan` if given (a what-if): the
+/// issued document when the month is issued (a what-if reprices its units),
+/// else a draft of the month's billable units plus late units of issued months.
 pub async fn simulate(db: &Db, org: &OrgRow, period: Period, plan: Option<Plan>) -> Result<Invoice, AppError> {
     let current = plan_of(org);
     let plan = plan.unwrap_or(current);
-    let (from, to) = (period.start_ms(), period.end_ms());
-    let mut lines = Vec::with_capacity(EVENTS.len());
-    for event in EVENTS {
-        let units = billable_units(db, &org.id, period, event).await?;
-        let price =
-            db.price_in_effect(plan.as_str(), event, from).await.map_err(log_internal)?.ok_or_else(|| {
-                AppError::invalid("plan", format!("no {event} price for {} in {period}", plan.label()))
-            })?;
-        lines.push(InvoiceLine::new(event, units, UnitPrice(price.unit_price_micros), &price.id));
+    let book = PriceBook::load(db).await?;
+    if let Some(row) = db.issued_invoice(&org.id, &period.to_string()).await.map_err(log_internal)? {
+        let mut issued: Invoice = serde_json::from_str(&row.body).map_err(log_internal)?;
+        if issued.plan != plan.as_str() {
+            for line in &mut issued.lines {
+                let month = match &line.adjustment_of {
+                    Some(m) => Period::parse(m).map_err(log_internal)?,
+                    None => period,
+                };
+                let repriced = book.line(plan, &line.event, month, line.units)?;
+                *line = InvoiceLine { adjustment_of: line.adjustment_of.take(), ..repriced };
+            }
+            issued.total = Cents::sum(issued.lines.iter().map(|l| l.amount));
+            issued.plan = plan.as_str().into();
+            issued.what_if = true;
+        }
+        return Ok(issued);
     }
+    let (from, to) = (period.start_ms(), period.end_ms());
+    let mut own = Vec::with_capacity(EVENTS.len());
+    for event in EVENTS {
+        own.push((event, billable_units(db, &org.id, period, event).await?));
+    }
+    let late = late_units_for_draft(db, &org.id, period).await?;
+    let lines = book.lines(plan, period, &own, &late)?;
     let receipts = db.billed_receipts(&org.id, from, to, RECEIPTS_ON_PREVIEW).await.map_err(log_internal)?;
     Ok(Invoice {
         tenant_id: org.id.clone(),
@@ -57,7 +166,45 @@ pub async fn simulate(db: &Db, org: &OrgRow, period: Period, plan: Option<Plan>)
         total: Cents::sum(lines.iter().map(|l| l.amount)),
         lines,
         receipts,
+        issued: None,
     })
+}
+
+/// Units of `event` used in `period` that invoices bill: on issued invoices
+/// (the month's own and adjustments on later ones) plus those still to be
+/// billed (late ones waiting for the next invoice, and the outbox); for a
+/// month not issued yet, what its draft bills.
+pub async fn invoiced_units(db: &Db, org_id: &str, period: Period, event: &str) -> Result<i64, AppError> {
+    let (issued, invoices) = issued_months(db, org_id).await?;
+    if !issued.contains(&period) {
+        return billable_units(db, org_id, period, event).await;
+    }
+    let month = period.to_string();
+    let on_invoices: i64 = invoices
+        .iter()
+        .flat_map(|inv| inv.lines.iter().map(move |l| (inv, l)))
+        .filter(|(inv, l)| {
+            l.event == event
+                && match &l.adjustment_of {
+                    Some(m) => *m == month,
+                    None => inv.period == month,
+                }
+        })
+        .map(|(_, l)| l.units)
+        .sum();
+    let waiting: i64 = db
+        .uninvoiced_events(org_id, period.end_ms())
+        .await
+        .map_err(log_internal)?
+        .iter()
+        .filter(|e| e.event == event && e.ts >= period.start_ms())
+        .map(|e| e.units)
+        .sum();
+    let pending = db
+        .unledgered_units(org_id, event, period.start_ms(), period.end_ms(), super::ledger::MAX_ATTEMPTS)
+        .await
+        .map_err(log_internal)?;
+    Ok(on_invoices + waiting + pending)
 }
 
 /// Simulates every tenant's invoice for `period` (each on its own plan).
@@ -95,8 +242,7 @@ pub async fn reconcile(db: &Db, org: &OrgRow, period: Period) -> Result<TenantRe
             .unledgered_units(&org.id, VERIFY, from, to, super::ledger::MAX_ATTEMPTS)
             .await
             .map_err(log_internal)?,
-        // What simulate() puts on the invoice's attestation.verify line.
-        invoiced_units: billable_units(db, &org.id, period, VERIFY).await?,
+        invoiced_units: invoiced_units(db, &org.id, period, VERIFY).await?,
         calls_without_event: db.calls_without_event(&org.id, from, to).await.map_err(log_internal)?,
         events_without_call: db.events_without_call(&org.id, from, to).await.map_err(log_internal)?,
     })

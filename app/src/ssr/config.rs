@@ -54,6 +54,9 @@ pub struct PortalConfig {
     /// Hours after a month ends during which late usage still lands on that month's
     /// draft invoice; then it is issued and never changes (`PORTAL_INVOICE_GRACE_HOURS`).
     pub invoice_grace_hours: u32,
+    /// Whether this process posts usage events to the billing ledger (`PORTAL_LEDGER_WORKER`,
+    /// default true; several processes may all do it safely).
+    pub ledger_worker: bool,
 }
 
 impl Default for PortalConfig {
@@ -72,6 +75,7 @@ impl Default for PortalConfig {
             api_burst: 200,
             evidence_max_age_days: 90,
             invoice_grace_hours: 72,
+            ledger_worker: true,
         }
     }
 }
@@ -106,6 +110,7 @@ struct FileLayer {
     api_burst: Option<u32>,
     evidence_max_age_days: Option<u32>,
     invoice_grace_hours: Option<u32>,
+    ledger_worker: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -175,6 +180,9 @@ impl PortalConfig {
             if let Some(v) = layer.invoice_grace_hours {
                 c.invoice_grace_hours = v;
             }
+            if let Some(v) = layer.ledger_worker {
+                c.ledger_worker = v;
+            }
         }
         if let Some(v) = env("PORTAL_DATABASE_URL") {
             c.database_url = v;
@@ -196,6 +204,13 @@ impl PortalConfig {
         }
         if !log_format_set && c.environment == Environment::Production {
             c.log_format = LogFormat::Json;
+        }
+        if let Some(v) = env("PORTAL_LEDGER_WORKER") {
+            c.ledger_worker = match v.as_str() {
+                "true" => true,
+                "false" => false,
+                _ => return Err(err("PORTAL_LEDGER_WORKER", format!("'{v}' is not 'true' or 'false'"))),
+            };
         }
         if let Some(v) = env("PORTAL_PUBLIC_URL") {
             c.public_url = Some(v);

@@ -14,6 +14,7 @@ pub mod entitlements;
 pub mod evidence;
 pub mod group_commit;
 pub mod idempotency;
+pub mod invoicing;
 pub mod ledger;
 pub mod packs;
 pub mod rate_limit;

@@ -8,12 +8,14 @@ use serde_json::{Value, json};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
-async fn key_of(app: &TestApp, admin: &str) -> String {
+/// A new API key of the admin's tenant.
+pub async fn key_of(app: &TestApp, admin: &str) -> String {
     let cookie = app.login(admin).await;
     app.create_key(&cookie, "billing tests").await.1
 }
 
-async fn verify(app: &TestApp, key: &str, ok: bool) -> u16 {
+/// One Attestation API call that verifies (`ok`) or is rejected; returns the status.
+pub async fn verify(app: &TestApp, key: &str, ok: bool) -> u16 {
     let kp = sigstore_verify::crypto::KeyPair::generate_ecdsa_p256().unwrap();
     let sig = B64.encode(kp.sign(b"artifact").unwrap().as_bytes());
     let artifact = if ok { "artifact" } else { "tampered" };
@@ -77,14 +79,16 @@ async fn bad_queries_get_400_and_csv_is_offered() {
     assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
     let csv = r.text().await.unwrap();
     assert!(
-        csv.starts_with("period,tenant,plan,event,units,unit_price_usd,amount_usd\n2026-04,acme-robotics,pro,"),
+        csv.starts_with(
+            "period,tenant,plan,event,units,unit_price_usd,amount_usd,adjustment_of,status\n2026-04,acme-robotics,pro,"
+        ),
         "{csv}"
     );
     assert_eq!(app.http.get(app.url("/api/v1/invoices/preview?period=2026-04")).send().await.unwrap().status(), 401);
 }
 
 /// Posts every due event at time `t`, with `post` deciding each event's fate.
-async fn post_at(
+pub async fn post_at(
     app: &TestApp,
     t: i64,
     post: impl Fn(&app::ssr::store::PendingEvent) -> Result<app::ssr::store::Posting, String>,

@@ -42,6 +42,14 @@ impl TestApp {
 
     /// Like [`TestApp::spawn`], after adjusting the configuration.
     pub async fn spawn_with(adjust: impl FnOnce(&mut PortalConfig)) -> Self {
+        Self::spawn_with_clock(adjust, std::sync::Arc::new(app::ssr::clock::SystemClock)).await
+    }
+
+    /// Like [`TestApp::spawn_with`], on a given clock (a [`app::ssr::clock::ManualClock`] to move time).
+    pub async fn spawn_with_clock(
+        adjust: impl FnOnce(&mut PortalConfig),
+        clock: std::sync::Arc<dyn app::ssr::clock::Clock>,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut config = PortalConfig {
             database_url: fresh_database_url(&dir).await,
@@ -51,7 +59,7 @@ impl TestApp {
         adjust(&mut config);
         let mut options = leptos_options(concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml")).expect("Leptos.toml");
         options.site_addr = "127.0.0.1:0".parse().expect("addr");
-        let portal = Portal::build(config, options).await.expect("portal starts");
+        let portal = Portal::build_with_clock(config, options, clock).await.expect("portal starts");
         let addr = portal.local_addr().expect("bound");
         let state = portal.state.clone();
         server::demo::seed(&state).await.expect("demo seed");

@@ -13,6 +13,7 @@ mod billing;
 mod calls;
 mod entitlements;
 mod idempotency;
+mod invoices;
 mod ledger;
 mod orgs;
 mod packs;
@@ -31,6 +32,7 @@ pub use billing::{PriceRow, UsageTotal};
 pub use calls::CallRecord;
 pub use entitlements::EntitlementRow;
 pub use idempotency::IdempotencyRow;
+pub use invoices::{BilledEvent, InvoiceRow};
 pub use ledger::{DeadLetterRow, LedgerTotal, PendingEvent, Posting};
 pub use orgs::OrgRow;
 pub use packs::PackRow;
@@ -86,6 +88,9 @@ pub enum StoreError {
     /// A stored value did not parse (the database was edited by hand?).
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
+    /// A write refused by a rule checked inside its transaction.
+    #[error("refused: {0}")]
+    Invalid(String),
 }
 
 impl From<sqlx::Error> for StoreError {
