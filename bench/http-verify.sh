@@ -4,7 +4,8 @@
 # request) and with the in-process verify cost (cargo bench -p server --bench verify).
 #
 #   bench/http-verify.sh [seconds] [connections]      (needs wrk, openssl, jq; 2 cores)
-#   BENCH_PERF=/tmp/perf.data bench/http-verify.sh     also records a perf profile of the server
+#   BENCH_PERF=/tmp/perf bench/http-verify.sh          also records a perf profile of the server
+#                                                      per run: /tmp/perf.hello-world, .verify-only, .verify
 #
 # Each request verifies a cosign sign-blob signature (ECDSA P-256, 1 KiB artifact) and
 # records the call, its signed receipt and its usage event in the database. "verify-only"
@@ -65,14 +66,17 @@ wrk.headers["Content-Type"] = "application/json"
 local f = io.open("$work/body.json", "r"); wrk.body = f:read("*a"); f:close()
 LUA
 
-[ -n "${BENCH_PERF:-}" ] && { perf record -F 499 -g -p $server -o "$BENCH_PERF" -- sleep $((secs * 2 + 2)) >/dev/null 2>&1 & }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 run() { # name, extra wrk args...
   local name=$1; shift
   local before after
+  if [ -n "${BENCH_PERF:-}" ]; then
+    perf record -F 499 -g -p $server -o "$BENCH_PERF.$name" -- sleep "$secs" >/dev/null 2>&1 & profiler=$!
+  fi
   before=$(cpu_ticks)
   wrk -t2 -c"$conns" -d"${secs}s" --latency "$@" > "$work/$name.txt"
   after=$(cpu_ticks)
+  [ -n "${profiler:-}" ] && wait "$profiler"
   local reqs; reqs=$(awk '/requests in/ {print $1}' "$work/$name.txt")
   local rps; rps=$(awk '/Requests\/sec/ {print $2}' "$work/$name.txt")
   local p50 p99; p50=$(awk '$1=="50%" {print $2}' "$work/$name.txt"); p99=$(awk '$1=="99%" {print $2}' "$work/$name.txt")

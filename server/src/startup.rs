@@ -89,6 +89,7 @@ impl Portal {
         let Self { state, listener, metrics } = self;
         let app = router(state.clone(), metrics);
         let flusher = tokio::spawn(flush_loop(state.clone()));
+        let checkpointer = tokio::spawn(checkpoint_loop(state.db.clone()));
         let ledger = state.config.ledger_worker.then(|| tokio::spawn(app::ssr::ledger::run(state.clone())));
         let (tx, mut rx) = tokio::sync::watch::channel(false);
         let server = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -109,6 +110,7 @@ impl Portal {
             }
         };
         flusher.abort();
+        checkpointer.abort();
         if let Some(ledger) = ledger {
             ledger.abort(); // a batch cut short rolls back whole; the next start posts it
         }
@@ -118,6 +120,17 @@ impl Portal {
         state.db.close().await;
         tracing::info!("stopped");
         result
+    }
+}
+
+/// Checkpoints the SQLite WAL every second, off the request path.
+async fn checkpoint_loop(db: app::ssr::store::Db) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        if let Err(e) = db.checkpoint().await {
+            tracing::warn!(error = %e, "WAL checkpoint failed; will retry");
+        }
     }
 }
 

@@ -15,7 +15,7 @@ use std::time::Duration;
 /// Attempts before an event is parked.
 pub const MAX_ATTEMPTS: i64 = 5;
 /// Events per transaction.
-pub const BATCH: i64 = 500;
+pub const BATCH: i64 = 100;
 /// How often the worker looks for events.
 pub const INTERVAL: Duration = Duration::from_secs(1);
 /// Longest wait between attempts.

@@ -8,9 +8,14 @@ use crate::domain::entitlements::HIGH_RATE_FACTOR;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
 
-/// Shared application state (database, config, clock, metrics).
+/// Shared application state (database, config, clock, metrics). Cloned into
+/// every request and middleware, so it is one reference-counted pointer; its
+/// fields are reached through `Deref` (`state.db`).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+/// What [`AppState`] points at.
+pub struct Services {
     /// The database.
     pub db: Db,
     /// Validated settings.
@@ -52,7 +57,7 @@ impl AppState {
             config.api_rate_per_minute.saturating_mul(HIGH_RATE_FACTOR),
             config.api_burst.saturating_mul(HIGH_RATE_FACTOR),
         ));
-        Self {
+        Self(Arc::new(Services {
             db,
             config: Arc::new(config),
             clock,
@@ -69,7 +74,7 @@ impl AppState {
             entitlements: Arc::default(),
             rate_limiter_high,
             leptos_options,
-        }
+        }))
     }
 
     /// Now, from the state's clock.
@@ -80,6 +85,14 @@ impl AppState {
     /// A fresh typed id stamped with the state's clock.
     pub fn new_id<T>(&self, from_parts: fn(u64, u128) -> T) -> T {
         from_parts(u64::try_from(self.now_ms()).unwrap_or(0), rand::random::<u128>())
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
     }
 }
 

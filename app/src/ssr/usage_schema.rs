@@ -40,6 +40,9 @@ pub fn to_json(e: &UsageEventRow) -> serde_json::Value {
 /// Checks a JSON event; the first error names its field.
 pub fn validate_json(event: &serde_json::Value) -> Result<(), SchemaError> {
     let validator = VALIDATOR.as_ref().map_err(|e| SchemaError { field: "/".into(), message: e.clone() })?;
+    if validator.is_valid(event) {
+        return Ok(()); // the fast path: no error collection
+    }
     match validator.iter_errors(event).next() {
         None => Ok(()),
         Some(err) => {

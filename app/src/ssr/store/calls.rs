@@ -40,6 +40,7 @@ impl Db {
         if calls.is_empty() {
             return Ok(());
         }
+        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin().await?;
         let sql = format!(
             "INSERT INTO verifications (id, org_id, api_key_id, kind, subject_sha256, outcome, reason, signer, latency_us, created_at) VALUES {}",

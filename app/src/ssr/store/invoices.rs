@@ -88,6 +88,7 @@ impl Db {
         until_ms: i64,
         build: impl FnOnce(&[BilledEvent]) -> Result<InvoiceRow, String>,
     ) -> StoreResult<Option<InvoiceRow>> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin().await?;
         if self.backend() == Backend::Sqlite {
             // Take the write lock first, so the ledger cannot slip an event in between.

@@ -78,6 +78,7 @@ impl Db {
             Backend::Postgres => " FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
+        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin().await?;
         if self.backend() == Backend::Sqlite {
             // Take the write lock now, so two processes cannot claim the same rows.
