@@ -43,8 +43,8 @@ pub fn App() -> impl IntoView {
     use components::Layout;
     use pages::{
         account::AccountPage, audit_log::AuditLogPage, home::HomePage, keys::KeysPage, login::LoginPage,
-        not_found::NotFound, packs::PacksPage, receipts::ReceiptsPage, tenants::TenantsPage, usage::UsagePage,
-        users::UsersPage, verifications::VerificationsPage, verify::VerifyPage,
+        not_found::NotFound, packs::PacksPage, prices::PricesPage, receipts::ReceiptsPage, tenants::TenantsPage,
+        usage::UsagePage, users::UsersPage, verifications::VerificationsPage, verify::VerifyPage,
     };
     provide_meta_context();
     view! {
@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("receipts") view={Lazy::<ReceiptsPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("packs") view={Lazy::<PacksPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("usage") view={Lazy::<UsagePage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("prices") view={Lazy::<PricesPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("account") view={Lazy::<AccountPage>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>

@@ -41,3 +41,26 @@ test('a tenant admin sees only its own usage, and a month picker changes the per
   await expect(page.getByText('2026-04: only verified calls are billed')).toBeVisible();
   await expect(page.getByTestId('invoice-total')).toHaveText('$0.00');
 });
+
+test('an operator admin adds a price version for next month; past months are refused', async ({ page }) => {
+  await login(page, 'admin@operator.demo', '/tenants');
+  await page.getByRole('link', { name: 'Prices' }).click();
+  await expect(page).toHaveURL(/\/prices$/);
+  await settled(page);
+  const now = new Date();
+  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString().slice(0, 7);
+  await page.getByLabel('Plan').selectOption('enterprise');
+  await page.getByLabel('Event').selectOption('attestation.verify');
+  await page.getByLabel('Price per unit (USD)').fill('0.002');
+  await page.getByLabel('From month').fill(next);
+  await page.getByRole('button', { name: 'Add version' }).click();
+  await expect(page.getByText('Price version added.')).toBeVisible();
+  await expect(page.getByTestId('price-row').filter({ hasText: next })).toContainText('$0.002');
+
+  await settled(page);
+  await page.getByLabel('Price per unit (USD)').fill('0.002');
+  await page.getByLabel('From month').fill('2020-01');
+  await page.getByRole('button', { name: 'Add version' }).click();
+  await expect(page.getByRole('alert')).toContainText('has ended');
+  await expectAccessible(page);
+});

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod evidence;
 pub mod keys;
+pub mod prices;
 pub mod sla;
 pub mod tenants;
 pub mod usage;

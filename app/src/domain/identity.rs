@@ -111,6 +111,7 @@ const PACKS: NavItem = NavItem { path: "/packs", label: "Packs" };
 const AUDIT: NavItem = NavItem { path: "/audit-log", label: "Audit log" };
 const ACCOUNT: NavItem = NavItem { path: "/account", label: "Account" };
 const USAGE: NavItem = NavItem { path: "/usage", label: "Usage" };
+const PRICES: NavItem = NavItem { path: "/prices", label: "Prices" };
 
 impl Role {
     /// The organisation kind this role belongs to.
@@ -146,9 +147,9 @@ impl Role {
     /// Navigation entries, first one being the role's home screen.
     pub fn nav(self) -> &'static [NavItem] {
         match self {
-            Role::OperatorAdmin => &[TENANTS, USERS, USAGE, AUDIT, ACCOUNT],
+            Role::OperatorAdmin => &[TENANTS, USERS, USAGE, PRICES, AUDIT, ACCOUNT],
             Role::Security => &[AUDIT, TENANTS, ACCOUNT],
-            Role::Finance => &[TENANTS, USAGE, ACCOUNT],
+            Role::Finance => &[TENANTS, USAGE, PRICES, ACCOUNT],
             Role::TenantAdmin => &[KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, USAGE, USERS, ACCOUNT],
             Role::TenantMember => &[KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, ACCOUNT],
             Role::Auditor => &[AUDIT, TENANTS, ACCOUNT],

@@ -15,6 +15,7 @@ pub mod keys;
 pub mod login;
 pub mod not_found;
 pub mod packs;
+pub mod prices;
 pub mod receipts;
 pub mod tenants;
 pub mod usage;

@@ -243,3 +243,30 @@ async fn post_idem(app: &TestApp, key: &str, idem: &str, body: &Value) -> u16 {
     let r = app.http.post(app.url("/api/v1/verify")).bearer_auth(key).header("Idempotency-Key", idem).json(body);
     r.send().await.unwrap().status().as_u16()
 }
+
+#[tokio::test]
+async fn price_versions_are_read_by_finance_and_added_by_operator_admins_only() {
+    let app = TestApp::spawn().await;
+    let finance = app.login("finance@operator.demo").await;
+    let (status, list, _) = app.server_fn("list_prices", Some(&finance), &[]).await;
+    assert_eq!(status, 200, "{list}");
+    assert!(list.as_array().unwrap().iter().any(|p| p["plan"] == "enterprise" && p["unit_price"] == 2_500));
+    let next = Period::containing(app.state.now_ms()).next().to_string();
+    let form = [("plan", "pro"), ("event", "attestation.verify"), ("price", "0.004"), ("from", next.as_str())];
+    let (status, _, _) = app.server_fn("add_price", Some(&finance), &form).await;
+    assert_eq!(status, 403, "finance reads prices but does not set them");
+    let tenant = app.login("admin@acme.demo").await;
+    assert_eq!(app.server_fn("list_prices", Some(&tenant), &[]).await.0, 403);
+
+    let admin = app.login("admin@operator.demo").await;
+    let (status, added, _) = app.server_fn("add_price", Some(&admin), &form).await;
+    assert_eq!(status, 200, "{added}");
+    assert_eq!((added["unit_price"].as_i64(), added["from"].as_str()), (Some(4_000), Some(next.as_str())));
+    let (status, again, _) = app.server_fn("add_price", Some(&admin), &form).await;
+    assert_eq!(status, 409, "one version per plan, event and month: {again}");
+    let past = [("plan", "pro"), ("event", "attestation.verify"), ("price", "0.004"), ("from", "2020-01")];
+    let (status, body, _) = app.server_fn("add_price", Some(&admin), &past).await;
+    assert_eq!(status, 400, "past months never change: {body}");
+    let bad = [("plan", "pro"), ("event", "attestation.verify"), ("price", "0.0000001"), ("from", next.as_str())];
+    assert_eq!(app.server_fn("add_price", Some(&admin), &bad).await.0, 400, "sub-micro-dollar prices are refused");
+}
