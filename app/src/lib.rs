@@ -43,8 +43,9 @@ pub fn App() -> impl IntoView {
     use components::Layout;
     use pages::{
         account::AccountPage, audit_log::AuditLogPage, home::HomePage, keys::KeysPage, login::LoginPage,
-        not_found::NotFound, packs::PacksPage, prices::PricesPage, receipts::ReceiptsPage, tenants::TenantsPage,
-        usage::UsagePage, users::UsersPage, verifications::VerificationsPage, verify::VerifyPage,
+        not_found::NotFound, packs::PacksPage, prices::PricesPage, receipts::ReceiptsPage,
+        signature_status::SignatureStatusPage, tenants::TenantsPage, usage::UsagePage, users::UsersPage,
+        verifications::VerificationsPage, verify::VerifyPage,
     };
     provide_meta_context();
     view! {
@@ -65,6 +66,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("packs") view={Lazy::<PacksPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("usage") view={Lazy::<UsagePage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("prices") view={Lazy::<PricesPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("signature-status") view={Lazy::<SignatureStatusPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("account") view={Lazy::<AccountPage>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>

@@ -126,7 +126,8 @@ pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
     let globex =
         state.db.org_by_slug("globex").await.map_err(app::ssr::auth::log_internal)?.ok_or_else(AppError::internal)?;
     let globex_key = demo_ci_key(state, &globex.id, actor).await?;
-    seed_usage(state, &globex.id, &globex_key.id, DEMO_CALLS_GLOBEX).await
+    seed_usage(state, &globex.id, &globex_key.id, DEMO_CALLS_GLOBEX).await?;
+    seed_policy(state).await
 }
 
 /// A tenant's "Demo CI" API key. Its secret is dropped: the seed calls the services directly.
@@ -199,3 +200,51 @@ fn rebuild_with_manifest_of(signed: &[u8], files: &[(String, Vec<u8>)]) -> Optio
     }
     Some(zip.finish().ok()?.into_inner())
 }
+
+/// Demo policy rollout: an org policy-signing key, policy version 3, and five
+/// repositories of Acme and Globex with signed bundles; Acme's docs repository
+/// uploaded one signed by an unknown key (a failing repo for the auditors).
+pub async fn seed_policy(state: &AppState) -> Result<(), AppError> {
+    use app::ssr::policy::{self, Uploaded};
+    use base64::Engine;
+    let actor = "demo-seed";
+    let db = &state.db;
+    let operator = db.operator_org().await.map_err(app::ssr::auth::log_internal)?.ok_or_else(AppError::internal)?;
+    let (private, public) = app::ssr::signing::generate_p256().map_err(|_| AppError::internal())?;
+    let pair = app::ssr::signing::load_private_key(&private).map_err(|_| AppError::internal())?;
+    let key = app::ssr::trust::NewSigningKey { name: "policy-2026", pem: &public, not_before: None, not_after: None };
+    app::ssr::trust::add_signing_key(state, actor, &operator.id, key).await?;
+    let (stray_private, _) = app::ssr::signing::generate_p256().map_err(|_| AppError::internal())?;
+    let stray = app::ssr::signing::load_private_key(&stray_private).map_err(|_| AppError::internal())?;
+    let mut rollout = db.rollout().await.map_err(app::ssr::auth::log_internal)?;
+    rollout.current_version = 3;
+    rollout.updated_by = Some(actor.into());
+    rollout.updated_at = state.now_ms();
+    db.set_rollout(&rollout).await.map_err(app::ssr::auth::log_internal)?;
+
+    let bundle = app::ssr::policy_bundle::build(&[
+        ("policies/org.rego", DEMO_POLICY.as_bytes()),
+        ("policies/data.json", br#"{"required_signers":["release-2026"]}"#),
+    ])
+    .map_err(|_| AppError::internal())?;
+    let b64 = |sig: Vec<u8>| base64::engine::general_purpose::STANDARD.encode(sig);
+    let good = b64(pair.sign(&bundle).map(|s| s.as_bytes().to_vec()).unwrap_or_default());
+    let bad = b64(stray.sign(&bundle).map(|s| s.as_bytes().to_vec()).unwrap_or_default());
+    for (tenant, repo, signature) in [
+        ("acme-robotics", "acme/robot-firmware", &good),
+        ("acme-robotics", "acme/robot-sdk", &good),
+        ("acme-robotics", "acme/robot-docs", &bad),
+        ("globex", "globex/billing-api", &good),
+        ("globex", "globex/ledger", &good),
+    ] {
+        let org = db.org_by_slug(tenant).await.map_err(app::ssr::auth::log_internal)?.ok_or_else(AppError::internal)?;
+        let done = policy::upload(state, actor, &org.id, repo, 3, bundle.clone(), signature.clone()).await?;
+        if matches!(done, Uploaded::Failed(_)) != (signature == &bad) {
+            return Err(AppError::internal());
+        }
+    }
+    Ok(())
+}
+
+/// The demo's organisation policy.
+const DEMO_POLICY: &str = "package org.release\n\ndefault allow := false\n\nallow if {\n\tinput.pack.verified\n\tinput.pack.signer in data.required_signers\n}\n";

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod evidence;
 pub mod keys;
 pub mod prices;
+pub mod signature_status;
 pub mod sla;
 pub mod tenants;
 pub mod usage;

@@ -110,6 +110,10 @@ typed_id!(/// A version of a unit price.
     PriceId, "price");
 typed_id!(/// An issued invoice.
     InvoiceId, "inv");
+typed_id!(/// A repository known to the portal.
+    RepoId, "repo");
+typed_id!(/// A policy bundle upload.
+    PolicyBundleId, "pb");
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,6 @@
 //! Pure types and rules shared by the server and the browser. No IO here.
 
+pub mod adoption;
 pub mod entitlements;
 pub mod error;
 pub mod identity;

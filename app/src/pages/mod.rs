@@ -17,6 +17,7 @@ pub mod not_found;
 pub mod packs;
 pub mod prices;
 pub mod receipts;
+pub mod signature_status;
 pub mod tenants;
 pub mod usage;
 pub mod users;

@@ -116,6 +116,7 @@ pub async fn upload(
     }
     let detail = format!("{repo}@{tag} status={} sha256={}", row.status, row.sha256);
     AuditEvent::new(actor, "pack.uploaded").about(org_id, &row.id).detail(&detail).log(state).await?;
+    super::policy::touch(state, org_id, repo).await?; // a release is activity: the repo counts as active
     // The newest pack is the tenant's evidence: paid features follow it at once.
     super::entitlements::for_org(state, org_id, actor).await?;
     Ok(Uploaded::Created(row))

@@ -42,9 +42,10 @@ fn err(code: &'static str, message: impl Into<String>) -> PackError {
     PackError { code, message: message.into() }
 }
 
-/// Checks an entry name: relative, forward slashes, no `.`/`..` parts, printable.
-fn check_path(name: &str) -> Result<(), PackError> {
-    let unsafe_path = |why: &str| err("zip_unsafe_path", format!("entry {name:?}: {why}"));
+/// Checks an archive entry name: relative, forward slashes, no `.`/`..`
+/// parts, printable. `code` names the rule in the error (`zip_unsafe_path`).
+pub fn check_path(name: &str, code: &'static str) -> Result<(), PackError> {
+    let unsafe_path = |why: &str| err(code, format!("entry {name:?}: {why}"));
     if name.is_empty() || name.starts_with('/') || name.contains('\\') || name.contains(':') {
         return Err(unsafe_path("absolute paths, drive letters and backslashes are not allowed"));
     }
@@ -72,7 +73,7 @@ pub fn read_zip(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, PackError> {
     for i in 0..archive.len() {
         let entry = archive.by_index_raw(i).map_err(|e| err("zip_invalid", format!("entry {i}: {e}")))?;
         let name = entry.name().to_owned();
-        check_path(&name)?;
+        check_path(&name, "zip_unsafe_path")?;
         if entry.is_dir() {
             continue;
         }
@@ -171,7 +172,7 @@ pub fn build(
     sign: impl FnOnce(&[u8]) -> Vec<u8>,
 ) -> Result<Vec<u8>, PackError> {
     for (path, _) in files {
-        check_path(path)?;
+        check_path(path, "zip_unsafe_path")?;
         if path == "manifest.json" || path == "manifest.sig" {
             return Err(err("pack_reserved_name", format!("{path} is written by the pack builder")));
         }

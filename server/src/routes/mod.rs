@@ -4,6 +4,7 @@ pub mod billing;
 pub mod error;
 pub mod health;
 pub mod packs;
+pub mod policy;
 pub mod trust;
 pub mod usage_export;
 pub mod v1;
@@ -20,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .merge(verify::router())
         .merge(trust::router())
         .merge(packs::router())
+        .merge(policy::router())
         .merge(billing::router())
         .merge(usage_export::router())
 }

@@ -103,14 +103,14 @@ impl utoipa::Modify for ApiKeyScheme {
         super::trust::list_signing_keys, super::trust::add_signing_key, super::trust::revoke_signing_key,
         super::trust::list_policies, super::trust::add_policy,
         super::packs::upload, super::packs::download, super::packs::report,
-        super::billing::preview
+        super::billing::preview, super::policy::upload, super::policy::in_force
     ),
     components(schemas(
         MeResponse, TenantInfo, KeyInfo, ErrorEnvelope,
         super::verify::VerifyBody, super::verify::ArtifactBody, super::verify::VerifyResponse,
         super::verify::KeyFields, super::verify::PolicyFields,
         super::trust::ReceiptResponse, super::trust::SigningKeyInfo, super::trust::NewSigningKeyBody,
-        super::trust::PolicyBody, super::packs::PackResponse
+        super::trust::PolicyBody, super::packs::PackResponse, super::policy::BundleResponse
     )),
     modifiers(&ApiKeyScheme)
 )]

@@ -18,6 +18,7 @@ mod idempotency;
 mod invoicing;
 mod keys;
 mod packs;
+mod policy;
 mod sla;
 mod tenants;
 mod trust;

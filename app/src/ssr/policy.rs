@@ -1,0 +1,180 @@
+//! Policy bundle ingestion: a repository's CI uploads `policy.tar.gz`,
+//! `policy.sig` and a version. The bundle is read safely
+//! ([`super::policy_bundle`]), its signature verified against the
+//! organisation's policy-signing keys (the operator's signing keys, each
+//! within its validity window) or, for a Sigstore bundle, the keyless
+//! identity in the rollout settings. Unsigned is never accepted: with several
+//! keys, one of them must verify it. Versions only go up per repository
+//! (rollback protection); a failed upload is recorded (and alerts) but never
+//! replaces the bundle in force.
+
+use super::AppState;
+use super::audit::AuditEvent;
+use super::auth::log_internal;
+use super::policy_bundle;
+use super::store::{PolicyBundleRow, RepoRow, RolloutRow, SigningKeyRow, StoreError};
+use super::trust::check_window;
+use super::verifier::{self, BundlePolicy, Subject};
+use crate::domain::ids::{PolicyBundleId, RepoId};
+use crate::domain::{AppError, ErrorCode};
+use sha2::{Digest, Sha256};
+
+/// What an upload did.
+#[derive(Debug, Clone)]
+pub enum Uploaded {
+    /// Verified and now in force.
+    Verified(PolicyBundleRow),
+    /// The same bundle was already in force under this version.
+    Unchanged(PolicyBundleRow),
+    /// Stored as failed (the reason is on the row); the bundle in force did not change.
+    Failed(PolicyBundleRow),
+}
+
+/// The organisation's policy-signing keys: the operator's signing keys.
+pub async fn policy_keys(state: &AppState) -> Result<Vec<SigningKeyRow>, AppError> {
+    let operator = state.db.operator_org().await.map_err(log_internal)?.ok_or_else(AppError::internal)?;
+    state.db.signing_keys(&operator.id).await.map_err(log_internal)
+}
+
+/// Who signed `bundle`, or the reason code and message why nobody did.
+fn check_signature(
+    bundle: &[u8],
+    signature: &str,
+    keys: &[SigningKeyRow],
+    rollout: &RolloutRow,
+    root: Option<&sigstore_verify::trust_root::TrustedRoot>,
+    now: i64,
+) -> Result<String, (&'static str, String)> {
+    let signature = signature.trim();
+    if signature.is_empty() {
+        return Err(("unsigned", "policy.sig is empty: unsigned bundles are never accepted".to_owned()));
+    }
+    let usable: Vec<&SigningKeyRow> = keys.iter().filter(|k| check_window(k, now).is_ok()).collect();
+    let subject = Subject::Bytes(bundle);
+    if signature.starts_with('{') {
+        let root = root.ok_or(("trust_root_invalid", "the public-good trusted root is unavailable".to_owned()))?;
+        let none = super::dsse::AttestationPolicy::default();
+        if let (Some(identity), Some(issuer)) = (&rollout.keyless_identity, &rollout.keyless_issuer) {
+            let policy = BundlePolicy::Keyless { identity: identity.clone(), issuer: issuer.clone() };
+            if verifier::verify_bundle(root, signature, subject, &policy, &none).is_ok() {
+                return Ok(format!("keyless {identity} ({issuer})"));
+            }
+        }
+        for k in &usable {
+            let policy = BundlePolicy::Key { pem: k.public_key_pem.clone() };
+            if verifier::verify_bundle(root, signature, subject, &policy, &none).is_ok() {
+                return Ok(format!("{} ({})", k.name, k.key_id));
+            }
+        }
+        return Err((
+            "signature_mismatch",
+            "the Sigstore bundle verifies with no policy key or keyless identity".into(),
+        ));
+    }
+    if usable.is_empty() {
+        return Err(("no_policy_keys", "no policy-signing key is valid now; ask security to add one".to_owned()));
+    }
+    for k in &usable {
+        if verifier::verify_blob(&k.public_key_pem, signature, subject).is_ok() {
+            return Ok(format!("{} ({})", k.name, k.key_id));
+        }
+    }
+    Err((
+        "signature_mismatch",
+        format!("policy.sig verifies with none of the {} valid policy-signing keys", usable.len()),
+    ))
+}
+
+/// Takes an upload for `repo` of `org_id` (see the module docs).
+pub async fn upload(
+    state: &AppState,
+    actor: &str,
+    org_id: &str,
+    repo: &str,
+    version: i64,
+    bundle: Vec<u8>,
+    signature: String,
+) -> Result<Uploaded, AppError> {
+    super::evidence::check_repo(repo)?;
+    if version < 1 {
+        return Err(AppError::invalid("version", "must be a whole number of at least 1"));
+    }
+    let now = state.now_ms();
+    let repo_row = touch(state, org_id, repo).await?;
+    let sha256 = hex::encode(Sha256::digest(&bundle));
+    if let Some(current) = state.db.bundle_in_force(&repo_row.id).await.map_err(log_internal)? {
+        if version == current.version && sha256 == current.sha256 {
+            return Ok(Uploaded::Unchanged(current));
+        }
+        if version <= current.version {
+            return Err(AppError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "version {version} is not newer than version {} in force for {repo}: rollback refused (versions only go up)",
+                    current.version
+                ),
+            ));
+        }
+    }
+    let keys = policy_keys(state).await?;
+    let rollout = state.db.rollout().await.map_err(log_internal)?;
+    let root = super::trust::trusted_root(state, None).await.ok();
+    let size_bytes = i64::try_from(bundle.len()).unwrap_or(i64::MAX);
+    let (files, signed) = tokio::task::spawn_blocking(move || {
+        let files = policy_bundle::read_bundle(&bundle);
+        let signed = check_signature(&bundle, &signature, &keys, &rollout, root.as_deref(), now);
+        (files, signed)
+    })
+    .await
+    .map_err(log_internal)?;
+    let mut row = PolicyBundleRow {
+        id: state.new_id(PolicyBundleId::from_parts).to_string(),
+        org_id: org_id.to_owned(),
+        repo_id: repo_row.id.clone(),
+        version,
+        sha256,
+        size_bytes,
+        status: "verified".into(),
+        reason: None,
+        detail: None,
+        signer: None,
+        files: "[]".into(),
+        created_at: now,
+    };
+    match (files, signed) {
+        (Err(e), _) => {
+            row.status = "failed".into();
+            row.reason = Some(e.code.to_owned());
+            row.detail = Some(e.message);
+        }
+        (Ok(_), Err((code, why))) => {
+            row.status = "failed".into();
+            row.reason = Some(code.to_owned());
+            row.detail = Some(why);
+        }
+        (Ok(files), Ok(signer)) => {
+            row.files = serde_json::to_string(&files).map_err(log_internal)?;
+            row.signer = Some(signer);
+        }
+    }
+    match state.db.insert_policy_bundle(&row).await {
+        Err(StoreError::Conflict) => {
+            return Err(AppError::new(ErrorCode::Conflict, format!("{repo} already has version {version} in force")));
+        }
+        other => other.map_err(log_internal)?,
+    }
+    let detail = format!(
+        "{repo} v{version} status={} sha256={}{}",
+        row.status,
+        row.sha256,
+        row.reason.as_deref().map(|r| format!(" reason={r}")).unwrap_or_default()
+    );
+    AuditEvent::new(actor, "policy.uploaded").about(org_id, &row.id).detail(&detail).log(state).await?;
+    Ok(if row.status == "verified" { Uploaded::Verified(row) } else { Uploaded::Failed(row) })
+}
+
+/// Registers a repository, or records activity on it (a pack or bundle upload).
+pub async fn touch(state: &AppState, org_id: &str, repo: &str) -> Result<RepoRow, AppError> {
+    let id = state.new_id(RepoId::from_parts).to_string();
+    state.db.touch_repo(&id, org_id, repo, state.now_ms()).await.map_err(log_internal)
+}

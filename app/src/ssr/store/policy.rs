@@ -1,0 +1,201 @@
+//! Repositories, their policy bundles, and the org-wide rollout settings.
+
+use super::{Db, StoreResult};
+
+/// A repository known to the portal.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RepoRow {
+    /// `repo_…` id.
+    pub id: String,
+    /// Owning tenant.
+    pub org_id: String,
+    /// `owner/name`.
+    pub name: String,
+    /// First seen (ms).
+    pub created_at: i64,
+    /// Last release pack or policy bundle upload (ms).
+    pub last_activity_at: i64,
+    /// `Some(1)` always active, `Some(0)` never, `None` by activity.
+    pub active_override: Option<i64>,
+}
+
+/// One policy bundle upload and how it verified.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PolicyBundleRow {
+    /// `pb_…` id.
+    pub id: String,
+    /// Owning tenant.
+    pub org_id: String,
+    /// The repository.
+    pub repo_id: String,
+    /// Bundle version (monotonic per repository).
+    pub version: i64,
+    /// SHA-256 of `policy.tar.gz`.
+    pub sha256: String,
+    /// Size of `policy.tar.gz`.
+    pub size_bytes: i64,
+    /// `verified` or `failed`.
+    pub status: String,
+    /// Reason code when failed.
+    pub reason: Option<String>,
+    /// What exactly failed, for people.
+    pub detail: Option<String>,
+    /// Who signed: the policy key's name and id, or the keyless identity.
+    pub signer: Option<String>,
+    /// JSON list of the policy files (path, size, sha256).
+    pub files: String,
+    /// Upload time (ms).
+    pub created_at: i64,
+}
+
+/// The org-wide rollout settings.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RolloutRow {
+    /// The policy version every repository should run.
+    pub current_version: i64,
+    /// How many versions behind a repository may be and still count as adopted.
+    pub allowed_lag: i64,
+    /// Days of inactivity after which a repository stops counting as active.
+    pub active_days: i64,
+    /// Keyless signing: the required certificate identity (CI workflow).
+    pub keyless_identity: Option<String>,
+    /// Keyless signing: the required OIDC issuer.
+    pub keyless_issuer: Option<String>,
+    /// Who changed them last.
+    pub updated_by: Option<String>,
+    /// When (ms).
+    pub updated_at: i64,
+}
+
+const REPO_COLUMNS: &str = "id, org_id, name, created_at, last_activity_at, active_override";
+const BUNDLE_COLUMNS: &str =
+    "id, org_id, repo_id, version, sha256, size_bytes, status, reason, detail, signer, files, created_at";
+
+impl Db {
+    /// Registers a repository or records new activity on it; returns it.
+    pub async fn touch_repo(&self, id: &str, org_id: &str, name: &str, now: i64) -> StoreResult<RepoRow> {
+        sqlx::query(
+            "INSERT INTO repos (id, org_id, name, created_at, last_activity_at) VALUES ($1, $2, $3, $4, $4) \
+             ON CONFLICT (org_id, name) DO UPDATE SET last_activity_at = excluded.last_activity_at",
+        )
+        .bind(id)
+        .bind(org_id)
+        .bind(name)
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        self.repo(org_id, name).await?.ok_or_else(|| super::StoreError::Corrupt(format!("repo {name} vanished")))
+    }
+
+    /// A tenant's repository by name.
+    pub async fn repo(&self, org_id: &str, name: &str) -> StoreResult<Option<RepoRow>> {
+        Ok(sqlx::query_as(&format!("SELECT {REPO_COLUMNS} FROM repos WHERE org_id = $1 AND name = $2"))
+            .bind(org_id)
+            .bind(name)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// Repositories with a name, across tenants, oldest first.
+    pub async fn repos_named(&self, name: &str) -> StoreResult<Vec<RepoRow>> {
+        Ok(sqlx::query_as(&format!("SELECT {REPO_COLUMNS} FROM repos WHERE name = $1 ORDER BY created_at, id"))
+            .bind(name)
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// Every repository, or one tenant's, by name.
+    pub async fn repos(&self, org_id: Option<&str>) -> StoreResult<Vec<RepoRow>> {
+        let sql = match org_id {
+            Some(_) => format!("SELECT {REPO_COLUMNS} FROM repos WHERE org_id = $1 ORDER BY name"),
+            None => format!("SELECT {REPO_COLUMNS} FROM repos ORDER BY name, org_id"),
+        };
+        let mut q = sqlx::query_as(&sql);
+        if let Some(org) = org_id {
+            q = q.bind(org);
+        }
+        Ok(q.fetch_all(self.pool()).await?)
+    }
+
+    /// Sets or clears a repository's manual active flag.
+    pub async fn set_repo_active(&self, org_id: &str, name: &str, active: Option<bool>) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE repos SET active_override = $1 WHERE org_id = $2 AND name = $3")
+            .bind(active.map(i64::from))
+            .bind(org_id)
+            .bind(name)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Stores an upload. A second verified bundle of the same version is a conflict.
+    pub async fn insert_policy_bundle(&self, b: &PolicyBundleRow) -> StoreResult<()> {
+        sqlx::query(&format!(
+            "INSERT INTO policy_bundles ({BUNDLE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+        ))
+        .bind(&b.id)
+        .bind(&b.org_id)
+        .bind(&b.repo_id)
+        .bind(b.version)
+        .bind(&b.sha256)
+        .bind(b.size_bytes)
+        .bind(&b.status)
+        .bind(&b.reason)
+        .bind(&b.detail)
+        .bind(&b.signer)
+        .bind(&b.files)
+        .bind(b.created_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The verified bundle in force for a repository: its highest verified version.
+    pub async fn bundle_in_force(&self, repo_id: &str) -> StoreResult<Option<PolicyBundleRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {BUNDLE_COLUMNS} FROM policy_bundles WHERE repo_id = $1 AND status = 'verified' \
+             ORDER BY version DESC LIMIT 1"
+        ))
+        .bind(repo_id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// A repository's latest upload, whatever its outcome.
+    pub async fn latest_bundle(&self, repo_id: &str) -> StoreResult<Option<PolicyBundleRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {BUNDLE_COLUMNS} FROM policy_bundles WHERE repo_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1"
+        ))
+        .bind(repo_id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// The rollout settings.
+    pub async fn rollout(&self) -> StoreResult<RolloutRow> {
+        Ok(sqlx::query_as(
+            "SELECT current_version, allowed_lag, active_days, keyless_identity, keyless_issuer, updated_by, updated_at \
+             FROM policy_rollout WHERE id = 1",
+        )
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    /// Replaces the rollout settings.
+    pub async fn set_rollout(&self, r: &RolloutRow) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE policy_rollout SET current_version = $1, allowed_lag = $2, active_days = $3, \
+             keyless_identity = $4, keyless_issuer = $5, updated_by = $6, updated_at = $7 WHERE id = 1",
+        )
+        .bind(r.current_version)
+        .bind(r.allowed_lag)
+        .bind(r.active_days)
+        .bind(&r.keyless_identity)
+        .bind(&r.keyless_issuer)
+        .bind(&r.updated_by)
+        .bind(r.updated_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+}

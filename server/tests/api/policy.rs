@@ -1,0 +1,165 @@
+//! Signed policy bundles through the API: accepted, refused (unsigned, wrong
+//! key, hostile tarballs, rollback), several keys, adoption and badges.
+
+use crate::helpers::TestApp;
+use crate::packs::tenant_key;
+use app::ssr::policy_bundle;
+use app::ssr::trust::{NewSigningKey, add_signing_key};
+use base64::Engine;
+use reqwest::multipart::{Form, Part};
+use serde_json::Value;
+use sigstore_verify::crypto::KeyPair;
+
+const POLICY: &str = "/api/v1/repos/acme/firmware/policy";
+
+fn tarball(rego: &str) -> Vec<u8> {
+    policy_bundle::build(&[("policies/org.rego", rego.as_bytes()), ("policies/data.json", b"{}")]).unwrap()
+}
+
+fn sign(kp: &KeyPair, bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(kp.sign(bytes).unwrap().as_bytes())
+}
+
+async fn upload(
+    app: &TestApp,
+    key: &str,
+    path: &str,
+    version: &str,
+    bundle: Vec<u8>,
+    sig: Option<String>,
+) -> (u16, Value) {
+    let mut form =
+        Form::new().text("version", version.to_owned()).part("bundle", Part::bytes(bundle).file_name("policy.tar.gz"));
+    if let Some(sig) = sig {
+        form = form.part("signature", Part::text(sig).file_name("policy.sig"));
+    }
+    let r = app.http.post(app.url(path)).bearer_auth(key).multipart(form).send().await.unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+/// Adds an org policy-signing key (the operator's signing keys).
+async fn policy_key(app: &TestApp, name: &str) -> KeyPair {
+    let kp = KeyPair::generate_ecdsa_p256().unwrap();
+    let pem = kp.public_key_der().unwrap().to_pem();
+    let operator = app.state.db.operator_org().await.unwrap().unwrap();
+    let k = NewSigningKey { name, pem: &pem, not_before: None, not_after: None };
+    add_signing_key(&app.state, "security@operator.demo", &operator.id, k).await.unwrap();
+    kp
+}
+
+#[tokio::test]
+async fn signed_bundles_are_accepted_and_everything_else_refused_with_the_reason() {
+    let app = TestApp::spawn().await;
+    let ci = tenant_key(&app, "admin@acme.demo").await;
+    let tb = tarball("package org\n");
+
+    // No policy key configured yet: nothing verifies.
+    let stranger = KeyPair::generate_ecdsa_p256().unwrap();
+    let (s, v) = upload(&app, &ci, POLICY, "1", tb.clone(), Some(sign(&stranger, &tb))).await;
+    assert_eq!((s, v["reason"].as_str()), (422, Some("no_policy_keys")), "{v}");
+
+    // Several keys configured: a bundle must verify with one of them.
+    let old = policy_key(&app, "policy-2025").await;
+    let new = policy_key(&app, "policy-2026").await;
+    let (s, v) = upload(&app, &ci, POLICY, "1", tb.clone(), Some(sign(&stranger, &tb))).await;
+    assert_eq!((s, v["reason"].as_str()), (422, Some("signature_mismatch")), "wrong key: {v}");
+    let (s, v) = upload(&app, &ci, POLICY, "1", tb.clone(), None).await;
+    assert_eq!((s, v["reason"].as_str()), (422, Some("unsigned")), "no policy.sig: {v}");
+    let (s, v) = upload(&app, &ci, POLICY, "1", tb.clone(), Some(String::new())).await;
+    assert_eq!((s, v["reason"].as_str()), (422, Some("unsigned")), "empty policy.sig: {v}");
+
+    let (s, v) = upload(&app, &ci, POLICY, "1", tb.clone(), Some(sign(&new, &tb))).await;
+    assert_eq!((s, v["status"].as_str()), (201, Some("verified")), "{v}");
+    assert!(v["signer"].as_str().unwrap().starts_with("policy-2026"));
+    assert_eq!(v["files"].as_array().unwrap().len(), 2);
+    let (s, _) = upload(&app, &ci, POLICY, "1", tb.clone(), Some(sign(&new, &tb))).await;
+    assert_eq!(s, 200, "the same bundle again changes nothing");
+
+    let tb2 = tarball("package org\ndefault allow := false\n");
+    let (s, v) = upload(&app, &ci, POLICY, "2", tb2.clone(), Some(sign(&old, &tb2))).await;
+    assert_eq!((s, v["signer"].as_str().map(|s| s.starts_with("policy-2025"))), (201, Some(true)), "either key: {v}");
+
+    // Rollback: an older (or the same) version than the one in force is refused, validly signed or not.
+    let (s, v) = upload(&app, &ci, POLICY, "1", tb.clone(), Some(sign(&new, &tb))).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (409, Some("conflict")), "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("rollback refused"));
+    let (s, _) = upload(&app, &ci, POLICY, "2", tb.clone(), Some(sign(&new, &tb))).await;
+    assert_eq!(s, 409, "a different bundle under the version in force");
+
+    let r = app.http.get(app.url(POLICY)).bearer_auth(&ci).send().await.unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap()["version"], 2, "a failed upload never replaces the bundle in force");
+    let globex = tenant_key(&app, "admin@globex.demo").await;
+    let r = app.http.get(app.url(POLICY)).bearer_auth(&globex).send().await.unwrap();
+    assert_eq!(r.status(), 404, "another tenant's repository is not visible");
+
+    let (s, v) = upload(&app, &ci, POLICY, "x", tb.clone(), None).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (400, Some("invalid_input")));
+}
+
+#[tokio::test]
+async fn hostile_tarballs_are_refused_with_their_rule_even_when_signed() {
+    let app = TestApp::spawn().await;
+    let ci = tenant_key(&app, "admin@acme.demo").await;
+    let kp = policy_key(&app, "policy-2026").await;
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (policy_bundle::build(&[("policies/run.sh", b"#!/bin/sh")]).unwrap(), "bundle_bad_extension"),
+        (policy_bundle::build(&[("elsewhere/org.rego", b"package x")]).unwrap(), "bundle_unsafe_path"),
+        (policy_bundle::build(&[("policies/zeros.json", &vec![0u8; 8 * 1024 * 1024])]).unwrap(), "bundle_bomb"),
+        (b"plain text, not a tarball".to_vec(), "bundle_invalid"),
+    ];
+    for (i, (bundle, reason)) in cases.into_iter().enumerate() {
+        let sig = sign(&kp, &bundle);
+        let (s, v) = upload(&app, &ci, POLICY, &(i + 1).to_string(), bundle, Some(sig)).await;
+        assert_eq!((s, v["reason"].as_str()), (422, Some(reason)), "{v}");
+    }
+}
+
+#[tokio::test]
+async fn adoption_counts_active_repositories_and_badges_show_it() {
+    let app = TestApp::spawn().await;
+    let ci = tenant_key(&app, "admin@acme.demo").await;
+    let kp = policy_key(&app, "policy-2026").await;
+    let tb = tarball("package org\n");
+    for repo in ["acme/a", "acme/b", "acme/c"] {
+        let (s, _) =
+            upload(&app, &ci, &format!("/api/v1/repos/{repo}/policy"), "1", tb.clone(), Some(sign(&kp, &tb))).await;
+        assert_eq!(s, 201);
+    }
+    let (s, _) = upload(&app, &ci, "/api/v1/repos/acme/d/policy", "1", tb.clone(), None).await;
+    assert_eq!(s, 422);
+    let badge = |path: &str| {
+        let url = app.url(path);
+        let http = app.http.clone();
+        async move {
+            let r = http.get(url).send().await.unwrap();
+            assert_eq!(r.headers()["content-type"], "image/svg+xml; charset=utf-8");
+            r.text().await.unwrap()
+        }
+    };
+    let svg = badge("/badge/policy-adoption.svg").await;
+    assert!(svg.contains("75.0%") && svg.contains("#e05d44"), "3 of 4 is red: {svg}");
+    let acme = app.state.db.org_by_slug("acme-robotics").await.unwrap().unwrap();
+    assert!(app.state.db.set_repo_active(&acme.id, "acme/d", Some(false)).await.unwrap());
+    let svg = badge("/badge/policy-adoption.svg").await;
+    assert!(svg.contains("100.0%") && svg.contains("#4c1"), "the inactive repo no longer counts: {svg}");
+    assert!(badge("/badge/repos/acme/a/policy.svg").await.contains("signed v1"));
+    assert!(badge("/badge/repos/acme/d/policy.svg").await.contains("failed"));
+    assert!(badge("/badge/repos/nobody/nothing/policy.svg").await.contains("unknown"));
+
+    let report = app::ssr::signature_status::report(&app.state, None).await.unwrap();
+    assert_eq!((report.adoption.adopted, report.adoption.active), (3, 3));
+    let auditor = app.login("auditor@audit.demo").await;
+    let (s, v, _) = app.server_fn("signature_status", Some(&auditor), &[("show", "failing")]).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["repos"].as_array().unwrap().len(), 1);
+    assert_eq!(v["repos"][0]["repo"], "acme/d");
+    let tenant_admin = app.login("admin@acme.demo").await;
+    assert_eq!(app.server_fn("signature_status", Some(&tenant_admin), &[("show", "")]).await.0, 403);
+    let r =
+        app.http.get(app.url("/signature-status/export.csv?show=all")).header("cookie", &auditor).send().await.unwrap();
+    let csv = r.text().await.unwrap();
+    assert!(
+        csv.starts_with("kind,tenant,repo,") && csv.contains("policy_bundle,acme-robotics,acme/d,,failed"),
+        "{csv}"
+    );
+}
