@@ -67,6 +67,12 @@ pub enum Command {
     /// The billing ledger: reconciliation, posting, dead letters.
     #[command(subcommand)]
     Billing(crate::invoice_cli::BillingCommand),
+    /// Signed policy bundles: policy-signing keys, rollout, adoption, the signing workflow.
+    #[command(subcommand)]
+    Policy(crate::policy_cli::PolicyCommand),
+    /// Rehearsals: the policy-key rotation drill.
+    #[command(subcommand)]
+    Drill(crate::policy_cli::DrillCommand),
 }
 
 /// `admin` subcommands.
@@ -184,6 +190,12 @@ pub fn main() -> ExitCode {
             return ExitCode::from(3);
         }
     };
+    // The workflow generator needs the configuration (public URL) but no database.
+    if let Command::Policy(cmd) = &cli.command
+        && let Some(code) = crate::policy_cli::workflow(cmd, config.public_url.as_deref())
+    {
+        return code;
+    }
     telemetry::init(config.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
@@ -212,6 +224,8 @@ async fn run(cli: Cli, config: PortalConfig) -> ExitCode {
                 Command::AuditLog(AuditLogCommand::Verify) => verify_audit(&state, cli.json).await,
                 Command::Invoice(cmd) => crate::invoice_cli::run(&state, cmd, cli.json).await,
                 Command::Billing(cmd) => crate::invoice_cli::billing(&state, cmd, cli.json).await,
+                Command::Policy(cmd) => crate::policy_cli::run(&state, cmd, cli.json).await,
+                Command::Drill(cmd) => crate::policy_cli::drill(&state, cmd, cli.json).await,
                 // Handled above, before any configuration is read.
                 Command::Serve
                 | Command::VerifyBundle(_)

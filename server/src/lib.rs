@@ -6,6 +6,7 @@ pub mod demo;
 pub mod invoice_cli;
 pub mod middleware;
 pub mod pack_cli;
+pub mod policy_cli;
 pub mod remote;
 pub mod routes;
 pub mod startup;

@@ -18,3 +18,51 @@ pub async fn load_signature_status(show: String) -> Result<SignatureStatus, AppE
     let show = Show::parse(&show).map_err(|e| AppError::invalid("show", e))?;
     Ok(crate::ssr::signature_status::report(&state, None).await?.filtered(show))
 }
+
+/// A drill run, as listed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DrillSummary {
+    /// `drill_…` id (the report is at `/drills/{id}/report.md`).
+    pub id: String,
+    /// Who ran it.
+    pub actor: String,
+    /// Start (ms).
+    pub started_at: i64,
+    /// Every step passed.
+    pub passed: bool,
+    /// Steps run.
+    pub steps: usize,
+}
+
+#[cfg(feature = "ssr")]
+fn summary(r: &crate::domain::drill::DrillReport) -> DrillSummary {
+    DrillSummary {
+        id: r.id.clone(),
+        actor: r.actor.clone(),
+        started_at: r.started_at,
+        passed: r.passed,
+        steps: r.steps.len(),
+    }
+}
+
+/// Recent key-rotation drills (newest first).
+#[server(endpoint = "list_drills")]
+pub async fn list_drills() -> Result<Vec<DrillSummary>, AppError> {
+    use crate::ssr::auth::log_internal;
+    let (state, _) = crate::ssr::auth::require_role(READERS).await?;
+    let bodies = state.db.drill_reports(20).await.map_err(log_internal)?;
+    bodies
+        .iter()
+        .map(|b| {
+            serde_json::from_str::<crate::domain::drill::DrillReport>(b).map(|r| summary(&r)).map_err(log_internal)
+        })
+        .collect()
+}
+
+/// Runs the policy-key rotation drill now (security and operator admins).
+#[server(endpoint = "run_policy_key_drill")]
+pub async fn run_policy_key_drill() -> Result<DrillSummary, AppError> {
+    use crate::domain::Role;
+    let (state, p) = crate::ssr::auth::require_role(&[Role::Security, Role::OperatorAdmin]).await?;
+    Ok(summary(&crate::ssr::drill::rotate_policy_key(&state, &p.email).await?))
+}

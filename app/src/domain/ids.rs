@@ -114,6 +114,8 @@ typed_id!(/// A repository known to the portal.
     RepoId, "repo");
 typed_id!(/// A policy bundle upload.
     PolicyBundleId, "pb");
+typed_id!(/// A drill run (key rotation).
+    DrillId, "drill");
 
 #[cfg(test)]
 mod tests {

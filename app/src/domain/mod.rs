@@ -1,6 +1,7 @@
 //! Pure types and rules shared by the server and the browser. No IO here.
 
 pub mod adoption;
+pub mod drill;
 pub mod entitlements;
 pub mod error;
 pub mod identity;
@@ -12,6 +13,7 @@ pub mod reconciliation;
 pub mod sla;
 pub mod text;
 pub mod usage;
+pub mod workflow;
 
 pub use error::{AppError, ErrorCode};
 pub use identity::{OrgKind, Plan, Role};

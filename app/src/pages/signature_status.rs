@@ -4,8 +4,9 @@
 
 use super::ui;
 use crate::api::display_time;
-use crate::api::signature_status::load_signature_status;
-use crate::components::{DataTable, ErrorNotice};
+use crate::api::signature_status::{DrillSummary, RunPolicyKeyDrill, list_drills, load_signature_status};
+use crate::components::{CurrentUserCtx, DataTable, ErrorNotice, action_feedback};
+use crate::domain::Role;
 use crate::domain::adoption::{PolicyState, SignatureStatus};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -27,6 +28,9 @@ impl LazyRoute for SignatureStatusPage {
         let show = move || query.read().get("show").unwrap_or_default();
         let report = Resource::new(show, load_signature_status);
         let initial = query.with_untracked(|q| q.get("show").unwrap_or_default());
+        let drill = ServerAction::<RunPolicyKeyDrill>::new();
+        let drills = Resource::new(move || drill.version().get(), |_| list_drills());
+        let user = expect_context::<CurrentUserCtx>().0;
         view! {
             <Title text="Signature status · Trust Portal" />
             <h1 class=ui::H1>"Signature status"</h1>
@@ -50,6 +54,35 @@ impl LazyRoute for SignatureStatusPage {
                     }
                 })}
             </Suspense>
+            <section aria-labelledby="drills" class=format!("{} mt-6", ui::CARD)>
+                <h2 id="drills" class="mb-2 text-lg font-semibold">"Key-rotation drills"</h2>
+                <p class="mb-3 text-sm text-slate-700">
+                    "A rehearsal with two throwaway policy keys: old key accepted, overlap, new key accepted, old key revoked and refused, earlier results kept, audit chain verified. Each step is in the audit log."
+                </p>
+                <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        let can_run = matches!(user.await, Ok(Some(u)) if matches!(u.role, Role::Security | Role::OperatorAdmin));
+                        let list = drills.await;
+                        view! {
+                            {can_run.then(|| view! {
+                                <ActionForm action=drill attr:class="mb-3">
+                                    <button type="submit" class=ui::BUTTON>"Run key-rotation drill"</button>
+                                </ActionForm>
+                                {action_feedback(drill.value(), "Drill finished; its report is listed below.")}
+                            })}
+                            {match list {
+                                Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                                Ok(list) => view! { <DrillList list /> }.into_any(),
+                            }}
+                        }.into_any()
+                    })}
+                </Suspense>
+                <p class="mt-3 text-sm">
+                    <a class="text-indigo-700 underline" href="/policy/workflow/org.policy.sign.yml" download>"Reusable signing workflow (org.policy.sign.yml)"</a>
+                    " · "
+                    <a class="text-indigo-700 underline" href="/policy/workflow/caller.yml" download>"Caller snippet"</a>
+                </p>
+            </section>
         }
         .into_any()
     }
@@ -107,4 +140,24 @@ fn Report(report: SignatureStatus) -> impl IntoView {
             </DataTable>
         </div>
     }
+}
+
+#[component]
+fn DrillList(list: Vec<DrillSummary>) -> impl IntoView {
+    if list.is_empty() {
+        return view! { <p class="text-sm text-slate-600">"No drill has run yet."</p> }.into_any();
+    }
+    view! {
+        <ul class="space-y-1 text-sm">
+            {list.into_iter().map(|d| view! {
+                <li data-testid="drill">
+                    <a class="text-indigo-700 underline" href=format!("/drills/{}/report.md", d.id) download>
+                        {format!("{}: {} by {}", display_time(d.started_at), if d.passed { "passed" } else { "FAILED" }, d.actor)}
+                    </a>
+                    {format!(" ({} steps)", d.steps)}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }

@@ -39,6 +39,12 @@ impl<'a> AuditEvent<'a> {
         self
     }
 
+    /// The object concerned, with no organisation (operator-wide actions).
+    pub fn about_target(mut self, target: &'a str) -> Self {
+        self.target = Some(target);
+        self
+    }
+
     /// Free-form detail (never secrets).
     pub fn detail(mut self, detail: &'a str) -> Self {
         self.detail = detail;

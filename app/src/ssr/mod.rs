@@ -9,6 +9,7 @@ pub mod auth;
 pub mod billing;
 pub mod clock;
 pub mod config;
+pub mod drill;
 pub mod dsse;
 pub mod entitlements;
 pub mod evidence;

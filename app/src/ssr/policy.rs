@@ -85,6 +85,19 @@ fn check_signature(
     ))
 }
 
+/// Who signed `bundle` with `signature` under the current keys and rollout
+/// settings, or the reason code and message why nobody did.
+pub async fn verify_signature(
+    state: &AppState,
+    bundle: &[u8],
+    signature: &str,
+) -> Result<Result<String, (&'static str, String)>, AppError> {
+    let keys = policy_keys(state).await?;
+    let rollout = state.db.rollout().await.map_err(log_internal)?;
+    let root = super::trust::trusted_root(state, None).await.ok();
+    Ok(check_signature(bundle, signature, &keys, &rollout, root.as_deref(), state.now_ms()))
+}
+
 /// Takes an upload for `repo` of `org_id` (see the module docs).
 pub async fn upload(
     state: &AppState,
@@ -177,4 +190,60 @@ pub async fn upload(
 pub async fn touch(state: &AppState, org_id: &str, repo: &str) -> Result<RepoRow, AppError> {
     let id = state.new_id(RepoId::from_parts).to_string();
     state.db.touch_repo(&id, org_id, repo, state.now_ms()).await.map_err(log_internal)
+}
+
+/// Changes to the rollout settings (`None` keeps a value).
+#[derive(Debug, Clone, Default)]
+pub struct RolloutChange {
+    /// The org policy version every repository should run (at least 1).
+    pub current_version: Option<i64>,
+    /// Versions a repository may lag (0 or more).
+    pub allowed_lag: Option<i64>,
+    /// Days of inactivity after which a repository stops counting (at least 1).
+    pub active_days: Option<i64>,
+    /// Keyless signing identity and issuer (set together; empty strings clear them).
+    pub keyless: Option<(String, String)>,
+}
+
+/// Applies `change` to the rollout settings (validated, audited); returns the result.
+pub async fn set_rollout(state: &AppState, actor: &str, change: RolloutChange) -> Result<RolloutRow, AppError> {
+    let mut r = state.db.rollout().await.map_err(log_internal)?;
+    if let Some(v) = change.current_version {
+        if v < 1 {
+            return Err(AppError::invalid("current_version", "must be at least 1"));
+        }
+        r.current_version = v;
+    }
+    if let Some(v) = change.allowed_lag {
+        if v < 0 {
+            return Err(AppError::invalid("allowed_lag", "must be 0 or more"));
+        }
+        r.allowed_lag = v;
+    }
+    if let Some(v) = change.active_days {
+        if v < 1 {
+            return Err(AppError::invalid("active_days", "must be at least 1"));
+        }
+        r.active_days = v;
+    }
+    if let Some((identity, issuer)) = change.keyless {
+        let (identity, issuer) = (identity.trim().to_owned(), issuer.trim().to_owned());
+        if identity.is_empty() != issuer.is_empty() {
+            return Err(AppError::invalid("keyless", "give both the certificate identity and the OIDC issuer"));
+        }
+        r.keyless_identity = (!identity.is_empty()).then_some(identity);
+        r.keyless_issuer = (!issuer.is_empty()).then_some(issuer);
+    }
+    r.updated_by = Some(actor.to_owned());
+    r.updated_at = state.now_ms();
+    state.db.set_rollout(&r).await.map_err(log_internal)?;
+    let detail = format!(
+        "current_version={} allowed_lag={} active_days={} keyless={}",
+        r.current_version,
+        r.allowed_lag,
+        r.active_days,
+        r.keyless_identity.as_deref().unwrap_or("-")
+    );
+    AuditEvent::new(actor, "policy.rollout_changed").detail(&detail).log(state).await?;
+    Ok(r)
 }

@@ -8,6 +8,7 @@
 
 use super::error::{ApiError, ErrorEnvelope};
 use app::domain::adoption::{BadgeColour, PolicyState, badge_svg};
+use app::domain::workflow::{FIELD_BUNDLE, FIELD_SIGNATURE, FIELD_VERSION};
 use app::ssr::AppState;
 use app::ssr::auth::{authenticate_api_key, log_internal};
 use app::ssr::policy::{self, Uploaded};
@@ -31,6 +32,9 @@ pub fn router() -> Router<AppState> {
         .route("/badge/policy-adoption.svg", get(adoption_badge))
         .route("/badge/repos/{owner}/{name}/policy.svg", get(repo_badge))
         .route("/signature-status/export.csv", get(export_status))
+        .route("/drills/{id}/report.md", get(drill_report))
+        .route("/policy/workflow/org.policy.sign.yml", get(workflow_file))
+        .route("/policy/workflow/caller.yml", get(caller_file))
 }
 
 /// A policy bundle upload and how it verified.
@@ -104,14 +108,14 @@ pub async fn upload(
         let field_name = field.name().unwrap_or_default().to_owned();
         let bytes = field.bytes().await.map_err(|e| bad(format!("field {field_name}: {e}")))?;
         match field_name.as_str() {
-            "version" => {
+            FIELD_VERSION => {
                 let text = String::from_utf8_lossy(&bytes);
                 version = Some(
                     text.trim().parse::<i64>().map_err(|_| bad(format!("version: '{text}' is not a whole number")))?,
                 );
             }
-            "bundle" => bundle = Some(bytes.to_vec()),
-            "signature" => {
+            FIELD_BUNDLE => bundle = Some(bytes.to_vec()),
+            FIELD_SIGNATURE => {
                 signature = Some(String::from_utf8(bytes.to_vec()).map_err(|_| bad("signature: not UTF-8 text"))?);
             }
             other => return Err(bad(format!("unknown field '{other}' (expected version, bundle, signature)"))),
@@ -219,10 +223,48 @@ pub async fn export_status(
     p.require(app::api::signature_status::READERS)?;
     let show = app::domain::adoption::Show::parse(&q.show).map_err(|e| app::domain::AppError::invalid("show", e))?;
     let report = app::ssr::signature_status::report(&state, None).await?.filtered(show);
-    let mut res = report.to_csv().into_response();
+    download(report.to_csv(), "text/csv; charset=utf-8", "signature-status.csv")
+}
+
+/// A drill report (Markdown), for a signed-in auditor, security or operator admin.
+pub async fn drill_report(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let p = app::ssr::auth::principal_from_headers(&state, &headers).await?;
+    p.require(app::api::signature_status::READERS)?;
+    let body = state
+        .db
+        .drill_report(&id)
+        .await
+        .map_err(log_internal)?
+        .ok_or_else(|| app::domain::AppError::not_found("Drill"))?;
+    let report: app::domain::drill::DrillReport = serde_json::from_str(&body).map_err(log_internal)?;
+    download(report.to_markdown(), "text/markdown; charset=utf-8", &format!("{id}.md"))
+}
+
+fn download(body: String, content_type: &'static str, name: &str) -> Result<Response, ApiError> {
+    let mut res = body.into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"signature-status.csv\""));
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)
+}
+
+/// The reusable signing workflow for this portal (a template: no secrets in it).
+pub async fn workflow_file(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let url = state.config.public_url.clone().unwrap_or_else(|| {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000");
+        format!("http://{host}")
+    });
+    download(app::domain::workflow::reusable_workflow(&url), "application/yaml", "org.policy.sign.yml")
+}
+
+/// The job a repository adds to call the reusable workflow.
+pub async fn caller_file() -> Result<Response, ApiError> {
+    download(app::domain::workflow::caller_snippet("ORG"), "application/yaml", "policy.yml")
 }

@@ -18,6 +18,8 @@ pub struct TestApp {
     pub state: AppState,
     /// A client that keeps no cookies of its own (tests pass them explicitly).
     pub http: reqwest::Client,
+    /// The database the portal runs on (for running the CLI against it).
+    pub database_url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -51,11 +53,9 @@ impl TestApp {
         clock: std::sync::Arc<dyn app::ssr::clock::Clock>,
     ) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut config = PortalConfig {
-            database_url: fresh_database_url(&dir).await,
-            metrics_flush_seconds: 1,
-            ..PortalConfig::default()
-        };
+        let database_url = fresh_database_url(&dir).await;
+        let mut config =
+            PortalConfig { database_url: database_url.clone(), metrics_flush_seconds: 1, ..PortalConfig::default() };
         adjust(&mut config);
         let mut options = leptos_options(concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml")).expect("Leptos.toml");
         options.site_addr = "127.0.0.1:0".parse().expect("addr");
@@ -65,7 +65,7 @@ impl TestApp {
         server::demo::seed(&state).await.expect("demo seed");
         tokio::spawn(portal.serve(std::future::pending()));
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        Self { base: format!("http://{addr}"), state, http, _dir: dir }
+        Self { base: format!("http://{addr}"), state, http, database_url, _dir: dir }
     }
 
     /// Full URL of a path.

@@ -163,3 +163,45 @@ async fn adoption_counts_active_repositories_and_badges_show_it() {
         "{csv}"
     );
 }
+
+#[tokio::test]
+async fn the_rotation_drill_runs_against_the_live_portal_and_reports_each_step() {
+    let app = TestApp::spawn().await;
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_trust-portal"))
+        .args(["--json", "drill", "rotate-policy-key"])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .env("PORTAL_DATABASE_URL", &app.database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let steps = report["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 8);
+    assert!(steps.iter().all(|s| s["ok"] == true), "{report}");
+    assert!(steps[4]["detail"].as_str().unwrap().contains("refused"), "the revoked key's bundle is refused");
+    assert!(report["audit_excerpt"].as_array().unwrap().iter().any(|l| l.as_str().unwrap().contains("drill.step")));
+
+    // The running portal sees it: the auditor downloads the report; the drill's keys end revoked;
+    // the drill repository never counts towards adoption; the audit chain still verifies.
+    let auditor = app.login("auditor@audit.demo").await;
+    let (s, list, _) = app.server_fn("list_drills", Some(&auditor), &[]).await;
+    assert_eq!((s, list[0]["passed"].as_bool()), (200, Some(true)), "{list}");
+    let id = list[0]["id"].as_str().unwrap();
+    let r = app.http.get(app.url(&format!("/drills/{id}/report.md"))).header("cookie", &auditor).send().await.unwrap();
+    let md = r.text().await.unwrap();
+    assert!(md.contains("| 5 | a bundle signed by the revoked key is refused | ok |"), "{md}");
+    assert_eq!(app.server_fn("run_policy_key_drill", Some(&auditor), &[]).await.0, 403, "auditors cannot run it");
+    let keys = app::ssr::policy::policy_keys(&app.state).await.unwrap();
+    assert!(keys.iter().filter(|k| k.name.starts_with("drill-")).all(|k| k.revoked_at.is_some()));
+    let report = app::ssr::signature_status::report(&app.state, None).await.unwrap();
+    assert!(report.repos.iter().all(|r| r.repo != app::ssr::drill::DRILL_REPO));
+    assert!(app::ssr::audit::verify_chain(&app.state.db).await.unwrap().is_ok());
+
+    // Security runs a second drill from the portal.
+    let security = app.login("security@operator.demo").await;
+    let (s, second, _) = app.server_fn("run_policy_key_drill", Some(&security), &[]).await;
+    assert_eq!((s, second["passed"].as_bool(), second["steps"].as_u64()), (200, Some(true), Some(8)), "{second}");
+}

@@ -171,6 +171,55 @@ impl Db {
         .await?)
     }
 
+    /// One of a repository's uploads by id.
+    pub async fn policy_bundle(&self, repo_id: &str, id: &str) -> StoreResult<Option<PolicyBundleRow>> {
+        Ok(sqlx::query_as(&format!("SELECT {BUNDLE_COLUMNS} FROM policy_bundles WHERE repo_id = $1 AND id = $2"))
+            .bind(repo_id)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// Stores a drill report.
+    pub async fn insert_drill(
+        &self,
+        id: &str,
+        kind: &str,
+        actor: &str,
+        started_at: i64,
+        passed: bool,
+        body: &str,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO drill_reports (id, kind, actor, started_at, passed, body) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(kind)
+        .bind(actor)
+        .bind(started_at)
+        .bind(i64::from(passed))
+        .bind(body)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Drill reports (JSON), newest first.
+    pub async fn drill_reports(&self, limit: i64) -> StoreResult<Vec<String>> {
+        Ok(sqlx::query_scalar("SELECT body FROM drill_reports ORDER BY started_at DESC, id DESC LIMIT $1")
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// One drill report (JSON).
+    pub async fn drill_report(&self, id: &str) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT body FROM drill_reports WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
     /// The rollout settings.
     pub async fn rollout(&self) -> StoreResult<RolloutRow> {
         Ok(sqlx::query_as(

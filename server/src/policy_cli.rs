@@ -1,0 +1,234 @@
+//! `trust-portal policy …`: the organisation's policy-signing keys, the
+//! rollout settings, adoption, and the reusable signing workflow;
+//! `trust-portal drill rotate-policy-key`: the key-rotation drill.
+
+use app::domain::AppError;
+use app::domain::workflow;
+use app::ssr::AppState;
+use clap::Subcommand;
+use std::process::ExitCode;
+
+/// `policy` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Add an org policy-signing key (a PEM public key file).
+    #[command(
+        after_help = "Example:\n  trust-portal policy add-key --name policy-2026 --public-key policy.pub --valid-days 400"
+    )]
+    AddKey {
+        /// Key name (lower-case letters, digits, dashes).
+        #[arg(long)]
+        name: String,
+        /// PEM `PUBLIC KEY` file.
+        #[arg(long)]
+        public_key: std::path::PathBuf,
+        /// Valid for this many days from now (default: until revoked).
+        #[arg(long)]
+        valid_days: Option<u32>,
+    },
+    /// Revoke an org policy-signing key by name: bundles it signs are refused from now on.
+    RevokeKey {
+        /// Key name.
+        #[arg(long)]
+        name: String,
+    },
+    /// Show or change the rollout: current org policy version, allowed lag, what counts as active, keyless signer.
+    #[command(
+        after_help = "Example:\n  trust-portal policy rollout --current-version 4 --allowed-lag 1\n  trust-portal policy rollout --keyless-identity https://github.com/acme/.github/.github/workflows/org.policy.sign.yml@refs/heads/main --keyless-issuer https://token.actions.githubusercontent.com"
+    )]
+    Rollout {
+        /// The version every repository should run.
+        #[arg(long)]
+        current_version: Option<i64>,
+        /// How many versions behind still counts as adopted.
+        #[arg(long)]
+        allowed_lag: Option<i64>,
+        /// Days without a release, pack or bundle after which a repository stops counting.
+        #[arg(long)]
+        active_days: Option<i64>,
+        /// Keyless signing: the workflow identity (with --keyless-issuer; empty to clear).
+        #[arg(long, requires = "keyless_issuer")]
+        keyless_identity: Option<String>,
+        /// Keyless signing: the OIDC issuer.
+        #[arg(long, requires = "keyless_identity")]
+        keyless_issuer: Option<String>,
+    },
+    /// Adoption and every repository's state (exit 1 below the 95% goal).
+    Status,
+    /// Print the reusable GitHub Actions workflow (org.policy.sign.yml) or, with --caller, the job that calls it.
+    #[command(
+        after_help = "Example:\n  trust-portal policy workflow --portal-url https://portal.example.com > org.policy.sign.yml\n  trust-portal policy workflow --caller --org acme"
+    )]
+    Workflow {
+        /// The portal's public URL (default: PORTAL_PUBLIC_URL).
+        #[arg(long)]
+        portal_url: Option<String>,
+        /// Print the caller snippet instead.
+        #[arg(long)]
+        caller: bool,
+        /// The GitHub organisation holding the reusable workflow (for --caller).
+        #[arg(long, default_value = "ORG")]
+        org: String,
+    },
+}
+
+/// `drill` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DrillCommand {
+    /// Rehearse a policy-key rotation against the live database (throwaway keys; every step audited).
+    /// Prints the report (Markdown, or JSON with --json); exit 1 if a step failed.
+    RotatePolicyKey {
+        /// Also write the report to this file.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+}
+
+/// Prints the workflow; needs no database.
+pub fn workflow(cmd: &PolicyCommand, public_url: Option<&str>) -> Option<ExitCode> {
+    let PolicyCommand::Workflow { portal_url, caller, org } = cmd else { return None };
+    if *caller {
+        print!("{}", workflow::caller_snippet(org));
+        eprintln!(
+            "keyless signer to configure: trust-portal policy rollout --keyless-identity {} --keyless-issuer {}",
+            workflow::keyless_identity(org),
+            workflow::GITHUB_ISSUER
+        );
+        return Some(ExitCode::SUCCESS);
+    }
+    let url = portal_url.as_deref().or(public_url).unwrap_or("https://portal.example.com");
+    print!("{}", workflow::reusable_workflow(url));
+    Some(ExitCode::SUCCESS)
+}
+
+/// Runs a `policy` subcommand.
+pub async fn run(state: &AppState, cmd: PolicyCommand, json: bool) -> ExitCode {
+    use app::ssr::policy;
+    const ACTOR: &str = "cli";
+    let result: Result<(serde_json::Value, String, bool), AppError> = match cmd {
+        PolicyCommand::AddKey { name, public_key, valid_days } => {
+            async {
+                let pem = std::fs::read_to_string(&public_key)
+                    .map_err(|e| AppError::invalid("--public-key", format!("{}: {e}", public_key.display())))?;
+                let operator = state
+                    .db
+                    .operator_org()
+                    .await
+                    .map_err(app::ssr::auth::log_internal)?
+                    .ok_or_else(AppError::internal)?;
+                let not_after = valid_days.map(|d| state.now_ms() + i64::from(d) * 86_400_000);
+                let k = app::ssr::trust::NewSigningKey { name: &name, pem: &pem, not_before: None, not_after };
+                let row = app::ssr::trust::add_signing_key(state, ACTOR, &operator.id, k).await?;
+                Ok((
+                    serde_json::json!({ "name": row.name, "key_id": row.key_id }),
+                    "policy-signing key added".into(),
+                    true,
+                ))
+            }
+            .await
+        }
+        PolicyCommand::RevokeKey { name } => {
+            async {
+                let operator = state
+                    .db
+                    .operator_org()
+                    .await
+                    .map_err(app::ssr::auth::log_internal)?
+                    .ok_or_else(AppError::internal)?;
+                let key = policy::policy_keys(state)
+                    .await?
+                    .into_iter()
+                    .find(|k| k.name == name)
+                    .ok_or_else(|| AppError::invalid("--name", format!("no policy-signing key named {name:?}")))?;
+                app::ssr::trust::revoke_signing_key(state, ACTOR, &operator.id, &key.id).await?;
+                Ok((serde_json::json!({ "revoked": key.name }), "policy-signing key revoked".into(), true))
+            }
+            .await
+        }
+        PolicyCommand::Rollout { current_version, allowed_lag, active_days, keyless_identity, keyless_issuer } => {
+            let change = policy::RolloutChange {
+                current_version,
+                allowed_lag,
+                active_days,
+                keyless: keyless_identity.zip(keyless_issuer),
+            };
+            policy::set_rollout(state, ACTOR, change).await.map(|r| {
+                (
+                    serde_json::json!({
+                        "current_version": r.current_version, "allowed_lag": r.allowed_lag,
+                        "active_days": r.active_days, "keyless_identity": r.keyless_identity,
+                        "keyless_issuer": r.keyless_issuer,
+                    }),
+                    "rollout settings".into(),
+                    true,
+                )
+            })
+        }
+        PolicyCommand::Status => app::ssr::signature_status::report(state, None).await.map(|r| {
+            let mut text = format!(
+                "adoption {} ({} of {} active repositories on v{}, lag {}): {:?}\n",
+                r.adoption.percent_text(),
+                r.adoption.adopted,
+                r.adoption.active,
+                r.current_version,
+                r.allowed_lag,
+                r.adoption.colour()
+            );
+            for repo in &r.repos {
+                text.push_str(&format!(
+                    "  {:<9} {:<14} {:<30} {}{}\n",
+                    repo.state.as_str(),
+                    repo.tenant,
+                    repo.repo,
+                    repo.version.map(|v| format!("v{v}")).unwrap_or_default(),
+                    repo.reason.as_deref().map(|w| format!("  ({w})")).unwrap_or_default()
+                ));
+            }
+            let met = r.adoption.colour() == app::domain::adoption::BadgeColour::Green;
+            (serde_json::to_value(&r).unwrap_or_default(), text, met)
+        }),
+        PolicyCommand::Workflow { .. } => return ExitCode::SUCCESS, // handled without a database
+    };
+    match result {
+        Ok((value, text, ok)) => {
+            if json {
+                println!("{value}");
+            } else if text.ends_with('\n') {
+                print!("{text}");
+            } else {
+                println!("{text}: {value}");
+            }
+            if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+        }
+        Err(e) => {
+            eprintln!("error: {}", e.message);
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs a `drill` subcommand.
+pub async fn drill(state: &AppState, cmd: DrillCommand, json: bool) -> ExitCode {
+    let DrillCommand::RotatePolicyKey { out } = cmd;
+    match app::ssr::drill::rotate_policy_key(state, "cli").await {
+        Ok(report) => {
+            let md = report.to_markdown();
+            if let Some(path) = out
+                && let Err(e) = std::fs::write(&path, &md)
+            {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+            if json {
+                println!("{}", serde_json::to_string(&report).unwrap_or_default());
+            } else {
+                print!("{md}");
+            }
+            if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) }
+        }
+        Err(e) => {
+            eprintln!("error: {}", e.message);
+            ExitCode::from(4)
+        }
+    }
+}
