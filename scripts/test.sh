@@ -9,7 +9,7 @@ export LEPTOS_OUTPUT_NAME=trust-portal   # the server must name the wasm as carg
 export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-always}
 export PORTAL_VECTORS_DIR=${PORTAL_VECTORS_DIR:-$PWD/../shared/vectors}
 
-if [ ! -d "$PORTAL_VECTORS_DIR/sigstore-conformance/test/assets/bundle-verify" ]; then
+if [ ! -d "$PORTAL_VECTORS_DIR/sigstore-conformance/test/assets/bundle-verify" ] || [ ! -f "$PORTAL_VECTORS_DIR/standard-webhooks/vectors.json" ]; then
   echo "error: test vectors not found at $PORTAL_VECTORS_DIR (expected shared/ beside this checkout; set PORTAL_VECTORS_DIR)" >&2
   exit 2
 fi

@@ -169,6 +169,10 @@ async fn flush_loop(state: AppState) {
             if let Err(e) = app::ssr::invoicing::issue_due(&state, "system").await {
                 tracing::warn!(error = %e.message, "issuing invoices failed; will retry");
             }
+            // Repositories go inactive with time: bring policy alerts up to date (and retry deliveries).
+            if let Err(e) = app::ssr::alerts::sync_policy_alerts(&state).await {
+                tracing::warn!(error = %e.message, "alert sync failed; will retry");
+            }
             // Evidence expires with time: re-decide entitlements (changes are audited).
             if let Err(e) = app::ssr::entitlements::refresh_all(&state).await {
                 tracing::warn!(error = %e.message, "entitlement refresh failed; will retry");

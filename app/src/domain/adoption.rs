@@ -193,6 +193,23 @@ pub struct SignatureStatus {
     pub repos: Vec<RepoPolicyStatus>,
     /// Release packs, newest first.
     pub packs: Vec<PackStatus>,
+    /// Open alerts, newest first.
+    pub alerts: Vec<AlertView>,
+}
+
+/// An open alert.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertView {
+    /// `policy.unsigned`, `policy.failed`, `policy.stale`.
+    pub kind: String,
+    /// What it is about.
+    pub subject: String,
+    /// For people.
+    pub message: String,
+    /// Raised (ms).
+    pub opened_at: i64,
+    /// Webhook deliveries done, if any.
+    pub delivered: Option<String>,
 }
 
 impl SignatureStatus {

@@ -95,7 +95,21 @@ fn Report(report: SignatureStatus) -> impl IntoView {
         "{} of {} active repositories run org policy v{} (allowed lag {}; active = activity in the last {} days). Goal: 95%.",
         a.adopted, a.active, report.current_version, report.allowed_lag, report.active_days
     );
+    let alerts = report.alerts;
     view! {
+        {(!alerts.is_empty()).then(|| view! {
+            <section aria-labelledby="alerts" role="region" class="mb-6 rounded-md border border-red-300 bg-red-50 p-4">
+                <h2 id="alerts" class="mb-2 font-semibold text-red-900">{format!("{} open alerts", alerts.len())}</h2>
+                <ul class="space-y-1 text-sm text-red-900">
+                    {alerts.into_iter().map(|a| view! {
+                        <li data-testid="alert">
+                            <code>{a.kind}</code>" "{a.message}
+                            <span class="text-red-800">{format!(" (since {}{})", display_time(a.opened_at), a.delivered.map(|d| format!(", webhook: {d}")).unwrap_or_default())}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
         <section aria-label="Policy adoption" class=format!("{} mb-6 flex flex-wrap items-center gap-4", ui::CARD)>
             <div class="text-3xl font-semibold text-slate-900" data-testid="adoption">{a.percent_text()}</div>
             <img src="/badge/policy-adoption.svg" alt=format!("Policy adoption badge: {}", a.percent_text()) />

@@ -57,6 +57,10 @@ pub struct PortalConfig {
     /// Whether this process posts usage events to the billing ledger (`PORTAL_LEDGER_WORKER`,
     /// default true; several processes may all do it safely).
     pub ledger_worker: bool,
+    /// Where alerts are delivered as signed webhooks (`PORTAL_ALERT_WEBHOOK_URL`), if anywhere.
+    pub alert_webhook_url: Option<String>,
+    /// The `whsec_…` secret signing alert webhooks (`PORTAL_ALERT_WEBHOOK_SECRET`; never logged).
+    pub alert_webhook_secret: Option<SecretText>,
 }
 
 impl Default for PortalConfig {
@@ -76,7 +80,19 @@ impl Default for PortalConfig {
             evidence_max_age_days: 90,
             invoice_grace_hours: 72,
             ledger_worker: true,
+            alert_webhook_url: None,
+            alert_webhook_secret: None,
         }
+    }
+}
+
+/// A secret setting: its `Debug` never shows the value, so it cannot reach a log.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretText(pub String);
+
+impl std::fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretText(***)")
     }
 }
 
@@ -212,6 +228,12 @@ impl PortalConfig {
                 _ => return Err(err("PORTAL_LEDGER_WORKER", format!("'{v}' is not 'true' or 'false'"))),
             };
         }
+        if let Some(v) = env("PORTAL_ALERT_WEBHOOK_URL").filter(|v| !v.trim().is_empty()) {
+            c.alert_webhook_url = Some(v);
+        }
+        if let Some(v) = env("PORTAL_ALERT_WEBHOOK_SECRET").filter(|v| !v.trim().is_empty()) {
+            c.alert_webhook_secret = Some(SecretText(v));
+        }
         if let Some(v) = env("PORTAL_PUBLIC_URL") {
             c.public_url = Some(v);
         }
@@ -270,6 +292,22 @@ impl PortalConfig {
         }
         if self.api_burst == 0 {
             return Err(err("PORTAL_API_BURST", "must be at least 1"));
+        }
+        if let Some(url) = &self.alert_webhook_url {
+            let https = url.starts_with("https://");
+            if !(https || url.starts_with("http://")) {
+                return Err(err("PORTAL_ALERT_WEBHOOK_URL", "must be an http:// or https:// URL"));
+            }
+            if self.environment == Environment::Production && !https {
+                return Err(err("PORTAL_ALERT_WEBHOOK_URL", "must be https:// in production"));
+            }
+            match &self.alert_webhook_secret {
+                None => return Err(err("PORTAL_ALERT_WEBHOOK_SECRET", "needed with PORTAL_ALERT_WEBHOOK_URL")),
+                Some(s) if super::webhooks::Secret::parse(&s.0).is_err() => {
+                    return Err(err("PORTAL_ALERT_WEBHOOK_SECRET", "must be whsec_ followed by base64"));
+                }
+                Some(_) => {}
+            }
         }
         if self.evidence_max_age_days == 0 {
             return Err(err("PORTAL_EVIDENCE_MAX_AGE_DAYS", "must be at least 1"));

@@ -3,6 +3,7 @@
 //! REST API both call these; neither owns rules.
 
 pub mod accounts;
+pub mod alerts;
 pub mod attestation;
 pub mod audit;
 pub mod auth;
@@ -31,5 +32,6 @@ pub mod trust;
 pub mod usage;
 pub mod usage_schema;
 pub mod verifier;
+pub mod webhooks;
 
 pub use state::AppState;

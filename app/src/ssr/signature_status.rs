@@ -6,7 +6,7 @@ use super::auth::log_internal;
 use super::store::{RepoRow, RolloutRow};
 use crate::domain::AppError;
 use crate::domain::adoption::{
-    Adoption, BundleFacts, PackStatus, PolicyState, RepoPolicyStatus, SignatureStatus, classify,
+    Adoption, AlertView, BundleFacts, PackStatus, PolicyState, RepoPolicyStatus, SignatureStatus, classify,
 };
 
 const DAY_MS: i64 = 86_400_000;
@@ -76,7 +76,22 @@ pub async fn report(state: &AppState, scope: Option<&str>) -> Result<SignatureSt
         adopted: i64::try_from(active.iter().filter(|r| r.state == PolicyState::Signed).count()).unwrap_or(0),
         active: i64::try_from(active.len()).unwrap_or(0),
     };
+    let alerts = db
+        .open_alerts()
+        .await
+        .map_err(log_internal)?
+        .into_iter()
+        .filter(|a| scope.is_none() || a.org_id.as_deref() == scope)
+        .map(|a| AlertView {
+            kind: a.kind,
+            subject: a.subject,
+            message: a.message,
+            opened_at: a.opened_at,
+            delivered: a.delivered,
+        })
+        .collect();
     Ok(SignatureStatus {
+        alerts,
         adoption,
         current_version: rollout.current_version,
         allowed_lag: rollout.allowed_lag,

@@ -24,3 +24,4 @@ mod tenants;
 mod trust;
 mod users;
 mod verify;
+mod webhooks;

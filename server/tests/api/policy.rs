@@ -205,3 +205,81 @@ async fn the_rotation_drill_runs_against_the_live_portal_and_reports_each_step()
     let (s, second, _) = app.server_fn("run_policy_key_drill", Some(&security), &[]).await;
     assert_eq!((s, second["passed"].as_bool(), second["steps"].as_u64()), (200, Some(true), Some(8)), "{second}");
 }
+
+/// A local webhook receiver (real HTTP on loopback) that checks each delivery's signature.
+async fn receiver(secret: &str) -> (String, std::sync::Arc<std::sync::Mutex<Vec<Value>>>) {
+    use axum::http::HeaderMap;
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let secret = app::ssr::webhooks::Secret::parse(secret).unwrap();
+    let store = got.clone();
+    let route = axum::routing::post(move |headers: HeaderMap, body: axum::body::Bytes| {
+        let (store, secret) = (store.clone(), secret.clone());
+        async move {
+            let h = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let now =
+                i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs())
+                    .unwrap();
+            let verified = app::ssr::webhooks::verify(
+                &secret,
+                h("webhook-id").as_deref(),
+                h("webhook-timestamp").as_deref(),
+                h("webhook-signature").as_deref(),
+                &body,
+                now,
+            );
+            assert_eq!(verified, Ok(()), "every delivery is signed");
+            assert_eq!(h("x-topicality-signature"), h("webhook-signature"));
+            store.lock().unwrap().push(serde_json::from_slice::<Value>(&body).unwrap());
+            "ok"
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, axum::Router::new().route("/hook", route)).await });
+    (url, got)
+}
+
+#[tokio::test]
+async fn an_unsigned_active_repo_raises_an_alert_delivered_by_webhook_that_clears_when_fixed() {
+    let secret = app::ssr::webhooks::Secret::generate();
+    let (url, got) = receiver(&secret).await;
+    let app = TestApp::spawn_with(|c| {
+        c.alert_webhook_url = Some(url);
+        c.alert_webhook_secret = Some(app::ssr::config::SecretText(secret));
+    })
+    .await;
+    let ci = tenant_key(&app, "admin@acme.demo").await;
+    let kp = policy_key(&app, "policy-2026").await;
+    let tb = tarball("package org\n");
+    let wait_for = |n: usize| {
+        let got = got.clone();
+        async move {
+            for _ in 0..100 {
+                if got.lock().unwrap().len() >= n {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            panic!("only {} webhooks arrived", got.lock().unwrap().len());
+        }
+    };
+
+    let (s, _) = upload(&app, &ci, POLICY, "1", tb.clone(), None).await;
+    assert_eq!(s, 422);
+    wait_for(1).await;
+    let first = got.lock().unwrap()[0].clone();
+    assert_eq!((first["type"].as_str(), first["data"]["kind"].as_str()), (Some("alert.opened"), Some("policy.failed")));
+    assert_eq!(first["data"]["subject"], "acme-robotics/acme/firmware");
+    let auditor = app.login("auditor@audit.demo").await;
+    let (_, report, _) = app.server_fn("signature_status", Some(&auditor), &[("show", "")]).await;
+    assert_eq!(report["alerts"].as_array().unwrap().len(), 1, "{report}");
+
+    let (s, _) = upload(&app, &ci, POLICY, "1", tb.clone(), Some(sign(&kp, &tb))).await;
+    assert_eq!(s, 201);
+    wait_for(2).await;
+    assert_eq!(got.lock().unwrap()[1]["type"], "alert.cleared");
+    let (_, report, _) = app.server_fn("signature_status", Some(&auditor), &[("show", "")]).await;
+    assert!(report["alerts"].as_array().unwrap().is_empty(), "fixed: the alert cleared itself");
+    let synced = app::ssr::alerts::sync_policy_alerts(&app.state).await.unwrap();
+    assert_eq!((synced.opened, synced.cleared), (0, 0), "a sync with nothing new changes nothing");
+}

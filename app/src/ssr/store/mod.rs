@@ -7,6 +7,7 @@
 //! same version numbers and are applied at start. Queries are grouped by area
 //! in the submodules, each an `impl Db` block.
 
+mod alerts;
 mod api_keys;
 mod audit;
 mod billing;
@@ -27,6 +28,7 @@ mod usage;
 mod users;
 mod verifications;
 
+pub use alerts::AlertRow;
 pub use api_keys::ApiKeyRow;
 pub use audit::AuditRow;
 pub use billing::{PriceRow, UsageTotal};

@@ -1,0 +1,137 @@
+//! Alerts on policy adoption: every active repository that is unsigned, whose
+//! latest bundle failed, or that runs a stale policy version has one open
+//! alert; it clears itself once the repository is fixed (or goes inactive).
+//! Openings and clearings are delivered to the operator webhook when one is
+//! configured, signed as Standard Webhooks ([`super::webhooks`]), one attempt
+//! each; a failed delivery is recorded and retried by the next sync.
+
+use super::AppState;
+use super::auth::log_internal;
+use super::store::AlertRow;
+use super::webhooks::{LEGACY_SIGNATURE_HEADER, Secret, signature_header};
+use crate::domain::AppError;
+use crate::domain::adoption::PolicyState;
+use crate::domain::ids::{AlertId, MessageId};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Deliveries give up after this long.
+const DELIVERY_TIMEOUT: Duration = Duration::from_secs(15);
+/// Most bytes of a receiver's answer read (and then ignored).
+const RESPONSE_CAP: usize = 64 * 1024;
+
+/// What a sync did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Synced {
+    /// Alerts opened.
+    pub opened: usize,
+    /// Alerts cleared.
+    pub cleared: usize,
+}
+
+/// Opens and clears policy alerts to match the repositories' states now.
+pub async fn sync_policy_alerts(state: &AppState) -> Result<Synced, AppError> {
+    let report = super::signature_status::report(state, None).await?;
+    let tenants: BTreeMap<String, String> =
+        state.db.tenants().await.map_err(log_internal)?.into_iter().map(|t| (t.slug, t.id)).collect();
+    let mut wanted: BTreeMap<(String, String), (Option<String>, String)> = BTreeMap::new();
+    for r in report.repos.iter().filter(|r| r.active && r.state != PolicyState::Signed) {
+        let kind = format!("policy.{}", r.state.as_str());
+        let subject = format!("{}/{}", r.tenant, r.repo);
+        let message = format!("{} is {}: {}", r.repo, r.state.as_str(), r.reason.as_deref().unwrap_or(""));
+        wanted.insert((kind, subject), (tenants.get(&r.tenant).cloned(), message));
+    }
+    let now = state.now_ms();
+    let mut synced = Synced::default();
+    for alert in state.db.open_alerts().await.map_err(log_internal)? {
+        let fixed =
+            alert.kind.starts_with("policy.") && !wanted.contains_key(&(alert.kind.clone(), alert.subject.clone()));
+        if fixed && state.db.clear_alert(&alert.id, now).await.map_err(log_internal)? {
+            synced.cleared += 1;
+            deliver(state, &alert, "alert.cleared").await?;
+        }
+    }
+    for ((kind, subject), (org_id, message)) in wanted {
+        let row = AlertRow {
+            id: state.new_id(AlertId::from_parts).to_string(),
+            kind,
+            org_id,
+            subject,
+            message,
+            opened_at: now,
+            cleared_at: None,
+            delivered: None,
+            delivery_error: None,
+        };
+        if state.db.open_alert(&row).await.map_err(log_internal)? {
+            synced.opened += 1;
+            tracing::warn!(kind = %row.kind, subject = %row.subject, "alert opened");
+            deliver(state, &row, "alert.opened").await?;
+        }
+    }
+    // Retry deliveries that failed before.
+    for alert in state.db.open_alerts().await.map_err(log_internal)? {
+        if alert.delivery_error.is_some() && alert.delivered.is_none() {
+            deliver(state, &alert, "alert.opened").await?;
+        }
+    }
+    Ok(synced)
+}
+
+/// Delivers one alert event to the operator webhook (when configured) and records the outcome.
+async fn deliver(state: &AppState, alert: &AlertRow, event: &str) -> Result<(), AppError> {
+    let (Some(url), Some(secret)) = (&state.config.alert_webhook_url, &state.config.alert_webhook_secret) else {
+        return Ok(());
+    };
+    let secret = Secret::parse(&secret.0).map_err(log_internal)?;
+    let body = serde_json::json!({
+        "type": event,
+        "timestamp": super::clock::rfc3339(state.now_ms()),
+        "data": {
+            "id": alert.id, "kind": alert.kind, "subject": alert.subject, "message": alert.message,
+            "opened_at": super::clock::rfc3339(alert.opened_at),
+        },
+    })
+    .to_string();
+    let id = state.new_id(MessageId::from_parts).to_string();
+    let result = send(url, &[secret], &id, state.now_ms() / 1000, body.as_bytes()).await;
+    let done = event.trim_start_matches("alert.");
+    let delivered = alert.delivered.as_deref().map_or_else(|| done.to_owned(), |d| format!("{d},{done}"));
+    match result {
+        Ok(()) => state.db.alert_delivery(&alert.id, Some(&delivered), None).await.map_err(log_internal),
+        Err(why) => {
+            tracing::warn!(alert = %alert.id, error = %why, "alert webhook delivery failed");
+            state.db.alert_delivery(&alert.id, None, Some(&why)).await.map_err(log_internal)
+        }
+    }
+}
+
+/// POSTs a signed webhook: 15 s timeout, no redirects followed, at most 64 KiB of the answer read.
+pub async fn send(url: &str, secrets: &[Secret], id: &str, timestamp_s: i64, body: &[u8]) -> Result<(), String> {
+    let client = reqwest::Client::builder()
+        .timeout(DELIVERY_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| e.to_string())?;
+    let signature = signature_header(secrets, id, timestamp_s, body);
+    let mut res = client
+        .post(url)
+        .header("content-type", "application/json")
+        .header("webhook-id", id)
+        .header("webhook-timestamp", timestamp_s.to_string())
+        .header("webhook-signature", &signature)
+        .header(LEGACY_SIGNATURE_HEADER, &signature)
+        .body(body.to_vec())
+        .send()
+        .await
+        .map_err(|e| format!("cannot reach the receiver: {e}"))?;
+    let status = res.status();
+    let mut read = 0;
+    while let Ok(Some(chunk)) = res.chunk().await {
+        read += chunk.len();
+        if read >= RESPONSE_CAP {
+            break;
+        }
+    }
+    if status.is_success() { Ok(()) } else { Err(format!("the receiver answered {status}")) }
+}

@@ -1,0 +1,51 @@
+//! The Standard Webhooks vectors (`$PORTAL_VECTORS_DIR/standard-webhooks`): the
+//! upstream known answer and the behaviour cases, signed and verified by the portal's code.
+
+use app::ssr::webhooks::{Secret, verify};
+use serde_json::Value;
+
+fn vectors() -> Value {
+    let dir = std::env::var("PORTAL_VECTORS_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors").into());
+    let path = format!("{dir}/standard-webhooks/vectors.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("test vectors missing at {path}: {e}"));
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn the_known_answer_matches() {
+    let v = vectors();
+    let k = &v["known_answer"];
+    let secret = Secret::parse(k["secret"].as_str().unwrap()).unwrap();
+    let sig = secret.sign(
+        k["msg_id"].as_str().unwrap(),
+        k["timestamp"].as_i64().unwrap(),
+        k["payload"].as_str().unwrap().as_bytes(),
+    );
+    assert_eq!(sig, k["expected_signature"].as_str().unwrap());
+}
+
+#[test]
+fn every_behaviour_case_is_accepted_or_refused_as_expected() {
+    let v = vectors();
+    let b = &v["behaviour_cases"];
+    let now = b["now"].as_i64().unwrap();
+    let cases = b["cases"].as_array().unwrap();
+    assert!(cases.len() >= 12);
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let secret = case["secret_override"].as_str().or(b["secret"].as_str()).unwrap();
+        let payload = case["payload_override"].as_str().or(b["payload"].as_str()).unwrap();
+        let h = &case["headers"];
+        let result = verify(
+            &Secret::parse(secret).unwrap(),
+            h["webhook-id"].as_str(),
+            h["webhook-timestamp"].as_str(),
+            h["webhook-signature"].as_str(),
+            payload.as_bytes(),
+            now,
+        );
+        let expect_ok = case["expect"] == "ok";
+        assert_eq!(result.is_ok(), expect_ok, "case {name:?}: {result:?}");
+    }
+}
