@@ -13,10 +13,7 @@ use crate::domain::AppError;
 use crate::domain::adoption::PolicyState;
 use crate::domain::ids::{AlertId, MessageId};
 use std::collections::BTreeMap;
-use std::time::Duration;
 
-/// Deliveries give up after this long.
-const DELIVERY_TIMEOUT: Duration = Duration::from_secs(15);
 /// Most bytes of a receiver's answer read (and then ignored).
 const RESPONSE_CAP: usize = 64 * 1024;
 
@@ -94,7 +91,7 @@ async fn deliver(state: &AppState, alert: &AlertRow, event: &str) -> Result<(), 
     })
     .to_string();
     let id = state.new_id(MessageId::from_parts).to_string();
-    let result = send(url, &[secret], &id, state.now_ms() / 1000, body.as_bytes()).await;
+    let result = send(&state.config.outbound(), url, &[secret], &id, state.now_ms() / 1000, body.as_bytes()).await;
     let done = event.trim_start_matches("alert.");
     let delivered = alert.delivered.as_deref().map_or_else(|| done.to_owned(), |d| format!("{d},{done}"));
     match result {
@@ -106,13 +103,18 @@ async fn deliver(state: &AppState, alert: &AlertRow, event: &str) -> Result<(), 
     }
 }
 
-/// POSTs a signed webhook: 15 s timeout, no redirects followed, at most 64 KiB of the answer read.
-pub async fn send(url: &str, secrets: &[Secret], id: &str, timestamp_s: i64, body: &[u8]) -> Result<(), String> {
-    let client = reqwest::Client::builder()
-        .timeout(DELIVERY_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| e.to_string())?;
+/// POSTs a signed webhook through the SSRF guard: 15 s timeout, no redirects
+/// followed, only allowed addresses, at most 64 KiB of the answer read.
+pub async fn send(
+    guard: &super::ssrf::OutboundPolicy,
+    url: &str,
+    secrets: &[Secret],
+    id: &str,
+    timestamp_s: i64,
+    body: &[u8],
+) -> Result<(), String> {
+    let url = guard.check_url(url).map_err(|e| e.to_string())?;
+    let client = guard.client()?;
     let signature = signature_header(secrets, id, timestamp_s, body);
     let mut res = client
         .post(url)

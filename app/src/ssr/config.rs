@@ -61,6 +61,9 @@ pub struct PortalConfig {
     pub alert_webhook_url: Option<String>,
     /// The `whsec_…` secret signing alert webhooks (`PORTAL_ALERT_WEBHOOK_SECRET`; never logged).
     pub alert_webhook_secret: Option<SecretText>,
+    /// Subnets outgoing requests may reach despite the SSRF guard (`PORTAL_OUTBOUND_ALLOWLIST`,
+    /// comma-separated, e.g. `127.0.0.0/8`; development and tests).
+    pub outbound_allowlist: Vec<super::ssrf::Subnet>,
 }
 
 impl Default for PortalConfig {
@@ -82,6 +85,7 @@ impl Default for PortalConfig {
             ledger_worker: true,
             alert_webhook_url: None,
             alert_webhook_secret: None,
+            outbound_allowlist: Vec::new(),
         }
     }
 }
@@ -234,6 +238,14 @@ impl PortalConfig {
         if let Some(v) = env("PORTAL_ALERT_WEBHOOK_SECRET").filter(|v| !v.trim().is_empty()) {
             c.alert_webhook_secret = Some(SecretText(v));
         }
+        if let Some(v) = env("PORTAL_OUTBOUND_ALLOWLIST") {
+            c.outbound_allowlist = v
+                .split(',')
+                .filter(|s| !s.trim().is_empty())
+                .map(super::ssrf::Subnet::parse)
+                .collect::<Result<_, _>>()
+                .map_err(|e| err("PORTAL_OUTBOUND_ALLOWLIST", e))?;
+        }
         if let Some(v) = env("PORTAL_PUBLIC_URL") {
             c.public_url = Some(v);
         }
@@ -316,6 +328,14 @@ impl PortalConfig {
             return Err(err("PORTAL_METRICS_FLUSH_SECONDS", "must be at least 1"));
         }
         Ok(())
+    }
+
+    /// The SSRF guard's policy: http only in development, plus the operator allowlist.
+    pub fn outbound(&self) -> super::ssrf::OutboundPolicy {
+        super::ssrf::OutboundPolicy {
+            allow_http: self.environment == Environment::Development,
+            allowlist: self.outbound_allowlist.clone(),
+        }
     }
 
     /// Cookies get `Secure` (and the `__Host-` name) when the portal is served over HTTPS.

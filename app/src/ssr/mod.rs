@@ -26,6 +26,7 @@ pub mod receipts;
 pub mod signature_status;
 pub mod signing;
 pub mod sla;
+pub mod ssrf;
 pub mod state;
 pub mod store;
 pub mod trust;

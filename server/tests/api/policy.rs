@@ -246,6 +246,7 @@ async fn an_unsigned_active_repo_raises_an_alert_delivered_by_webhook_that_clear
     let app = TestApp::spawn_with(|c| {
         c.alert_webhook_url = Some(url);
         c.alert_webhook_secret = Some(app::ssr::config::SecretText(secret));
+        c.outbound_allowlist = vec![app::ssr::ssrf::Subnet::parse("127.0.0.0/8").unwrap()];
     })
     .await;
     let ci = tenant_key(&app, "admin@acme.demo").await;
@@ -282,4 +283,38 @@ async fn an_unsigned_active_repo_raises_an_alert_delivered_by_webhook_that_clear
     assert!(report["alerts"].as_array().unwrap().is_empty(), "fixed: the alert cleared itself");
     let synced = app::ssr::alerts::sync_policy_alerts(&app.state).await.unwrap();
     assert_eq!((synced.opened, synced.cleared), (0, 0), "a sync with nothing new changes nothing");
+}
+
+#[tokio::test]
+async fn a_keyless_sigstore_bundle_verifies_only_with_the_configured_identity() {
+    let app = TestApp::spawn().await;
+    let dir = std::env::var("PORTAL_VECTORS_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors").into());
+    let read = |p: &str| {
+        let path = format!("{dir}/sigstore-conformance/test/assets/{p}");
+        std::fs::read(&path).unwrap_or_else(|e| panic!("test vectors missing at {path}: {e}"))
+    };
+    let (artifact, bundle) =
+        (read("a.txt"), String::from_utf8(read("bundle-verify/happy-path-v0.3/bundle.sigstore.json")).unwrap());
+    let check = || app::ssr::policy::verify_signature(&app.state, &artifact, &bundle);
+    let (code, _) = check().await.unwrap().unwrap_err();
+    assert_eq!(code, "signature_mismatch", "no keyless identity configured: refused");
+    let identity = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+    let change = |id: &str| app::ssr::policy::RolloutChange {
+        keyless: Some((id.to_owned(), "https://token.actions.githubusercontent.com".to_owned())),
+        ..Default::default()
+    };
+    app::ssr::policy::set_rollout(
+        &app.state,
+        "test",
+        change("https://github.com/someone/else/.github/workflows/x.yml@refs/heads/main"),
+    )
+    .await
+    .unwrap();
+    assert!(check().await.unwrap().is_err(), "another workflow's identity is refused");
+    app::ssr::policy::set_rollout(&app.state, "test", change(identity)).await.unwrap();
+    let signer = check().await.unwrap().expect("the configured CI identity verifies, offline");
+    assert!(signer.starts_with("keyless https://github.com/sigstore-conformance/"), "{signer}");
+    let tampered = [artifact.as_slice(), b"!"].concat();
+    assert!(app::ssr::policy::verify_signature(&app.state, &tampered, &bundle).await.unwrap().is_err());
 }

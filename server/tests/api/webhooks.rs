@@ -49,3 +49,27 @@ fn every_behaviour_case_is_accepted_or_refused_as_expected() {
         assert_eq!(result.is_ok(), expect_ok, "case {name:?}: {result:?}");
     }
 }
+
+#[tokio::test]
+async fn the_guarded_client_checks_the_address_it_connects_to() {
+    use app::ssr::ssrf::{OutboundPolicy, Subnet};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        axum::serve(listener, axum::Router::new().route("/", axum::routing::get(|| async { "hi" }))).await
+    });
+    // A name (not an IP literal) passes the URL check; its DNS answer is loopback and is refused.
+    let url = format!("http://localhost:{port}/");
+    let dev = OutboundPolicy { allow_http: true, allowlist: vec![] };
+    assert!(dev.check_url(&url).is_ok());
+    let err = dev.client().unwrap().get(&url).send().await.unwrap_err();
+    let chain = format!("{err:?}");
+    assert!(chain.contains("loopback"), "refused at resolution: {chain}");
+    // The operator allowlist opens it (development and tests).
+    let open = OutboundPolicy {
+        allow_http: true,
+        allowlist: vec![Subnet::parse("127.0.0.0/8").unwrap(), Subnet::parse("::1").unwrap()],
+    };
+    let body = open.client().unwrap().get(&url).send().await.unwrap().text().await.unwrap();
+    assert_eq!(body, "hi");
+}
