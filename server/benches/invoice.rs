@@ -4,7 +4,8 @@
 //! `attestation.verify` events in one month (each with its verified call and
 //! receipt row), posts them to the ledger (timed), then
 //! times `billing::simulate` (usage totals, prices, the first receipts) and the
-//! month's reconciliation. Target: simulation <= 0.2 s.
+//! month's reconciliation, then issuing the month and reading the issued invoice.
+//! Target: simulation <= 0.2 s.
 
 use app::domain::period::Period;
 use app::ssr::billing;
@@ -91,6 +92,18 @@ fn main() {
         let t = Instant::now();
         let r = billing::reconcile(&db, &org, period).await.expect("reconcile");
         println!("reconciliation of the month: {:.1?} ({})", t.elapsed(), r.summary().chars().take(120).collect::<String>());
+
+        // Issue the month once its grace window has passed: stamps the 1,000,000 events.
+        let options = server::startup::leptos_options(concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml")).expect("Leptos.toml");
+        let clock = app::ssr::clock::ManualClock::new(period.next().next().start_ms());
+        let state = app::ssr::AppState::with_clock(db.clone(), Default::default(), options, std::sync::Arc::new(clock));
+        let t = Instant::now();
+        let issued = app::ssr::invoicing::issue(&state, "bench", &org, period).await.expect("issue").expect("issued");
+        println!("issuing the month (stamping {EVENTS} events, storing the invoice): {:.1?} (total {})", t.elapsed(), issued.total);
+        let t = Instant::now();
+        let again = billing::simulate(&db, &org, period, None).await.expect("simulate issued");
+        assert_eq!(again, issued);
+        println!("reading the issued invoice: {:.1?}", t.elapsed());
         db.close().await;
     });
 }
