@@ -173,6 +173,9 @@ async fn flush_loop(state: AppState) {
             if let Err(e) = app::ssr::alerts::sync_policy_alerts(&state).await {
                 tracing::warn!(error = %e.message, "alert sync failed; will retry");
             }
+            if let Err(e) = app::ssr::alerts::redeliver(&state).await {
+                tracing::warn!(error = %e.message, "alert redelivery failed; will retry");
+            }
             // Evidence expires with time: re-decide entitlements (changes are audited).
             if let Err(e) = app::ssr::entitlements::refresh_all(&state).await {
                 tracing::warn!(error = %e.message, "entitlement refresh failed; will retry");

@@ -118,8 +118,6 @@ typed_id!(/// A drill run (key rotation).
     DrillId, "drill");
 typed_id!(/// An alert.
     AlertId, "alert");
-typed_id!(/// A webhook message (its `webhook-id`).
-    MessageId, "msg");
 
 #[cfg(test)]
 mod tests {

@@ -11,7 +11,7 @@ use super::store::AlertRow;
 use super::webhooks::{LEGACY_SIGNATURE_HEADER, Secret, signature_header};
 use crate::domain::AppError;
 use crate::domain::adoption::PolicyState;
-use crate::domain::ids::{AlertId, MessageId};
+use crate::domain::ids::AlertId;
 use std::collections::BTreeMap;
 
 /// Most bytes of a receiver's answer read (and then ignored).
@@ -45,7 +45,7 @@ pub async fn sync_policy_alerts(state: &AppState) -> Result<Synced, AppError> {
             alert.kind.starts_with("policy.") && !wanted.contains_key(&(alert.kind.clone(), alert.subject.clone()));
         if fixed && state.db.clear_alert(&alert.id, now).await.map_err(log_internal)? {
             synced.cleared += 1;
-            deliver(state, &alert, "alert.cleared").await?;
+            spawn_delivery(state, alert, "alert.cleared");
         }
     }
     for ((kind, subject), (org_id, message)) in wanted {
@@ -63,16 +63,37 @@ pub async fn sync_policy_alerts(state: &AppState) -> Result<Synced, AppError> {
         if state.db.open_alert(&row).await.map_err(log_internal)? {
             synced.opened += 1;
             tracing::warn!(kind = %row.kind, subject = %row.subject, "alert opened");
-            deliver(state, &row, "alert.opened").await?;
-        }
-    }
-    // Retry deliveries that failed before.
-    for alert in state.db.open_alerts().await.map_err(log_internal)? {
-        if alert.delivery_error.is_some() && alert.delivered.is_none() {
-            deliver(state, &alert, "alert.opened").await?;
+            spawn_delivery(state, row, "alert.opened");
         }
     }
     Ok(synced)
+}
+
+/// Delivers again every open alert whose opening was never delivered (a failed
+/// attempt, or a process that stopped first). Same `webhook-id` as before, so
+/// receivers can drop duplicates. The server runs this hourly.
+pub async fn redeliver(state: &AppState) -> Result<usize, AppError> {
+    let mut n = 0;
+    for alert in state.db.open_alerts().await.map_err(log_internal)? {
+        if alert.delivered.is_none() {
+            deliver(state, &alert, "alert.opened").await?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Delivers in the background: the caller (an upload, a sync) never waits for a receiver.
+fn spawn_delivery(state: &AppState, alert: AlertRow, event: &'static str) {
+    if state.config.alert_webhook_url.is_none() {
+        return;
+    }
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = deliver(&state, &alert, event).await {
+            tracing::warn!(error = %e.message, "recording an alert delivery failed");
+        }
+    });
 }
 
 /// Delivers one alert event to the operator webhook (when configured) and records the outcome.
@@ -90,7 +111,8 @@ async fn deliver(state: &AppState, alert: &AlertRow, event: &str) -> Result<(), 
         },
     })
     .to_string();
-    let id = state.new_id(MessageId::from_parts).to_string();
+    // One webhook-id per alert and event, the same on every retry.
+    let id = format!("msg_{}_{}", alert.id.trim_start_matches("alert_"), event.trim_start_matches("alert."));
     let result = send(&state.config.outbound(), url, &[secret], &id, state.now_ms() / 1000, body.as_bytes()).await;
     let done = event.trim_start_matches("alert.");
     let delivered = alert.delivered.as_deref().map_or_else(|| done.to_owned(), |d| format!("{d},{done}"));

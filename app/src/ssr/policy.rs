@@ -183,7 +183,7 @@ pub async fn upload(
         row.reason.as_deref().map(|r| format!(" reason={r}")).unwrap_or_default()
     );
     AuditEvent::new(actor, "policy.uploaded").about(org_id, &row.id).detail(&detail).log(state).await?;
-    spawn_alert_sync(state);
+    sync_alerts(state).await;
     Ok(if row.status == "verified" { Uploaded::Verified(row) } else { Uploaded::Failed(row) })
 }
 
@@ -246,16 +246,14 @@ pub async fn set_rollout(state: &AppState, actor: &str, change: RolloutChange) -
         r.keyless_identity.as_deref().unwrap_or("-")
     );
     AuditEvent::new(actor, "policy.rollout_changed").detail(&detail).log(state).await?;
-    spawn_alert_sync(state);
+    sync_alerts(state).await;
     Ok(r)
 }
 
-/// Brings alerts up to date in the background (a webhook delivery may take up to 15 s).
-fn spawn_alert_sync(state: &AppState) {
-    let state = state.clone();
-    tokio::spawn(async move {
-        if let Err(e) = super::alerts::sync_policy_alerts(&state).await {
-            tracing::warn!(error = %e.message, "alert sync failed; the hourly sync retries");
-        }
-    });
+/// Brings alerts up to date (deliveries run in the background); a failure is
+/// logged and left to the hourly sync, never failing the change that caused it.
+async fn sync_alerts(state: &AppState) {
+    if let Err(e) = super::alerts::sync_policy_alerts(state).await {
+        tracing::warn!(error = %e.message, "alert sync failed; the hourly sync retries");
+    }
 }
