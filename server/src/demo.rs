@@ -209,11 +209,9 @@ pub async fn seed_policy(state: &AppState) -> Result<(), AppError> {
     use base64::Engine;
     let actor = "demo-seed";
     let db = &state.db;
-    let operator = db.operator_org().await.map_err(app::ssr::auth::log_internal)?.ok_or_else(AppError::internal)?;
     let (private, public) = app::ssr::signing::generate_p256().map_err(|_| AppError::internal())?;
     let pair = app::ssr::signing::load_private_key(&private).map_err(|_| AppError::internal())?;
-    let key = app::ssr::trust::NewSigningKey { name: "policy-2026", pem: &public, not_before: None, not_after: None };
-    app::ssr::trust::add_signing_key(state, actor, &operator.id, key).await?;
+    policy::add_policy_key(state, actor, "policy-2026", &public, None).await?;
     let (stray_private, _) = app::ssr::signing::generate_p256().map_err(|_| AppError::internal())?;
     let stray = app::ssr::signing::load_private_key(&stray_private).map_err(|_| AppError::internal())?;
     let mut rollout = db.rollout().await.map_err(app::ssr::auth::log_internal)?;

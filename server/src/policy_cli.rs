@@ -106,45 +106,19 @@ pub async fn run(state: &AppState, cmd: PolicyCommand, json: bool) -> ExitCode {
     use app::ssr::policy;
     const ACTOR: &str = "cli";
     let result: Result<(serde_json::Value, String, bool), AppError> = match cmd {
-        PolicyCommand::AddKey { name, public_key, valid_days } => {
-            async {
-                let pem = std::fs::read_to_string(&public_key)
-                    .map_err(|e| AppError::invalid("--public-key", format!("{}: {e}", public_key.display())))?;
-                let operator = state
-                    .db
-                    .operator_org()
-                    .await
-                    .map_err(app::ssr::auth::log_internal)?
-                    .ok_or_else(AppError::internal)?;
+        PolicyCommand::AddKey { name, public_key, valid_days } => match std::fs::read_to_string(&public_key) {
+            Err(e) => Err(AppError::invalid("--public-key", format!("{}: {e}", public_key.display()))),
+            Ok(pem) => {
                 let not_after = valid_days.map(|d| state.now_ms() + i64::from(d) * 86_400_000);
-                let k = app::ssr::trust::NewSigningKey { name: &name, pem: &pem, not_before: None, not_after };
-                let row = app::ssr::trust::add_signing_key(state, ACTOR, &operator.id, k).await?;
-                Ok((
-                    serde_json::json!({ "name": row.name, "key_id": row.key_id }),
-                    "policy-signing key added".into(),
-                    true,
-                ))
+                policy::add_policy_key(state, ACTOR, &name, &pem, not_after).await.map(|row| {
+                    let v = serde_json::json!({ "name": row.name, "key_id": row.key_id });
+                    (v, "policy-signing key added".into(), true)
+                })
             }
+        },
+        PolicyCommand::RevokeKey { name } => policy::revoke_policy_key(state, ACTOR, &name)
             .await
-        }
-        PolicyCommand::RevokeKey { name } => {
-            async {
-                let operator = state
-                    .db
-                    .operator_org()
-                    .await
-                    .map_err(app::ssr::auth::log_internal)?
-                    .ok_or_else(AppError::internal)?;
-                let key = policy::policy_keys(state)
-                    .await?
-                    .into_iter()
-                    .find(|k| k.name == name)
-                    .ok_or_else(|| AppError::invalid("--name", format!("no policy-signing key named {name:?}")))?;
-                app::ssr::trust::revoke_signing_key(state, ACTOR, &operator.id, &key.id).await?;
-                Ok((serde_json::json!({ "revoked": key.name }), "policy-signing key revoked".into(), true))
-            }
-            .await
-        }
+            .map(|k| (serde_json::json!({ "revoked": k.name }), "policy-signing key revoked".into(), true)),
         PolicyCommand::Rollout { current_version, allowed_lag, active_days, keyless_identity, keyless_issuer } => {
             let change = policy::RolloutChange {
                 current_version,

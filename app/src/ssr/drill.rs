@@ -14,7 +14,7 @@ use super::audit::{AuditEvent, verify_chain};
 use super::auth::log_internal;
 use super::policy::{self, Uploaded};
 use super::store::SigningKeyRow;
-use super::trust::{NewSigningKey, add_signing_key, revoke_signing_key};
+use super::trust::revoke_signing_key;
 use crate::domain::AppError;
 use crate::domain::drill::{DrillReport, DrillStep};
 use crate::domain::ids::DrillId;
@@ -35,11 +35,10 @@ impl Key {
     }
 }
 
-async fn new_key(state: &AppState, actor: &str, operator: &str, name: &str) -> Result<Key, AppError> {
+async fn new_key(state: &AppState, actor: &str, name: &str) -> Result<Key, AppError> {
     let (private, public) = super::signing::generate_p256().map_err(log_internal)?;
     let pair = super::signing::load_private_key(&private).map_err(log_internal)?;
-    let k = NewSigningKey { name, pem: &public, not_before: None, not_after: None };
-    Ok(Key { row: add_signing_key(state, actor, operator, k).await?, pair })
+    Ok(Key { row: policy::add_policy_key(state, actor, name, &public, None).await?, pair })
 }
 
 fn bundle(note: &str) -> Result<Vec<u8>, AppError> {
@@ -69,7 +68,7 @@ impl Steps<'_> {
 /// a step that does not behave as it should is a failed step in the report.
 pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillReport, AppError> {
     let db = &state.db;
-    let operator = db.operator_org().await.map_err(log_internal)?.ok_or_else(AppError::internal)?;
+    let operator = policy::operator_id(state).await?;
     let started_at = state.now_ms();
     let first_seq = db.audit_entries(None, 1).await.map_err(log_internal)?.first().map_or(0, |r| r.seq);
     let id = state.new_id(DrillId::from_parts).to_string();
@@ -78,10 +77,10 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
     let mut s = Steps { state, actor, id: id.clone(), steps: Vec::new() };
     let repo = DRILL_REPO;
     // 1. The old key signs a bundle, which is accepted.
-    let old = new_key(state, actor, &operator.id, &format!("drill-{tag}-old")).await?;
+    let old = new_key(state, actor, &format!("drill-{tag}-old")).await?;
     let b1 = bundle("signed by the old key before the rotation")?;
-    let v1 = next_version(state, &operator.id).await?;
-    let first = policy::upload(state, actor, &operator.id, repo, v1, b1.clone(), old.sign(&b1)).await?;
+    let v1 = next_version(state, &operator).await?;
+    let first = policy::upload(state, actor, &operator, repo, v1, b1.clone(), old.sign(&b1)).await?;
     let first_id = match &first {
         Uploaded::Verified(row) => Some(row.id.clone()),
         _ => None,
@@ -94,7 +93,7 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
     .await?;
 
     // 2. The new key is added; during the overlap both verify.
-    let new = new_key(state, actor, &operator.id, &format!("drill-{tag}-new")).await?;
+    let new = new_key(state, actor, &format!("drill-{tag}-new")).await?;
     let probe = bundle("overlap probe")?;
     let by_old = policy::verify_signature(state, &probe, &old.sign(&probe)).await?;
     let by_new = policy::verify_signature(state, &probe, &new.sign(&probe)).await?;
@@ -107,8 +106,8 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
 
     // 3. A new bundle signed by the new key is accepted.
     let b2 = bundle("signed by the new key")?;
-    let v2 = next_version(state, &operator.id).await?;
-    let second = policy::upload(state, actor, &operator.id, repo, v2, b2.clone(), new.sign(&b2)).await?;
+    let v2 = next_version(state, &operator).await?;
+    let second = policy::upload(state, actor, &operator, repo, v2, b2.clone(), new.sign(&b2)).await?;
     s.record(
         "a new bundle signed by the new key is accepted",
         matches!(second, Uploaded::Verified(_)),
@@ -117,13 +116,13 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
     .await?;
 
     // 4. The old key is revoked.
-    revoke_signing_key(state, actor, &operator.id, &old.row.id).await?;
+    revoke_signing_key(state, actor, &operator, &old.row.id).await?;
     s.record("the old key is revoked", true, format!("{} revoked", old.row.name)).await?;
 
     // 5. A bundle the old key signs after its revocation is refused.
     let b3 = bundle("signed by the old key after its revocation")?;
-    let v3 = next_version(state, &operator.id).await?;
-    let third = policy::upload(state, actor, &operator.id, repo, v3, b3.clone(), old.sign(&b3)).await?;
+    let v3 = next_version(state, &operator).await?;
+    let third = policy::upload(state, actor, &operator, repo, v3, b3.clone(), old.sign(&b3)).await?;
     let refused = match &third {
         Uploaded::Failed(row) => format!("refused: {}", row.reason.as_deref().unwrap_or("?")),
         _ => "ACCEPTED".to_owned(),
@@ -136,7 +135,7 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
     .await?;
 
     // 6. The verification made before the revocation keeps its recorded result.
-    let kept = match (&first_id, db.repo(&operator.id, repo).await.map_err(log_internal)?) {
+    let kept = match (&first_id, db.repo(&operator, repo).await.map_err(log_internal)?) {
         (Some(id), Some(r)) => {
             db.policy_bundle(&r.id, id).await.map_err(log_internal)?.filter(|b| b.status == "verified")
         }
@@ -157,7 +156,7 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
     .await?;
 
     // 7. Rehearsal keys never stay valid.
-    revoke_signing_key(state, actor, &operator.id, &new.row.id).await?;
+    revoke_signing_key(state, actor, &operator, &new.row.id).await?;
     s.record("clean-up: the drill's new key is revoked too", true, format!("{} revoked", new.row.name)).await?;
 
     // 8. The audit log chain verifies end to end.

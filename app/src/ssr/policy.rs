@@ -30,10 +30,37 @@ pub enum Uploaded {
     Failed(PolicyBundleRow),
 }
 
+/// The operator organisation's id: it owns the policy-signing keys and the drill repository.
+pub async fn operator_id(state: &AppState) -> Result<String, AppError> {
+    Ok(state.db.operator_org().await.map_err(log_internal)?.ok_or_else(AppError::internal)?.id)
+}
+
 /// The organisation's policy-signing keys: the operator's signing keys.
 pub async fn policy_keys(state: &AppState) -> Result<Vec<SigningKeyRow>, AppError> {
-    let operator = state.db.operator_org().await.map_err(log_internal)?.ok_or_else(AppError::internal)?;
-    state.db.signing_keys(&operator.id).await.map_err(log_internal)
+    state.db.signing_keys(&operator_id(state).await?).await.map_err(log_internal)
+}
+
+/// Adds a policy-signing key (audited).
+pub async fn add_policy_key(
+    state: &AppState,
+    actor: &str,
+    name: &str,
+    pem: &str,
+    not_after: Option<i64>,
+) -> Result<SigningKeyRow, AppError> {
+    let k = super::trust::NewSigningKey { name, pem, not_before: None, not_after };
+    super::trust::add_signing_key(state, actor, &operator_id(state).await?, k).await
+}
+
+/// Revokes a policy-signing key by name (audited): bundles it signs are refused from now on.
+pub async fn revoke_policy_key(state: &AppState, actor: &str, name: &str) -> Result<SigningKeyRow, AppError> {
+    let key = policy_keys(state)
+        .await?
+        .into_iter()
+        .find(|k| k.name == name)
+        .ok_or_else(|| AppError::invalid("name", format!("no policy-signing key named {name:?}")))?;
+    super::trust::revoke_signing_key(state, actor, &operator_id(state).await?, &key.id).await?;
+    Ok(key)
 }
 
 /// Who signed `bundle`, or the reason code and message why nobody did.

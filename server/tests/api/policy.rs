@@ -4,7 +4,6 @@
 use crate::helpers::TestApp;
 use crate::packs::tenant_key;
 use app::ssr::policy_bundle;
-use app::ssr::trust::{NewSigningKey, add_signing_key};
 use base64::Engine;
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
@@ -41,9 +40,7 @@ async fn upload(
 async fn policy_key(app: &TestApp, name: &str) -> KeyPair {
     let kp = KeyPair::generate_ecdsa_p256().unwrap();
     let pem = kp.public_key_der().unwrap().to_pem();
-    let operator = app.state.db.operator_org().await.unwrap().unwrap();
-    let k = NewSigningKey { name, pem: &pem, not_before: None, not_after: None };
-    add_signing_key(&app.state, "security@operator.demo", &operator.id, k).await.unwrap();
+    app::ssr::policy::add_policy_key(&app.state, "security@operator.demo", name, &pem, None).await.unwrap();
     kp
 }
 
