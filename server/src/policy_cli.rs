@@ -55,6 +55,21 @@ pub enum PolicyCommand {
     },
     /// Adoption and every repository's state (exit 1 below the 95% goal).
     Status,
+    /// Count a repository as active or not regardless of its activity, or go back to "by activity".
+    #[command(
+        after_help = "Example:\n  trust-portal policy set-active --tenant acme-robotics --repo acme/old-tool --active no"
+    )]
+    SetActive {
+        /// Tenant handle.
+        #[arg(long)]
+        tenant: String,
+        /// Repository, owner/name.
+        #[arg(long)]
+        repo: String,
+        /// yes, no, or auto (by activity).
+        #[arg(long)]
+        active: String,
+    },
     /// Print the reusable GitHub Actions workflow (org.policy.sign.yml) or, with --caller, the job that calls it.
     #[command(
         after_help = "Example:\n  trust-portal policy workflow --portal-url https://portal.example.com > org.policy.sign.yml\n  trust-portal policy workflow --caller --org acme"
@@ -137,6 +152,26 @@ pub async fn run(state: &AppState, cmd: PolicyCommand, json: bool) -> ExitCode {
                     true,
                 )
             })
+        }
+        PolicyCommand::SetActive { tenant, repo, active } => {
+            async {
+                let active = match active.as_str() {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    "auto" => None,
+                    other => return Err(AppError::invalid("--active", format!("{other:?}: use yes, no or auto"))),
+                };
+                let org = state
+                    .db
+                    .org_by_slug(&tenant)
+                    .await
+                    .map_err(app::ssr::auth::log_internal)?
+                    .filter(|o| o.kind == "tenant")
+                    .ok_or_else(|| AppError::invalid("--tenant", format!("no tenant {tenant:?}")))?;
+                policy::set_repo_active(state, ACTOR, &org.id, &repo, active).await?;
+                Ok((serde_json::json!({ "repo": repo, "active": active }), "repository updated".into(), true))
+            }
+            .await
         }
         PolicyCommand::Status => app::ssr::signature_status::report(state, None).await.map(|r| {
             let mut text = format!(

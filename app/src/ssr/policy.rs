@@ -284,3 +284,28 @@ async fn sync_alerts(state: &AppState) {
         tracing::warn!(error = %e.message, "alert sync failed; the hourly sync retries");
     }
 }
+
+/// Sets a repository's active flag by hand (`Some`) or back to "by activity" (`None`); audited.
+pub async fn set_repo_active(
+    state: &AppState,
+    actor: &str,
+    org_id: &str,
+    repo: &str,
+    active: Option<bool>,
+) -> Result<(), AppError> {
+    super::evidence::check_repo(repo)?;
+    if !state.db.set_repo_active(org_id, repo, active).await.map_err(log_internal)? {
+        return Err(AppError::not_found("Repository"));
+    }
+    let detail = format!(
+        "{repo} active={}",
+        match active {
+            Some(true) => "always",
+            Some(false) => "never",
+            None => "by activity",
+        }
+    );
+    AuditEvent::new(actor, "repo.active_set").about(org_id, repo).detail(&detail).log(state).await?;
+    sync_alerts(state).await;
+    Ok(())
+}

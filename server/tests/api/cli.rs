@@ -496,3 +496,34 @@ fn write_signed_firmware(dir: &std::path::Path) -> (sigstore_verify::crypto::Key
     std::fs::write(dir.join("fw.intoto.json"), serde_json::to_string(&env).unwrap()).unwrap();
     (kp, env)
 }
+
+#[tokio::test]
+async fn policy_commands_report_adoption_and_override_activity() {
+    let cli = Cli::new();
+    cli.run(&["demo", "seed"], "").await;
+    let (code, out, _) = cli.run(&["policy", "status"], "").await;
+    assert_eq!(code, 1, "the demo is at 80%, below the goal: {out}");
+    assert!(out.contains("adoption 80.0%") && out.contains("failed") && out.contains("acme/robot-docs"), "{out}");
+    let (code, _, err) = cli
+        .run(
+            &["policy", "set-active", "--tenant", "acme-robotics", "--repo", "acme/robot-docs", "--active", "maybe"],
+            "",
+        )
+        .await;
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = cli
+        .run(&["policy", "set-active", "--tenant", "acme-robotics", "--repo", "acme/nothing", "--active", "no"], "")
+        .await;
+    assert_eq!(code, 2, "unknown repository: {err}");
+    let (code, _, err) = cli
+        .run(&["policy", "set-active", "--tenant", "acme-robotics", "--repo", "acme/robot-docs", "--active", "no"], "")
+        .await;
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = cli.run(&["--json", "policy", "status"], "").await;
+    assert_eq!(code, 0, "4 of 4 active repositories: the goal is met: {out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((v["adoption"]["adopted"].as_i64(), v["adoption"]["active"].as_i64()), (Some(4), Some(4)));
+    let (code, yaml, _) = cli.run(&["policy", "workflow", "--portal-url", "https://portal.example.com"], "").await;
+    assert_eq!(code, 0);
+    assert!(yaml.starts_with("# org.policy.sign.yml") && yaml.contains("https://portal.example.com/api/v1/repos/"));
+}
