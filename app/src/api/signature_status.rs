@@ -66,3 +66,27 @@ pub async fn run_policy_key_drill() -> Result<DrillSummary, AppError> {
     let (state, p) = crate::ssr::auth::require_role(&[Role::Security, Role::OperatorAdmin]).await?;
     Ok(summary(&crate::ssr::drill::rotate_policy_key(&state, &p.email).await?))
 }
+
+/// Changes the policy rollout (security and operator admins): the org policy version,
+/// the allowed lag, the active window in days, and the keyless signer (both or neither).
+#[server(endpoint = "set_policy_rollout")]
+pub async fn set_policy_rollout(
+    current_version: String,
+    allowed_lag: String,
+    active_days: String,
+    keyless_identity: String,
+    keyless_issuer: String,
+) -> Result<(), AppError> {
+    use crate::domain::Role;
+    let (state, p) = crate::ssr::auth::require_role(&[Role::Security, Role::OperatorAdmin]).await?;
+    let number = |field: &str, text: &str| -> Result<i64, AppError> {
+        text.trim().parse().map_err(|_| AppError::invalid(field, format!("'{text}' is not a whole number")))
+    };
+    let change = crate::ssr::policy::RolloutChange {
+        current_version: Some(number("Current version", &current_version)?),
+        allowed_lag: Some(number("Allowed lag", &allowed_lag)?),
+        active_days: Some(number("Active days", &active_days)?),
+        keyless: Some((keyless_identity, keyless_issuer)),
+    };
+    crate::ssr::policy::set_rollout(&state, &p.email, change).await.map(|_| ())
+}

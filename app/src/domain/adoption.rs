@@ -189,6 +189,10 @@ pub struct SignatureStatus {
     pub allowed_lag: i64,
     /// Days of inactivity after which a repository stops counting.
     pub active_days: i64,
+    /// Keyless signing: the accepted CI identity, if configured.
+    pub keyless_identity: Option<String>,
+    /// Keyless signing: the accepted OIDC issuer, if configured.
+    pub keyless_issuer: Option<String>,
     /// Repositories, by tenant and name.
     pub repos: Vec<RepoPolicyStatus>,
     /// Release packs, newest first.

@@ -4,7 +4,9 @@
 
 use super::ui;
 use crate::api::display_time;
-use crate::api::signature_status::{DrillSummary, RunPolicyKeyDrill, list_drills, load_signature_status};
+use crate::api::signature_status::{
+    DrillSummary, RunPolicyKeyDrill, SetPolicyRollout, list_drills, load_signature_status,
+};
 use crate::components::{CurrentUserCtx, DataTable, ErrorNotice, action_feedback};
 use crate::domain::Role;
 use crate::domain::adoption::{PolicyState, SignatureStatus};
@@ -26,11 +28,15 @@ impl LazyRoute for SignatureStatusPage {
     fn view(_this: Self) -> AnyView {
         let query = use_query_map();
         let show = move || query.read().get("show").unwrap_or_default();
-        let report = Resource::new(show, load_signature_status);
+        let rollout = ServerAction::<SetPolicyRollout>::new();
+        let report = Resource::new(move || (show(), rollout.version().get()), |(s, _)| load_signature_status(s));
         let initial = query.with_untracked(|q| q.get("show").unwrap_or_default());
         let drill = ServerAction::<RunPolicyKeyDrill>::new();
         let drills = Resource::new(move || drill.version().get(), |_| list_drills());
         let user = expect_context::<CurrentUserCtx>().0;
+        let can_manage = move || async move {
+            matches!(user.await, Ok(Some(u)) if matches!(u.role, Role::Security | Role::OperatorAdmin))
+        };
         view! {
             <Title text="Signature status · Trust Portal" />
             <h1 class=ui::H1>"Signature status"</h1>
@@ -50,7 +56,13 @@ impl LazyRoute for SignatureStatusPage {
                 {move || Suspend::new(async move {
                     match report.await {
                         Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                        Ok(r) => view! { <Report report=r /> }.into_any(),
+                        Ok(r) => {
+                            let manage = can_manage().await;
+                            view! {
+                                {manage.then(|| view! { <RolloutForm report=r.clone() action=rollout /> })}
+                                <Report report=r />
+                            }.into_any()
+                        }
                     }
                 })}
             </Suspense>
@@ -61,7 +73,7 @@ impl LazyRoute for SignatureStatusPage {
                 </p>
                 <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                     {move || Suspend::new(async move {
-                        let can_run = matches!(user.await, Ok(Some(u)) if matches!(u.role, Role::Security | Role::OperatorAdmin));
+                        let can_run = can_manage().await;
                         let list = drills.await;
                         view! {
                             {can_run.then(|| view! {
@@ -174,4 +186,38 @@ fn DrillList(list: Vec<DrillSummary>) -> impl IntoView {
         </ul>
     }
     .into_any()
+}
+
+/// Security's rollout settings (not shown to auditors).
+#[component]
+fn RolloutForm(report: SignatureStatus, action: ServerAction<SetPolicyRollout>) -> impl IntoView {
+    view! {
+        <section class=format!("{} mb-6", ui::CARD) aria-labelledby="rollout">
+            <h2 id="rollout" class="mb-3 text-lg font-semibold">"Rollout settings"</h2>
+            <ActionForm action attr:class="grid gap-3 sm:grid-cols-3 sm:items-end">
+                <div>
+                    <label for="current-version" class=ui::LABEL>"Current policy version"</label>
+                    <input id="current-version" name="current_version" type="number" min="1" required value=report.current_version.to_string() class=ui::INPUT />
+                </div>
+                <div>
+                    <label for="allowed-lag" class=ui::LABEL>"Allowed lag (versions)"</label>
+                    <input id="allowed-lag" name="allowed_lag" type="number" min="0" required value=report.allowed_lag.to_string() class=ui::INPUT />
+                </div>
+                <div>
+                    <label for="active-days" class=ui::LABEL>"Active = activity in the last (days)"</label>
+                    <input id="active-days" name="active_days" type="number" min="1" required value=report.active_days.to_string() class=ui::INPUT />
+                </div>
+                <div class="sm:col-span-2">
+                    <label for="keyless-identity" class=ui::LABEL>"Keyless signer: workflow identity (optional)"</label>
+                    <input id="keyless-identity" name="keyless_identity" value=report.keyless_identity.unwrap_or_default() class=ui::INPUT />
+                </div>
+                <div>
+                    <label for="keyless-issuer" class=ui::LABEL>"Keyless signer: OIDC issuer"</label>
+                    <input id="keyless-issuer" name="keyless_issuer" value=report.keyless_issuer.unwrap_or_default() class=ui::INPUT />
+                </div>
+                <button type="submit" class=ui::BUTTON>"Save rollout"</button>
+            </ActionForm>
+            <div class="mt-3">{action_feedback(action.value(), "Rollout saved; adoption and alerts updated.")}</div>
+        </section>
+    }
 }

@@ -96,6 +96,8 @@ pub async fn report(state: &AppState, scope: Option<&str>) -> Result<SignatureSt
         current_version: rollout.current_version,
         allowed_lag: rollout.allowed_lag,
         active_days: rollout.active_days,
+        keyless_identity: rollout.keyless_identity,
+        keyless_issuer: rollout.keyless_issuer,
         repos,
         packs,
     })

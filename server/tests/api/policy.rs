@@ -315,3 +315,39 @@ async fn a_keyless_sigstore_bundle_verifies_only_with_the_configured_identity() 
     let tampered = [artifact.as_slice(), b"!"].concat();
     assert!(app::ssr::policy::verify_signature(&app.state, &tampered, &bundle).await.unwrap().is_err());
 }
+
+#[tokio::test]
+async fn security_changes_the_rollout_from_the_portal_and_auditors_cannot() {
+    let app = TestApp::spawn().await;
+    let form = |v: &'static str| {
+        [
+            ("current_version", v),
+            ("allowed_lag", "1"),
+            ("active_days", "14"),
+            ("keyless_identity", ""),
+            ("keyless_issuer", ""),
+        ]
+    };
+    let auditor = app.login("auditor@audit.demo").await;
+    assert_eq!(app.server_fn("set_policy_rollout", Some(&auditor), &form("4")).await.0, 403);
+    let security = app.login("security@operator.demo").await;
+    let (s, body, _) = app.server_fn("set_policy_rollout", Some(&security), &form("four")).await;
+    assert_eq!(s, 400, "{body}");
+    let (s, body, _) = app.server_fn("set_policy_rollout", Some(&security), &form("0")).await;
+    assert_eq!(s, 400, "versions start at 1: {body}");
+    let half = [
+        ("current_version", "4"),
+        ("allowed_lag", "1"),
+        ("active_days", "14"),
+        ("keyless_identity", "https://github.com/acme/x"),
+        ("keyless_issuer", ""),
+    ];
+    assert_eq!(app.server_fn("set_policy_rollout", Some(&security), &half).await.0, 400, "identity without issuer");
+    let (s, body, _) = app.server_fn("set_policy_rollout", Some(&security), &form("4")).await;
+    assert_eq!(s, 200, "{body}");
+    let r = app.state.db.rollout().await.unwrap();
+    assert_eq!(
+        (r.current_version, r.allowed_lag, r.active_days, r.updated_by.as_deref()),
+        (4, 1, 14, Some("security@operator.demo"))
+    );
+}
