@@ -41,7 +41,11 @@ pub async fn current(state: &AppState, org: &OrgRow, actor: &str) -> Result<Enti
         evidence_id: decision.evidence.as_ref().map(|e| e.id.clone()),
         updated_at: state.now_ms(),
     };
-    if state.db.record_entitlements(&row).await.map_err(log_internal)? {
+    // Read first: pages and the API read entitlements often and the decision rarely changes,
+    // so only a change takes the database's write path (the upsert stays conditional for races).
+    let stored = state.db.entitlements_row(&org.id).await.map_err(log_internal)?;
+    let unchanged = stored.is_some_and(|s| s.effective == row.effective && s.evidence_id == row.evidence_id);
+    if !unchanged && state.db.record_entitlements(&row).await.map_err(log_internal)? {
         let detail = match &decision.reason {
             Some(why) => format!("plan={} active={}; {why}", plan.as_str(), decision.summary()),
             None => format!("plan={} active={}", plan.as_str(), decision.summary()),
