@@ -43,7 +43,7 @@ pub fn App() -> impl IntoView {
     use components::Layout;
     use pages::{
         account::AccountPage, audit_log::AuditLogPage, home::HomePage, keys::KeysPage, login::LoginPage,
-        not_found::NotFound, packs::PacksPage, prices::PricesPage, receipts::ReceiptsPage,
+        not_found::NotFound, onboard::OnboardPage, onboarding::OnboardingPage, packs::PacksPage, prices::PricesPage, receipts::ReceiptsPage,
         signature_status::SignatureStatusPage, tenants::TenantsPage, usage::UsagePage, users::UsersPage,
         verifications::VerificationsPage, verify::VerifyPage,
     };
@@ -67,6 +67,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("usage") view={Lazy::<UsagePage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("prices") view={Lazy::<PricesPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("signature-status") view={Lazy::<SignatureStatusPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("onboard") view={Lazy::<OnboardPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("onboarding") view={Lazy::<OnboardingPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("account") view={Lazy::<AccountPage>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>

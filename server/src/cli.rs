@@ -73,6 +73,11 @@ pub enum Command {
     /// Rehearsals: the policy-key rotation drill.
     #[command(subcommand)]
     Drill(crate::policy_cli::DrillCommand),
+    /// Onboard your company with an invitation: walks the five steps against a running portal, resuming where you (or the browser) stopped.
+    Onboard(crate::onboard_cli::OnboardArgs),
+    /// Invitations for partner onboarding (operator).
+    #[command(subcommand)]
+    Invite(crate::onboard_cli::InviteCommand),
 }
 
 /// `admin` subcommands.
@@ -181,6 +186,7 @@ pub fn main() -> ExitCode {
         Command::VerifyReceipt(args) => return crate::verify_cli::verify_receipt(args, cli.json),
         Command::Keygen(args) => return crate::pack_cli::keygen(args, cli.json),
         Command::Pack(cmd) => return crate::pack_cli::pack(cmd, cli.json),
+        Command::Onboard(args) => return crate::onboard_cli::onboard(args, cli.json),
         _ => {}
     }
     let config = match PortalConfig::load(LEPTOS_TOML) {
@@ -226,6 +232,7 @@ async fn run(cli: Cli, config: PortalConfig) -> ExitCode {
                 Command::Billing(cmd) => crate::invoice_cli::billing(&state, cmd, cli.json).await,
                 Command::Policy(cmd) => crate::policy_cli::run(&state, cmd, cli.json).await,
                 Command::Drill(cmd) => crate::policy_cli::drill(&state, cmd, cli.json).await,
+                Command::Invite(cmd) => crate::onboard_cli::invite(&state, cmd, cli.json).await,
                 // Handled above, before any configuration is read.
                 Command::Serve
                 | Command::VerifyBundle(_)
@@ -233,7 +240,8 @@ async fn run(cli: Cli, config: PortalConfig) -> ExitCode {
                 | Command::VerifyAttestation(_)
                 | Command::VerifyReceipt(_)
                 | Command::Keygen(_)
-                | Command::Pack(_) => ExitCode::SUCCESS,
+                | Command::Pack(_)
+                | Command::Onboard(_) => ExitCode::SUCCESS,
             };
             state.db.close().await;
             code
@@ -399,7 +407,7 @@ async fn verify_audit(state: &AppState, json: bool) -> ExitCode {
 }
 
 /// Prints a result (JSON or a human line) and picks the exit code.
-fn report(json: bool, result: Result<serde_json::Value, AppError>, human: &str) -> ExitCode {
+pub(crate) fn report(json: bool, result: Result<serde_json::Value, AppError>, human: &str) -> ExitCode {
     match result {
         Ok(v) => {
             if json {

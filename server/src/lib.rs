@@ -5,6 +5,7 @@ pub mod cli;
 pub mod demo;
 pub mod invoice_cli;
 pub mod middleware;
+pub mod onboard_cli;
 pub mod pack_cli;
 pub mod policy_cli;
 pub mod remote;

@@ -26,6 +26,18 @@ pub enum PolicyCommand {
         #[arg(long)]
         valid_days: Option<u32>,
     },
+    /// Publish a signed policy version for partners to pick during onboarding (verified now).
+    Publish {
+        /// Policy version (a new one).
+        #[arg(long)]
+        version: i64,
+        /// The signed bundle (policy.tar.gz).
+        #[arg(long)]
+        bundle: std::path::PathBuf,
+        /// Its signature (policy.sig: cosign sign-blob base64, or a Sigstore bundle).
+        #[arg(long)]
+        signature: std::path::PathBuf,
+    },
     /// Revoke an org policy-signing key by name: bundles it signs are refused from now on.
     RevokeKey {
         /// Key name.
@@ -131,6 +143,16 @@ pub async fn run(state: &AppState, cmd: PolicyCommand, json: bool) -> ExitCode {
                 })
             }
         },
+        PolicyCommand::Publish { version, bundle, signature } => {
+            match (std::fs::read(&bundle), std::fs::read_to_string(&signature)) {
+                (Err(e), _) => Err(AppError::invalid("--bundle", format!("{}: {e}", bundle.display()))),
+                (_, Err(e)) => Err(AppError::invalid("--signature", format!("{}: {e}", signature.display()))),
+                (Ok(b), Ok(sig)) => policy::publish_release(state, ACTOR, version, b, sig).await.map(|r| {
+                    let v = serde_json::json!({ "version": r.version, "sha256": r.sha256 });
+                    (v, format!("policy version {} published", r.version), true)
+                }),
+            }
+        }
         PolicyCommand::RevokeKey { name } => policy::revoke_policy_key(state, ACTOR, &name)
             .await
             .map(|k| (serde_json::json!({ "revoked": k.name }), "policy-signing key revoked".into(), true)),

@@ -90,6 +90,7 @@ impl Portal {
         let app = router(state.clone(), metrics);
         let flusher = tokio::spawn(flush_loop(state.clone()));
         let checkpointer = tokio::spawn(checkpoint_loop(state.db.clone()));
+        let webhooks = tokio::spawn(webhook_loop(state.clone()));
         let ledger = state.config.ledger_worker.then(|| tokio::spawn(app::ssr::ledger::run(state.clone())));
         let (tx, mut rx) = tokio::sync::watch::channel(false);
         let server = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -111,6 +112,7 @@ impl Portal {
         };
         flusher.abort();
         checkpointer.abort();
+        webhooks.abort(); // a message cut short keeps its lease and is retried after it
         if let Some(ledger) = ledger {
             ledger.abort(); // a batch cut short rolls back whole; the next start posts it
         }
@@ -130,6 +132,28 @@ async fn checkpoint_loop(db: app::ssr::store::Db) {
         tick.tick().await;
         if let Err(e) = db.checkpoint().await {
             tracing::warn!(error = %e, "WAL checkpoint failed; will retry");
+        }
+    }
+}
+
+/// Delivers due tenant webhook messages every second, and every minute marks
+/// idle onboarding sessions abandoned (funnel telemetry).
+async fn webhook_loop(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut last_abandon_check = i64::MIN;
+    loop {
+        tick.tick().await;
+        if let Err(e) = app::ssr::webhook_delivery::deliver_due(&state).await {
+            tracing::warn!(error = %e.message, "webhook delivery run failed; will retry");
+        }
+        let now = state.now_ms();
+        if now.saturating_sub(last_abandon_check) >= 60_000 {
+            last_abandon_check = now;
+            match app::ssr::onboarding::mark_abandoned(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(sessions = n, "onboarding sessions marked abandoned"),
+                Err(e) => tracing::warn!(error = %e.message, "marking abandoned onboardings failed; will retry"),
+            }
         }
     }
 }

@@ -101,6 +101,25 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     }
 }
 
+/// Hands a one-time secret to a browser without JavaScript: a short-lived,
+/// path-scoped, HttpOnly cookie the page at `path` reads once ([`take_flash`]).
+#[cfg(feature = "ssr")]
+pub(crate) fn set_flash(state: &crate::ssr::AppState, name: &str, value: &str, path: &str) {
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    set_cookie(&format!("{name}={value}; Path={path}; HttpOnly; SameSite=Strict; Max-Age=120{secure}"));
+}
+
+/// Reads a flash cookie set by [`set_flash`] once (it is cleared), if it starts with `prefix`.
+#[cfg(feature = "ssr")]
+pub(crate) fn take_flash(state: &crate::ssr::AppState, name: &str, path: &str, prefix: &str) -> Option<String> {
+    let found = super::keys::flash_cookie(name).filter(|v| v.starts_with(prefix));
+    if found.is_some() {
+        let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+        set_cookie(&format!("{name}=; Path={path}; HttpOnly; SameSite=Strict; Max-Age=0{secure}"));
+    }
+    found
+}
+
 /// Adds a `Set-Cookie` header to the server function's response.
 #[cfg(feature = "ssr")]
 pub(crate) fn set_cookie(value: &str) {

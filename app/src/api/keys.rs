@@ -57,38 +57,12 @@ pub async fn list_api_keys() -> Result<Vec<ApiKeySummary>, AppError> {
 /// Creates a key for the caller's tenant and returns it once.
 #[server(endpoint = "create_api_key")]
 pub async fn create_api_key(name: String) -> Result<NewApiKey, AppError> {
-    use crate::domain::{ids::ApiKeyId, text::DisplayName};
-    use crate::ssr::{
-        audit::AuditEvent,
-        auth::{log_internal, new_api_key},
-        store::ApiKeyRow,
-    };
     let (state, p) = crate::ssr::auth::require_role(&[Role::TenantAdmin]).await?;
-    let name = DisplayName::parse(&name).map_err(|e| AppError::invalid("Key name", e))?;
-    let (secret, prefix, hash) = new_api_key();
-    let row = ApiKeyRow {
-        id: state.new_id(ApiKeyId::from_parts).to_string(),
-        org_id: p.org_id.clone(),
-        name: name.as_str().into(),
-        prefix,
-        created_by: p.user_id.clone(),
-        created_at: state.now_ms(),
-        last_used_at: None,
-        revoked_at: None,
-    };
-    state.db.insert_api_key(&row, &hash).await.map_err(log_internal)?;
-    AuditEvent::new(&p.email, "api_key.created")
-        .about(&p.org_id, &row.id)
-        .detail(&format!("name={} prefix={}", row.name, row.prefix))
-        .log(&state)
-        .await?;
+    let (row, secret) = crate::ssr::accounts::issue_api_key(&state, &p.email, &p.user_id, &p.org_id, &name).await?;
     if is_plain_form_post() {
         // No JavaScript: the browser is redirected back to the page, which
         // shows the key once from this short-lived, path-scoped cookie.
-        let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-        super::auth::set_cookie(&format!(
-            "{FLASH_COOKIE}={secret}; Path=/keys; HttpOnly; SameSite=Strict; Max-Age=120{secure}"
-        ));
+        super::auth::set_flash(&state, FLASH_COOKIE, &secret, "/keys");
     }
     Ok(NewApiKey { id: row.id, secret })
 }
@@ -109,12 +83,7 @@ pub async fn revoke_api_key(key_id: String) -> Result<(), AppError> {
 #[server(endpoint = "take_new_api_key")]
 pub async fn take_new_api_key() -> Result<Option<String>, AppError> {
     let (state, _) = crate::ssr::auth::require_role(&[Role::TenantAdmin]).await?;
-    let found = flash_cookie(FLASH_COOKIE).filter(|v| v.starts_with(crate::ssr::auth::API_KEY_PREFIX));
-    if found.is_some() {
-        let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-        super::auth::set_cookie(&format!("{FLASH_COOKIE}=; Path=/keys; HttpOnly; SameSite=Strict; Max-Age=0{secure}"));
-    }
-    Ok(found)
+    Ok(super::auth::take_flash(&state, FLASH_COOKIE, "/keys", crate::ssr::auth::API_KEY_PREFIX))
 }
 
 /// The value of a flash cookie on the current request, if set.

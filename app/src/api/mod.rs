@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod evidence;
 pub mod keys;
+pub mod onboarding;
 pub mod prices;
 pub mod signature_status;
 pub mod sla;

@@ -4,6 +4,7 @@ pub mod data_table;
 pub mod entitlements_note;
 pub mod feedback;
 pub mod layout;
+pub mod onboard_wizard;
 pub mod sla_badge;
 pub mod usage_panel;
 
@@ -11,5 +12,6 @@ pub use data_table::DataTable;
 pub use entitlements_note::EntitlementsNote;
 pub use feedback::{ErrorNotice, action_feedback};
 pub use layout::{CurrentUserCtx, Layout};
+pub use onboard_wizard::{OnboardWizard, WizardActions};
 pub use sla_badge::{SlaBadge, SlaBadgeView};
 pub use usage_panel::UsagePanel;

@@ -112,6 +112,7 @@ const AUDIT: NavItem = NavItem { path: "/audit-log", label: "Audit log" };
 const ACCOUNT: NavItem = NavItem { path: "/account", label: "Account" };
 const USAGE: NavItem = NavItem { path: "/usage", label: "Usage" };
 const PRICES: NavItem = NavItem { path: "/prices", label: "Prices" };
+const ONBOARDING: NavItem = NavItem { path: "/onboarding", label: "Onboarding" };
 const SIGNATURES: NavItem = NavItem { path: "/signature-status", label: "Signature status" };
 
 impl Role {
@@ -148,7 +149,7 @@ impl Role {
     /// Navigation entries, first one being the role's home screen.
     pub fn nav(self) -> &'static [NavItem] {
         match self {
-            Role::OperatorAdmin => &[TENANTS, USERS, USAGE, PRICES, SIGNATURES, AUDIT, ACCOUNT],
+            Role::OperatorAdmin => &[TENANTS, USERS, ONBOARDING, USAGE, PRICES, SIGNATURES, AUDIT, ACCOUNT],
             Role::Security => &[AUDIT, SIGNATURES, TENANTS, ACCOUNT],
             Role::Finance => &[TENANTS, USAGE, PRICES, ACCOUNT],
             Role::TenantAdmin => &[KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, USAGE, USERS, ACCOUNT],

@@ -118,6 +118,16 @@ typed_id!(/// A drill run (key rotation).
     DrillId, "drill");
 typed_id!(/// An alert.
     AlertId, "alert");
+typed_id!(/// An onboarding invitation.
+    InvitationId, "invite");
+typed_id!(/// An onboarding session (one per invitation).
+    OnboardingId, "onb");
+typed_id!(/// An onboarding telemetry event.
+    OnboardingEventId, "obe");
+typed_id!(/// A tenant's webhook endpoint.
+    WebhookEndpointId, "ep");
+typed_id!(/// A webhook message: its id is the `webhook-id`, the same on every attempt.
+    WebhookMessageId, "msg");
 
 #[cfg(test)]
 mod tests {

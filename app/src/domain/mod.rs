@@ -8,6 +8,7 @@ pub mod identity;
 pub mod ids;
 pub mod invoice;
 pub mod money;
+pub mod onboarding;
 pub mod period;
 pub mod reconciliation;
 pub mod sla;

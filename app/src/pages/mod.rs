@@ -14,6 +14,8 @@ pub mod home;
 pub mod keys;
 pub mod login;
 pub mod not_found;
+pub mod onboard;
+pub mod onboarding;
 pub mod packs;
 pub mod prices;
 pub mod receipts;

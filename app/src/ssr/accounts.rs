@@ -153,3 +153,33 @@ pub async fn change_role(
     user.role = role.as_str().into();
     Ok(user)
 }
+
+/// Issues an API key for a tenant and records it in the audit log; returns
+/// the row and the key itself (shown once: only its hash is stored).
+pub async fn issue_api_key(
+    state: &AppState,
+    actor_email: &str,
+    created_by: &str,
+    org_id: &str,
+    name: &str,
+) -> Result<(super::store::ApiKeyRow, String), AppError> {
+    let name = DisplayName::parse(name).map_err(|e| AppError::invalid("Key name", e))?;
+    let (secret, prefix, hash) = super::auth::new_api_key();
+    let row = super::store::ApiKeyRow {
+        id: state.new_id(crate::domain::ids::ApiKeyId::from_parts).to_string(),
+        org_id: org_id.to_owned(),
+        name: name.as_str().into(),
+        prefix,
+        created_by: created_by.to_owned(),
+        created_at: state.now_ms(),
+        last_used_at: None,
+        revoked_at: None,
+    };
+    state.db.insert_api_key(&row, &hash).await.map_err(log_internal)?;
+    AuditEvent::new(actor_email, "api_key.created")
+        .about(org_id, &row.id)
+        .detail(&format!("name={} prefix={}", row.name, row.prefix))
+        .log(state)
+        .await?;
+    Ok((row, secret))
+}

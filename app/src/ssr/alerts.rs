@@ -8,14 +8,11 @@
 use super::AppState;
 use super::auth::log_internal;
 use super::store::AlertRow;
-use super::webhooks::{LEGACY_SIGNATURE_HEADER, Secret, signature_header};
+use super::webhooks::Secret;
 use crate::domain::AppError;
 use crate::domain::adoption::PolicyState;
 use crate::domain::ids::AlertId;
 use std::collections::BTreeMap;
-
-/// Most bytes of a receiver's answer read (and then ignored).
-const RESPONSE_CAP: usize = 64 * 1024;
 
 /// What a sync did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -113,49 +110,16 @@ async fn deliver(state: &AppState, alert: &AlertRow, event: &str) -> Result<(), 
     .to_string();
     // One webhook-id per alert and event, the same on every retry.
     let id = format!("msg_{}_{}", alert.id.trim_start_matches("alert_"), event.trim_start_matches("alert."));
-    let result = send(&state.config.outbound(), url, &[secret], &id, state.now_ms() / 1000, body.as_bytes()).await;
+    let result = super::webhook_delivery::send(&state.config.outbound(), url, &[secret], &id, state.now_ms() / 1000, body.as_bytes())
+        .await
+        .map_err(|e| e.message);
     let done = event.trim_start_matches("alert.");
     let delivered = alert.delivered.as_deref().map_or_else(|| done.to_owned(), |d| format!("{d},{done}"));
     match result {
-        Ok(()) => state.db.alert_delivery(&alert.id, Some(&delivered), None).await.map_err(log_internal),
+        Ok(_) => state.db.alert_delivery(&alert.id, Some(&delivered), None).await.map_err(log_internal),
         Err(why) => {
             tracing::warn!(alert = %alert.id, error = %why, "alert webhook delivery failed");
             state.db.alert_delivery(&alert.id, None, Some(&why)).await.map_err(log_internal)
         }
     }
-}
-
-/// POSTs a signed webhook through the SSRF guard: 15 s timeout, no redirects
-/// followed, only allowed addresses, at most 64 KiB of the answer read.
-pub async fn send(
-    guard: &super::ssrf::OutboundPolicy,
-    url: &str,
-    secrets: &[Secret],
-    id: &str,
-    timestamp_s: i64,
-    body: &[u8],
-) -> Result<(), String> {
-    let url = guard.check_url(url).map_err(|e| e.to_string())?;
-    let client = guard.client()?;
-    let signature = signature_header(secrets, id, timestamp_s, body);
-    let mut res = client
-        .post(url)
-        .header("content-type", "application/json")
-        .header("webhook-id", id)
-        .header("webhook-timestamp", timestamp_s.to_string())
-        .header("webhook-signature", &signature)
-        .header(LEGACY_SIGNATURE_HEADER, &signature)
-        .body(body.to_vec())
-        .send()
-        .await
-        .map_err(|e| format!("cannot reach the receiver: {e}"))?;
-    let status = res.status();
-    let mut read = 0;
-    while let Ok(Some(chunk)) = res.chunk().await {
-        read += chunk.len();
-        if read >= RESPONSE_CAP {
-            break;
-        }
-    }
-    if status.is_success() { Ok(()) } else { Err(format!("the receiver answered {status}")) }
 }

@@ -64,6 +64,13 @@ pub struct PortalConfig {
     /// Subnets outgoing requests may reach despite the SSRF guard (`PORTAL_OUTBOUND_ALLOWLIST`,
     /// comma-separated, e.g. `127.0.0.0/8`; development and tests).
     pub outbound_allowlist: Vec<super::ssrf::Subnet>,
+    /// The GitHub-compatible releases API onboarding asks for a repository's latest release
+    /// (`PORTAL_RELEASES_API_URL`: `https://api.github.com`, `https://ghe.example/api/v3`,
+    /// `https://gitea.example/api/v1`).
+    pub releases_api_url: String,
+    /// Minutes without activity after which an onboarding session counts as abandoned
+    /// (`PORTAL_ONBOARDING_ABANDON_MINUTES`, default 1440).
+    pub onboarding_abandon_minutes: u32,
 }
 
 impl Default for PortalConfig {
@@ -86,6 +93,8 @@ impl Default for PortalConfig {
             alert_webhook_url: None,
             alert_webhook_secret: None,
             outbound_allowlist: Vec::new(),
+            releases_api_url: "https://api.github.com".into(),
+            onboarding_abandon_minutes: 1440,
         }
     }
 }
@@ -246,6 +255,9 @@ impl PortalConfig {
                 .collect::<Result<_, _>>()
                 .map_err(|e| err("PORTAL_OUTBOUND_ALLOWLIST", e))?;
         }
+        if let Some(v) = env("PORTAL_RELEASES_API_URL").filter(|v| !v.trim().is_empty()) {
+            c.releases_api_url = v.trim().trim_end_matches('/').to_owned();
+        }
         if let Some(v) = env("PORTAL_PUBLIC_URL") {
             c.public_url = Some(v);
         }
@@ -264,6 +276,7 @@ impl PortalConfig {
         c.api_burst = num("PORTAL_API_BURST", c.api_burst)?;
         c.evidence_max_age_days = num("PORTAL_EVIDENCE_MAX_AGE_DAYS", c.evidence_max_age_days)?;
         c.invoice_grace_hours = num("PORTAL_INVOICE_GRACE_HOURS", c.invoice_grace_hours)?;
+        c.onboarding_abandon_minutes = num("PORTAL_ONBOARDING_ABANDON_MINUTES", c.onboarding_abandon_minutes)?;
         c.validate()?;
         Ok(c)
     }
@@ -320,6 +333,12 @@ impl PortalConfig {
                 }
                 Some(_) => {}
             }
+        }
+        if !(self.releases_api_url.starts_with("https://") || self.releases_api_url.starts_with("http://")) {
+            return Err(err("PORTAL_RELEASES_API_URL", "must be an http(s):// URL"));
+        }
+        if self.onboarding_abandon_minutes == 0 {
+            return Err(err("PORTAL_ONBOARDING_ABANDON_MINUTES", "must be at least 1"));
         }
         if self.evidence_max_age_days == 0 {
             return Err(err("PORTAL_EVIDENCE_MAX_AGE_DAYS", "must be at least 1"));

@@ -19,6 +19,8 @@ use std::io::{Cursor, Read, Write};
 
 /// Most entries a pack may hold.
 pub const MAX_ENTRIES: usize = 256;
+/// Largest pack zip accepted (upload or download).
+pub const MAX_ZIP_BYTES: usize = 32 * 1024 * 1024;
 /// Most bytes a pack may inflate to, all entries together.
 pub const MAX_TOTAL_BYTES: u64 = 64 * 1024 * 1024;
 /// Largest expansion ratio of one entry (uncompressed / compressed).

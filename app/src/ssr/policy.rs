@@ -309,3 +309,37 @@ pub async fn set_repo_active(
     sync_alerts(state).await;
     Ok(())
 }
+
+/// Publishes policy `version` for partners to pick in onboarding: the bundle
+/// must be safe to read and its signature must verify with a policy-signing
+/// key (or the keyless CI identity) now. A version is published once.
+pub async fn publish_release(
+    state: &AppState,
+    actor: &str,
+    version: i64,
+    bundle: Vec<u8>,
+    signature: String,
+) -> Result<super::store::PolicyReleaseRow, AppError> {
+    if version < 1 {
+        return Err(AppError::invalid("version", "must be a whole number of at least 1"));
+    }
+    policy_bundle::read_bundle(&bundle).map_err(|e| AppError::invalid("policy.tar.gz", e.message))?;
+    if let Err((code, why)) = verify_signature(state, &bundle, &signature).await? {
+        return Err(AppError::invalid("policy.sig", format!("{why} ({code})")));
+    }
+    let row = super::store::PolicyReleaseRow {
+        version,
+        sha256: hex::encode(Sha256::digest(&bundle)),
+        published_by: actor.to_owned(),
+        published_at: state.now_ms(),
+    };
+    match state.db.insert_policy_release(&row, &bundle, &signature).await {
+        Err(StoreError::Conflict) => {
+            return Err(AppError::new(ErrorCode::Conflict, format!("policy version {version} is already published")));
+        }
+        other => other.map_err(log_internal)?,
+    }
+    let detail = format!("version={version} sha256={}", row.sha256);
+    AuditEvent::new(actor, "policy.published").about(&operator_id(state).await?, &format!("policy-v{version}")).detail(&detail).log(state).await?;
+    Ok(row)
+}

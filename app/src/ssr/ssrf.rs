@@ -204,6 +204,13 @@ fn raw_host(text: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct GuardedResolver(OutboundPolicy);
 
+impl GuardedResolver {
+    /// A resolver enforcing `policy`.
+    pub fn new(policy: OutboundPolicy) -> Self {
+        Self(policy)
+    }
+}
+
 impl reqwest::dns::Resolve for GuardedResolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let policy = self.0.clone();

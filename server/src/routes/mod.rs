@@ -3,6 +3,7 @@
 pub mod billing;
 pub mod error;
 pub mod health;
+pub mod onboarding;
 pub mod packs;
 pub mod policy;
 pub mod trust;
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(trust::router())
         .merge(packs::router())
         .merge(policy::router())
+        .merge(onboarding::router())
         .merge(billing::router())
         .merge(usage_export::router())
 }

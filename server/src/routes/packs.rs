@@ -18,7 +18,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 /// Largest pack upload (zip bytes).
-pub const MAX_PACK_BYTES: usize = 32 * 1024 * 1024;
+pub const MAX_PACK_BYTES: usize = app::ssr::packs::MAX_ZIP_BYTES;
 
 const PACK_PATH: &str = "/api/v1/repos/{owner}/{name}/releases/{tag}/pack";
 

@@ -103,14 +103,18 @@ impl utoipa::Modify for ApiKeyScheme {
         super::trust::list_signing_keys, super::trust::add_signing_key, super::trust::revoke_signing_key,
         super::trust::list_policies, super::trust::add_policy,
         super::packs::upload, super::packs::download, super::packs::report,
-        super::billing::preview, super::policy::upload, super::policy::in_force
+        super::billing::preview, super::policy::upload, super::policy::in_force,
+        super::onboarding::session, super::onboarding::submit_step, super::onboarding::go_to,
+        super::onboarding::list_messages, super::onboarding::replay_message
     ),
     components(schemas(
         MeResponse, TenantInfo, KeyInfo, ErrorEnvelope,
         super::verify::VerifyBody, super::verify::ArtifactBody, super::verify::VerifyResponse,
         super::verify::KeyFields, super::verify::PolicyFields,
         super::trust::ReceiptResponse, super::trust::SigningKeyInfo, super::trust::NewSigningKeyBody,
-        super::trust::PolicyBody, super::packs::PackResponse, super::policy::BundleResponse
+        super::trust::PolicyBody, super::packs::PackResponse, super::policy::BundleResponse,
+        super::onboarding::SessionResponse, super::onboarding::StepFailed, super::onboarding::StepBody,
+        super::onboarding::MessageInfo
     )),
     modifiers(&ApiKeyScheme)
 )]

@@ -1,0 +1,244 @@
+//! Onboarding over HTTP.
+//!
+//! `GET /invite/{token}` is the invitation link: it keeps the token in an
+//! HttpOnly cookie (so it leaves the address bar and history) and sends the
+//! browser to the wizard at `/onboard`. The CLI drives the same state machine
+//! with `Authorization: Bearer tpi_…`: `GET /api/v1/onboarding`,
+//! `POST /api/v1/onboarding/steps/{step}` and `POST /api/v1/onboarding/go-to/{step}`.
+//! A step whose checks fail answers 422 with the reason, the fix and the session.
+//! Tenants list their webhook messages and replay one (same `webhook-id`) with their API key.
+
+use super::error::{ApiError, ErrorEnvelope};
+use app::api::onboarding::ONBOARD_COOKIE;
+use app::domain::onboarding::{OnboardingView, RepoSource, Step};
+use app::ssr::AppState;
+use app::ssr::auth::{authenticate_api_key, log_internal};
+use app::ssr::onboarding::{self, StepInput, Via};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/invite/{token}", get(follow_link))
+        .route("/api/v1/onboarding", get(session))
+        .route("/api/v1/onboarding/steps/{step}", post(submit_step))
+        .route("/api/v1/onboarding/go-to/{step}", post(go_to))
+        .route("/api/v1/webhooks/messages", get(list_messages))
+        .route("/api/v1/webhooks/messages/{id}/replay", post(replay_message))
+}
+
+/// Follows an invitation link: the token goes into a cookie and the browser to `/onboard`
+/// (which also explains an expired, used or unknown link).
+async fn follow_link(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let problem = onboarding::check_link(&state, &token).await.err();
+    let max_age = 30 * 86_400;
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let cookie = format!("{ONBOARD_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}", token.trim());
+    let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, "/onboard")]).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    if let Some(p) = problem {
+        tracing::info!(problem = p.as_str(), "invitation link refused");
+    }
+    res
+}
+
+fn invite_token(headers: &HeaderMap) -> Result<String, ApiError> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_owned())
+        .filter(|t| t.starts_with(onboarding::INVITE_PREFIX))
+        .ok_or_else(|| {
+            ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Send the invitation token as 'Authorization: Bearer tpi_…'.")
+        })
+}
+
+/// The session, as the wizard shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionResponse {
+    /// Steps, data entered, the last failure, policy versions to pick from.
+    #[schema(value_type = Object)]
+    pub session: OnboardingView,
+    /// Step 5 only: the first API key, shown this once.
+    pub api_key: Option<String>,
+}
+
+/// A step whose checks failed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StepFailed {
+    /// `code` is the reason (`webhook_unreachable`, `signature_mismatch`, …).
+    pub error: super::error::ErrorBody,
+    /// How to fix it.
+    pub fix: String,
+    /// The session.
+    #[schema(value_type = Object)]
+    pub session: OnboardingView,
+}
+
+/// One step's fields; those of other steps are ignored.
+#[derive(Default, Deserialize, ToSchema)]
+pub struct StepBody {
+    /// Step 1: company name.
+    pub name: Option<String>,
+    /// Step 1: handle.
+    pub slug: Option<String>,
+    /// Step 1: plan.
+    pub plan: Option<String>,
+    /// Step 1: tenant admin's name.
+    pub admin_name: Option<String>,
+    /// Step 1: tenant admin's e-mail.
+    pub admin_email: Option<String>,
+    /// Step 1: tenant admin's password.
+    pub admin_password: Option<String>,
+    /// Step 2: webhook URL.
+    pub url: Option<String>,
+    /// Step 3: policy version.
+    pub version: Option<i64>,
+    /// Step 4: `owner/name`.
+    pub repo: Option<String>,
+    /// Step 4: `releases` (default) or `portal`.
+    pub source: Option<String>,
+    /// Step 4: pack-signing public key (PEM), when the tenant has none yet.
+    pub public_key: Option<String>,
+}
+
+fn required(v: Option<String>, field: &str) -> Result<String, ApiError> {
+    v.ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", format!("{field}: missing")))
+}
+
+fn input(step: Step, b: StepBody) -> Result<StepInput, ApiError> {
+    Ok(match step {
+        Step::Details => StepInput::Details {
+            name: required(b.name, "name")?,
+            slug: required(b.slug, "slug")?,
+            plan: required(b.plan, "plan")?,
+            admin_name: required(b.admin_name, "admin_name")?,
+            admin_email: required(b.admin_email, "admin_email")?,
+            admin_password: b.admin_password.unwrap_or_default(),
+        },
+        Step::Webhook => StepInput::Webhook { url: required(b.url, "url")? },
+        Step::Policy => StepInput::Policy {
+            version: b.version.ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", "version: missing"))?,
+        },
+        Step::Repository => StepInput::Repository {
+            repo: required(b.repo, "repo")?,
+            source: RepoSource::parse(b.source.as_deref().unwrap_or("releases"))
+                .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", format!("source: {e}")))?,
+            public_key: b.public_key,
+        },
+        Step::Finish => StepInput::Finish,
+    })
+}
+
+/// The onboarding session of the invitation.
+#[utoipa::path(get, path = "/api/v1/onboarding", tag = "onboarding",
+    responses((status = 200, body = SessionResponse), (status = 401, body = ErrorEnvelope), (status = 403, description = "Expired or used invitation", body = ErrorEnvelope)))]
+pub async fn session(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<SessionResponse>, ApiError> {
+    let token = invite_token(&headers)?;
+    let session = onboarding::show(&state, &token, Via::Cli).await?;
+    Ok(Json(SessionResponse { session, api_key: None }))
+}
+
+/// Runs one step's checks.
+#[utoipa::path(post, path = "/api/v1/onboarding/steps/{step}", tag = "onboarding",
+    params(("step" = String, Path, description = "1-5 or details, webhook, policy, repository, finish")),
+    request_body = StepBody,
+    responses((status = 200, description = "Checks passed", body = SessionResponse),
+        (status = 422, description = "Checks failed: reason, fix and session", body = StepFailed),
+        (status = 400, description = "Out of order or a field is missing", body = ErrorEnvelope),
+        (status = 401, body = ErrorEnvelope), (status = 409, description = "Already completed", body = ErrorEnvelope)))]
+pub async fn submit_step(
+    State(state): State<AppState>,
+    Path(step): Path<String>,
+    headers: HeaderMap,
+    body: Option<Json<StepBody>>,
+) -> Result<Response, ApiError> {
+    let token = invite_token(&headers)?;
+    let step = Step::parse(&step).map_err(|e| ApiError::new(StatusCode::NOT_FOUND, "not_found", e))?;
+    let input = input(step, body.map(|Json(b)| b).unwrap_or_default())?;
+    let done = onboarding::submit(&state, &token, input, Via::Cli).await?;
+    if let Some(f) = done.view.failure.clone().filter(|f| f.step == step.number()) {
+        let body = StepFailed {
+            error: super::error::ErrorBody { code: "step_failed", message: format!("{} ({})", f.message, f.reason) },
+            fix: f.fix,
+            session: done.view,
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
+    }
+    Ok(Json(SessionResponse { session: done.view, api_key: done.api_key }).into_response())
+}
+
+/// Goes to an earlier step (or the next one to do).
+#[utoipa::path(post, path = "/api/v1/onboarding/go-to/{step}", tag = "onboarding",
+    params(("step" = String, Path)), responses((status = 200, body = SessionResponse), (status = 400, body = ErrorEnvelope)))]
+pub async fn go_to(State(state): State<AppState>, Path(step): Path<String>, headers: HeaderMap) -> Result<Json<SessionResponse>, ApiError> {
+    let token = invite_token(&headers)?;
+    let step = Step::parse(&step).map_err(|e| ApiError::new(StatusCode::NOT_FOUND, "not_found", e))?;
+    let session = onboarding::go_to(&state, &token, step, Via::Cli).await?;
+    Ok(Json(SessionResponse { session, api_key: None }))
+}
+
+/// A webhook message and how its delivery stands.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessageInfo {
+    /// The `webhook-id` (`msg_…`), the same on every attempt and replay.
+    pub id: String,
+    /// Event type.
+    pub event_type: String,
+    /// `pending`, `delivered`, `dead` or `test`.
+    pub status: String,
+    /// Attempts made.
+    pub attempts: i64,
+    /// Next attempt (ms), while pending.
+    pub next_attempt_at: Option<i64>,
+    /// The receiver's last HTTP status.
+    pub last_status: Option<i64>,
+    /// The last failure.
+    pub last_error: Option<String>,
+}
+
+fn message_info(d: app::ssr::store::DeliveryRow) -> MessageInfo {
+    MessageInfo {
+        id: d.id,
+        event_type: d.event_type,
+        status: d.status,
+        attempts: d.attempts,
+        next_attempt_at: d.next_attempt_at,
+        last_status: d.last_status,
+        last_error: d.last_error,
+    }
+}
+
+/// The caller's tenant's webhook messages, newest first.
+#[utoipa::path(get, path = "/api/v1/webhooks/messages", tag = "webhooks",
+    responses((status = 200, body = [MessageInfo]), (status = 401, body = ErrorEnvelope)), security(("api_key" = [])))]
+pub async fn list_messages(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Vec<MessageInfo>>, ApiError> {
+    let key = authenticate_api_key(&state, &headers).await?;
+    let rows = state.db.deliveries(&key.org_id, 200).await.map_err(log_internal)?;
+    Ok(Json(rows.into_iter().map(message_info).collect()))
+}
+
+/// Delivers a dead (or delivered) message again with the same `webhook-id`.
+#[utoipa::path(post, path = "/api/v1/webhooks/messages/{id}/replay", tag = "webhooks",
+    params(("id" = String, Path)),
+    responses((status = 200, body = MessageInfo), (status = 404, body = ErrorEnvelope), (status = 409, description = "Still being delivered", body = ErrorEnvelope)),
+    security(("api_key" = [])))]
+pub async fn replay_message(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<MessageInfo>, ApiError> {
+    let key = authenticate_api_key(&state, &headers).await?;
+    let row = app::ssr::webhook_delivery::replay(&state, &format!("api-key:{}", key.id), &key.org_id, &id).await?;
+    Ok(Json(message_info(row)))
+}
