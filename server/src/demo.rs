@@ -127,7 +127,8 @@ pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
         state.db.org_by_slug("globex").await.map_err(app::ssr::auth::log_internal)?.ok_or_else(AppError::internal)?;
     let globex_key = demo_ci_key(state, &globex.id, actor).await?;
     seed_usage(state, &globex.id, &globex_key.id, DEMO_CALLS_GLOBEX).await?;
-    seed_policy(state).await
+    seed_policy(state).await?;
+    seed_onboarding(state).await
 }
 
 /// A tenant's "Demo CI" API key. Its secret is dropped: the seed calls the services directly.
@@ -226,6 +227,12 @@ pub async fn seed_policy(state: &AppState) -> Result<(), AppError> {
     ])
     .map_err(|_| AppError::internal())?;
     let b64 = |sig: Vec<u8>| base64::engine::general_purpose::STANDARD.encode(sig);
+    // Published versions: 2 (superseded) and 3 (current, the one partners pick when onboarding).
+    let v2 = app::ssr::policy_bundle::build(&[("policies/org.rego", DEMO_POLICY.as_bytes())]).map_err(|_| AppError::internal())?;
+    for (version, b) in [(2, &v2), (3, &bundle)] {
+        let sig = b64(pair.sign(b).map(|s| s.as_bytes().to_vec()).unwrap_or_default());
+        policy::publish_release(state, actor, version, b.clone(), sig).await?;
+    }
     let good = b64(pair.sign(&bundle).map(|s| s.as_bytes().to_vec()).unwrap_or_default());
     let bad = b64(stray.sign(&bundle).map(|s| s.as_bytes().to_vec()).unwrap_or_default());
     for (tenant, repo, signature) in [
@@ -239,6 +246,76 @@ pub async fn seed_policy(state: &AppState) -> Result<(), AppError> {
         let done = policy::upload(state, actor, &org.id, repo, 3, bundle.clone(), signature.clone()).await?;
         if matches!(done, Uploaded::Failed(_)) != (signature == &bad) {
             return Err(AppError::internal());
+        }
+    }
+    Ok(())
+}
+
+/// Two onboardings as they happened (backdated telemetry): Acme in 18 minutes
+/// with one failed webhook test on the way, Globex in 34 minutes with a pack
+/// signed by the wrong key first. Both show in the operator's funnel.
+pub async fn seed_onboarding(state: &AppState) -> Result<(), AppError> {
+    use app::domain::ids::{InvitationId, OnboardingEventId, OnboardingId};
+    use app::domain::onboarding::{EventKind, OnboardingData};
+    use app::ssr::auth::log_internal;
+    use app::ssr::store::{InvitationRow, OnboardingRow};
+    let db = &state.db;
+    let now = state.now_ms();
+    let min = 60_000;
+    let runs: [(&str, &str, i64, &[(i64, i64, EventKind, Option<&str>)]); 2] = [
+        ("Acme Robotics", "acme-robotics", 20 * 86_400_000, &[
+            (2, 1, EventKind::Viewed, None), (5, 1, EventKind::Completed, None),
+            (6, 2, EventKind::Failed, Some("webhook_status")), (8, 2, EventKind::Completed, None),
+            (11, 3, EventKind::Completed, None), (16, 4, EventKind::Completed, None), (18, 5, EventKind::Completed, None),
+        ]),
+        ("Globex", "globex", 9 * 86_400_000, &[
+            (4, 1, EventKind::Viewed, None), (9, 1, EventKind::Completed, None), (13, 2, EventKind::Completed, None),
+            (17, 3, EventKind::Completed, None), (24, 4, EventKind::Failed, Some("signature_mismatch")),
+            (31, 4, EventKind::Completed, None), (34, 5, EventKind::Completed, None),
+        ]),
+    ];
+    for (label, slug, ago, events) in runs {
+        let org = db.org_by_slug(slug).await.map_err(log_internal)?.ok_or_else(AppError::internal)?;
+        let invited = now - ago;
+        let done = invited + events.last().map_or(0, |e| e.0) * min;
+        let random_hash = app::ssr::auth::sha256_hex(&app::ssr::auth::random_token()); // nobody holds this token
+        let invitation = InvitationRow {
+            id: InvitationId::from_parts(u64::try_from(invited).unwrap_or(0), rand::random()).to_string(),
+            token_hash: random_hash,
+            label: label.into(),
+            created_by: "admin@operator.demo".into(),
+            created_at: invited,
+            expires_at: invited + 7 * 86_400_000,
+            used_at: None,
+            renewal_requested_at: None,
+            renewal_note: None,
+        };
+        db.insert_invitation(&invitation).await.map_err(log_internal)?;
+        db.use_invitation(&invitation.id, done).await.map_err(log_internal)?;
+        let data = OnboardingData {
+            tenant_name: Some(org.name.clone()),
+            tenant_slug: Some(org.slug.clone()),
+            plan: org.plan.clone(),
+            ..OnboardingData::default()
+        };
+        let session = OnboardingRow {
+            id: OnboardingId::from_parts(u64::try_from(invited).unwrap_or(0), rand::random()).to_string(),
+            invitation_id: invitation.id.clone(),
+            current_step: 5,
+            completed_through: 5,
+            org_id: Some(org.id.clone()),
+            data: serde_json::to_string(&data).map_err(log_internal)?,
+            last_failure: None,
+            started_at: invited + events[0].0 * min,
+            updated_at: done,
+            completed_at: Some(done),
+            abandoned_at: None,
+        };
+        db.insert_onboarding(&session).await.map_err(log_internal)?;
+        for (i, (at_min, step, kind, reason)) in events.iter().enumerate() {
+            let at = invited + at_min * min + i64::try_from(i).unwrap_or(0);
+            let id = OnboardingEventId::from_parts(u64::try_from(at).unwrap_or(0), rand::random()).to_string();
+            db.insert_onboarding_event(&id, &session.id, *step, kind.as_str(), *reason, "browser", at).await.map_err(log_internal)?;
         }
     }
     Ok(())

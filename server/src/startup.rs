@@ -90,7 +90,7 @@ impl Portal {
         let app = router(state.clone(), metrics);
         let flusher = tokio::spawn(flush_loop(state.clone()));
         let checkpointer = tokio::spawn(checkpoint_loop(state.db.clone()));
-        let webhooks = tokio::spawn(webhook_loop(state.clone()));
+        let webhooks = tokio::spawn(webhook_loop(state.clone(), state.config.webhook_worker));
         let ledger = state.config.ledger_worker.then(|| tokio::spawn(app::ssr::ledger::run(state.clone())));
         let (tx, mut rx) = tokio::sync::watch::channel(false);
         let server = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -136,14 +136,14 @@ async fn checkpoint_loop(db: app::ssr::store::Db) {
     }
 }
 
-/// Delivers due tenant webhook messages every second, and every minute marks
+/// Delivers due tenant webhook messages every second (unless `deliver` is off), and every minute marks
 /// idle onboarding sessions abandoned (funnel telemetry).
-async fn webhook_loop(state: AppState) {
+async fn webhook_loop(state: AppState, deliver: bool) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut last_abandon_check = i64::MIN;
     loop {
         tick.tick().await;
-        if let Err(e) = app::ssr::webhook_delivery::deliver_due(&state).await {
+        if deliver && let Err(e) = app::ssr::webhook_delivery::deliver_due(&state).await {
             tracing::warn!(error = %e.message, "webhook delivery run failed; will retry");
         }
         let now = state.now_ms();

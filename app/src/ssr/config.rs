@@ -57,6 +57,9 @@ pub struct PortalConfig {
     /// Whether this process posts usage events to the billing ledger (`PORTAL_LEDGER_WORKER`,
     /// default true; several processes may all do it safely).
     pub ledger_worker: bool,
+    /// Whether this process delivers queued tenant webhooks (`PORTAL_WEBHOOK_WORKER`, default
+    /// true; several processes may all do it safely: each message is leased by one).
+    pub webhook_worker: bool,
     /// Where alerts are delivered as signed webhooks (`PORTAL_ALERT_WEBHOOK_URL`), if anywhere.
     pub alert_webhook_url: Option<String>,
     /// The `whsec_…` secret signing alert webhooks (`PORTAL_ALERT_WEBHOOK_SECRET`; never logged).
@@ -90,6 +93,7 @@ impl Default for PortalConfig {
             evidence_max_age_days: 90,
             invoice_grace_hours: 72,
             ledger_worker: true,
+            webhook_worker: true,
             alert_webhook_url: None,
             alert_webhook_secret: None,
             outbound_allowlist: Vec::new(),
@@ -239,6 +243,13 @@ impl PortalConfig {
                 "true" => true,
                 "false" => false,
                 _ => return Err(err("PORTAL_LEDGER_WORKER", format!("'{v}' is not 'true' or 'false'"))),
+            };
+        }
+        if let Some(v) = env("PORTAL_WEBHOOK_WORKER") {
+            c.webhook_worker = match v.as_str() {
+                "true" => true,
+                "false" => false,
+                _ => return Err(err("PORTAL_WEBHOOK_WORKER", format!("'{v}' is not 'true' or 'false'"))),
             };
         }
         if let Some(v) = env("PORTAL_ALERT_WEBHOOK_URL").filter(|v| !v.trim().is_empty()) {

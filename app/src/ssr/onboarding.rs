@@ -320,13 +320,13 @@ async fn save(state: &AppState, s: &mut Session) -> Result<(), AppError> {
 pub async fn show(state: &AppState, token: &str, via: Via) -> Result<OnboardingView, AppError> {
     let mut s = open(state, token, via).await?;
     if s.row.completed_at.is_none() {
-        let last = state.db.last_onboarding_event(&s.row.id).await.map_err(log_internal)?;
-        if last.as_ref().is_none_or(|(step, kind)| *step != s.row.current_step || kind != EventKind::Viewed.as_str()) {
-            event(state, &s.row, s.row.current_step, EventKind::Viewed, None, via).await?;
-        }
         if s.row.abandoned_at.is_some() {
             touch(state, &mut s, via).await?;
             save(state, &mut s).await?;
+        }
+        let last = state.db.last_onboarding_event(&s.row.id).await.map_err(log_internal)?;
+        if last.as_ref().is_none_or(|(step, kind)| *step != s.row.current_step || kind != EventKind::Viewed.as_str()) {
+            event(state, &s.row, s.row.current_step, EventKind::Viewed, None, via).await?;
         }
     }
     view_of(state, &s).await

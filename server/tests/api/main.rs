@@ -17,6 +17,7 @@ mod health;
 mod idempotency;
 mod invoicing;
 mod keys;
+mod onboarding;
 mod packs;
 mod policy;
 mod sla;
