@@ -1,13 +1,36 @@
 #!/usr/bin/env bash
-# Starts the portal for the browser tests on a fresh SQLite database with demo data.
+# Starts the portal for the browser tests on a fresh SQLite database with demo data,
+# and beside it a local repository host and webhook receiver (fixtures/forge.mjs) on
+# the next port, serving release packs built and signed here by the portal's own CLI.
 set -euo pipefail
 port=${1:-3100}
+forge_port=$((port + 1))
 cd "$(dirname "$0")/.."
-rm -rf end2end/.data && mkdir -p end2end/.data
+rm -rf end2end/.data && mkdir -p end2end/.data/forge
+bin=${TRUST_PORTAL_BIN:-target/debug/trust-portal}
+
+# Release packs: partner/widgets signed by the partner's release key (verifies), and
+# partner/broken signed by another key (fails against the partner's public key).
+forge=end2end/.data/forge
+"$bin" keygen --out "$forge/release-key" >/dev/null
+"$bin" keygen --out "$forge/stranger-key" >/dev/null
+echo '{"spdxVersion":"SPDX-2.3","name":"widgets"}' > "$forge/sbom.spdx.json"
+for spec in "widgets v1.4.0 release-key" "broken v0.2.0 stranger-key"; do
+  read -r name tag key <<<"$spec"
+  mkdir -p "$forge/partner/$name"
+  echo "$tag" > "$forge/partner/$name/tag"
+  "$bin" pack build --repo "partner/$name" --tag "$tag" --key "$forge/$key.pem" \
+    --out "$forge/partner/$name/pack.zip" "$forge/sbom.spdx.json" >/dev/null
+done
+node end2end/fixtures/forge.mjs "$forge_port" "$forge" &
+forge_pid=$!
+trap 'kill $forge_pid 2>/dev/null || true' EXIT
+
 export PORTAL_DATABASE_URL="sqlite:end2end/.data/e2e.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:$port"
 export PORTAL_METRICS_FLUSH_SECONDS=1
+export PORTAL_RELEASES_API_URL="http://127.0.0.1:$forge_port/api/v3"
+export PORTAL_OUTBOUND_ALLOWLIST="127.0.0.0/8"
 export RUST_LOG=${RUST_LOG:-warn}
-bin=${TRUST_PORTAL_BIN:-target/debug/trust-portal}
 "$bin" demo seed >/dev/null
-exec "$bin" serve
+"$bin" serve

@@ -43,9 +43,9 @@ pub fn App() -> impl IntoView {
     use components::Layout;
     use pages::{
         account::AccountPage, audit_log::AuditLogPage, home::HomePage, keys::KeysPage, login::LoginPage,
-        not_found::NotFound, onboard::OnboardPage, onboarding::OnboardingPage, packs::PacksPage, prices::PricesPage, receipts::ReceiptsPage,
-        signature_status::SignatureStatusPage, tenants::TenantsPage, usage::UsagePage, users::UsersPage,
-        verifications::VerificationsPage, verify::VerifyPage,
+        not_found::NotFound, onboard::OnboardPage, onboarding::OnboardingPage, packs::PacksPage, prices::PricesPage,
+        receipts::ReceiptsPage, signature_status::SignatureStatusPage, tenants::TenantsPage, usage::UsagePage,
+        users::UsersPage, verifications::VerificationsPage, verify::VerifyPage,
     };
     provide_meta_context();
     view! {

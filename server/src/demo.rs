@@ -228,7 +228,8 @@ pub async fn seed_policy(state: &AppState) -> Result<(), AppError> {
     .map_err(|_| AppError::internal())?;
     let b64 = |sig: Vec<u8>| base64::engine::general_purpose::STANDARD.encode(sig);
     // Published versions: 2 (superseded) and 3 (current, the one partners pick when onboarding).
-    let v2 = app::ssr::policy_bundle::build(&[("policies/org.rego", DEMO_POLICY.as_bytes())]).map_err(|_| AppError::internal())?;
+    let v2 = app::ssr::policy_bundle::build(&[("policies/org.rego", DEMO_POLICY.as_bytes())])
+        .map_err(|_| AppError::internal())?;
     for (version, b) in [(2, &v2), (3, &bundle)] {
         let sig = b64(pair.sign(b).map(|s| s.as_bytes().to_vec()).unwrap_or_default());
         policy::publish_release(state, actor, version, b.clone(), sig).await?;
@@ -263,16 +264,34 @@ pub async fn seed_onboarding(state: &AppState) -> Result<(), AppError> {
     let now = state.now_ms();
     let min = 60_000;
     let runs: [(&str, &str, i64, &[(i64, i64, EventKind, Option<&str>)]); 2] = [
-        ("Acme Robotics", "acme-robotics", 20 * 86_400_000, &[
-            (2, 1, EventKind::Viewed, None), (5, 1, EventKind::Completed, None),
-            (6, 2, EventKind::Failed, Some("webhook_status")), (8, 2, EventKind::Completed, None),
-            (11, 3, EventKind::Completed, None), (16, 4, EventKind::Completed, None), (18, 5, EventKind::Completed, None),
-        ]),
-        ("Globex", "globex", 9 * 86_400_000, &[
-            (4, 1, EventKind::Viewed, None), (9, 1, EventKind::Completed, None), (13, 2, EventKind::Completed, None),
-            (17, 3, EventKind::Completed, None), (24, 4, EventKind::Failed, Some("signature_mismatch")),
-            (31, 4, EventKind::Completed, None), (34, 5, EventKind::Completed, None),
-        ]),
+        (
+            "Acme Robotics",
+            "acme-robotics",
+            20 * 86_400_000,
+            &[
+                (2, 1, EventKind::Viewed, None),
+                (5, 1, EventKind::Completed, None),
+                (6, 2, EventKind::Failed, Some("webhook_status")),
+                (8, 2, EventKind::Completed, None),
+                (11, 3, EventKind::Completed, None),
+                (16, 4, EventKind::Completed, None),
+                (18, 5, EventKind::Completed, None),
+            ],
+        ),
+        (
+            "Globex",
+            "globex",
+            9 * 86_400_000,
+            &[
+                (4, 1, EventKind::Viewed, None),
+                (9, 1, EventKind::Completed, None),
+                (13, 2, EventKind::Completed, None),
+                (17, 3, EventKind::Completed, None),
+                (24, 4, EventKind::Failed, Some("signature_mismatch")),
+                (31, 4, EventKind::Completed, None),
+                (34, 5, EventKind::Completed, None),
+            ],
+        ),
     ];
     for (label, slug, ago, events) in runs {
         let org = db.org_by_slug(slug).await.map_err(log_internal)?.ok_or_else(AppError::internal)?;
@@ -315,7 +334,9 @@ pub async fn seed_onboarding(state: &AppState) -> Result<(), AppError> {
         for (i, (at_min, step, kind, reason)) in events.iter().enumerate() {
             let at = invited + at_min * min + i64::try_from(i).unwrap_or(0);
             let id = OnboardingEventId::from_parts(u64::try_from(at).unwrap_or(0), rand::random()).to_string();
-            db.insert_onboarding_event(&id, &session.id, *step, kind.as_str(), *reason, "browser", at).await.map_err(log_internal)?;
+            db.insert_onboarding_event(&id, &session.id, *step, kind.as_str(), *reason, "browser", at)
+                .await
+                .map_err(log_internal)?;
         }
     }
     Ok(())

@@ -17,7 +17,9 @@ use std::process::ExitCode;
 
 /// `trust-portal onboard` flags.
 #[derive(Debug, Clone, Args)]
-#[command(after_help = "Examples:\n  trust-portal onboard --server https://portal.example --invite tpi_…\n  PORTAL_INVITE=tpi_… trust-portal onboard --server https://portal.example --yes \\\n      --name 'Widget Co' --slug widget-co --plan pro --admin-name 'Ana' --admin-email ana@widget.example \\\n      --admin-password-file pw.txt --webhook-url https://hooks.widget.example/tp --repo widget/firmware \\\n      --public-key release-key.pub")]
+#[command(
+    after_help = "Examples:\n  trust-portal onboard --server https://portal.example --invite tpi_…\n  PORTAL_INVITE=tpi_… trust-portal onboard --server https://portal.example --yes \\\n      --name 'Widget Co' --slug widget-co --plan pro --admin-name 'Ana' --admin-email ana@widget.example \\\n      --admin-password-file pw.txt --webhook-url https://hooks.widget.example/tp --repo widget/firmware \\\n      --public-key release-key.pub"
+)]
 pub struct OnboardArgs {
     /// The portal, e.g. https://portal.example.
     #[arg(long)]
@@ -81,9 +83,7 @@ pub enum InviteCommand {
 pub async fn invite(state: &app::ssr::AppState, cmd: InviteCommand, json_out: bool) -> ExitCode {
     let InviteCommand::Create { label, days } = cmd;
     let created = app::ssr::onboarding::create_invitation(state, "cli", &label, days).await;
-    let base = state.config.public_url.clone().unwrap_or_else(|| {
-        format!("http://{}", state.leptos_options.site_addr)
-    });
+    let base = state.config.public_url.clone().unwrap_or_else(|| format!("http://{}", state.leptos_options.site_addr));
     crate::cli::report(
         json_out,
         created.map(|(row, token)| {
@@ -101,7 +101,9 @@ impl Terminal {
     /// Asks for a value (showing the default); with `--yes`, the default or an error.
     fn ask(&self, label: &str, default: Option<String>) -> Result<String, CallError> {
         if !self.interactive {
-            return default.filter(|d| !d.is_empty()).ok_or_else(|| CallError(format!("{label}: missing (pass it as a flag; --yes asks nothing)")));
+            return default
+                .filter(|d| !d.is_empty())
+                .ok_or_else(|| CallError(format!("{label}: missing (pass it as a flag; --yes asks nothing)")));
         }
         loop {
             match &default {
@@ -155,7 +157,10 @@ fn gather(step: u64, args: &OnboardArgs, session: &Value, term: &Terminal) -> Re
             } else if let Some(path) = &args.admin_password_file {
                 read_file(path, "password file")?.trim_end_matches(['\r', '\n']).to_owned()
             } else {
-                term.ask("Tenant admin password (12+ characters; shown as typed)", std::env::var("PORTAL_ADMIN_PASSWORD").ok())?
+                term.ask(
+                    "Tenant admin password (12+ characters; shown as typed)",
+                    std::env::var("PORTAL_ADMIN_PASSWORD").ok(),
+                )?
             };
             json!({
                 "name": term.ask("Company name", args.name.clone().or(prior("tenant_name")))?,
@@ -174,15 +179,27 @@ fn gather(step: u64, args: &OnboardArgs, session: &Value, term: &Terminal) -> Re
                 .flatten()
                 .map(|v| format!("{}{}", v["version"], if v["current"] == true { " (current)" } else { "" }))
                 .collect();
-            println!("  Published policy versions: {}", if versions.is_empty() { "none".into() } else { versions.join(", ") });
-            let current = session["policy_versions"].as_array().into_iter().flatten().find(|v| v["current"] == true).map(|v| v["version"].to_string());
+            println!(
+                "  Published policy versions: {}",
+                if versions.is_empty() { "none".into() } else { versions.join(", ") }
+            );
+            let current = session["policy_versions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|v| v["current"] == true)
+                .map(|v| v["version"].to_string());
             let answer = term.ask("Policy version", args.policy_version.map(|v| v.to_string()).or(current))?;
-            let version: i64 = answer.parse().map_err(|_| CallError(format!("policy version: '{answer}' is not a number")))?;
+            let version: i64 =
+                answer.parse().map_err(|_| CallError(format!("policy version: '{answer}' is not a number")))?;
             json!({ "version": version })
         }
         4 => {
             let repo = term.ask("Repository (owner/name)", args.repo.clone().or(prior("repo")))?;
-            let source = term.ask("Pack source (releases, portal)", args.source.clone().or(prior("repo_source")).or(Some("releases".into())))?;
+            let source = term.ask(
+                "Pack source (releases, portal)",
+                args.source.clone().or(prior("repo_source")).or(Some("releases".into())),
+            )?;
             let public_key = match &args.public_key {
                 Some(path) => Some(read_file(path, "public key")?),
                 None if session["has_signing_key"] == true => None,
@@ -217,7 +234,11 @@ fn run(args: &OnboardArgs, json_out: bool) -> Result<ExitCode, CallError> {
     };
     if !json_out {
         let step = session["current_step"].as_u64().unwrap_or(1);
-        println!("Onboarding for {} (step {step} of 5{})", session["label"].as_str().unwrap_or("?"), if step > 1 { ", resumed" } else { "" });
+        println!(
+            "Onboarding for {} (step {step} of 5{})",
+            session["label"].as_str().unwrap_or("?"),
+            if step > 1 { ", resumed" } else { "" }
+        );
     }
     loop {
         if session["completed"] == true {
@@ -231,7 +252,11 @@ fn run(args: &OnboardArgs, json_out: bool) -> Result<ExitCode, CallError> {
             println!("[{step}/5] {}", title(step));
         }
         let body = gather(step, args, &session, &term)?;
-        match portal.post(&format!("/api/v1/onboarding/steps/{step}"), "application/json", body.to_string().into_bytes())? {
+        match portal.post(
+            &format!("/api/v1/onboarding/steps/{step}"),
+            "application/json",
+            body.to_string().into_bytes(),
+        )? {
             Verdict::Accepted(v) => {
                 session = v["session"].clone();
                 if json_out {

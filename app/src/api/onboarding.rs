@@ -20,7 +20,10 @@ pub const LINK_FLASH_COOKIE: &str = "tp_new_invite";
 #[cfg(feature = "ssr")]
 fn token() -> Result<String, AppError> {
     super::keys::flash_cookie(ONBOARD_COOKIE).ok_or_else(|| {
-        AppError::new(ErrorCode::Unauthenticated, "Open the invitation link you were sent to start or resume onboarding.")
+        AppError::new(
+            ErrorCode::Unauthenticated,
+            "Open the invitation link you were sent to start or resume onboarding.",
+        )
     })
 }
 
@@ -76,7 +79,11 @@ pub async fn onboard_policy(version: String) -> Result<OnboardingView, AppError>
 
 /// Step 4: finds the repository's latest release and verifies its pack.
 #[server(endpoint = "onboard_repository")]
-pub async fn onboard_repository(repo: String, source: String, public_key: Option<String>) -> Result<OnboardingView, AppError> {
+pub async fn onboard_repository(
+    repo: String,
+    source: String,
+    public_key: Option<String>,
+) -> Result<OnboardingView, AppError> {
     let source = crate::domain::onboarding::RepoSource::parse(&source).map_err(|e| AppError::invalid("Source", e))?;
     submit(StepInput::Repository { repo, source, public_key }).await
 }
@@ -218,7 +225,8 @@ pub async fn onboarding_overview() -> Result<OnboardingReport, AppError> {
 #[server(endpoint = "create_invitation")]
 pub async fn create_invitation(label: String, days: String) -> Result<String, AppError> {
     let (state, p) = crate::ssr::auth::require_role(&[Role::OperatorAdmin]).await?;
-    let days = days.trim().parse::<i64>().map_err(|_| AppError::invalid("Valid for (days)", "a whole number, 1 to 30"))?;
+    let days =
+        days.trim().parse::<i64>().map_err(|_| AppError::invalid("Valid for (days)", "a whole number, 1 to 30"))?;
     let (_, token) = crate::ssr::onboarding::create_invitation(&state, &p.email, &label, days).await?;
     let base = state.config.public_url.clone().unwrap_or_else(|| {
         let host = use_context::<http::request::Parts>()

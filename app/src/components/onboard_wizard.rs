@@ -5,7 +5,9 @@
 //! flight are announced (`aria-live`); after a step the new step's heading
 //! takes the focus.
 
-use crate::api::onboarding::{OnboardDetails, OnboardFinish, OnboardGoTo, OnboardPolicy, OnboardRepository, OnboardWebhook};
+use crate::api::onboarding::{
+    OnboardDetails, OnboardFinish, OnboardGoTo, OnboardPolicy, OnboardRepository, OnboardWebhook,
+};
 use crate::components::action_feedback;
 use crate::domain::Plan;
 use crate::domain::onboarding::{OnboardingView, Step, StepStatus};
@@ -92,11 +94,11 @@ pub fn OnboardWizard(
     api_key: Option<String>,
 ) -> impl IntoView {
     let heading = NodeRef::<leptos::html::H2>::new();
-    // After a transition (hydrated app), move the focus to the step now shown.
-    Effect::new(move |prev: Option<()>| {
-        if prev.is_some()
-            && let Some(h) = heading.get()
-        {
+    // After a transition (hydrated app), move the focus to the step now shown;
+    // never on the first load.
+    let moved = untrack(|| actions.version() != (0, 0, 0, 0, 0, 0));
+    Effect::new(move |_| {
+        if moved && let Some(h) = heading.get() {
             let _ = h.focus();
         }
     });
@@ -155,7 +157,10 @@ fn FailureNotice(session: OnboardingView, step: Step) -> impl IntoView {
 /// "Edit" buttons for finished steps (going back is allowed).
 #[component]
 fn BackLinks(session: OnboardingView, step: Step, action: ServerAction<OnboardGoTo>) -> impl IntoView {
-    let earlier: Vec<Step> = Step::ALL.into_iter().filter(|s| *s != step && s.number() <= session.completed_through.saturating_add(1)).collect();
+    let earlier: Vec<Step> = Step::ALL
+        .into_iter()
+        .filter(|s| *s != step && s.number() <= session.completed_through.saturating_add(1))
+        .collect();
     (!earlier.is_empty()).then(|| {
         view! {
             <div class="mt-6 border-t border-slate-200 pt-3">
@@ -174,7 +179,12 @@ fn BackLinks(session: OnboardingView, step: Step, action: ServerAction<OnboardGo
 }
 
 #[component]
-fn CurrentStep(session: OnboardingView, step: Step, actions: WizardActions, heading: NodeRef<leptos::html::H2>) -> impl IntoView {
+fn CurrentStep(
+    session: OnboardingView,
+    step: Step,
+    actions: WizardActions,
+    heading: NodeRef<leptos::html::H2>,
+) -> impl IntoView {
     let form = match step {
         Step::Details => view! { <DetailsForm session=session.clone() action=actions.details /> }.into_any(),
         Step::Webhook => view! { <WebhookForm session=session.clone() action=actions.webhook /> }.into_any(),
@@ -208,7 +218,7 @@ fn DetailsForm(session: OnboardingView, action: ServerAction<OnboardDetails>) ->
             </div>
             <div>
                 <label for="ob-slug" class=ui::LABEL>"Handle (a-z, 0-9, -)"</label>
-                <input id="ob-slug" name="slug" required pattern="[a-z0-9-]{3,40}" class=ui::INPUT value=d.tenant_slug.clone() readonly=created aria-describedby="ob-slug-help" />
+                <input id="ob-slug" name="slug" required pattern="[a-z0-9\\-]{3,40}" class=ui::INPUT value=d.tenant_slug.clone() readonly=created aria-describedby="ob-slug-help" />
                 <p id="ob-slug-help" class="mt-1 text-xs text-slate-600">"3-40 characters; used in URLs and reports."</p>
             </div>
             <div>
@@ -356,6 +366,7 @@ fn FinishForm(session: OnboardingView, action: ServerAction<OnboardFinish>) -> i
             <dt class="font-semibold">"Tenant"</dt><dd>{d.tenant_name} " (" {d.tenant_slug} ")"</dd>
             <dt class="font-semibold">"Plan"</dt><dd>{plan.label()}</dd>
             <dt class="font-semibold">"Webhook"</dt><dd><code>{d.webhook_url}</code></dd>
+            <dt class="font-semibold">"Signing secret"</dt><dd><code class="break-all" data-testid="webhook-secret">{session.webhook_secret}</code></dd>
             <dt class="font-semibold">"Policy"</dt><dd>{d.policy_version.map(|v| format!("version {v}"))} " signed by " {d.policy_signer}</dd>
             <dt class="font-semibold">"Evidence"</dt><dd>{d.repo} "@" {d.release_tag} " verified"</dd>
             <dt class="font-semibold">"Features"</dt><dd>{plan.features().iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")}</dd>

@@ -9,6 +9,14 @@ pub const TARGET_SECONDS: i64 = 3600;
 /// The sprint goal for the share of sessions that complete (percent).
 pub const TARGET_SUCCESS_PCT: u32 = 90;
 
+/// What a link that was already used up says.
+pub const LINK_USED: &str = "This invitation was already used to complete onboarding. Log in with the tenant admin account, or ask the portal team for a new invitation.";
+/// What an unknown link says.
+pub const LINK_UNKNOWN: &str =
+    "This invitation link is not valid. Check you copied all of it, or ask the portal team for a new one.";
+/// What an expired link says.
+pub const LINK_EXPIRED: &str = "This invitation link has expired. Ask for a new one below; your progress is kept.";
+
 /// One step of onboarding, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Step {
@@ -327,7 +335,9 @@ fn percentile(sorted: &[i64], pct: usize) -> Option<i64> {
 
 /// Builds the funnel from sessions and the reasons of failed checks.
 pub fn funnel(sessions: &[FunnelSession], failure_reasons: &[String]) -> Funnel {
-    let count = |f: &dyn Fn(&FunnelSession) -> bool| u32::try_from(sessions.iter().filter(|s| f(s)).count()).unwrap_or(u32::MAX);
+    let count = |f: &dyn Fn(&FunnelSession) -> bool| {
+        u32::try_from(sessions.iter().filter(|s| f(s)).count()).unwrap_or(u32::MAX)
+    };
     let steps = Step::ALL
         .iter()
         .map(|step| {
@@ -337,7 +347,9 @@ pub fn funnel(sessions: &[FunnelSession], failure_reasons: &[String]) -> Funnel 
                 title: step.title().into(),
                 reached: count(&|s| s.reached >= n || s.completed_through >= n),
                 completed: count(&|s| s.completed_through >= n),
-                dropped: count(&|s| s.abandoned && s.completed_at.is_none() && s.reached.max(s.completed_through + 1) == n),
+                dropped: count(&|s| {
+                    s.abandoned && s.completed_at.is_none() && s.reached.max(s.completed_through + 1) == n
+                }),
             }
         })
         .collect();

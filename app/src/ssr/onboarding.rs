@@ -162,19 +162,11 @@ pub enum LinkProblem {
 impl LinkProblem {
     /// The error shown to the person following the link.
     pub fn error(self) -> AppError {
+        use crate::domain::onboarding::{LINK_EXPIRED, LINK_UNKNOWN, LINK_USED};
         match self {
-            LinkProblem::Unknown => AppError::new(
-                ErrorCode::NotFound,
-                "This invitation link is not valid. Check you copied all of it, or ask for a new one.",
-            ),
-            LinkProblem::Expired => AppError::new(
-                ErrorCode::AccessExpired,
-                "This invitation link has expired. Ask for a new one below; your progress is kept.",
-            ),
-            LinkProblem::Used => AppError::new(
-                ErrorCode::AccessExpired,
-                "This invitation was already used to complete onboarding. Log in with the tenant admin account, or ask for a new invitation.",
-            ),
+            LinkProblem::Unknown => AppError::new(ErrorCode::NotFound, LINK_UNKNOWN),
+            LinkProblem::Expired => AppError::new(ErrorCode::AccessExpired, LINK_EXPIRED),
+            LinkProblem::Used => AppError::new(ErrorCode::AccessExpired, LINK_USED),
         }
     }
 
@@ -226,7 +218,14 @@ pub async fn request_new_link(state: &AppState, token: &str, note: &str) -> Resu
     Ok(())
 }
 
-async fn event(state: &AppState, s: &OnboardingRow, step: i64, kind: EventKind, reason: Option<&str>, via: Via) -> Result<(), AppError> {
+async fn event(
+    state: &AppState,
+    s: &OnboardingRow,
+    step: i64,
+    kind: EventKind,
+    reason: Option<&str>,
+    via: Via,
+) -> Result<(), AppError> {
     let id = state.new_id(OnboardingEventId::from_parts).to_string();
     state
         .db
@@ -278,7 +277,11 @@ async fn view_of(state: &AppState, s: &Session) -> Result<OnboardingView, AppErr
         .map_err(log_internal)?
         .into_iter()
         .filter(|r| r.version >= oldest)
-        .map(|r| PolicyVersionOption { current: r.version == rollout.current_version, version: r.version, sha256: r.sha256 })
+        .map(|r| PolicyVersionOption {
+            current: r.version == rollout.current_version,
+            version: r.version,
+            sha256: r.sha256,
+        })
         .collect();
     let (webhook_secret, has_signing_key) = match &s.row.org_id {
         Some(org) => (
@@ -316,8 +319,26 @@ async fn save(state: &AppState, s: &mut Session) -> Result<(), AppError> {
     state.db.save_onboarding(&s.row).await.map_err(log_internal)
 }
 
-/// Shows the session (recording a view of its current step, once per step in a row).
+/// Shows the session (recording a view of its current step, once per step in a
+/// row). The browser that holds a completed session's cookie sees it completed;
+/// the link itself (and the CLI) then say it was used.
 pub async fn show(state: &AppState, token: &str, via: Via) -> Result<OnboardingView, AppError> {
+    if via == Via::Browser && check_link(state, token).await == Err(LinkProblem::Used) {
+        let invitation = state
+            .db
+            .invitation_by_hash(&sha256_hex(token.trim()))
+            .await
+            .map_err(log_internal)?
+            .ok_or_else(|| LinkProblem::Unknown.error())?;
+        let row = state
+            .db
+            .onboarding_for_invitation(&invitation.id)
+            .await
+            .map_err(log_internal)?
+            .ok_or_else(|| LinkProblem::Used.error())?;
+        let data = serde_json::from_str(&row.data).map_err(log_internal)?;
+        return view_of(state, &Session { invitation, row, data }).await;
+    }
     let mut s = open(state, token, via).await?;
     if s.row.completed_at.is_none() {
         if s.row.abandoned_at.is_some() {
@@ -422,7 +443,10 @@ fn invalid(step: Step) -> impl Fn(AppError) -> Refusal {
 }
 
 fn org_of(s: &Session) -> Result<String, Refusal> {
-    s.row.org_id.clone().ok_or_else(|| Refusal::Error(AppError::new(ErrorCode::Conflict, "Step 1 has not created the tenant yet.")))
+    s.row
+        .org_id
+        .clone()
+        .ok_or_else(|| Refusal::Error(AppError::new(ErrorCode::Conflict, "Step 1 has not created the tenant yet.")))
 }
 
 #[expect(clippy::too_many_arguments, reason = "the step's form fields, each checked here")]
@@ -438,7 +462,8 @@ async fn details(
     admin_password: String,
 ) -> Result<Option<String>, Refusal> {
     let step = Step::Details;
-    let plan = Plan::parse(plan).map_err(|e| failed(step, "invalid_input", format!("Plan: {e}"), "pick starter, pro or enterprise"))?;
+    let plan = Plan::parse(plan)
+        .map_err(|e| failed(step, "invalid_input", format!("Plan: {e}"), "pick starter, pro or enterprise"))?;
     match &s.row.org_id {
         Some(org_id) => {
             // The tenant exists: only the plan may change here.
@@ -501,9 +526,15 @@ async fn webhook(state: &AppState, actor: &str, s: &mut Session, url: &str) -> R
         Ok(_) => Ok(None),
         Err(e) => {
             let fix = match e.reason {
-                "ssrf_refused" => "the receiver must be on a public address; private, loopback and link-local networks are refused",
-                "webhook_status" => "make your receiver answer 2xx to a POST (verify the signature with the secret shown, then answer 204)",
-                _ => "check the URL, that the receiver is running and reachable from the internet, and that it answers within 15 s",
+                "ssrf_refused" => {
+                    "the receiver must be on a public address; private, loopback and link-local networks are refused"
+                }
+                "webhook_status" => {
+                    "make your receiver answer 2xx to a POST (verify the signature with the secret shown, then answer 204)"
+                }
+                _ => {
+                    "check the URL, that the receiver is running and reachable from the internet, and that it answers within 15 s"
+                }
             };
             Err(failed(step, e.reason, format!("Test delivery {}: {}", row.id, e.message), fix))
         }
@@ -516,14 +547,22 @@ async fn policy(state: &AppState, s: &mut Session, version: i64) -> Result<Optio
     let Some((release, bundle, signature)) =
         state.db.policy_release(version).await.map_err(|e| Refusal::Error(log_internal(e)))?
     else {
-        return Err(failed(step, "policy_version_unknown", format!("policy version {version} is not published"), "pick one of the versions listed"));
+        return Err(failed(
+            step,
+            "policy_version_unknown",
+            format!("policy version {version} is not published"),
+            "pick one of the versions listed",
+        ));
     };
     let oldest = rollout.current_version - rollout.allowed_lag;
     if version < oldest {
         return Err(failed(
             step,
             "policy_version_outdated",
-            format!("version {version} is older than the oldest allowed ({oldest}; current {})", rollout.current_version),
+            format!(
+                "version {version} is older than the oldest allowed ({oldest}; current {})",
+                rollout.current_version
+            ),
             format!("pick version {} (current)", rollout.current_version),
         ));
     }
@@ -548,7 +587,9 @@ fn pack_fix(reason: &str) -> &'static str {
         "signature_mismatch" | "manifest_signature_invalid" => {
             "the pack's manifest is not signed by the key given: enter the public key of the key that signed it, or re-sign the pack with `trust-portal pack build --key`"
         }
-        "digest_mismatch" | "unlisted_file" => "a file in the pack changed after signing: rebuild the pack and attach it to a new release",
+        "digest_mismatch" | "unlisted_file" => {
+            "a file in the pack changed after signing: rebuild the pack and attach it to a new release"
+        }
         "pack_release_mismatch" => "the manifest names another release: build the pack with this repository and tag",
         _ => "rebuild the pack with `trust-portal pack build` and attach it to a new release",
     }
@@ -579,7 +620,12 @@ async fn repository(
     let new_key = match public_key.map(str::trim).filter(|k| !k.is_empty()) {
         Some(pem) => {
             let der = super::verifier::parse_key(pem).map_err(|e| {
-                failed(step, "invalid_input", format!("Public key: {}", e.message), "paste the whole PEM (-----BEGIN PUBLIC KEY----- …)")
+                failed(
+                    step,
+                    "invalid_input",
+                    format!("Public key: {}", e.message),
+                    "paste the whole PEM (-----BEGIN PUBLIC KEY----- …)",
+                )
             })?;
             keys.push(der.to_pem());
             Some(der.to_pem())
@@ -614,7 +660,12 @@ async fn repository(
                     "upload one with `trust-portal pack verify --server …`, or fetch it from the repository's releases",
                 ));
             };
-            let zip = state.db.pack_zip(&org_id, &pack.id).await.map_err(|e| Refusal::Error(log_internal(e)))?.unwrap_or_default();
+            let zip = state
+                .db
+                .pack_zip(&org_id, &pack.id)
+                .await
+                .map_err(|e| Refusal::Error(log_internal(e)))?
+                .unwrap_or_default();
             (pack.tag, zip)
         }
     };
@@ -638,9 +689,14 @@ async fn repository(
         let known = state.db.signing_keys(&org_id).await.map_err(|e| Refusal::Error(log_internal(e)))?;
         if !known.iter().any(|k| k.public_key_pem == pem) {
             let name = format!("release-key-{}", known.len() + 1);
-            super::trust::add_signing_key(state, actor, &org_id, super::trust::NewSigningKey { name: &name, pem: &pem, not_before: None, not_after: None })
-                .await
-                .map_err(invalid(step))?;
+            super::trust::add_signing_key(
+                state,
+                actor,
+                &org_id,
+                super::trust::NewSigningKey { name: &name, pem: &pem, not_before: None, not_after: None },
+            )
+            .await
+            .map_err(invalid(step))?;
         }
     }
     if source == RepoSource::Releases {
@@ -659,9 +715,14 @@ async fn finish(state: &AppState, actor: &str, s: &mut Session) -> Result<Option
         Some(email) => state.db.user_by_email(email).await.map_err(|e| Refusal::Error(log_internal(e)))?,
         None => None,
     }
-    .ok_or_else(|| Refusal::Error(AppError::new(ErrorCode::Conflict, "Step 1 has not created the tenant admin yet.")))?;
+    .ok_or_else(|| {
+        Refusal::Error(AppError::new(ErrorCode::Conflict, "Step 1 has not created the tenant admin yet."))
+    })?;
     if !state.db.complete_onboarding(&s.row.id, state.now_ms()).await.map_err(|e| Refusal::Error(log_internal(e)))? {
-        return Err(Refusal::Error(AppError::new(ErrorCode::Conflict, "Onboarding was completed a moment ago (another window or the CLI).")));
+        return Err(Refusal::Error(AppError::new(
+            ErrorCode::Conflict,
+            "Onboarding was completed a moment ago (another window or the CLI).",
+        )));
     }
     let issued = async {
         let ent = super::entitlements::for_org(state, &org_id, actor).await?;
@@ -691,7 +752,9 @@ async fn finish(state: &AppState, actor: &str, s: &mut Session) -> Result<Option
         "repo": s.data.repo, "release": s.data.release_tag, "policy_version": s.data.policy_version,
     });
     if ent.features.contains(&Feature::Webhooks) {
-        super::webhook_delivery::enqueue(state, &org_id, "onboarding.completed", &data).await.map_err(Refusal::Error)?;
+        super::webhook_delivery::enqueue(state, &org_id, "onboarding.completed", &data)
+            .await
+            .map_err(Refusal::Error)?;
     }
     Ok(Some(key))
 }

@@ -340,6 +340,10 @@ pub async fn publish_release(
         other => other.map_err(log_internal)?,
     }
     let detail = format!("version={version} sha256={}", row.sha256);
-    AuditEvent::new(actor, "policy.published").about(&operator_id(state).await?, &format!("policy-v{version}")).detail(&detail).log(state).await?;
+    AuditEvent::new(actor, "policy.published")
+        .about(&operator_id(state).await?, &format!("policy-v{version}"))
+        .detail(&detail)
+        .log(state)
+        .await?;
     Ok(row)
 }

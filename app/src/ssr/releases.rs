@@ -99,7 +99,11 @@ async fn read_capped(mut res: reqwest::Response, cap: usize) -> Result<Vec<u8>, 
 fn unreachable(host_hint: &str, e: &reqwest::Error) -> SourceError {
     let text = format!("{e:#}");
     if text.contains("resolves to") || text.contains("refused:") {
-        source_error("ssrf_refused", format!("{host_hint}: {text}"), "the repository host must be a public HTTPS address")
+        source_error(
+            "ssrf_refused",
+            format!("{host_hint}: {text}"),
+            "the repository host must be a public HTTPS address",
+        )
     } else {
         source_error(
             "releases_unreachable",
@@ -140,7 +144,11 @@ pub async fn latest(guard: &OutboundPolicy, api_base: &str, repo: &str) -> Resul
     }
     let body = read_capped(res, MAX_RELEASE_JSON).await?;
     let release: ReleaseJson = serde_json::from_slice(&body).map_err(|e| {
-        source_error("releases_unreachable", format!("the releases API answered something else than a release: {e}"), "check PORTAL_RELEASES_API_URL points at a GitHub-compatible API")
+        source_error(
+            "releases_unreachable",
+            format!("the releases API answered something else than a release: {e}"),
+            "check PORTAL_RELEASES_API_URL points at a GitHub-compatible API",
+        )
     })?;
     let asset = release.assets.into_iter().find(|a| is_pack_asset(&a.name)).ok_or_else(|| {
         source_error(
@@ -154,9 +162,9 @@ pub async fn latest(guard: &OutboundPolicy, api_base: &str, repo: &str) -> Resul
 
 /// Downloads a release's pack (redirects followed through the guard, size capped).
 pub async fn download(guard: &OutboundPolicy, release: &Release) -> Result<Vec<u8>, SourceError> {
-    let checked = guard
-        .check_url(&release.asset_url)
-        .map_err(|e| source_error("ssrf_refused", e.to_string(), "the pack must be served from a public HTTPS address"))?;
+    let checked = guard.check_url(&release.asset_url).map_err(|e| {
+        source_error("ssrf_refused", e.to_string(), "the pack must be served from a public HTTPS address")
+    })?;
     let res = client(guard)?
         .get(checked)
         .header("accept", "application/octet-stream")

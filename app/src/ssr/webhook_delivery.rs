@@ -78,7 +78,11 @@ pub async fn send(
     if status.is_success() {
         Ok(status.as_u16())
     } else if status.is_redirection() {
-        Err(fail("webhook_status", Some(status.as_u16()), format!("the receiver answered {status}; redirects are not followed")))
+        Err(fail(
+            "webhook_status",
+            Some(status.as_u16()),
+            format!("the receiver answered {status}; redirects are not followed"),
+        ))
     } else {
         Err(fail("webhook_status", Some(status.as_u16()), format!("the receiver answered {status}")))
     }
@@ -110,7 +114,12 @@ fn signing_secrets(e: &WebhookEndpointRow, now: i64) -> Result<Vec<Secret>, AppE
 
 /// Sets a tenant's endpoint URL (checked by the SSRF guard first). A new
 /// endpoint gets a fresh secret; changing the URL keeps the secret.
-pub async fn set_endpoint(state: &AppState, actor: &str, org_id: &str, url: &str) -> Result<WebhookEndpointRow, AppError> {
+pub async fn set_endpoint(
+    state: &AppState,
+    actor: &str,
+    org_id: &str,
+    url: &str,
+) -> Result<WebhookEndpointRow, AppError> {
     let url = state
         .config
         .outbound()
@@ -132,7 +141,11 @@ pub async fn set_endpoint(state: &AppState, actor: &str, org_id: &str, url: &str
         },
     };
     state.db.upsert_webhook_endpoint(&row).await.map_err(log_internal)?;
-    AuditEvent::new(actor, "webhook.endpoint_set").about(org_id, &row.id).detail(&format!("url={}", row.url)).log(state).await?;
+    AuditEvent::new(actor, "webhook.endpoint_set")
+        .about(org_id, &row.id)
+        .detail(&format!("url={}", row.url))
+        .log(state)
+        .await?;
     Ok(row)
 }
 
@@ -293,7 +306,12 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
 /// Puts a dead (or delivered) message back in the queue with the same
 /// `webhook-id`, due now, and attempts it.
 pub async fn replay(state: &AppState, actor: &str, org_id: &str, id: &str) -> Result<DeliveryRow, AppError> {
-    let row = state.db.delivery(org_id, id).await.map_err(log_internal)?.ok_or_else(|| AppError::not_found("Webhook message"))?;
+    let row = state
+        .db
+        .delivery(org_id, id)
+        .await
+        .map_err(log_internal)?
+        .ok_or_else(|| AppError::not_found("Webhook message"))?;
     if row.status == "test" {
         return Err(AppError::invalid("Message", "test deliveries are not replayed; send a new test"));
     }

@@ -33,21 +33,35 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/webhooks/messages/{id}/replay", post(replay_message))
 }
 
-/// Follows an invitation link: the token goes into a cookie and the browser to `/onboard`
-/// (which also explains an expired, used or unknown link).
+/// Follows an invitation link: the token goes into a cookie and the browser to
+/// `/onboard`. A used or unknown link clears the cookie and says so
+/// (`/onboard?link=used|unknown`); an expired one keeps it, so its holder can
+/// ask for a new link.
 async fn follow_link(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     let problem = onboarding::check_link(&state, &token).await.err();
-    let max_age = 30 * 86_400;
     let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-    let cookie = format!("{ONBOARD_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}", token.trim());
-    let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, "/onboard")]).into_response();
+    let (cookie, location) = match problem {
+        Some(p @ (onboarding::LinkProblem::Used | onboarding::LinkProblem::Unknown)) => {
+            tracing::info!(problem = p.as_str(), "invitation link refused");
+            (
+                format!("{ONBOARD_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+                format!("/onboard?link={}", p.as_str()),
+            )
+        }
+        other => (
+            format!(
+                "{ONBOARD_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+                token.trim(),
+                30 * 86_400
+            ),
+            if other.is_some() { "/onboard?link=expired".to_owned() } else { "/onboard".to_owned() },
+        ),
+    };
+    let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
     res.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    if let Some(p) = problem {
-        tracing::info!(problem = p.as_str(), "invitation link refused");
-    }
     res
 }
 
@@ -59,7 +73,11 @@ fn invite_token(headers: &HeaderMap) -> Result<String, ApiError> {
         .map(|t| t.trim().to_owned())
         .filter(|t| t.starts_with(onboarding::INVITE_PREFIX))
         .ok_or_else(|| {
-            ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Send the invitation token as 'Authorization: Bearer tpi_…'.")
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "Send the invitation token as 'Authorization: Bearer tpi_…'.",
+            )
         })
 }
 
@@ -128,7 +146,9 @@ fn input(step: Step, b: StepBody) -> Result<StepInput, ApiError> {
         },
         Step::Webhook => StepInput::Webhook { url: required(b.url, "url")? },
         Step::Policy => StepInput::Policy {
-            version: b.version.ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", "version: missing"))?,
+            version: b
+                .version
+                .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", "version: missing"))?,
         },
         Step::Repository => StepInput::Repository {
             repo: required(b.repo, "repo")?,
@@ -181,7 +201,11 @@ pub async fn submit_step(
 /// Goes to an earlier step (or the next one to do).
 #[utoipa::path(post, path = "/api/v1/onboarding/go-to/{step}", tag = "onboarding",
     params(("step" = String, Path)), responses((status = 200, body = SessionResponse), (status = 400, body = ErrorEnvelope)))]
-pub async fn go_to(State(state): State<AppState>, Path(step): Path<String>, headers: HeaderMap) -> Result<Json<SessionResponse>, ApiError> {
+pub async fn go_to(
+    State(state): State<AppState>,
+    Path(step): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<SessionResponse>, ApiError> {
     let token = invite_token(&headers)?;
     let step = Step::parse(&step).map_err(|e| ApiError::new(StatusCode::NOT_FOUND, "not_found", e))?;
     let session = onboarding::go_to(&state, &token, step, Via::Cli).await?;
@@ -222,7 +246,10 @@ fn message_info(d: app::ssr::store::DeliveryRow) -> MessageInfo {
 /// The caller's tenant's webhook messages, newest first.
 #[utoipa::path(get, path = "/api/v1/webhooks/messages", tag = "webhooks",
     responses((status = 200, body = [MessageInfo]), (status = 401, body = ErrorEnvelope)), security(("api_key" = [])))]
-pub async fn list_messages(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Vec<MessageInfo>>, ApiError> {
+pub async fn list_messages(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<MessageInfo>>, ApiError> {
     let key = authenticate_api_key(&state, &headers).await?;
     let rows = state.db.deliveries(&key.org_id, 200).await.map_err(log_internal)?;
     Ok(Json(rows.into_iter().map(message_info).collect()))

@@ -57,7 +57,8 @@ async fn receiver() -> Receiver {
 }
 
 fn verify_with(secret: &str, r: &Received) -> Result<(), app::ssr::webhooks::WebhookError> {
-    let now = i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()).unwrap();
+    let now =
+        i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()).unwrap();
     let ts: i64 = r.timestamp.parse().unwrap_or(0);
     // Receivers check the timestamp against their own clock; tests on a manual clock check it against the message's.
     let now = if (now - ts).abs() > 300 { ts } else { now };
@@ -120,7 +121,8 @@ async fn forge(releases: HashMap<String, (String, Vec<u8>)>) -> String {
 
 fn pack(kp: &KeyPair, repo: &str, tag: &str) -> Vec<u8> {
     let files = vec![("sbom.spdx.json".to_owned(), br#"{"spdxVersion":"SPDX-2.3"}"#.to_vec())];
-    app::ssr::packs::build(repo, tag, "2026-12-01T00:00:00Z", &files, |m| kp.sign(m).unwrap().as_bytes().to_vec()).unwrap()
+    app::ssr::packs::build(repo, tag, "2026-12-01T00:00:00Z", &files, |m| kp.sign(m).unwrap().as_bytes().to_vec())
+        .unwrap()
 }
 
 fn pem(kp: &KeyPair) -> String {
@@ -172,13 +174,23 @@ fn details(slug: &str) -> Value {
 /// Publishes policy versions 1 and 2 signed by a new org policy key and makes 2 current.
 async fn publish_policies(app: &TestApp) {
     let kp = KeyPair::generate_ecdsa_p256().unwrap();
-    app::ssr::policy::add_policy_key(&app.state, "security@operator.demo", "policy-2026", &pem(&kp), None).await.unwrap();
+    app::ssr::policy::add_policy_key(&app.state, "security@operator.demo", "policy-2026", &pem(&kp), None)
+        .await
+        .unwrap();
     for v in [1, 2] {
-        let bundle = app::ssr::policy_bundle::build(&[("policies/org.rego", format!("package org # v{v}\n").as_bytes())]).unwrap();
-        let sig = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, kp.sign(&bundle).unwrap().as_bytes());
+        let bundle =
+            app::ssr::policy_bundle::build(&[("policies/org.rego", format!("package org # v{v}\n").as_bytes())])
+                .unwrap();
+        let sig =
+            base64::Engine::encode(&base64::engine::general_purpose::STANDARD, kp.sign(&bundle).unwrap().as_bytes());
         app::ssr::policy::publish_release(&app.state, "security@operator.demo", v, bundle, sig).await.unwrap();
     }
-    let change = app::ssr::policy::RolloutChange { current_version: Some(2), allowed_lag: None, active_days: None, keyless: None };
+    let change = app::ssr::policy::RolloutChange {
+        current_version: Some(2),
+        allowed_lag: None,
+        active_days: None,
+        keyless: None,
+    };
     app::ssr::policy::set_rollout(&app.state, "security@operator.demo", change).await.unwrap();
 }
 
@@ -249,7 +261,11 @@ async fn a_partner_completes_all_five_steps_through_failures_and_the_link_is_the
         assert_eq!(got.len(), 2, "two test deliveries");
         let test = got.last().unwrap();
         assert_eq!(verify_with(&secret, test), Ok(()), "signed with the endpoint's secret");
-        assert_eq!(test.legacy.as_deref(), Some(test.signature.as_str()), "X-Topicality-Signature carries the same value");
+        assert_eq!(
+            test.legacy.as_deref(),
+            Some(test.signature.as_str()),
+            "X-Topicality-Signature carries the same value"
+        );
         assert_eq!(test.id, v["session"]["data"]["webhook_test_id"].as_str().unwrap());
     }
 
@@ -311,7 +327,10 @@ async fn a_partner_completes_all_five_steps_through_failures_and_the_link_is_the
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     let got = hook.got.lock().unwrap().clone();
-    let done = got.iter().find(|r| String::from_utf8_lossy(&r.body).contains("onboarding.completed")).expect("completion webhook");
+    let done = got
+        .iter()
+        .find(|r| String::from_utf8_lossy(&r.body).contains("onboarding.completed"))
+        .expect("completion webhook");
     assert_eq!(verify_with(&secret, done), Ok(()));
 
     // The operator's funnel counts it, and the failures by reason.
@@ -320,8 +339,17 @@ async fn a_partner_completes_all_five_steps_through_failures_and_the_link_is_the
     assert_eq!(s, 200, "{o}");
     assert_eq!((o["funnel"]["completed"].as_u64(), o["funnel"]["success_pct"].as_u64()), (Some(1), Some(100)), "{o}");
     assert_eq!(o["funnel"]["steps"][4]["completed"], 1);
-    let reasons: Vec<&str> = o["funnel"]["failure_reasons"].as_array().unwrap().iter().map(|r| r[0].as_str().unwrap()).collect();
-    for r in ["webhook_url_refused", "webhook_status", "policy_version_unknown", "policy_version_outdated", "signing_key_missing", "signature_mismatch", "release_not_found"] {
+    let reasons: Vec<&str> =
+        o["funnel"]["failure_reasons"].as_array().unwrap().iter().map(|r| r[0].as_str().unwrap()).collect();
+    for r in [
+        "webhook_url_refused",
+        "webhook_status",
+        "policy_version_unknown",
+        "policy_version_outdated",
+        "signing_key_missing",
+        "signature_mismatch",
+        "release_not_found",
+    ] {
         assert!(reasons.contains(&r), "{r} in {reasons:?}");
     }
     assert_eq!(o["invitations"][0]["state"], "used");
@@ -334,9 +362,11 @@ async fn a_partner_completes_all_five_steps_through_failures_and_the_link_is_the
 #[tokio::test]
 async fn a_session_started_in_the_browser_is_finished_by_the_cli() {
     let release_key = KeyPair::generate_ecdsa_p256().unwrap();
-    let forge_url =
-        forge(HashMap::from([("gizmo/app".to_owned(), ("v3.0.0".to_owned(), pack(&release_key, "gizmo/app", "v3.0.0")))]))
-            .await;
+    let forge_url = forge(HashMap::from([(
+        "gizmo/app".to_owned(),
+        ("v3.0.0".to_owned(), pack(&release_key, "gizmo/app", "v3.0.0")),
+    )]))
+    .await;
     let hook = receiver().await;
     let app = spawn(forge_url).await;
     let token = invite(&app, "Gizmo", "3").await;
@@ -347,8 +377,12 @@ async fn a_session_started_in_the_browser_is_finished_by_the_cli() {
             "onboard_details",
             Some(&cookie),
             &[
-                ("name", "Gizmo"), ("slug", "gizmo"), ("plan", "starter"), ("admin_name", "Gil"),
-                ("admin_email", "gil@gizmo.example"), ("admin_password", "another long password"),
+                ("name", "Gizmo"),
+                ("slug", "gizmo"),
+                ("plan", "starter"),
+                ("admin_name", "Gil"),
+                ("admin_email", "gil@gizmo.example"),
+                ("admin_password", "another long password"),
             ],
         )
         .await;
@@ -380,7 +414,11 @@ async fn a_session_started_in_the_browser_is_finished_by_the_cli() {
 
     // The browser sees the finished session (no key: it was shown once, in the terminal).
     let (s, v, _) = app.server_fn("onboarding_session", Some(&cookie), &[]).await;
-    assert_eq!(s, 403, "the invitation is used up: {v}");
+    assert_eq!((s, v["completed"].as_bool()), (200, Some(true)), "{v}");
+    // Following the link again says it was used, and forgets the cookie.
+    let r = app.http.get(app.url(&format!("/invite/{token}"))).send().await.unwrap();
+    assert_eq!(r.headers()["location"], "/onboard?link=used");
+    assert!(r.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
     // Telemetry recorded which client did what.
     let vias: Vec<(String, String)> =
         sqlx::query_as("SELECT kind, via FROM onboarding_events WHERE kind = 'completed' ORDER BY at, id")
@@ -415,7 +453,9 @@ async fn expired_links_say_so_and_idle_sessions_are_abandoned_then_resumed() {
     assert_eq!(s, 403, "{v}");
     assert!(v["error"]["message"].as_str().unwrap().contains("expired"), "{v}");
     let cookie = format!("tp_onboard={token}");
-    let (s, _, _) = app.server_fn("request_new_invitation", Some(&cookie), &[("note", "Please resend: sam@slowpoke.example")]).await;
+    let (s, _, _) = app
+        .server_fn("request_new_invitation", Some(&cookie), &[("note", "Please resend: sam@slowpoke.example")])
+        .await;
     assert_eq!(s, 200);
     let admin = app.login("admin@operator.demo").await;
     let (_, o, _) = app.server_fn("onboarding_overview", Some(&admin), &[]).await;
@@ -449,7 +489,11 @@ async fn a_resumed_session_records_its_resumption() {
     assert_eq!(kinds, ["completed", "viewed", "abandoned", "resumed", "viewed"], "{kinds:?}");
     let admin = app.login("admin@operator.demo").await;
     let (_, o, _) = app.server_fn("onboarding_overview", Some(&admin), &[]).await;
-    assert_eq!((o["funnel"]["abandoned"].as_u64(), o["funnel"]["in_progress"].as_u64()), (Some(0), Some(1)), "resumed: {o}");
+    assert_eq!(
+        (o["funnel"]["abandoned"].as_u64(), o["funnel"]["in_progress"].as_u64()),
+        (Some(0), Some(1)),
+        "resumed: {o}"
+    );
 }
 
 #[tokio::test]
@@ -460,7 +504,11 @@ async fn the_demo_onboardings_show_in_the_funnel_well_under_an_hour() {
     let (s, o, _) = app.server_fn("onboarding_overview", Some(&admin), &[]).await;
     assert_eq!(s, 200, "{o}");
     let f = &o["funnel"];
-    assert_eq!((f["started"].as_u64(), f["completed"].as_u64(), f["success_pct"].as_u64()), (Some(2), Some(2), Some(100)), "{o}");
+    assert_eq!(
+        (f["started"].as_u64(), f["completed"].as_u64(), f["success_pct"].as_u64()),
+        (Some(2), Some(2), Some(100)),
+        "{o}"
+    );
     assert_eq!((f["median_seconds"].as_i64(), f["p90_seconds"].as_i64()), (Some(18 * 60), Some(34 * 60)), "{o}");
     let tenants: Vec<&str> = o["sessions"].as_array().unwrap().iter().map(|s| s["tenant"].as_str().unwrap()).collect();
     assert_eq!(tenants, ["globex", "acme-robotics"]);
@@ -504,14 +552,23 @@ async fn tenant_webhooks_retry_on_schedule_go_dead_and_replay_with_the_same_id()
     assert_eq!(row.last_status, Some(503));
     for (attempts, wait) in &seen_due {
         let base = app::ssr::webhook_delivery::RETRY_DELAYS_MS[usize::try_from(*attempts - 1).unwrap()];
-        assert!((base * 9 / 10..=base * 11 / 10).contains(wait), "attempt {attempts}: waited {wait} ms, schedule {base}");
+        assert!(
+            (base * 9 / 10..=base * 11 / 10).contains(wait),
+            "attempt {attempts}: waited {wait} ms, schedule {base}"
+        );
     }
     assert!(seen_due.len() >= 5, "{seen_due:?}");
 
     // Replay by the tenant (API key): delivered, with the same webhook-id.
     hook.status.store(200, Ordering::SeqCst);
     let key = tenant_key(&app, "admin@acme.demo").await;
-    let r = app.http.post(app.url(&format!("/api/v1/webhooks/messages/{id}/replay"))).bearer_auth(&key).send().await.unwrap();
+    let r = app
+        .http
+        .post(app.url(&format!("/api/v1/webhooks/messages/{id}/replay")))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
     let v: Value = r.json().await.unwrap();
     assert_eq!((v["status"].as_str(), v["attempts"].as_i64()), (Some("delivered"), Some(8)), "{v}");
     let got = hook.got.lock().unwrap().clone();
@@ -519,16 +576,33 @@ async fn tenant_webhooks_retry_on_schedule_go_dead_and_replay_with_the_same_id()
     assert!(got.iter().all(|r| r.id == id), "every attempt and the replay carry {id}");
     // Another tenant cannot see or replay it.
     let globex = tenant_key(&app, "admin@globex.demo").await;
-    let r = app.http.post(app.url(&format!("/api/v1/webhooks/messages/{id}/replay"))).bearer_auth(&globex).send().await.unwrap();
+    let r = app
+        .http
+        .post(app.url(&format!("/api/v1/webhooks/messages/{id}/replay")))
+        .bearer_auth(&globex)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
-    let list: Value = app.http.get(app.url("/api/v1/webhooks/messages")).bearer_auth(&globex).send().await.unwrap().json().await.unwrap();
+    let list: Value = app
+        .http
+        .get(app.url("/api/v1/webhooks/messages"))
+        .bearer_auth(&globex)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list.as_array().unwrap().len(), 0);
 }
 
 #[tokio::test]
 async fn a_secret_rotation_signs_with_both_secrets_during_the_overlap() {
     let hook = receiver().await;
-    let app = TestApp::spawn_with(|c| c.outbound_allowlist = vec![app::ssr::ssrf::Subnet::parse("127.0.0.0/8").unwrap()]).await;
+    let app =
+        TestApp::spawn_with(|c| c.outbound_allowlist = vec![app::ssr::ssrf::Subnet::parse("127.0.0.0/8").unwrap()])
+            .await;
     let acme = app.state.db.org_by_slug("acme-robotics").await.unwrap().unwrap();
     let old = app::ssr::webhook_delivery::set_endpoint(&app.state, "test", &acme.id, &hook.url).await.unwrap();
     let new = app::ssr::webhook_delivery::rotate_secret(&app.state, "test", &acme.id).await.unwrap();

@@ -220,7 +220,10 @@ impl Db {
 
     /// Undoes a completion claim whose work failed.
     pub async fn uncomplete_onboarding(&self, id: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE onboarding_sessions SET completed_at = NULL WHERE id = $1").bind(id).execute(self.pool()).await?;
+        sqlx::query("UPDATE onboarding_sessions SET completed_at = NULL WHERE id = $1")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 

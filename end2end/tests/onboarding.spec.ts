@@ -1,0 +1,192 @@
+import { createHmac } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser, Page, TestInfo } from '@playwright/test';
+import { expect, expectAccessible, jsOn, login, settled, test, unique } from './helpers';
+
+// The local repository host and webhook receiver started beside the portal (fixtures/forge.mjs).
+const PORTAL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100)}`;
+const FORGE = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 1}`;
+const DATA = resolve(__dirname, '../.data/forge');
+const RELEASE_KEY_PUB = readFileSync(`${DATA}/release-key.pub`, 'utf8');
+const BIN = resolve(__dirname, '..', '..', process.env.TRUST_PORTAL_BIN ?? 'target/debug/trust-portal');
+
+/** An operator admin creates an invitation on the Onboarding page; returns the link. */
+async function invite(browser: Browser, testInfo: TestInfo, label: string): Promise<string> {
+  const context = await browser.newContext({ javaScriptEnabled: jsOn(testInfo), baseURL: PORTAL });
+  const page = await context.newPage();
+  await login(page, 'admin@operator.demo', '/tenants');
+  await page.goto('/onboarding');
+  await settled(page);
+  await page.getByLabel('Company or contact').fill(label);
+  await page.getByRole('button', { name: 'Create invitation link' }).click();
+  const link = (await page.getByTestId('invite-link').textContent())!.trim();
+  expect(link).toMatch(/\/invite\/tpi_[0-9a-f]{64}$/);
+  await context.close();
+  return link;
+}
+
+/** Follows the invitation link in a fresh browser (no login) and waits for the wizard. */
+async function follow(page: Page, link: string) {
+  await page.goto(link);
+  await expect(page).toHaveURL(/\/onboard$/);
+  await settled(page);
+  await expect(page.getByRole('heading', { name: 'Step 1 of 5: Tenant details and plan' })).toBeVisible();
+}
+
+async function stepDetails(page: Page, slug: string) {
+  await page.getByLabel('Company name').fill(`Partner ${slug}`);
+  await page.getByLabel('Handle (a-z, 0-9, -)').fill(slug);
+  await page.getByLabel('Plan', { exact: true }).selectOption('pro');
+  await page.getByLabel('Your name (tenant admin)').fill('Pat Partner');
+  await page.getByLabel('Your e-mail (your login)').fill(`pat@${slug}.example`);
+  await page.getByLabel('Password (12+ characters)').fill('partner-password-123');
+  await page.getByRole('button', { name: 'Create tenant and continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Step 2 of 5: Webhook and test delivery' })).toBeVisible();
+  await expect(page.getByTestId('step-1')).toHaveAttribute('data-status', 'done');
+}
+
+async function stepWebhook(page: Page, hook: string) {
+  await page.getByLabel('Webhook URL').fill(`${FORGE}/hooks/${hook}`);
+  await page.getByRole('button', { name: 'Send test delivery' }).click();
+}
+
+async function stepPolicy(page: Page) {
+  await expect(page.getByRole('heading', { name: 'Step 3 of 5: Policy version' })).toBeVisible();
+  await expect(page.getByLabel(/Version 3 \(current\)/)).toBeChecked();
+  await page.getByRole('button', { name: 'Verify signature and continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Step 4 of 5: Repository and release pack' })).toBeVisible();
+}
+
+async function stepRepository(page: Page, repo: string) {
+  await page.getByLabel('Repository (owner/name)').fill(repo);
+  await page.getByLabel('Pack-signing public key (PEM)').fill(RELEASE_KEY_PUB);
+  await page.getByRole('button', { name: 'Fetch and verify' }).click();
+}
+
+/** Every delivery the receiver got verifies with the secret (Standard Webhooks, HMAC-SHA256). */
+async function deliveries(page: Page, hook: string, secret: string): Promise<string[]> {
+  const got: { headers: Record<string, string>; body: string }[] = await (await page.request.get(`${FORGE}/hooks/${hook}`)).json();
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  return got.map(({ headers, body }) => {
+    const expected = createHmac('sha256', key).update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${body}`).digest('base64');
+    expect(headers['webhook-signature'].split(' ')).toContain(`v1,${expected}`);
+    expect(headers['x-topicality-signature']).toBe(headers['webhook-signature']);
+    return JSON.parse(body).type;
+  });
+}
+
+test('a new partner completes all five steps: tenant, signed webhook test, policy, verified release pack, API key', async ({ page, browser }, testInfo) => {
+  const slug = `p-${unique(testInfo)}`;
+  const link = await invite(browser, testInfo, `Partner ${slug}`);
+  await follow(page, link);
+  await expect(page.getByTestId('step-1')).toHaveAttribute('aria-current', 'step');
+  await expect(page.getByTestId('step-5')).toHaveAttribute('data-status', 'locked');
+  await expectAccessible(page);
+  // With JavaScript on, the steps submit in place: this marker survives only if the page never reloads.
+  if (jsOn(testInfo)) await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+  await stepDetails(page, slug);
+
+  await stepWebhook(page, slug);
+  await stepPolicy(page);
+  await stepRepository(page, 'partner/widgets');
+  await expect(page.getByRole('heading', { name: 'Step 5 of 5: Entitlements and API key' })).toBeVisible();
+  const summary = page.getByTestId('onboard-summary');
+  await expect(summary).toContainText('partner/widgets@v1.4.0 verified');
+  await expect(summary).toContainText('webhooks, policy_bundles, high_rate_limit');
+  const secret = (await page.getByTestId('webhook-secret').textContent())!.trim();
+  expect(secret).toMatch(/^whsec_/);
+  await expectAccessible(page);
+
+  await page.getByRole('button', { name: 'Enable entitlements and issue API key' }).click();
+  await expect(page.getByTestId('onboard-done')).toContainText('features on: webhooks, policy_bundles, high_rate_limit');
+  const key = (await page.getByTestId('onboard-api-key-secret').textContent())!.trim();
+  expect(key).toMatch(/^tpk_[0-9a-f]{64}$/);
+  if (jsOn(testInfo)) expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+  const me = await page.request.get('/api/v1/me', { headers: { authorization: `Bearer ${key}` } });
+  expect((await me.json()).tenant.slug).toBe(slug);
+  // The test delivery and the completion event reached the receiver, both signed.
+  await expect.poll(() => deliveries(page, slug, secret)).toEqual(['webhook.test', 'onboarding.completed']);
+
+  // Shown once: a reload shows the finished onboarding without the key; the link is used up.
+  await page.reload();
+  await expect(page.getByTestId('onboard-done')).toBeVisible();
+  await expect(page.getByTestId('onboard-api-key-secret')).toHaveCount(0);
+  await page.goto(link);
+  await expect(page).toHaveURL(/\/onboard\?link=used$/);
+  await expect(page.getByTestId('link-problem')).toContainText('already used');
+});
+
+test('a partner who stops at step 3 resumes from the CLI, which finishes the same session', async ({ page, browser }, testInfo) => {
+  const slug = `cli-${unique(testInfo)}`;
+  const link = await invite(browser, testInfo, `CLI ${slug}`);
+  await follow(page, link);
+  await stepDetails(page, slug);
+  await stepWebhook(page, slug);
+  await expect(page.getByRole('heading', { name: 'Step 3 of 5: Policy version' })).toBeVisible();
+
+  const out = execFileSync(
+    BIN,
+    ['onboard', '--server', PORTAL, '--yes', '--repo', 'partner/widgets', '--public-key', `${DATA}/release-key.pub`],
+    { env: { ...process.env, PORTAL_INVITE: link }, encoding: 'utf8' },
+  );
+  expect(out).toContain('(step 3 of 5, resumed)');
+  expect(out).toContain('policy version 3 signed by policy-2026');
+  expect(out).toContain('partner/widgets@v1.4.0 pack verified');
+  expect(out).toMatch(/\n {2}tpk_[0-9a-f]{64}\n/);
+
+  // Back in the browser, the session is finished; the link is used up.
+  await page.reload();
+  await expect(page.getByTestId('onboard-done')).toContainText('features on: webhooks, policy_bundles, high_rate_limit');
+  await page.goto(link);
+  await expect(page.getByTestId('link-problem')).toContainText('already used');
+  await expect(page.getByRole('main').getByRole('link', { name: 'Log in' })).toBeVisible();
+});
+
+test('a failing pack blocks step 4 with the exact failure and how to fix it, and going back works', async ({ page, browser }, testInfo) => {
+  const slug = `bad-${unique(testInfo)}`;
+  const link = await invite(browser, testInfo, `Broken ${slug}`);
+  await follow(page, link);
+  await stepDetails(page, slug);
+  // A receiver that answers 500 fails the test delivery with the status and the fix.
+  await stepWebhook(page, `fail-${slug}`);
+  const failure = page.getByTestId('step-failure');
+  await expect(failure).toContainText('webhook_status');
+  await expect(failure).toContainText('500');
+  await expect(failure).toContainText('How to fix');
+  await expect(page.getByTestId('step-2')).toHaveAttribute('data-status', 'failed');
+  await stepWebhook(page, slug);
+  await stepPolicy(page);
+
+  await stepRepository(page, 'partner/broken');
+  await expect(failure).toContainText('signature_mismatch');
+  await expect(failure).toContainText('partner/broken@v0.2.0');
+  await expect(failure).toContainText('enter the public key of the key that signed it');
+  await expect(page.getByRole('heading', { name: 'Step 4 of 5: Repository and release pack' })).toBeVisible();
+  await expect(page.getByTestId('step-4')).toHaveAttribute('data-status', 'failed');
+  await expect(page.getByTestId('step-5')).toHaveAttribute('data-status', 'locked');
+  await expectAccessible(page);
+
+  // Going back to step 2 is allowed, keyboard only.
+  const back = page.getByRole('button', { name: '2. Webhook and test delivery' });
+  await back.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Step 2 of 5: Webhook and test delivery' })).toBeVisible();
+  await expect(page.getByTestId('step-3')).toHaveAttribute('data-status', 'done');
+  await expect(page.getByTestId('step-4')).toHaveAttribute('data-status', 'to do');
+  if (jsOn(testInfo)) await expect(page.getByRole('heading', { name: /Step 2 of 5/ })).toBeFocused();
+});
+
+test('the operator sees the funnel with the demo onboardings, times against the goal and failure reasons', async ({ page }) => {
+  await login(page, 'admin@operator.demo', '/tenants');
+  await page.getByRole('link', { name: 'Onboarding' }).click();
+  await expect(page).toHaveURL(/\/onboarding$/);
+  await expect(page.getByTestId('funnel-step-1')).toContainText('reached');
+  await expect(page.getByTestId('funnel-times')).toContainText('median');
+  await expect(page.getByText(/Goal: p90 within 1 h 0 min: met/)).toBeVisible();
+  await expect(page.getByTestId('failure-reasons')).toContainText('webhook_status');
+  await expect(page.getByTestId('session-row').filter({ hasText: 'globex' })).toContainText('34 min');
+  await expect(page.getByTestId('session-row').filter({ hasText: 'acme-robotics' })).toContainText('18 min');
+  await expectAccessible(page);
+});
