@@ -45,7 +45,7 @@ pub fn App() -> impl IntoView {
         account::AccountPage, audit_log::AuditLogPage, home::HomePage, keys::KeysPage, login::LoginPage,
         not_found::NotFound, onboard::OnboardPage, onboarding::OnboardingPage, packs::PacksPage, prices::PricesPage,
         receipts::ReceiptsPage, signature_status::SignatureStatusPage, tenants::TenantsPage, usage::UsagePage,
-        users::UsersPage, verifications::VerificationsPage, verify::VerifyPage,
+        users::UsersPage, verifications::VerificationsPage, verify::VerifyPage, webhooks::WebhooksPage,
     };
     provide_meta_context();
     view! {
@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("signature-status") view={Lazy::<SignatureStatusPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("onboard") view={Lazy::<OnboardPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("onboarding") view={Lazy::<OnboardingPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("webhooks") view={Lazy::<WebhooksPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("account") view={Lazy::<AccountPage>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>

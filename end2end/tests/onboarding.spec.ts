@@ -106,8 +106,8 @@ test('a new partner completes all five steps: tenant, signed webhook test, polic
   if (jsOn(testInfo)) expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
   const me = await page.request.get('/api/v1/me', { headers: { authorization: `Bearer ${key}` } });
   expect((await me.json()).tenant.slug).toBe(slug);
-  // The test delivery and the completion event reached the receiver, both signed.
-  await expect.poll(() => deliveries(page, slug, secret)).toEqual(['webhook.test', 'onboarding.completed']);
+  // The test delivery, the verified pack and the completion reached the receiver, all signed.
+  await expect.poll(() => deliveries(page, slug, secret)).toEqual(['webhook.test', 'pack.verified', 'onboarding.completed']);
 
   // Shown once: a reload shows the finished onboarding without the key; the link is used up.
   await page.reload();
@@ -116,6 +116,24 @@ test('a new partner completes all five steps: tenant, signed webhook test, polic
   await page.goto(link);
   await expect(page).toHaveURL(/\/onboard\?link=used$/);
   await expect(page.getByTestId('link-problem')).toContainText('already used');
+
+  // The new tenant admin logs in, sees the messages on the Webhooks page and replays one: same webhook-id.
+  await page.goto('/login');
+  await page.getByLabel('E-mail').fill(`pat@${slug}.example`);
+  await page.getByLabel('Password').fill('partner-password-123');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/keys$/);
+  await page.getByRole('link', { name: 'Webhooks' }).click();
+  await expect(page).toHaveURL(/\/webhooks$/);
+  await settled(page);
+  const completed = page.getByTestId('webhook-message').filter({ hasText: 'onboarding.completed' });
+  await expect(completed).toContainText('delivered');
+  await expect(page.getByTestId('webhook-message')).toHaveCount(3);
+  await completed.getByRole('button', { name: 'Replay' }).click();
+  await expect.poll(async () => (await deliveries(page, slug, secret)).length).toBe(4);
+  const got: { headers: Record<string, string> }[] = await (await page.request.get(`${FORGE}/hooks/${slug}`)).json();
+  expect(got[3].headers['webhook-id']).toBe(got[2].headers['webhook-id']);
+  await expectAccessible(page);
 });
 
 test('a partner who stops at step 3 resumes from the CLI, which finishes the same session', async ({ page, browser }, testInfo) => {

@@ -15,6 +15,7 @@ pub mod tenants;
 pub mod usage;
 pub mod users;
 pub mod verifications;
+pub mod webhooks;
 
 /// Formats Unix milliseconds for display (UTC, minute precision).
 pub fn display_time(ms: i64) -> String {

@@ -112,6 +112,7 @@ const AUDIT: NavItem = NavItem { path: "/audit-log", label: "Audit log" };
 const ACCOUNT: NavItem = NavItem { path: "/account", label: "Account" };
 const USAGE: NavItem = NavItem { path: "/usage", label: "Usage" };
 const PRICES: NavItem = NavItem { path: "/prices", label: "Prices" };
+const WEBHOOKS: NavItem = NavItem { path: "/webhooks", label: "Webhooks" };
 const ONBOARDING: NavItem = NavItem { path: "/onboarding", label: "Onboarding" };
 const SIGNATURES: NavItem = NavItem { path: "/signature-status", label: "Signature status" };
 
@@ -152,7 +153,7 @@ impl Role {
             Role::OperatorAdmin => &[TENANTS, USERS, ONBOARDING, USAGE, PRICES, SIGNATURES, AUDIT, ACCOUNT],
             Role::Security => &[AUDIT, SIGNATURES, TENANTS, ACCOUNT],
             Role::Finance => &[TENANTS, USAGE, PRICES, ACCOUNT],
-            Role::TenantAdmin => &[KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, USAGE, USERS, ACCOUNT],
+            Role::TenantAdmin => &[KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, USAGE, WEBHOOKS, USERS, ACCOUNT],
             Role::TenantMember => &[KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, ACCOUNT],
             Role::Auditor => &[AUDIT, SIGNATURES, TENANTS, ACCOUNT],
         }

@@ -25,6 +25,7 @@ pub mod usage;
 pub mod users;
 pub mod verifications;
 pub mod verify;
+pub mod webhooks;
 
 /// Shared Tailwind classes for form controls and buttons.
 pub mod ui {

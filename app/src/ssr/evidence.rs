@@ -119,6 +119,9 @@ pub async fn upload(
     super::policy::touch(state, org_id, repo).await?; // a release is activity: the repo counts as active
     // The newest pack is the tenant's evidence: paid features follow it at once.
     super::entitlements::for_org(state, org_id, actor).await?;
+    let event = if row.status == "verified" { "pack.verified" } else { "pack.failed" };
+    let data = serde_json::json!({ "repo": repo, "tag": tag, "sha256": row.sha256, "reason": row.reason });
+    super::webhook_delivery::enqueue(state, org_id, event, &data).await?;
     Ok(Uploaded::Created(row))
 }
 

@@ -320,18 +320,20 @@ async fn a_partner_completes_all_five_steps_through_failures_and_the_link_is_the
     assert_eq!(s, 403, "no second key");
 
     // The completion is delivered to the tenant's webhook by the queue.
+    let completed = |r: &Received| String::from_utf8_lossy(&r.body).contains("onboarding.completed");
     for _ in 0..100 {
-        if hook.got.lock().unwrap().len() >= 3 {
+        if hook.got.lock().unwrap().iter().any(completed) {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     let got = hook.got.lock().unwrap().clone();
-    let done = got
+    let types: Vec<String> = got
         .iter()
-        .find(|r| String::from_utf8_lossy(&r.body).contains("onboarding.completed"))
-        .expect("completion webhook");
-    assert_eq!(verify_with(&secret, done), Ok(()));
+        .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap()["type"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(types, ["webhook.test", "webhook.test", "pack.verified", "onboarding.completed"]);
+    assert!(got.iter().all(|r| verify_with(&secret, r).is_ok()), "all signed with the endpoint's secret");
 
     // The operator's funnel counts it, and the failures by reason.
     let admin = app.login("admin@operator.demo").await;
@@ -624,4 +626,41 @@ async fn repository_hosts_on_private_addresses_are_refused_without_the_allowlist
     let guard = app.state.config.outbound();
     let e = app::ssr::releases::latest(&guard, &app.state.config.releases_api_url, "x/y").await.unwrap_err();
     assert_eq!(e.reason, "ssrf_refused", "{e:?}");
+}
+
+#[tokio::test]
+async fn tenant_admins_manage_their_webhooks_from_the_portal_and_nobody_else_can() {
+    let hook = receiver().await;
+    let app =
+        TestApp::spawn_with(|c| c.outbound_allowlist = vec![app::ssr::ssrf::Subnet::parse("127.0.0.0/8").unwrap()])
+            .await;
+    let admin = app.login("admin@acme.demo").await;
+    let (s, v, _) = app.server_fn("set_webhook_url", Some(&admin), &[("url", "https://10.0.0.7/hook")]).await;
+    assert_eq!(s, 400, "private address refused: {v}");
+    let (s, _, _) = app.server_fn("set_webhook_url", Some(&admin), &[("url", &hook.url)]).await;
+    assert_eq!(s, 200);
+    let (s, v, _) = app.server_fn("send_test_webhook", Some(&admin), &[]).await;
+    assert_eq!(s, 200, "{v}");
+    let (_, settings, _) = app.server_fn("webhook_settings", Some(&admin), &[]).await;
+    let secret = settings["secret"].as_str().unwrap().to_owned();
+    assert_eq!(verify_with(&secret, &hook.got.lock().unwrap()[0]), Ok(()));
+    let test_id = settings["messages"][0]["id"].as_str().unwrap().to_owned();
+    let (s, v, _) = app.server_fn("replay_webhook", Some(&admin), &[("id", &test_id)]).await;
+    assert_eq!(s, 400, "tests are not replayed: {v}");
+    let (s, _, _) = app.server_fn("rotate_webhook_secret", Some(&admin), &[]).await;
+    assert_eq!(s, 200);
+    let (_, settings, _) = app.server_fn("webhook_settings", Some(&admin), &[]).await;
+    assert_ne!(settings["secret"].as_str().unwrap(), secret);
+    assert!(settings["previous_until"].is_i64(), "{settings}");
+    for who in ["member@acme.demo", "admin@operator.demo", "auditor@audit.demo"] {
+        let cookie = app.login(who).await;
+        let (s, _, _) = app.server_fn("webhook_settings", Some(&cookie), &[]).await;
+        assert_eq!(s, 403, "{who}");
+    }
+    // Globex's admin sees its own (empty) settings, never Acme's.
+    let globex = app.login("admin@globex.demo").await;
+    let (_, g, _) = app.server_fn("webhook_settings", Some(&globex), &[]).await;
+    assert!(g["url"].is_null() && g["messages"].as_array().unwrap().is_empty(), "{g}");
+    let (s, _, _) = app.server_fn("replay_webhook", Some(&globex), &[("id", &test_id)]).await;
+    assert_eq!(s, 404);
 }

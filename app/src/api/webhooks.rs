@@ -1,0 +1,105 @@
+//! A tenant's webhook endpoint and messages (tenant admins): set the URL,
+//! rotate the secret, send a test, and replay a message with its `webhook-id`.
+#![expect(missing_docs, reason = "#[server] generates argument structs whose fields cannot carry docs")]
+
+use crate::domain::AppError;
+#[cfg(feature = "ssr")]
+use crate::domain::Role;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A webhook message as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookMessage {
+    /// `msg_…`: the `webhook-id`.
+    pub id: String,
+    /// Event type.
+    pub event_type: String,
+    /// `pending`, `delivered`, `dead` or `test`.
+    pub status: String,
+    /// Attempts made.
+    pub attempts: i64,
+    /// Next attempt (ms).
+    pub next_attempt_at: Option<i64>,
+    /// Last failure.
+    pub last_error: Option<String>,
+    /// Created (ms).
+    pub created_at: i64,
+}
+
+/// The endpoint and recent messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookOverview {
+    /// Where deliveries go.
+    pub url: Option<String>,
+    /// The signing secret (`whsec_…`).
+    pub secret: Option<String>,
+    /// The previous secret signs too until then (ms), after a rotation.
+    pub previous_until: Option<i64>,
+    /// Recent messages, newest first.
+    pub messages: Vec<WebhookMessage>,
+}
+
+/// The caller's tenant's endpoint and messages.
+#[server(endpoint = "webhook_settings")]
+pub async fn webhook_settings() -> Result<WebhookOverview, AppError> {
+    use crate::ssr::auth::log_internal;
+    let (state, p) = crate::ssr::auth::require_role(&[Role::TenantAdmin]).await?;
+    let ep = state.db.webhook_endpoint(&p.org_id).await.map_err(log_internal)?;
+    let messages = state
+        .db
+        .deliveries(&p.org_id, 50)
+        .await
+        .map_err(log_internal)?
+        .into_iter()
+        .map(|d| WebhookMessage {
+            id: d.id,
+            event_type: d.event_type,
+            status: d.status,
+            attempts: d.attempts,
+            next_attempt_at: d.next_attempt_at,
+            last_error: d.last_error,
+            created_at: d.created_at,
+        })
+        .collect();
+    let now = state.now_ms();
+    Ok(WebhookOverview {
+        url: ep.as_ref().map(|e| e.url.clone()),
+        secret: ep.as_ref().map(|e| e.secret.clone()),
+        previous_until: ep.and_then(|e| e.previous_until).filter(|u| *u > now),
+        messages,
+    })
+}
+
+/// Sets the endpoint URL (checked by the SSRF guard).
+#[server(endpoint = "set_webhook_url")]
+pub async fn set_webhook_url(url: String) -> Result<(), AppError> {
+    let (state, p) = crate::ssr::auth::require_role(&[Role::TenantAdmin]).await?;
+    crate::ssr::webhook_delivery::set_endpoint(&state, &p.email, &p.org_id, &url).await.map(|_| ())
+}
+
+/// Rotates the signing secret (the old one keeps signing for a day).
+#[server(endpoint = "rotate_webhook_secret")]
+pub async fn rotate_webhook_secret() -> Result<(), AppError> {
+    let (state, p) = crate::ssr::auth::require_role(&[Role::TenantAdmin]).await?;
+    crate::ssr::webhook_delivery::rotate_secret(&state, &p.email, &p.org_id).await.map(|_| ())
+}
+
+/// Sends a signed test message now; the error says what the receiver did.
+#[server(endpoint = "send_test_webhook")]
+pub async fn send_test_webhook() -> Result<String, AppError> {
+    let (state, p) = crate::ssr::auth::require_role(&[Role::TenantAdmin]).await?;
+    let (row, outcome) = crate::ssr::webhook_delivery::test_delivery(&state, &p.org_id).await?;
+    match outcome {
+        Ok(status) => Ok(format!("{} delivered (HTTP {status})", row.id)),
+        Err(e) => Err(AppError::invalid("Test delivery", format!("{} ({}): {}", row.id, e.reason, e.message))),
+    }
+}
+
+/// Delivers a dead or delivered message again with the same `webhook-id`.
+#[server(endpoint = "replay_webhook")]
+pub async fn replay_webhook(id: String) -> Result<String, AppError> {
+    let (state, p) = crate::ssr::auth::require_role(&[Role::TenantAdmin]).await?;
+    let row = crate::ssr::webhook_delivery::replay(&state, &p.email, &p.org_id, &id).await?;
+    Ok(format!("{}: {}", row.id, row.status))
+}
