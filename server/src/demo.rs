@@ -259,11 +259,13 @@ pub async fn seed_onboarding(state: &AppState) -> Result<(), AppError> {
     use app::domain::ids::{InvitationId, OnboardingEventId, OnboardingId};
     use app::domain::onboarding::{EventKind, OnboardingData};
     use app::ssr::auth::log_internal;
-    use app::ssr::store::{InvitationRow, OnboardingRow};
+    use app::ssr::store::{InvitationRow, OnboardingEventRow, OnboardingRow};
     let db = &state.db;
     let now = state.now_ms();
     let min = 60_000;
-    let runs: [(&str, &str, i64, &[(i64, i64, EventKind, Option<&str>)]); 2] = [
+    // (label, tenant, days ago, events as (minutes after the invitation, step, kind, reason))
+    type Run<'a> = (&'a str, &'a str, i64, &'a [(i64, i64, EventKind, Option<&'a str>)]);
+    let runs: [Run<'_>; 2] = [
         (
             "Acme Robotics",
             "acme-robotics",
@@ -333,10 +335,16 @@ pub async fn seed_onboarding(state: &AppState) -> Result<(), AppError> {
         db.insert_onboarding(&session).await.map_err(log_internal)?;
         for (i, (at_min, step, kind, reason)) in events.iter().enumerate() {
             let at = invited + at_min * min + i64::try_from(i).unwrap_or(0);
-            let id = OnboardingEventId::from_parts(u64::try_from(at).unwrap_or(0), rand::random()).to_string();
-            db.insert_onboarding_event(&id, &session.id, *step, kind.as_str(), *reason, "browser", at)
-                .await
-                .map_err(log_internal)?;
+            let row = OnboardingEventRow {
+                id: OnboardingEventId::from_parts(u64::try_from(at).unwrap_or(0), rand::random()).to_string(),
+                session_id: session.id.clone(),
+                step: *step,
+                kind: kind.as_str().to_owned(),
+                reason: reason.map(str::to_owned),
+                via: "browser".into(),
+                at,
+            };
+            db.insert_onboarding_event(&row).await.map_err(log_internal)?;
         }
     }
     Ok(())

@@ -14,7 +14,7 @@ use super::AppState;
 use super::accounts::{self, NewUser};
 use super::audit::AuditEvent;
 use super::auth::{log_internal, sha256_hex};
-use super::store::{InvitationRow, OnboardingRow, StoreError};
+use super::store::{InvitationRow, OnboardingEventRow, OnboardingRow, StoreError};
 use crate::domain::entitlements::Feature;
 use crate::domain::ids::{InvitationId, OnboardingEventId, OnboardingId};
 use crate::domain::onboarding::{
@@ -226,12 +226,28 @@ async fn event(
     reason: Option<&str>,
     via: Via,
 ) -> Result<(), AppError> {
-    let id = state.new_id(OnboardingEventId::from_parts).to_string();
-    state
-        .db
-        .insert_onboarding_event(&id, &s.id, step, kind.as_str(), reason, via.as_str(), state.now_ms())
-        .await
-        .map_err(log_internal)
+    record(state, &s.id, step, kind, reason, via.as_str()).await
+}
+
+/// Stores one telemetry event.
+async fn record(
+    state: &AppState,
+    session_id: &str,
+    step: i64,
+    kind: EventKind,
+    reason: Option<&str>,
+    via: &str,
+) -> Result<(), AppError> {
+    let row = OnboardingEventRow {
+        id: state.new_id(OnboardingEventId::from_parts).to_string(),
+        session_id: session_id.to_owned(),
+        step,
+        kind: kind.as_str().to_owned(),
+        reason: reason.map(str::to_owned),
+        via: via.to_owned(),
+        at: state.now_ms(),
+    };
+    state.db.insert_onboarding_event(&row).await.map_err(log_internal)
 }
 
 /// Opens (starting if need be) the session of the invitation `token` names.
@@ -766,12 +782,7 @@ pub async fn mark_abandoned(state: &AppState) -> Result<usize, AppError> {
     let idle_before = now - i64::from(state.config.onboarding_abandon_minutes) * 60_000;
     let gone = state.db.abandon_idle_onboardings(idle_before, now).await.map_err(log_internal)?;
     for (id, step) in &gone {
-        let eid = state.new_id(OnboardingEventId::from_parts).to_string();
-        state
-            .db
-            .insert_onboarding_event(&eid, id, *step, EventKind::Abandoned.as_str(), Some("inactive"), "server", now)
-            .await
-            .map_err(log_internal)?;
+        record(state, id, *step, EventKind::Abandoned, Some("inactive"), "server").await?;
     }
     Ok(gone.len())
 }

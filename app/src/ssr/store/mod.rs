@@ -39,7 +39,7 @@ pub use entitlements::EntitlementRow;
 pub use idempotency::IdempotencyRow;
 pub use invoices::{BilledEvent, InvoiceRow};
 pub use ledger::{DeadLetterRow, LedgerTotal, PendingEvent, Posting};
-pub use onboarding::{InvitationRow, OnboardingListing, OnboardingRow, PolicyReleaseRow};
+pub use onboarding::{InvitationRow, OnboardingEventRow, OnboardingListing, OnboardingRow, PolicyReleaseRow};
 pub use orgs::OrgRow;
 pub use packs::PackRow;
 pub use policy::{PolicyBundleRow, RepoRow, RolloutRow};

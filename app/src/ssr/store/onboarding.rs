@@ -80,6 +80,25 @@ pub struct OnboardingListing {
     pub abandoned_at: Option<i64>,
 }
 
+/// One funnel telemetry event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnboardingEventRow {
+    /// `obe_…` id.
+    pub id: String,
+    /// The session.
+    pub session_id: String,
+    /// The step (1-5).
+    pub step: i64,
+    /// `viewed`, `completed`, `failed`, `back`, `abandoned`, `resumed`.
+    pub kind: String,
+    /// Why it failed (or `inactive`).
+    pub reason: Option<String>,
+    /// `browser`, `cli` or `server`.
+    pub via: String,
+    /// When (ms).
+    pub at: i64,
+}
+
 /// A published policy version.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct PolicyReleaseRow {
@@ -241,27 +260,18 @@ impl Db {
     }
 
     /// Records a telemetry event.
-    pub async fn insert_onboarding_event(
-        &self,
-        id: &str,
-        session_id: &str,
-        step: i64,
-        kind: &str,
-        reason: Option<&str>,
-        via: &str,
-        at: i64,
-    ) -> StoreResult<()> {
+    pub async fn insert_onboarding_event(&self, e: &OnboardingEventRow) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO onboarding_events (id, session_id, step, kind, reason, via, at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
-        .bind(id)
-        .bind(session_id)
-        .bind(step)
-        .bind(kind)
-        .bind(reason)
-        .bind(via)
-        .bind(at)
+        .bind(&e.id)
+        .bind(&e.session_id)
+        .bind(e.step)
+        .bind(&e.kind)
+        .bind(&e.reason)
+        .bind(&e.via)
+        .bind(e.at)
         .execute(self.pool())
         .await?;
         Ok(())
