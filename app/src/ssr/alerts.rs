@@ -111,7 +111,7 @@ async fn deliver(state: &AppState, alert: &AlertRow, event: &str) -> Result<(), 
     // One webhook-id per alert and event, the same on every retry.
     let id = format!("msg_{}_{}", alert.id.trim_start_matches("alert_"), event.trim_start_matches("alert."));
     let result = super::webhook_delivery::send(
-        &state.config.outbound(),
+        &state.outbound,
         url,
         &[secret],
         &id,

@@ -658,10 +658,10 @@ async fn repository(
     }
     let (tag, zip) = match source {
         RepoSource::Releases => {
-            let guard = state.config.outbound();
+            let guard = &state.outbound.policy;
             let fetch = async {
-                let release = super::releases::latest(&guard, &state.config.releases_api_url, repo).await?;
-                let zip = super::releases::download(&guard, &release).await?;
+                let release = super::releases::latest(guard, &state.config.releases_api_url, repo).await?;
+                let zip = super::releases::download(guard, &release).await?;
                 Ok::<_, super::releases::SourceError>((release.tag, zip))
             };
             fetch.await.map_err(|e| failed(step, e.reason, e.message, e.fix))?

@@ -186,6 +186,32 @@ impl OutboundPolicy {
     }
 }
 
+/// An outbound policy with its guarded HTTP client, built once and shared
+/// (a client holds the TLS roots and a connection pool; building one per
+/// request cost milliseconds).
+#[derive(Debug)]
+pub struct Outbound {
+    /// What may be reached.
+    pub policy: OutboundPolicy,
+    client: std::sync::OnceLock<reqwest::Client>,
+}
+
+impl Outbound {
+    /// Wraps a policy; the client is built on first use.
+    pub fn new(policy: OutboundPolicy) -> Self {
+        Self { policy, client: std::sync::OnceLock::new() }
+    }
+
+    /// The shared guarded client ([`OutboundPolicy::client`]).
+    pub fn client(&self) -> Result<reqwest::Client, String> {
+        if let Some(c) = self.client.get() {
+            return Ok(c.clone());
+        }
+        let built = self.policy.client()?;
+        Ok(self.client.get_or_init(|| built).clone())
+    }
+}
+
 /// The text between `://` and the first `/`, `?` or `#` (before the URL parser normalises it).
 fn raw_authority(text: &str) -> &str {
     let rest = text.trim().split_once("://").map_or("", |(_, r)| r);

@@ -40,6 +40,8 @@ pub struct Services {
     pub entitlements: Arc<super::entitlements::EntitlementCache>,
     /// Rate limits of API keys whose tenant has the high-rate-limit feature.
     pub rate_limiter_high: Arc<super::rate_limit::RateLimiter>,
+    /// The SSRF guard and its shared HTTP client for webhooks and repository hosts.
+    pub outbound: Arc<super::ssrf::Outbound>,
     /// Leptos runtime options (site root, output name).
     pub leptos_options: LeptosOptions,
 }
@@ -57,7 +59,9 @@ impl AppState {
             config.api_rate_per_minute.saturating_mul(HIGH_RATE_FACTOR),
             config.api_burst.saturating_mul(HIGH_RATE_FACTOR),
         ));
+        let outbound = Arc::new(super::ssrf::Outbound::new(config.outbound()));
         Self(Arc::new(Services {
+            outbound,
             db,
             config: Arc::new(config),
             clock,

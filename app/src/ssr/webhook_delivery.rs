@@ -8,7 +8,7 @@
 use super::AppState;
 use super::audit::AuditEvent;
 use super::auth::log_internal;
-use super::ssrf::OutboundPolicy;
+use super::ssrf::Outbound;
 use super::store::{DeliveryRow, WebhookEndpointRow};
 use super::webhooks::{LEGACY_SIGNATURE_HEADER, Secret, signature_header};
 use crate::domain::entitlements::Feature;
@@ -40,7 +40,7 @@ pub struct SendError {
 /// followed, only allowed addresses, at most [`RESPONSE_CAP`] of the answer
 /// read. Returns the receiver's (2xx) status.
 pub async fn send(
-    guard: &OutboundPolicy,
+    out: &Outbound,
     url: &str,
     secrets: &[Secret],
     id: &str,
@@ -48,8 +48,8 @@ pub async fn send(
     body: &[u8],
 ) -> Result<u16, SendError> {
     let fail = |reason, status, message: String| SendError { reason, status, message };
-    let url = guard.check_url(url).map_err(|e| fail("ssrf_refused", None, e.to_string()))?;
-    let client = guard.client().map_err(|e| fail("webhook_unreachable", None, e))?;
+    let url = out.policy.check_url(url).map_err(|e| fail("ssrf_refused", None, e.to_string()))?;
+    let client = out.client().map_err(|e| fail("webhook_unreachable", None, e))?;
     let signature = signature_header(secrets, id, timestamp_s, body);
     let mut res = client
         .post(url)
@@ -120,12 +120,8 @@ pub async fn set_endpoint(
     org_id: &str,
     url: &str,
 ) -> Result<WebhookEndpointRow, AppError> {
-    let url = state
-        .config
-        .outbound()
-        .check_url(url)
-        .map_err(|e| AppError::invalid("Webhook URL", e.to_string()))?
-        .to_string();
+    let url =
+        state.outbound.policy.check_url(url).map_err(|e| AppError::invalid("Webhook URL", e.to_string()))?.to_string();
     let now = state.now_ms();
     let row = match state.db.webhook_endpoint(org_id).await.map_err(log_internal)? {
         Some(existing) => WebhookEndpointRow { url, updated_at: now, ..existing },
@@ -216,7 +212,7 @@ async fn attempt(
 ) -> Result<Result<u16, SendError>, AppError> {
     let now = state.now_ms();
     let secrets = signing_secrets(ep, now)?;
-    let outcome = send(&state.config.outbound(), &ep.url, &secrets, &row.id, now / 1000, row.payload.as_bytes()).await;
+    let outcome = send(&state.outbound, &ep.url, &secrets, &row.id, now / 1000, row.payload.as_bytes()).await;
     row.attempts += 1;
     match &outcome {
         Ok(status) => {
