@@ -228,6 +228,20 @@ pub async fn create_invitation(label: String, days: String) -> Result<String, Ap
     let days =
         days.trim().parse::<i64>().map_err(|_| AppError::invalid("Valid for (days)", "a whole number, 1 to 30"))?;
     let (_, token) = crate::ssr::onboarding::create_invitation(&state, &p.email, &label, days).await?;
+    Ok(hand_out_link(&state, &token))
+}
+
+/// Sends an unused invitation out again with a new link (the old one stops working; progress is kept).
+#[server(endpoint = "renew_invitation")]
+pub async fn renew_invitation(id: String) -> Result<String, AppError> {
+    let (state, p) = crate::ssr::auth::require_role(&[Role::OperatorAdmin]).await?;
+    let token = crate::ssr::onboarding::renew_invitation(&state, &p.email, &id, 7).await?;
+    Ok(hand_out_link(&state, &token))
+}
+
+/// The full link of a token; for a browser without JavaScript also a one-time flash cookie.
+#[cfg(feature = "ssr")]
+fn hand_out_link(state: &crate::ssr::AppState, token: &str) -> String {
     let base = state.config.public_url.clone().unwrap_or_else(|| {
         let host = use_context::<http::request::Parts>()
             .and_then(|p| p.headers.get(http::header::HOST).and_then(|h| h.to_str().ok()).map(str::to_owned))
@@ -236,9 +250,9 @@ pub async fn create_invitation(label: String, days: String) -> Result<String, Ap
     });
     let link = format!("{}/invite/{token}", base.trim_end_matches('/'));
     if super::keys::is_plain_form_post() {
-        super::auth::set_flash(&state, LINK_FLASH_COOKIE, &link, "/onboarding");
+        super::auth::set_flash(state, LINK_FLASH_COOKIE, &link, "/onboarding");
     }
-    Ok(link)
+    link
 }
 
 /// The invitation link created by the last no-JavaScript form post, once.

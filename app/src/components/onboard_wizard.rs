@@ -8,7 +8,7 @@
 use crate::api::onboarding::{
     OnboardDetails, OnboardFinish, OnboardGoTo, OnboardPolicy, OnboardRepository, OnboardWebhook,
 };
-use crate::components::action_feedback;
+use crate::components::{ErrorNotice, action_feedback};
 use crate::domain::Plan;
 use crate::domain::onboarding::{OnboardingView, Step, StepStatus};
 use crate::pages::ui;
@@ -199,7 +199,7 @@ fn CurrentStep(
         <p class="mb-4 text-xs text-slate-600">{format!("Invitation for {}", session.label)}</p>
         <FailureNotice session=session.clone() step />
         {form}
-        {action_feedback(actions.go_to.value(), "")}
+        {move || actions.go_to.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
         <BackLinks session step action=actions.go_to />
     }
 }

@@ -6,7 +6,9 @@
 
 use super::ui;
 use crate::api::display_time;
-use crate::api::onboarding::{CreateInvitation, OnboardingReport, onboarding_overview, take_new_invitation};
+use crate::api::onboarding::{
+    CreateInvitation, OnboardingReport, RenewInvitation, onboarding_overview, take_new_invitation,
+};
 use crate::components::{DataTable, ErrorNotice, action_feedback};
 use crate::domain::onboarding::{Funnel, TARGET_SECONDS, TARGET_SUCCESS_PCT, human_duration};
 use leptos::prelude::*;
@@ -24,17 +26,24 @@ impl LazyRoute for OnboardingPage {
 
     fn view(_this: Self) -> AnyView {
         let create = ServerAction::<CreateInvitation>::new();
-        let overview = Resource::new(move || create.version().get(), |_| onboarding_overview());
+        let renew = ServerAction::<RenewInvitation>::new();
+        let overview =
+            Resource::new(move || (create.version().get(), renew.version().get()), |_| onboarding_overview());
         let flashed = Resource::new(|| (), |_| take_new_invitation());
         view! {
             <Title text="Onboarding · Trust Portal" />
             <h1 class=ui::H1>"Onboarding"</h1>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    let link = create.value().get().and_then(Result::ok).or(flashed.await.ok().flatten());
+                    let link = create
+                        .value()
+                        .get()
+                        .and_then(Result::ok)
+                        .or_else(|| renew.value().get().and_then(Result::ok))
+                        .or(flashed.await.ok().flatten());
                     match overview.await {
                         Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                        Ok(o) => view! { <Overview o create link /> }.into_any(),
+                        Ok(o) => view! { <Overview o create renew link /> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -44,7 +53,12 @@ impl LazyRoute for OnboardingPage {
 }
 
 #[component]
-fn Overview(o: OnboardingReport, create: ServerAction<CreateInvitation>, link: Option<String>) -> impl IntoView {
+fn Overview(
+    o: OnboardingReport,
+    create: ServerAction<CreateInvitation>,
+    renew: ServerAction<RenewInvitation>,
+    link: Option<String>,
+) -> impl IntoView {
     view! {
         <div class="space-y-6">
             <InviteForm create link />
@@ -74,15 +88,28 @@ fn Overview(o: OnboardingReport, create: ServerAction<CreateInvitation>, link: O
                     </tr>
                 }).collect_view()}
             </DataTable>
-            <DataTable caption="Invitations" headers=&["For", "Created", "Expires", "State", "New link requested"]>
-                {o.invitations.into_iter().map(|i| view! {
-                    <tr data-testid="invitation-row">
-                        <td class=ui::TD>{i.label}</td>
-                        <td class=ui::TD>{display_time(i.created_at)}</td>
-                        <td class=ui::TD>{display_time(i.expires_at)}</td>
-                        <td class=ui::TD>{i.state}</td>
-                        <td class=ui::TD>{i.renewal.map(|(at, note)| format!("{}: {note}", display_time(at)))}</td>
-                    </tr>
+            {action_feedback(renew.value(), "New link created.")}
+            <DataTable caption="Invitations" headers=&["For", "Created", "Expires", "State", "New link requested", ""]>
+                {o.invitations.into_iter().map(|i| {
+                    let renewable = i.state != "used";
+                    let id = i.id.clone();
+                    view! {
+                        <tr data-testid="invitation-row">
+                            <td class=ui::TD>{i.label}</td>
+                            <td class=ui::TD>{display_time(i.created_at)}</td>
+                            <td class=ui::TD>{display_time(i.expires_at)}</td>
+                            <td class=ui::TD>{i.state}</td>
+                            <td class=ui::TD>{i.renewal.map(|(at, note)| format!("{}: {note}", display_time(at)))}</td>
+                            <td class=ui::TD>
+                                {renewable.then(|| view! {
+                                    <ActionForm action=renew>
+                                        <input type="hidden" name="id" value=id />
+                                        <button type="submit" class=ui::BUTTON_QUIET>"New link (7 days)"</button>
+                                    </ActionForm>
+                                })}
+                            </td>
+                        </tr>
+                    }
                 }).collect_view()}
             </DataTable>
         </div>

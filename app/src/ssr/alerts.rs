@@ -110,16 +110,10 @@ async fn deliver(state: &AppState, alert: &AlertRow, event: &str) -> Result<(), 
     .to_string();
     // One webhook-id per alert and event, the same on every retry.
     let id = format!("msg_{}_{}", alert.id.trim_start_matches("alert_"), event.trim_start_matches("alert."));
-    let result = super::webhook_delivery::send(
-        &state.outbound,
-        url,
-        &[secret],
-        &id,
-        state.now_ms() / 1000,
-        body.as_bytes(),
-    )
-    .await
-    .map_err(|e| e.message);
+    let result =
+        super::webhook_delivery::send(&state.outbound, url, &[secret], &id, state.now_ms() / 1000, body.as_bytes())
+            .await
+            .map_err(|e| e.message);
     let done = event.trim_start_matches("alert.");
     let delivered = alert.delivered.as_deref().map_or_else(|| done.to_owned(), |d| format!("{d},{done}"));
     match result {

@@ -148,6 +148,29 @@ pub async fn create_invitation(
     Ok((row, token))
 }
 
+/// Sends an unused invitation out again: a new token (the old link stops
+/// working) valid for `days`, for the same session, so the partner's progress
+/// is kept. Returns the new token (shown once).
+pub async fn renew_invitation(state: &AppState, actor: &str, id: &str, days: i64) -> Result<String, AppError> {
+    if !(1..=MAX_INVITE_DAYS).contains(&days) {
+        return Err(AppError::invalid("Valid for (days)", format!("1 to {MAX_INVITE_DAYS}")));
+    }
+    let token = format!("{INVITE_PREFIX}{}", super::auth::random_token());
+    let expires_at = state.now_ms() + days * 86_400_000;
+    if !state.db.renew_invitation(id, &sha256_hex(&token), expires_at).await.map_err(log_internal)? {
+        return Err(AppError::new(
+            ErrorCode::Conflict,
+            "That invitation was used (or does not exist): create a new one.",
+        ));
+    }
+    AuditEvent::new(actor, "invitation.renewed")
+        .about(&super::policy::operator_id(state).await?, id)
+        .detail(&format!("days={days}"))
+        .log(state)
+        .await?;
+    Ok(token)
+}
+
 /// Why an invitation link cannot be followed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkProblem {

@@ -464,6 +464,14 @@ async fn expired_links_say_so_and_idle_sessions_are_abandoned_then_resumed() {
     let inv = &o["invitations"][0];
     assert_eq!(inv["state"], "expired");
     assert!(inv["renewal"][1].as_str().unwrap().contains("sam@slowpoke.example"), "{o}");
+    // The operator sends a new link: the old one stops working, the progress is kept.
+    let id = inv["id"].as_str().unwrap().to_owned();
+    let (s, link, _) = app.server_fn("renew_invitation", Some(&admin), &[("id", &id)]).await;
+    assert_eq!(s, 200, "{link}");
+    let renewed = Partner { app: &app, token: link.as_str().unwrap().rsplit('/').next().unwrap().to_owned() };
+    let (s, v) = renewed.get().await;
+    assert_eq!((s, v["session"]["completed_through"].as_u64()), (200, Some(1)), "{v}");
+    assert_eq!(p.get().await.0, 404, "the old link is gone");
     // An unknown token is just not valid.
     let bad = Partner { app: &app, token: "tpi_0000".into() };
     assert_eq!(bad.get().await.0, 404);

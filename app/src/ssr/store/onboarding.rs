@@ -160,6 +160,21 @@ impl Db {
         Ok(done.rows_affected() > 0)
     }
 
+    /// Gives an unused invitation a new token and expiry (its session, if any, carries on);
+    /// true when it was renewed.
+    pub async fn renew_invitation(&self, id: &str, token_hash: &str, expires_at: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE invitations SET token_hash = $1, expires_at = $2, renewal_requested_at = NULL, renewal_note = NULL \
+             WHERE id = $3 AND used_at IS NULL",
+        )
+        .bind(token_hash)
+        .bind(expires_at)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// Records the invitee's request for a new link (the first one counts).
     pub async fn request_renewal(&self, id: &str, note: &str, now: i64) -> StoreResult<bool> {
         let done = sqlx::query(
