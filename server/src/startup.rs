@@ -249,7 +249,7 @@ pub fn router(state: AppState, http_metrics: Arc<metrics::HttpMetrics>) -> Route
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<Body>| {
                     let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                    tracing::info_span!("request", method = %req.method(), path = %crate::middleware::loggable_path(req.uri().path()), request_id = %id)
                 })
                 .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(tower_http::LatencyUnit::Millis)),
         )

@@ -376,7 +376,9 @@ pub async fn show(state: &AppState, token: &str, via: Via) -> Result<OnboardingV
             .map_err(log_internal)?
             .ok_or_else(|| LinkProblem::Used.error())?;
         let data = serde_json::from_str(&row.data).map_err(log_internal)?;
-        return view_of(state, &Session { invitation, row, data }).await;
+        let mut view = view_of(state, &Session { invitation, row, data }).await?;
+        view.webhook_secret = None; // done: tenant admins see it on the Webhooks page
+        return Ok(view);
     }
     let mut s = open(state, token, via).await?;
     if s.row.completed_at.is_none() {

@@ -36,7 +36,7 @@ pub fn cross_site_reason(method: &Method, headers: &HeaderMap) -> Option<&'stati
 /// The middleware: 403 with the standard error envelope for cross-site writes.
 pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
     if let Some(reason) = cross_site_reason(req.method(), req.headers()) {
-        tracing::warn!(method = %req.method(), path = %req.uri().path(), reason, "refused cross-site request");
+        tracing::warn!(method = %req.method(), path = %super::loggable_path(req.uri().path()), reason, "refused cross-site request");
         return ApiError::new(StatusCode::FORBIDDEN, "cross_site_request", format!("Refused: {reason}."))
             .into_response();
     }

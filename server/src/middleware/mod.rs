@@ -4,3 +4,22 @@ pub mod csrf;
 pub mod metrics;
 pub mod request_id;
 pub mod server_fn_status;
+
+/// A request path as it may be logged: the invitation token in `/invite/{token}`
+/// is a credential and is replaced by `…`.
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/invite/") {
+        Some(rest) if !rest.is_empty() => std::borrow::Cow::Borrowed("/invite/…"),
+        _ => std::borrow::Cow::Borrowed(path),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn invitation_tokens_never_reach_the_log() {
+        assert_eq!(super::loggable_path("/invite/tpi_0123abcd"), "/invite/…");
+        assert_eq!(super::loggable_path("/api/v1/me"), "/api/v1/me");
+        assert_eq!(super::loggable_path("/invite/"), "/invite/");
+    }
+}
