@@ -701,6 +701,15 @@ async fn repository(
                     "upload one with `trust-portal pack verify --server …`, or fetch it from the repository's releases",
                 ));
             };
+            // Packs are immutable evidence: one that failed when uploaded stays failed.
+            if pack.status != "verified" {
+                return Err(failed(
+                    step,
+                    pack.reason.as_deref().unwrap_or("pack_failed"),
+                    format!("{repo}@{} failed verification when it was uploaded", pack.tag),
+                    "add your signing key (POST /api/v1/signing-keys) and upload a pack of a new release, or fetch it from the repository's releases",
+                ));
+            }
             let zip = state
                 .db
                 .pack_zip(&org_id, &pack.id)

@@ -89,7 +89,12 @@ impl TestApp {
 
     /// Logs in and returns the `Cookie` header value for the session.
     pub async fn login(&self, email: &str) -> String {
-        let (status, body, headers) = self.server_fn("login", None, &[("email", email), ("password", PASSWORD)]).await;
+        self.login_with(email, PASSWORD).await
+    }
+
+    /// Logs in with a given password (accounts created by a test).
+    pub async fn login_with(&self, email: &str, password: &str) -> String {
+        let (status, body, headers) = self.server_fn("login", None, &[("email", email), ("password", password)]).await;
         assert!(status < 400, "login of {email} failed: {status} {body}");
         session_cookie(&headers).unwrap_or_else(|| panic!("no session cookie for {email}"))
     }

@@ -672,3 +672,50 @@ async fn tenant_admins_manage_their_webhooks_from_the_portal_and_nobody_else_can
     let (s, _, _) = app.server_fn("replay_webhook", Some(&globex), &[("id", &test_id)]).await;
     assert_eq!(s, 404);
 }
+
+#[tokio::test]
+async fn step_4_can_use_a_pack_the_tenants_ci_already_uploaded() {
+    let app = spawn("http://127.0.0.1:9/api/v3".into()).await; // no releases API needed
+    let p = Partner { app: &app, token: invite(&app, "Uploader Inc", "7").await };
+    let hook = receiver().await;
+    assert_eq!(p.step("1", details("uploader")).await.0, 200);
+    assert_eq!(p.step("2", json!({"url": hook.url})).await.0, 200);
+    assert_eq!(p.step("3", json!({"version": 2})).await.0, 200);
+    let (s, v) = p.step("4", json!({"repo": "uploader/app", "source": "portal", "public_key": null})).await;
+    assert_eq!((s, v["session"]["failure"]["reason"].as_str()), (422, Some("signing_key_missing")), "{v}");
+
+    // The new tenant admin sets up CI by API: a key, the signing key, then uploads.
+    let admin = app.login_with("wanda@uploader.example", "a long enough password").await;
+    let (_, api_key) = app.create_key(&admin, "ci").await;
+    let release_key = KeyPair::generate_ecdsa_p256().unwrap();
+    let upload = |repo: &'static str, tag: &'static str, kp: &KeyPair| {
+        let zip = pack(kp, repo, tag);
+        app.http
+            .post(app.url(&format!("/api/v1/repos/{repo}/releases/{tag}/pack")))
+            .bearer_auth(&api_key)
+            .header("content-type", "application/zip")
+            .body(zip)
+            .send()
+    };
+    let r = app
+        .http
+        .post(app.url("/api/v1/signing-keys"))
+        .bearer_auth(&api_key)
+        .json(&json!({"name": "release-2026", "public_key_pem": pem(&release_key)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let stranger = KeyPair::generate_ecdsa_p256().unwrap();
+    assert_eq!(upload("uploader/bad", "v1.0.0", &stranger).await.unwrap().status(), 422);
+    assert_eq!(upload("uploader/app", "v2.0.0", &release_key).await.unwrap().status(), 201);
+
+    let (s, v) = p.step("4", json!({"repo": "uploader/bad", "source": "portal"})).await;
+    assert_eq!((s, v["session"]["failure"]["reason"].as_str()), (422, Some("signature_mismatch")), "{v}");
+    let (s, v) = p.step("4", json!({"repo": "uploader/app", "source": "portal"})).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(
+        (v["session"]["data"]["release_tag"].as_str(), v["session"]["data"]["repo_source"].as_str()),
+        (Some("v2.0.0"), Some("portal"))
+    );
+}
