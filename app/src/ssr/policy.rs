@@ -140,9 +140,15 @@ pub async fn upload(
         return Err(AppError::invalid("version", "must be a whole number of at least 1"));
     }
     let now = state.now_ms();
-    let repo_row = touch(state, org_id, repo).await?;
+    // The repository is registered (or its activity recorded) with the bundle, in one transaction.
+    let known = state.db.repo(org_id, repo).await.map_err(log_internal)?;
     let sha256 = hex::encode(Sha256::digest(&bundle));
-    if let Some(current) = state.db.bundle_in_force(&repo_row.id).await.map_err(log_internal)? {
+    let in_force = match &known {
+        Some(r) => state.db.bundle_in_force(&r.id).await.map_err(log_internal)?,
+        None => None,
+    };
+    if let Some(current) = in_force {
+        touch(state, org_id, repo).await?; // a retry or a refused rollback is activity too
         if version == current.version && sha256 == current.sha256 {
             return Ok(Uploaded::Unchanged(current));
         }
@@ -170,7 +176,7 @@ pub async fn upload(
     let mut row = PolicyBundleRow {
         id: state.new_id(PolicyBundleId::from_parts).to_string(),
         org_id: org_id.to_owned(),
-        repo_id: repo_row.id.clone(),
+        repo_id: String::new(), // set when stored
         version,
         sha256,
         size_bytes,
@@ -197,12 +203,13 @@ pub async fn upload(
             row.signer = Some(signer);
         }
     }
-    match state.db.insert_policy_bundle(&row).await {
+    let new_repo_id = state.new_id(RepoId::from_parts).to_string();
+    let row = match state.db.insert_policy_bundle(&new_repo_id, repo, &row).await {
         Err(StoreError::Conflict) => {
             return Err(AppError::new(ErrorCode::Conflict, format!("{repo} already has version {version} in force")));
         }
         other => other.map_err(log_internal)?,
-    }
+    };
     let detail = format!(
         "{repo} v{version} status={} sha256={}{}",
         row.status,

@@ -128,8 +128,34 @@ impl Db {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Stores an upload. A second verified bundle of the same version is a conflict.
-    pub async fn insert_policy_bundle(&self, b: &PolicyBundleRow) -> StoreResult<()> {
+    /// Stores an upload and records the activity on its repository (registering
+    /// it, with `new_repo_id`, if new) in one transaction, so nobody ever sees a
+    /// new repository without its first bundle. Returns the bundle as stored.
+    /// A second verified bundle of the same version is a conflict.
+    pub async fn insert_policy_bundle(
+        &self,
+        new_repo_id: &str,
+        repo: &str,
+        b: &PolicyBundleRow,
+    ) -> StoreResult<PolicyBundleRow> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(
+            "INSERT INTO repos (id, org_id, name, created_at, last_activity_at) VALUES ($1, $2, $3, $4, $4) \
+             ON CONFLICT (org_id, name) DO UPDATE SET last_activity_at = excluded.last_activity_at",
+        )
+        .bind(new_repo_id)
+        .bind(&b.org_id)
+        .bind(repo)
+        .bind(b.created_at)
+        .execute(&mut *tx)
+        .await?;
+        let repo_id: String = sqlx::query_scalar("SELECT id FROM repos WHERE org_id = $1 AND name = $2")
+            .bind(&b.org_id)
+            .bind(repo)
+            .fetch_one(&mut *tx)
+            .await?;
+        let b = PolicyBundleRow { repo_id, ..b.clone() };
         sqlx::query(&format!(
             "INSERT INTO policy_bundles ({BUNDLE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
         ))
@@ -145,9 +171,10 @@ impl Db {
         .bind(&b.signer)
         .bind(&b.files)
         .bind(b.created_at)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
-        Ok(())
+        tx.commit().await?;
+        Ok(b)
     }
 
     /// The verified bundle in force for a repository: its highest verified version.
