@@ -99,15 +99,11 @@ async fn deliver(state: &AppState, alert: &AlertRow, event: &str) -> Result<(), 
         return Ok(());
     };
     let secret = Secret::parse(&secret.0).map_err(log_internal)?;
-    let body = serde_json::json!({
-        "type": event,
-        "timestamp": super::clock::rfc3339(state.now_ms()),
-        "data": {
-            "id": alert.id, "kind": alert.kind, "subject": alert.subject, "message": alert.message,
-            "opened_at": super::clock::rfc3339(alert.opened_at),
-        },
-    })
-    .to_string();
+    let data = serde_json::json!({
+        "id": alert.id, "kind": alert.kind, "subject": alert.subject, "message": alert.message,
+        "opened_at": super::clock::rfc3339(alert.opened_at),
+    });
+    let body = super::webhook_delivery::payload(state, event, &data);
     // One webhook-id per alert and event, the same on every retry.
     let id = format!("msg_{}_{}", alert.id.trim_start_matches("alert_"), event.trim_start_matches("alert."));
     let result =

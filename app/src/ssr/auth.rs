@@ -216,16 +216,20 @@ pub fn new_api_key() -> (String, String, String) {
     (key, prefix, hash)
 }
 
-/// Resolves an `Authorization: Bearer tpk_…` header to a live key.
-pub async fn authenticate_api_key(state: &AppState, headers: &HeaderMap) -> Result<ApiKeyRow, AppError> {
-    let value = headers
+/// The token of an `Authorization: Bearer …` header, if any.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers
         .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
-        .ok_or_else(|| {
-            AppError::new(ErrorCode::Unauthenticated, "Send your API key as 'Authorization: Bearer tpk_…'.")
-        })?;
+}
+
+/// Resolves an `Authorization: Bearer tpk_…` header to a live key.
+pub async fn authenticate_api_key(state: &AppState, headers: &HeaderMap) -> Result<ApiKeyRow, AppError> {
+    let value = bearer_token(headers).ok_or_else(|| {
+        AppError::new(ErrorCode::Unauthenticated, "Send your API key as 'Authorization: Bearer tpk_…'.")
+    })?;
     if !value.starts_with(API_KEY_PREFIX) {
         return Err(AppError::new(
             ErrorCode::Unauthenticated,

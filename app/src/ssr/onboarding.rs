@@ -205,24 +205,35 @@ impl LinkProblem {
 
 /// The invitation a token names, if it can still be followed.
 pub async fn check_link(state: &AppState, token: &str) -> Result<InvitationRow, LinkProblem> {
+    let invitation = invitation(state, token).await?;
+    usable(state, &invitation)?;
+    Ok(invitation)
+}
+
+/// The invitation a token names, whatever its state.
+async fn invitation(state: &AppState, token: &str) -> Result<InvitationRow, LinkProblem> {
     let token = token.trim();
     if !token.starts_with(INVITE_PREFIX) {
         return Err(LinkProblem::Unknown);
     }
-    let invitation = match state.db.invitation_by_hash(&sha256_hex(token)).await {
-        Ok(Some(i)) => i,
-        Ok(None) => return Err(LinkProblem::Unknown),
+    match state.db.invitation_by_hash(&sha256_hex(token)).await {
+        Ok(Some(i)) => Ok(i),
+        Ok(None) => Err(LinkProblem::Unknown),
         Err(e) => {
             tracing::error!(error = %e, "reading an invitation failed");
-            return Err(LinkProblem::Unknown);
+            Err(LinkProblem::Unknown)
         }
-    };
+    }
+}
+
+/// Whether an invitation can still be followed.
+fn usable(state: &AppState, invitation: &InvitationRow) -> Result<(), LinkProblem> {
     if invitation.used_at.is_some() {
         Err(LinkProblem::Used)
     } else if state.now_ms() >= invitation.expires_at {
         Err(LinkProblem::Expired)
     } else {
-        Ok(invitation)
+        Ok(())
     }
 }
 
@@ -276,6 +287,11 @@ async fn record(
 /// Opens (starting if need be) the session of the invitation `token` names.
 async fn open(state: &AppState, token: &str, via: Via) -> Result<Session, AppError> {
     let invitation = check_link(state, token).await.map_err(LinkProblem::error)?;
+    open_invitation(state, invitation, via).await
+}
+
+/// The session of a usable invitation, started if need be.
+async fn open_invitation(state: &AppState, invitation: InvitationRow, via: Via) -> Result<Session, AppError> {
     if let Some(row) = state.db.onboarding_for_invitation(&invitation.id).await.map_err(log_internal)? {
         let data = serde_json::from_str(&row.data).map_err(log_internal)?;
         return Ok(Session { invitation, row, data });
@@ -300,7 +316,7 @@ async fn open(state: &AppState, token: &str, via: Via) -> Result<Session, AppErr
             Ok(Session { invitation, row, data: OnboardingData::default() })
         }
         // Another tab or the CLI started it a moment ago: use theirs.
-        Err(StoreError::Conflict) => Box::pin(open(state, token, via)).await,
+        Err(StoreError::Conflict) => Box::pin(open_invitation(state, invitation, via)).await,
         Err(e) => Err(log_internal(e)),
     }
 }
@@ -362,25 +378,24 @@ async fn save(state: &AppState, s: &mut Session) -> Result<(), AppError> {
 /// row). The browser that holds a completed session's cookie sees it completed;
 /// the link itself (and the CLI) then say it was used.
 pub async fn show(state: &AppState, token: &str, via: Via) -> Result<OnboardingView, AppError> {
-    if via == Via::Browser && check_link(state, token).await == Err(LinkProblem::Used) {
-        let invitation = state
-            .db
-            .invitation_by_hash(&sha256_hex(token.trim()))
-            .await
-            .map_err(log_internal)?
-            .ok_or_else(|| LinkProblem::Unknown.error())?;
-        let row = state
-            .db
-            .onboarding_for_invitation(&invitation.id)
-            .await
-            .map_err(log_internal)?
-            .ok_or_else(|| LinkProblem::Used.error())?;
-        let data = serde_json::from_str(&row.data).map_err(log_internal)?;
-        let mut view = view_of(state, &Session { invitation, row, data }).await?;
-        view.webhook_secret = None; // done: tenant admins see it on the Webhooks page
-        return Ok(view);
+    let invitation = invitation(state, token).await.map_err(LinkProblem::error)?;
+    match usable(state, &invitation) {
+        Err(LinkProblem::Used) if via == Via::Browser => {
+            let row = state
+                .db
+                .onboarding_for_invitation(&invitation.id)
+                .await
+                .map_err(log_internal)?
+                .ok_or_else(|| LinkProblem::Used.error())?;
+            let data = serde_json::from_str(&row.data).map_err(log_internal)?;
+            let mut view = view_of(state, &Session { invitation, row, data }).await?;
+            view.webhook_secret = None; // done: tenant admins see it on the Webhooks page
+            return Ok(view);
+        }
+        Err(problem) => return Err(problem.error()),
+        Ok(()) => {}
     }
-    let mut s = open(state, token, via).await?;
+    let mut s = open_invitation(state, invitation, via).await?;
     if s.row.completed_at.is_none() {
         if s.row.abandoned_at.is_some() {
             touch(state, &mut s, via).await?;

@@ -68,7 +68,7 @@ fn client(guard: &OutboundPolicy) -> Result<reqwest::Client, SourceError> {
             if attempt.previous().len() > MAX_REDIRECTS {
                 attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
             } else if let Err(e) = hop_guard.check_url(attempt.url().as_str()) {
-                attempt.error(e.to_string())
+                attempt.error(e)
             } else {
                 attempt.follow()
             }
@@ -97,17 +97,16 @@ async fn read_capped(mut res: reqwest::Response, cap: usize) -> Result<Vec<u8>, 
 }
 
 fn unreachable(host_hint: &str, e: &reqwest::Error) -> SourceError {
-    let text = format!("{e:#}");
-    if text.contains("resolves to") || text.contains("refused:") {
+    if let Some(refused) = super::ssrf::Refused::in_error(e) {
         source_error(
             "ssrf_refused",
-            format!("{host_hint}: {text}"),
+            format!("{host_hint}: refused: {refused}"),
             "the repository host must be a public HTTPS address",
         )
     } else {
         source_error(
             "releases_unreachable",
-            format!("cannot reach {host_hint}: {text}"),
+            format!("cannot reach {host_hint}: {e:#}"),
             "check the repository host is up and reachable from the portal, then try again",
         )
     }

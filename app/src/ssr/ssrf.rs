@@ -19,6 +19,21 @@ use std::time::Duration;
 #[error("{0}")]
 pub struct Refused(pub String);
 
+impl Refused {
+    /// The guard's refusal inside an HTTP client error (the resolver or a
+    /// redirect hop refused the address), if that is what stopped the request.
+    pub fn in_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a Refused> {
+        let mut next = Some(e);
+        while let Some(err) = next {
+            if let Some(r) = err.downcast_ref::<Refused>() {
+                return Some(r);
+            }
+            next = err.source();
+        }
+        None
+    }
+}
+
 /// A subnet, `10.0.0.0/8` or `fd00::/8`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Subnet {

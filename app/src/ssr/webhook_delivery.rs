@@ -61,11 +61,12 @@ pub async fn send(
         .body(body.to_vec())
         .send()
         .await
-        .map_err(|e| {
-            let refused = std::error::Error::source(&e).is_some_and(|s| s.to_string().contains("resolves to"));
-            let why = if e.is_timeout() { "timed out after 15 s".to_owned() } else { format!("{e:#}") };
-            let reason = if refused { "ssrf_refused" } else { "webhook_unreachable" };
-            fail(reason, None, format!("cannot reach the receiver: {why}"))
+        .map_err(|e| match super::ssrf::Refused::in_error(&e) {
+            Some(refused) => fail("ssrf_refused", None, format!("refused: {refused}")),
+            None => {
+                let why = if e.is_timeout() { "timed out after 15 s".to_owned() } else { format!("{e:#}") };
+                fail("webhook_unreachable", None, format!("cannot reach the receiver: {why}"))
+            }
         })?;
     let status = res.status();
     let mut read = 0;
@@ -172,7 +173,8 @@ pub async fn endpoint(state: &AppState, org_id: &str) -> Result<WebhookEndpointR
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, "No webhook endpoint yet: set its URL first."))
 }
 
-fn payload(state: &AppState, event_type: &str, data: &serde_json::Value) -> String {
+/// A message body: `{"type", "timestamp", "data"}` (the Standard Webhooks envelope), stamped now.
+pub fn payload(state: &AppState, event_type: &str, data: &serde_json::Value) -> String {
     serde_json::json!({
         "type": event_type,
         "timestamp": super::clock::rfc3339(state.now_ms()),

@@ -66,12 +66,9 @@ async fn follow_link(State(state): State<AppState>, Path(token): Path<String>) -
 }
 
 fn invite_token(headers: &HeaderMap) -> Result<String, ApiError> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_owned())
+    app::ssr::auth::bearer_token(headers)
         .filter(|t| t.starts_with(onboarding::INVITE_PREFIX))
+        .map(str::to_owned)
         .ok_or_else(|| {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,

@@ -73,3 +73,18 @@ async fn the_guarded_client_checks_the_address_it_connects_to() {
     let body = open.client().unwrap().get(&url).send().await.unwrap().text().await.unwrap();
     assert_eq!(body, "hi");
 }
+
+#[tokio::test]
+async fn a_name_resolving_to_loopback_is_refused_by_the_guard_with_its_reason() {
+    use app::ssr::ssrf::{Outbound, OutboundPolicy};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, axum::Router::new()).await });
+    let out = Outbound::new(OutboundPolicy { allow_http: true, allowlist: vec![] });
+    let secret = Secret::parse(&Secret::generate()).unwrap();
+    let e = app::ssr::webhook_delivery::send(&out, &format!("http://localhost:{port}/"), &[secret], "msg_1", 0, b"{}")
+        .await
+        .unwrap_err();
+    assert_eq!(e.reason, "ssrf_refused", "{e:?}");
+    assert!(e.message.contains("loopback"), "{e:?}");
+}
