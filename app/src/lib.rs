@@ -16,6 +16,8 @@ use leptos_router::{Lazy, SsrMode, path};
 
 /// The HTML document around the app (server side).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -31,6 +33,30 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The Content-Security-Policy of portal pages: scripts only from the portal
+/// itself and the hydration script carrying this response's `nonce`, wasm
+/// compiled by the browser (`'wasm-unsafe-eval'`), no framing, no plugins, no
+/// foreign `<base>` or form targets.
+pub fn content_security_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; \
+         object-src 'none'"
+    )
+}
+
+/// Sets the page's CSP with the nonce leptos_axum generated for this request.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    use leptos::prelude::use_context;
+    let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) else {
+        return;
+    };
+    if let Ok(value) = http::HeaderValue::from_str(&content_security_policy(&nonce.to_string())) {
+        res.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

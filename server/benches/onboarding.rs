@@ -103,7 +103,7 @@ fn main() {
         let url = format!("sqlite:{}", dir.path().join("bench.db").display());
         let db = Db::connect(&url).await.expect("db");
         let config = PortalConfig {
-            database_url: url,
+            database_url: app::ssr::config::DatabaseUrl(url),
             outbound_allowlist: vec![Subnet::parse("127.0.0.0/8").expect("subnet")],
             releases_api_url: format!("{forge}/api/v3"),
             ..PortalConfig::default()

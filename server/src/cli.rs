@@ -438,18 +438,9 @@ pub(crate) fn report(json: bool, result: Result<serde_json::Value, AppError>, hu
     }
 }
 
-/// Hides the password in a database URL for logs.
+/// The URL with any password replaced by `***` (see [`app::ssr::config::DatabaseUrl`]).
 pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}://{user}:***@{}", &url[..s], &url[at + 1..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
-    }
+    app::ssr::config::DatabaseUrl(url.to_owned()).redacted()
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Builds the application and serves it: binds its own listener (port 0 in
 //! tests), runs the background metrics flusher, and shuts down gracefully.
 
-use crate::middleware::{csrf, metrics, request_id::RandomRequestId, server_fn_status};
+use crate::middleware::{csrf, metrics, request_id::RandomRequestId, security_headers, server_fn_status};
 use crate::routes;
 use app::ssr::AppState;
 use app::ssr::clock::{Clock, SystemClock};
@@ -93,6 +93,7 @@ impl Portal {
         let webhooks = tokio::spawn(webhook_loop(state.clone(), state.config.webhook_worker));
         let ledger = state.config.ledger_worker.then(|| tokio::spawn(app::ssr::ledger::run(state.clone())));
         let (tx, mut rx) = tokio::sync::watch::channel(false);
+        let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         let server = axum::serve(listener, app).with_graceful_shutdown(async move {
             shutdown.await;
             tracing::info!("shutting down: no new connections, finishing in-flight requests");
@@ -242,6 +243,7 @@ pub fn router(state: AppState, http_metrics: Arc<metrics::HttpMetrics>) -> Route
         .layer(axum::middleware::from_fn(server_fn_status::map_error_status))
         .layer(axum::middleware::from_fn_with_state((state.clone(), http_metrics.clone()), metrics::track))
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
+        .layer(axum::middleware::from_fn(security_headers::add))
         .layer(Extension(http_metrics))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())

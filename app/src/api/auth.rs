@@ -36,15 +36,20 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     if password.is_empty() {
         return Err(AppError::invalid("Password", "must not be empty"));
     }
-    if let Err(wait_s) = state.login_limiter.check(email.as_str(), state.now_ms()) {
-        let _ = AuditEvent::new(email.as_str(), "login.throttled").log(&state).await;
+    let client = auth::client_key(&state, &parts);
+    if let Err((wait_s, key)) = auth::login_throttle(&state, email.as_str(), &client) {
+        // One audit row per throttled key and minute, counting the attempts it stands for.
+        if let Some(attempts) = state.throttle_log.note(&key, state.now_ms()) {
+            let detail = format!("client={client} throttled_attempts={attempts}");
+            let _ = AuditEvent::new(email.as_str(), "login.throttled").detail(&detail).log(&state).await;
+        }
         return Err(AppError::new(
             ErrorCode::RateLimited,
             format!("Too many login attempts for this account. Try again in {wait_s} s."),
         ));
     }
     let user = state.db.user_by_email(email.as_str()).await.map_err(auth::log_internal)?;
-    let ok = auth::verify_password(user.as_ref().map(|u| u.password_hash.clone()), password).await;
+    let ok = auth::verify_password(user.as_ref().map(|u| u.password_hash.clone()), password).await?;
     let now = state.now_ms();
     let (true, Some(user)) = (ok, user) else {
         // Best effort: a failed login is refused whether or not it could be logged.

@@ -30,7 +30,7 @@ pub struct NewApiKey {
     /// `key_…` id.
     pub id: String,
     /// The full key. Shown once; only its hash is stored.
-    pub secret: String,
+    pub secret: crate::domain::revealed::Revealed,
 }
 
 /// Cookie carrying a new key back to a browser without JavaScript, read once by the keys page.
@@ -64,7 +64,7 @@ pub async fn create_api_key(name: String) -> Result<NewApiKey, AppError> {
         // shows the key once from this short-lived, path-scoped cookie.
         super::auth::set_flash(&state, FLASH_COOKIE, &secret, "/keys");
     }
-    Ok(NewApiKey { id: row.id, secret })
+    Ok(NewApiKey { id: row.id, secret: crate::domain::revealed::Revealed(secret) })
 }
 
 /// Revokes one of the caller's tenant's keys (404 for another tenant's key).

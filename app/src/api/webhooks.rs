@@ -33,7 +33,7 @@ pub struct WebhookOverview {
     /// Where deliveries go.
     pub url: Option<String>,
     /// The signing secret (`whsec_…`).
-    pub secret: Option<String>,
+    pub secret: Option<crate::domain::revealed::Revealed>,
     /// The previous secret signs too until then (ms), after a rotation.
     pub previous_until: Option<i64>,
     /// Recent messages, newest first.
@@ -65,7 +65,7 @@ pub async fn webhook_settings() -> Result<WebhookOverview, AppError> {
     let now = state.now_ms();
     Ok(WebhookOverview {
         url: ep.as_ref().map(|e| e.url.clone()),
-        secret: ep.as_ref().map(|e| e.secret.clone()),
+        secret: ep.as_ref().map(|e| crate::domain::revealed::Revealed(e.secret.clone())),
         previous_until: ep.and_then(|e| e.previous_until).filter(|u| *u > now),
         messages,
     })

@@ -268,7 +268,7 @@ fn WebhookForm(session: OnboardingView, action: ServerAction<OnboardWebhook>) ->
         {session.webhook_secret.map(|secret| view! {
             <div class="mb-3 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm">
                 <p class="font-semibold">"Signing secret (verify deliveries with it; keep it private)"</p>
-                <code class="block break-all" data-testid="webhook-secret">{secret}</code>
+                <code class="block break-all" data-testid="webhook-secret">{secret.0}</code>
             </div>
         })}
         <ActionForm action attr:class="flex flex-wrap items-end gap-3">
@@ -366,7 +366,7 @@ fn FinishForm(session: OnboardingView, action: ServerAction<OnboardFinish>) -> i
             <dt class="font-semibold">"Tenant"</dt><dd>{d.tenant_name} " (" {d.tenant_slug} ")"</dd>
             <dt class="font-semibold">"Plan"</dt><dd>{plan.label()}</dd>
             <dt class="font-semibold">"Webhook"</dt><dd><code>{d.webhook_url}</code></dd>
-            <dt class="font-semibold">"Signing secret"</dt><dd><code class="break-all" data-testid="webhook-secret">{session.webhook_secret}</code></dd>
+            <dt class="font-semibold">"Signing secret"</dt><dd><code class="break-all" data-testid="webhook-secret">{session.webhook_secret.map(|s| s.0)}</code></dd>
             <dt class="font-semibold">"Policy"</dt><dd>{d.policy_version.map(|v| format!("version {v}"))} " signed by " {d.policy_signer}</dd>
             <dt class="font-semibold">"Evidence"</dt><dd>{d.repo} "@" {d.release_tag} " verified"</dd>
             <dt class="font-semibold">"Features"</dt><dd>{plan.features().iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")}</dd>

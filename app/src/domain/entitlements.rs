@@ -1,8 +1,8 @@
 //! Entitlements bound to verified evidence.
 //!
 //! Each plan grants features. A paid plan's features are active only while the
-//! tenant's latest evidence (its most recent release pack, later also its policy
-//! bundle) verifies and is younger than the evidence age limit; otherwise the
+//! tenant's newest verified evidence (its most recent release pack that
+//! verified) is younger than the evidence age limit; otherwise the
 //! tenant has the Starter features and [`Entitlements::reason`] says why. The
 //! price plan itself does not change: billing follows the contract.
 

@@ -11,8 +11,10 @@ pub mod money;
 pub mod onboarding;
 pub mod period;
 pub mod reconciliation;
+pub mod revealed;
 pub mod sla;
 pub mod text;
+pub mod unique_json;
 pub mod usage;
 pub mod workflow;
 

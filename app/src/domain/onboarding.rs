@@ -211,7 +211,7 @@ pub struct OnboardingView {
     /// The last failed check, if the step shown failed.
     pub failure: Option<Failure>,
     /// The webhook signing secret (`whsec_…`), for the session holder to configure their receiver.
-    pub webhook_secret: Option<String>,
+    pub webhook_secret: Option<super::revealed::Revealed>,
     /// Policy versions that may be picked (newest first).
     pub policy_versions: Vec<PolicyVersionOption>,
     /// The tenant already has a signing key (step 4 needs none entered).

@@ -82,7 +82,7 @@ fn CreateKeyForm(action: ServerAction<CreateApiKey>, flashed: Option<String>) ->
             <div class="mt-3">
                 {flashed.map(|secret| view! { <NewKeyNotice secret /> })}
                 {move || match action.value().get() {
-                    Some(Ok(k)) => view! { <NewKeyNotice secret=k.secret /> }.into_any(),
+                    Some(Ok(k)) => view! { <NewKeyNotice secret=k.secret.0 /> }.into_any(),
                     Some(Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
                     None => ().into_any(),
                 }}

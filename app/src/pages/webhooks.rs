@@ -80,7 +80,7 @@ fn Endpoint(
             {s.secret.map(|secret| view! {
                 <div class="mt-4 text-sm">
                     <p class="font-semibold">"Signing secret"</p>
-                    <code class="block break-all" data-testid="webhook-secret">{secret}</code>
+                    <code class="block break-all" data-testid="webhook-secret">{secret.0}</code>
                     {s.previous_until.map(|u| view! { <p class="text-xs text-slate-600">{format!("The previous secret also signs until {}.", display_time(u))}</p> })}
                 </div>
             })}

@@ -147,6 +147,7 @@ impl Prepared {
 /// Resolves stored keys, policies and roots for a tenant's request.
 pub async fn prepare(state: &AppState, org_id: &str, mut req: VerifyRequest) -> Result<Prepared, Rejection> {
     let mut policy_json = json!({});
+    let mut policy_name = None;
     if let Some(name) = req.policy.take() {
         let p = trust::stored_policy(state, org_id, &name).await?;
         policy_json["policy"] = json!(name);
@@ -159,7 +160,9 @@ pub async fn prepare(state: &AppState, org_id: &str, mut req: VerifyRequest) -> 
             source_repo: p.source_repo,
             source_ref: p.source_ref,
         };
+        policy_name = Some(name);
     }
+    check_applicable(&req, policy_name.as_deref())?;
     let pem = match &req.key {
         Some(KeyRef::Stored(name)) => {
             let key = trust::stored_key(state, org_id, name).await?;
@@ -204,6 +207,73 @@ pub async fn prepare(state: &AppState, org_id: &str, mut req: VerifyRequest) -> 
         policy_json,
         root_name,
     })
+}
+
+/// Refuses a request whose rules its kind of evidence cannot satisfy, so no
+/// rule is ever skipped and then reported as passed: a keyless signer
+/// (identity + issuer) is only checked on a Sigstore bundle verified without
+/// a key; a trusted root only on bundles; statement rules never on a plain
+/// cosign signature.
+fn check_applicable(req: &VerifyRequest, policy: Option<&str>) -> Result<(), VerificationError> {
+    let source = policy.map_or_else(|| "the request".to_owned(), |name| format!("policy '{name}'"));
+    let keyless = req.identity.is_some() || req.issuer.is_some();
+    let conflict = |what: String| Err(fail(Reason::PolicyConflict, what));
+    if keyless && req.key.is_some() {
+        return conflict(format!(
+            "{source} requires a keyless signer (certificate identity {:?} from issuer {:?}); a key cannot satisfy it. \
+             Send the Sigstore bundle without public_key or key.",
+            req.identity.as_deref().unwrap_or_default(),
+            req.issuer.as_deref().unwrap_or_default(),
+        ));
+    }
+    match req.kind {
+        Kind::SigstoreBundle => Ok(()),
+        Kind::CosignBlob if keyless || req.trusted_root.is_some() || !req.attestation.is_empty() => conflict(format!(
+            "{source} has rules a cosign_blob signature cannot satisfy (it carries no certificate, trusted root \
+             or in-toto statement); use kind sigstore_bundle or in_toto, or a policy without those rules"
+        )),
+        Kind::InToto if keyless || req.trusted_root.is_some() => conflict(format!(
+            "{source} requires a keyless signer or a trusted root; in_toto envelopes are signed with a key. \
+             Send a Sigstore bundle (kind sigstore_bundle) instead"
+        )),
+        Kind::CosignBlob | Kind::InToto => Ok(()),
+    }
+}
+
+/// Every rule a successful verification checked, for the receipt: the kind
+/// of signer with its key id or identity and issuer, the trusted root, and
+/// each statement rule. Nothing that was not checked is listed.
+pub fn rules_checked(kind: Kind, verified: &Verified, attestation: &AttestationPolicy, root: Option<&str>) -> Value {
+    let mut rules = vec![json!({"rule": "signature", "result": "passed"})];
+    match &verified.signer {
+        verifier::Signer::Key { key_id } => {
+            rules.push(json!({"rule": "signer_kind", "expected": "key", "result": "passed"}));
+            rules.push(json!({"rule": "key_id", "expected": key_id, "result": "passed"}));
+        }
+        verifier::Signer::Identity { identity, issuer } => {
+            rules.push(json!({"rule": "signer_kind", "expected": "keyless", "result": "passed"}));
+            rules.push(json!({"rule": "identity", "expected": identity, "result": "passed"}));
+            rules.push(json!({"rule": "issuer", "expected": issuer, "result": "passed"}));
+        }
+    }
+    if let (Kind::SigstoreBundle, Some(root)) = (kind, root) {
+        rules.push(json!({"rule": "trusted_root", "expected": root, "result": "passed"}));
+    }
+    if verified.statement.is_some() {
+        rules.push(json!({"rule": "statement_subject", "expected": verified.subject_sha256, "result": "passed"}));
+        let statement_rules = [
+            ("predicate_type", &attestation.predicate_type),
+            ("builder_id", &attestation.builder_id),
+            ("source_repo", &attestation.source_repo),
+            ("source_ref", &attestation.source_ref),
+        ];
+        for (rule, want) in statement_rules {
+            if let Some(want) = want {
+                rules.push(json!({"rule": rule, "expected": want, "result": "passed"}));
+            }
+        }
+    }
+    Value::Array(rules)
 }
 
 /// Who is calling: a tenant's API key.
@@ -292,12 +362,14 @@ pub async fn evaluate(state: &AppState, caller: Caller<'_>, req: VerifyRequest) 
     let (now, org, rid) = (state.now_ms(), caller.org_id.to_owned(), id.clone());
     let result = run_cpu(prepared.is_quick(), move || {
         let verified = prepared.run()?;
+        let rules = rules_checked(kind, &verified, &prepared.attestation, prepared.root_name.as_deref());
         let facts = ReceiptFacts {
             id: &rid,
             tenant: &org,
             kind: kind.as_str(),
             verified: &verified,
             policy: &prepared.policy_json,
+            rules_checked: &rules,
             trusted_root: prepared.root_name.as_deref(),
             time_ms: now,
         };

@@ -17,10 +17,67 @@ use std::sync::LazyLock;
 pub const SESSION_COOKIE_SECURE: &str = "__Host-tp_session";
 /// Cookie name over plain HTTP in development (browsers refuse `__Host-` without `Secure`).
 pub const SESSION_COOKIE_PLAIN: &str = "tp_session";
-/// Login attempts per account per minute, sustained (password guessing is throttled per account).
+/// Login attempts per account from one client per minute, sustained
+/// (password guessing is throttled per account and client address, so a
+/// lockout an attacker causes does not lock the owner out elsewhere).
 pub const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 10;
-/// Login attempts per account allowed at once before the per-minute rate applies.
+/// Login attempts per account from one client allowed at once before the per-minute rate applies.
 pub const LOGIN_ATTEMPTS_BURST: u32 = 20;
+/// Login attempts from one client, all accounts together, per minute (password spraying).
+pub const CLIENT_LOGIN_ATTEMPTS_PER_MINUTE: u32 = 30;
+/// Login attempts from one client, all accounts together, at once.
+pub const CLIENT_LOGIN_ATTEMPTS_BURST: u32 = 60;
+/// How long a login waits for a free password-hashing slot before it is
+/// told the portal is busy.
+const HASH_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Password hashing (argon2id, 19 MiB each) runs in at most one slot per
+/// core, so a flood of logins cannot take all memory or starve other work.
+static HASH_SLOTS: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get))
+});
+
+/// A hashing slot, or "busy" after [`HASH_QUEUE_WAIT`].
+async fn hashing_slot() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
+    match tokio::time::timeout(HASH_QUEUE_WAIT, HASH_SLOTS.acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(AppError::new(
+            crate::domain::ErrorCode::RateLimited,
+            "The portal is busy checking passwords. Try again in a few seconds.",
+        )),
+    }
+}
+
+/// The client a request comes from, as login throttling counts it: the
+/// address in `PORTAL_CLIENT_IP_HEADER` (its last entry, set by your reverse
+/// proxy) when configured, else the peer address; IPv6 clients by their /64.
+pub fn client_key(state: &AppState, parts: &http::request::Parts) -> String {
+    use std::net::IpAddr;
+    let from_header = state.config.client_ip_header.as_deref().and_then(|name| {
+        let value = parts.headers.get(name)?.to_str().ok()?;
+        value.rsplit(',').next()?.trim().parse::<IpAddr>().ok()
+    });
+    let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    match from_header.or(peer) {
+        Some(IpAddr::V4(v4)) => v4.to_string(),
+        Some(IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        None => "unknown".into(),
+    }
+}
+
+/// Takes a login attempt's tokens: the client's own bucket (all accounts),
+/// then the bucket of this account from this client. `Err` holds the wait in
+/// seconds and the key that ran out.
+pub fn login_throttle(state: &AppState, email: &str, client: &str) -> Result<(), (u64, String)> {
+    let now = state.now_ms();
+    let client_key = format!("client:{client}");
+    state.login_client_limiter.check(&client_key, now).map_err(|w| (w, client_key))?;
+    let account_key = format!("account:{email}|client:{client}");
+    state.login_limiter.check(&account_key, now).map_err(|w| (w, account_key))
+}
 
 /// API keys start with this, so leaked keys are easy to scan for.
 pub const API_KEY_PREFIX: &str = "tpk_";
@@ -40,8 +97,9 @@ pub fn random_token() -> String {
     hex::encode(rand::random::<[u8; 32]>())
 }
 
-/// Hashes a password with argon2id off the async threads.
+/// Hashes a password with argon2id off the async threads (in a bounded slot).
 pub async fn hash_password(password: String) -> Result<String, AppError> {
+    let _slot = hashing_slot().await?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
         Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
@@ -58,9 +116,11 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
     Argon2::default().hash_password(b"no such user", &salt).map(|h| h.to_string()).unwrap_or_default()
 });
 
-/// Checks a password against a stored hash off the async threads.
-pub async fn verify_password(hash: Option<String>, password: String) -> bool {
-    tokio::task::spawn_blocking(move || {
+/// Checks a password against a stored hash off the async threads, in a
+/// bounded slot (`Err` when the portal is too busy to check now).
+pub async fn verify_password(hash: Option<String>, password: String) -> Result<bool, AppError> {
+    let _slot = hashing_slot().await?;
+    Ok(tokio::task::spawn_blocking(move || {
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| DUMMY_HASH.clone());
         let ok = PasswordHash::new(&hash)
@@ -69,7 +129,7 @@ pub async fn verify_password(hash: Option<String>, password: String) -> bool {
         ok && known
     })
     .await
-    .unwrap_or(false)
+    .unwrap_or(false))
 }
 
 /// Who is calling, from a valid session.

@@ -28,7 +28,7 @@ pub enum LogFormat {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortalConfig {
     /// `sqlite:data/portal.db` or `postgres://…` (`PORTAL_DATABASE_URL`).
-    pub database_url: String,
+    pub database_url: DatabaseUrl,
     /// `development` or `production` (`PORTAL_ENV`).
     pub environment: Environment,
     /// `pretty` or `json` (`PORTAL_LOG_FORMAT`); defaults by environment.
@@ -64,6 +64,13 @@ pub struct PortalConfig {
     pub alert_webhook_url: Option<String>,
     /// The `whsec_…` secret signing alert webhooks (`PORTAL_ALERT_WEBHOOK_SECRET`; never logged).
     pub alert_webhook_secret: Option<SecretText>,
+    /// Bearer token a Prometheus scraper sends for `/metrics` (`PORTAL_METRICS_TOKEN`;
+    /// never logged). Without it, `/metrics` answers only loopback peers not behind a proxy.
+    pub metrics_token: Option<SecretText>,
+    /// A header your reverse proxy sets to the client's address (e.g.
+    /// `X-Forwarded-For`, its last entry is used) for login throttling
+    /// (`PORTAL_CLIENT_IP_HEADER`); without it, the peer address.
+    pub client_ip_header: Option<String>,
     /// Subnets outgoing requests may reach despite the SSRF guard (`PORTAL_OUTBOUND_ALLOWLIST`,
     /// comma-separated, e.g. `127.0.0.0/8`; development and tests).
     pub outbound_allowlist: Vec<super::ssrf::Subnet>,
@@ -79,7 +86,7 @@ pub struct PortalConfig {
 impl Default for PortalConfig {
     fn default() -> Self {
         Self {
-            database_url: "sqlite:data/portal.db".into(),
+            database_url: DatabaseUrl("sqlite:data/portal.db".into()),
             environment: Environment::Development,
             log_format: LogFormat::Pretty,
             public_url: None,
@@ -96,10 +103,58 @@ impl Default for PortalConfig {
             webhook_worker: true,
             alert_webhook_url: None,
             alert_webhook_secret: None,
+            metrics_token: None,
+            client_ip_header: None,
             outbound_allowlist: Vec::new(),
             releases_api_url: "https://api.github.com".into(),
             onboarding_abandon_minutes: 1440,
         }
+    }
+}
+
+/// The database URL. Its `Debug` and [`DatabaseUrl::redacted`] hide a
+/// Postgres password, so printing the configuration cannot leak it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(pub String);
+
+impl DatabaseUrl {
+    /// The URL with any password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        let url = self.0.as_str();
+        match (url.find("://"), url.rfind('@')) {
+            (Some(s), Some(at)) if at > s => {
+                let creds = &url[s + 3..at];
+                match creds.split_once(':') {
+                    Some((user, _)) => format!("{}://{user}:***@{}", &url[..s], &url[at + 1..]),
+                    None => url.to_owned(),
+                }
+            }
+            _ => url.to_owned(),
+        }
+    }
+
+    /// The URL itself, for connecting.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for DatabaseUrl {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<&str> for DatabaseUrl {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DatabaseUrl({:?})", self.redacted())
     }
 }
 
@@ -174,7 +229,7 @@ impl PortalConfig {
             let parsed: LeptosToml = toml::from_str(text).map_err(|e| err("Leptos.toml", e.to_string()))?;
             let layer = parsed.package.and_then(|p| p.metadata).and_then(|m| m.portal).unwrap_or_default();
             if let Some(v) = layer.database_url {
-                c.database_url = v;
+                c.database_url = DatabaseUrl(v);
             }
             if let Some(v) = layer.environment {
                 c.environment = v;
@@ -218,7 +273,7 @@ impl PortalConfig {
             }
         }
         if let Some(v) = env("PORTAL_DATABASE_URL") {
-            c.database_url = v;
+            c.database_url = DatabaseUrl(v);
         }
         if let Some(v) = env("PORTAL_ENV") {
             c.environment = match v.as_str() {
@@ -254,6 +309,12 @@ impl PortalConfig {
         }
         if let Some(v) = env("PORTAL_ALERT_WEBHOOK_URL").filter(|v| !v.trim().is_empty()) {
             c.alert_webhook_url = Some(v);
+        }
+        if let Some(v) = env("PORTAL_CLIENT_IP_HEADER").filter(|v| !v.trim().is_empty()) {
+            c.client_ip_header = Some(v.trim().to_ascii_lowercase());
+        }
+        if let Some(v) = env("PORTAL_METRICS_TOKEN").filter(|v| !v.trim().is_empty()) {
+            c.metrics_token = Some(SecretText(v.trim().to_owned()));
         }
         if let Some(v) = env("PORTAL_ALERT_WEBHOOK_SECRET").filter(|v| !v.trim().is_empty()) {
             c.alert_webhook_secret = Some(SecretText(v));

@@ -135,8 +135,9 @@ pub fn check_statement(
     subject_sha256: &str,
     policy: &AttestationPolicy,
 ) -> Result<StatementFacts, VerificationError> {
-    let statement: Value = serde_json::from_slice(payload)
-        .map_err(|e| fail(Reason::MalformedEnvelope, format!("in-toto statement is not JSON: {e}")))?;
+    let statement = crate::domain::unique_json::UniqueKeys::parse_slice(payload)
+        .map_err(|e| fail(Reason::MalformedEnvelope, format!("in-toto statement is not valid JSON: {e}")))?
+        .0;
     let subjects = statement["subject"]
         .as_array()
         .ok_or_else(|| fail(Reason::MalformedEnvelope, "in-toto statement has no subject list"))?;
@@ -193,19 +194,22 @@ fn normalize_repo(repo: &str) -> String {
     repo.trim_end_matches('/').trim_end_matches(".git").to_owned()
 }
 
-/// Sources named by SLSA v1 (GitHub workflow parameters, resolved
-/// dependencies) and v0.2 (invocation config source, materials).
+/// The source the provenance says the build ran from: SLSA v1's external
+/// parameters (`workflow.repository` + `workflow.ref` of GitHub builds, or a
+/// `source` URI) and v0.2's `invocation.configSource.uri`.
+///
+/// Resolved dependencies and materials are deliberately not sources: any
+/// build may fetch any repository, so naming one proves nothing about where
+/// the build came from.
 fn sources(predicate: &Value) -> Vec<Source> {
     let mut out = Vec::new();
-    let workflow = &predicate["buildDefinition"]["externalParameters"]["workflow"];
+    let external = &predicate["buildDefinition"]["externalParameters"];
+    let workflow = &external["workflow"];
     if let Some(repo) = workflow["repository"].as_str() {
         out.push(Source { repo: normalize_repo(repo), git_ref: workflow["ref"].as_str().map(str::to_owned) });
     }
-    let lists = [&predicate["buildDefinition"]["resolvedDependencies"], &predicate["materials"]];
-    for item in lists.iter().filter_map(|l| l.as_array()).flatten() {
-        if let Some(uri) = item["uri"].as_str() {
-            out.push(parse_source_uri(uri));
-        }
+    if let Some(uri) = external["source"].as_str().or_else(|| external["source"]["uri"].as_str()) {
+        out.push(parse_source_uri(uri));
     }
     if let Some(uri) = predicate["invocation"]["configSource"]["uri"].as_str() {
         out.push(parse_source_uri(uri));
@@ -290,6 +294,39 @@ mod tests {
         assert_eq!(reason(p, &d), Reason::SourceMismatch);
         let p = AttestationPolicy { source_ref: Some("refs/heads/dev".into()), ..full };
         assert_eq!(reason(p, &d), Reason::SourceMismatch);
+    }
+
+    #[test]
+    fn a_resolved_dependency_is_not_the_source() {
+        let d = "ef".repeat(32);
+        // Built from evil/firmware; it merely fetched acme/firmware as a dependency.
+        let stmt = serde_json::to_vec(&json!({
+            "_type": "https://in-toto.io/Statement/v1",
+            "subject": [{"name": "x", "digest": {"sha256": d}}],
+            "predicateType": "https://slsa.dev/provenance/v1",
+            "predicate": {"buildDefinition": {
+                "externalParameters": {"workflow": {"repository": "https://github.com/evil/firmware", "ref": "refs/tags/v1.2.0"}},
+                "resolvedDependencies": [{"uri": "git+https://github.com/acme/firmware@refs/tags/v1.2.0"}]},
+                "materials": [{"uri": "git+https://github.com/acme/firmware@refs/tags/v1.2.0"}]}
+        }))
+        .expect("json");
+        let p =
+            AttestationPolicy { source_repo: Some("https://github.com/acme/firmware".into()), ..Default::default() };
+        assert_eq!(check_statement(&stmt, &d, &p).unwrap_err().reason, Reason::SourceMismatch);
+        let p =
+            AttestationPolicy { source_repo: Some("https://github.com/evil/firmware".into()), ..Default::default() };
+        check_statement(&stmt, &d, &p).expect("the workflow repository is the source");
+    }
+
+    #[test]
+    fn a_statement_with_a_repeated_key_is_refused() {
+        let d = "ab".repeat(32);
+        let text = format!(
+            r#"{{"_type":"https://in-toto.io/Statement/v1","subject":[{{"digest":{{"sha256":"{d}"}}}}],"predicateType":"https://evil","predicateType":"https://slsa.dev/provenance/v1","predicate":{{}}}}"#
+        );
+        let err = check_statement(text.as_bytes(), &d, &AttestationPolicy::default()).unwrap_err();
+        assert_eq!(err.reason, Reason::MalformedEnvelope);
+        assert!(err.message.contains("duplicate key"), "{err:?}");
     }
 
     #[test]

@@ -16,10 +16,17 @@ use std::time::{Duration, Instant};
 /// How long the Attestation API trusts a cached decision.
 const CACHE_TTL: Duration = Duration::from_secs(5);
 
-/// The newest evidence of a tenant: its most recently uploaded release pack.
+/// The evidence a tenant's entitlements rest on: its newest release pack that
+/// verified. A newer pack that fails does not switch features off (anyone
+/// with an upload key could otherwise do that with junk); only when no pack
+/// ever verified is the newest failing one named, for its reason.
 async fn newest_evidence(state: &AppState, org_id: &str) -> Result<Option<Evidence>, AppError> {
-    let packs = state.db.packs(org_id, 1).await.map_err(log_internal)?;
-    Ok(packs.into_iter().next().map(|p| Evidence {
+    let verified = state.db.newest_verified_pack(org_id).await.map_err(log_internal)?;
+    let pack = match verified {
+        Some(p) => Some(p),
+        None => state.db.packs(org_id, 1).await.map_err(log_internal)?.into_iter().next(),
+    };
+    Ok(pack.map(|p| Evidence {
         label: format!("release pack {}@{}", p.repo, p.tag),
         verified: p.status == "verified",
         reason: p.reason,

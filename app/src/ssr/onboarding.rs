@@ -340,7 +340,12 @@ async fn view_of(state: &AppState, s: &Session) -> Result<OnboardingView, AppErr
         .collect();
     let (webhook_secret, has_signing_key) = match &s.row.org_id {
         Some(org) => (
-            state.db.webhook_endpoint(org).await.map_err(log_internal)?.map(|e| e.secret),
+            state
+                .db
+                .webhook_endpoint(org)
+                .await
+                .map_err(log_internal)?
+                .map(|e| crate::domain::revealed::Revealed(e.secret)),
             !state.db.signing_keys(org).await.map_err(log_internal)?.is_empty(),
         ),
         None => (None, false),

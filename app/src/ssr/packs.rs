@@ -4,18 +4,20 @@
 //! base64 signature over `manifest.json`).
 //!
 //! Zips are hostile input. [`read_zip`] works in memory and checks every rule
-//! on the central directory *before* inflating anything: regular files only,
-//! no absolute, `..` or backslash paths, no duplicates, at most
-//! [`MAX_ENTRIES`] entries, [`MAX_TOTAL_BYTES`] in all, and no entry that
-//! expands more than [`MAX_RATIO`] times. An entry that inflates to more than
-//! it declared is refused too. Each error names the rule broken.
+//! on the raw central directory and local headers *before* inflating anything
+//! (see [`super::strict_zip`]: one name per entry, headers that agree, no
+//! overlap or hidden bytes): regular files only, no absolute, `..` or
+//! backslash paths, no duplicates, at most [`MAX_ENTRIES`] entries,
+//! [`MAX_TOTAL_BYTES`] in all, and no entry that expands more than
+//! [`MAX_RATIO`] times. An entry that inflates to more or less than it
+//! declared, or to another CRC, is refused too. Each error names the rule.
 
 use super::dsse::Envelope;
 use super::verifier::{self, Reason, Subject};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Write};
 
 /// Most entries a pack may hold.
 pub const MAX_ENTRIES: usize = 256;
@@ -60,65 +62,40 @@ pub fn check_path(name: &str, code: &'static str) -> Result<(), PackError> {
     Ok(())
 }
 
-/// Reads a zip in memory under the rules above: path → bytes.
+/// The caps [`read_zip`] applies.
+const LIMITS: super::strict_zip::Limits = super::strict_zip::Limits {
+    max_entries: MAX_ENTRIES,
+    max_total_bytes: MAX_TOTAL_BYTES,
+    max_ratio: MAX_RATIO,
+    ratio_floor_bytes: RATIO_FLOOR_BYTES,
+};
+
+/// Reads a zip in memory under the rules above: path → bytes. The raw
+/// structures are checked by [`super::strict_zip`], so the files returned are
+/// the ones every common extractor would unpack.
 pub fn read_zip(bytes: &[u8]) -> Result<BTreeMap<String, Vec<u8>>, PackError> {
-    let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| err("zip_invalid", format!("not a readable zip: {e}")))?;
-    if archive.len() > MAX_ENTRIES {
-        return Err(err(
-            "zip_too_many_entries",
-            format!("{} entries; a pack holds at most {MAX_ENTRIES}", archive.len()),
-        ));
-    }
-    let mut plan = Vec::new();
-    let mut total: u64 = 0;
-    for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i).map_err(|e| err("zip_invalid", format!("entry {i}: {e}")))?;
-        let name = entry.name().to_owned();
-        check_path(&name, "zip_unsafe_path")?;
-        if entry.is_dir() {
-            continue;
-        }
-        let file_type = entry.unix_mode().map_or(0, |m| m & 0o170_000);
-        if file_type != 0 && file_type != 0o100_000 {
-            let what = if entry.is_symlink() { "a symbolic link" } else { "not a regular file" };
+    let zip_err = |e: super::strict_zip::ZipError| err(e.code, e.message);
+    let entries = super::strict_zip::entries(bytes, &LIMITS).map_err(zip_err)?;
+    for entry in &entries {
+        check_path(entry.name.trim_end_matches('/'), "zip_unsafe_path")?;
+        let file_type = entry.unix_mode.map_or(0, |m| m & 0o170_000);
+        let regular = if entry.is_dir {
+            file_type == 0 || file_type == 0o040_000
+        } else {
+            file_type == 0 || file_type == 0o100_000
+        };
+        if !regular {
+            let what = if file_type == 0o120_000 { "a symbolic link" } else { "not a regular file" };
             return Err(err(
                 "zip_not_regular_file",
-                format!("entry {name:?} is {what}; packs hold regular files only"),
+                format!("entry {:?} is {what}; packs hold regular files only", entry.name),
             ));
         }
-        let size = entry.size();
-        total = total.saturating_add(size);
-        if total > MAX_TOTAL_BYTES {
-            return Err(err("zip_too_large", format!("entries inflate to more than {MAX_TOTAL_BYTES} bytes")));
-        }
-        if size > RATIO_FLOOR_BYTES && size / entry.compressed_size().max(1) > MAX_RATIO {
-            return Err(err(
-                "zip_bomb",
-                format!(
-                    "entry {name:?} expands {}x; at most {MAX_RATIO}x is allowed",
-                    size / entry.compressed_size().max(1)
-                ),
-            ));
-        }
-        plan.push((i, name, size));
-    }
-    let mut files = BTreeMap::new();
-    for (i, name, size) in plan {
-        let entry = archive.by_index(i).map_err(|e| err("zip_invalid", format!("entry {name:?}: {e}")))?;
-        let mut data = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-        entry
-            .take(size.saturating_add(1))
-            .read_to_end(&mut data)
-            .map_err(|e| err("zip_invalid", format!("entry {name:?}: {e}")))?;
-        if data.len() as u64 != size {
-            return Err(err("zip_invalid", format!("entry {name:?} does not hold the {size} bytes it declares")));
-        }
-        if files.insert(name.clone(), data).is_some() {
-            return Err(err("zip_duplicate_entry", format!("entry {name:?} appears twice")));
+        if entry.is_dir && entry.size != 0 {
+            return Err(err("zip_invalid", format!("directory entry {:?} holds data", entry.name)));
         }
     }
-    Ok(files)
+    super::strict_zip::read_all(bytes, &entries).map_err(zip_err)
 }
 
 /// One file as the manifest lists it.
@@ -246,6 +223,15 @@ impl PackReport {
         };
         self.checks.push(PackCheck { check, status: status.into(), detail });
     }
+
+    /// Records an item that could not be checked: the pack is then not
+    /// verified (`reason`), since a report never passes what it did not check.
+    fn push_unchecked(&mut self, check: String, reason: &str, detail: String) {
+        if self.reason.is_none() {
+            self.reason = Some(reason.into());
+        }
+        self.checks.push(PackCheck { check, status: "not_checked".into(), detail });
+    }
 }
 
 /// A report for a pack that could not be read at all.
@@ -367,14 +353,47 @@ fn check_inner_signatures(report: &mut PackReport, files: &BTreeMap<String, Vec<
                 .map(|_| "DSSE envelope verifies with the pack key".to_owned())
                 .map_err(|e| (e.reason.as_str().to_owned(), e.message));
             report.push(format!("{path} envelope"), result);
-        } else if path.ends_with(".sigstore.json") {
-            report.checks.push(PackCheck {
-                check: format!("{path} bundle"),
-                status: "not_checked".into(),
-                detail: "verify keyless bundles with the Attestation API and an identity policy".into(),
-            });
+        } else if let Some(target) = path.strip_suffix(".sigstore.json") {
+            check_inner_bundle(report, files, path, target, pem);
         }
     }
+}
+
+/// A Sigstore bundle inside a pack: a managed-key bundle must verify with the
+/// pack key (against the public-good root's transparency log). A keyless
+/// bundle cannot be checked here (a pack names no identity policy), so it is
+/// reported as not checked and the pack is not called verified.
+fn check_inner_bundle(report: &mut PackReport, files: &BTreeMap<String, Vec<u8>>, path: &str, target: &str, pem: &str) {
+    let check = format!("{path} bundle signs {target}");
+    let Some(artifact) = files.get(target) else {
+        report.push(check, Err(("pack_missing_file".into(), format!("{target} is not in the pack"))));
+        return;
+    };
+    let json = String::from_utf8_lossy(&files[path]).into_owned();
+    let keyless = sigstore_verify::types::Bundle::from_json(&json).is_ok_and(|b| b.signing_certificate().is_some());
+    if keyless {
+        report.push_unchecked(
+            check,
+            "pack_item_unchecked",
+            "a keyless bundle needs an identity policy; verify it with the Attestation API (kind sigstore_bundle), \
+             or sign it with the pack key"
+                .into(),
+        );
+        return;
+    }
+    let result = verifier::public_good_root()
+        .and_then(|root| {
+            verifier::verify_bundle(
+                &root,
+                &json,
+                Subject::Bytes(artifact),
+                &verifier::BundlePolicy::Key { pem: pem.to_owned() },
+                &super::dsse::AttestationPolicy::default(),
+            )
+        })
+        .map(|_| "bundle verifies with the pack key".to_owned())
+        .map_err(|e| (e.reason.as_str().to_owned(), e.message));
+    report.push(check, result);
 }
 
 #[cfg(test)]
@@ -466,6 +485,25 @@ mod tests {
             "zip_too_many_entries"
         );
         assert_eq!(code(b"PK\x03\x04 definitely not a zip".to_vec()), "zip_invalid");
+    }
+
+    #[test]
+    fn a_keyless_bundle_inside_a_pack_is_not_passed_unchecked() {
+        let (kp, pem) = key();
+        let root = std::env::var("PORTAL_VECTORS_DIR")
+            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors").into());
+        let dir = format!("{root}/sigstore-conformance/test/assets");
+        let bundle = std::fs::read(format!("{dir}/bundle-verify/happy-path-v0.3/bundle.sigstore.json"))
+            .expect("test vectors (PORTAL_VECTORS_DIR)");
+        let artifact = std::fs::read(format!("{dir}/a.txt")).expect("test vectors");
+        let files = vec![("a.txt".to_owned(), artifact), ("a.txt.sigstore.json".to_owned(), bundle)];
+        let pack =
+            build("a/b", "v1", "2026-01-01T00:00:00Z", &files, |m| kp.sign(m).expect("sign").as_bytes().to_vec())
+                .expect("builds");
+        let report = verify(&pack, &[pem], None);
+        assert!(!report.verified, "{report:#?}");
+        assert_eq!(report.reason.as_deref(), Some("pack_item_unchecked"));
+        assert!(report.checks.iter().any(|c| c.check.starts_with("a.txt.sigstore.json") && c.status == "not_checked"));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! Tarballs are hostile input. [`read_bundle`] works in memory and refuses,
 //! naming the rule: more than [`MAX_COMPRESSED`] bytes, a gzip trailer that
 //! announces more than [`MAX_INFLATED`] bytes or a ratio over [`MAX_RATIO`]
-//! (both checked *before* inflating), and then while reading headers (each
+//! (both checked *before* inflating), a truncated or corrupt gzip stream or
+//! bytes after it (`bundle_corrupt`), and then while reading headers (each
 //! entry's declared size counts before its content is read) more than
 //! [`MAX_FILES`] files or [`MAX_INFLATED`] bytes, absolute or `..` paths,
 //! paths outside `policies/`, links and other non-regular entries, other
@@ -54,12 +55,15 @@ pub fn read_bundle(bytes: &[u8]) -> Result<Vec<PolicyFile>, PackError> {
         return Err(err("bundle_invalid", "not a gzip file (policy.tar.gz must be a gzipped tar)"));
     }
     // The gzip trailer's ISIZE (inflated size mod 2^32), checked before inflating.
+    // A truncated or corrupt stream has no real trailer: tell it apart first.
     let tail: [u8; 4] = bytes[bytes.len() - 4..].try_into().map_err(|_| err("bundle_invalid", "truncated"))?;
     let announced = u64::from(u32::from_le_bytes(tail));
-    check_size(announced, bytes.len() as u64)?;
-
-    let limited = flate2::read::GzDecoder::new(bytes).take(MAX_INFLATED + 1);
-    let mut archive = tar::Archive::new(limited);
+    if let Err(size_error) = check_size(announced, bytes.len() as u64) {
+        return Err(inflate(bytes, std::io::sink()).err().unwrap_or(size_error));
+    }
+    let mut tar_bytes = Vec::new();
+    inflate(bytes, &mut tar_bytes)?;
+    let mut archive = tar::Archive::new(tar_bytes.as_slice());
     let entries = archive.entries().map_err(|e| err("bundle_invalid", format!("not a readable tar: {e}")))?;
     let mut files: Vec<PolicyFile> = Vec::new();
     let mut declared: u64 = 0;
@@ -131,9 +135,27 @@ fn outside(name: &str) -> PackError {
     err("bundle_unsafe_path", format!("entry {name:?} is outside {ROOT}"))
 }
 
-/// Reading past the inflate limit shows up as a tar or gzip error; say which.
+/// Inflates the one gzip member into `out`, at most [`MAX_INFLATED`] bytes:
+/// `bundle_corrupt` for a truncated or corrupt stream (or bytes after it,
+/// which `gzip -d` would inflate as a second member), `bundle_too_large` past
+/// the cap. A bomb stops at the cap: CPU and memory stay bounded.
+fn inflate(bytes: &[u8], mut out: impl std::io::Write) -> Result<(), PackError> {
+    let corrupt = |why: String| err("bundle_corrupt", format!("the gzip stream is truncated or corrupt: {why}"));
+    let mut decoder = flate2::bufread::GzDecoder::new(bytes);
+    let copied =
+        std::io::copy(&mut (&mut decoder).take(MAX_INFLATED + 1), &mut out).map_err(|e| corrupt(e.to_string()))?;
+    if copied > MAX_INFLATED {
+        return Err(err("bundle_too_large", format!("inflates to more than {MAX_INFLATED} bytes")));
+    }
+    if !decoder.into_inner().is_empty() {
+        return Err(corrupt("bytes follow the end of the gzip stream".into()));
+    }
+    Ok(())
+}
+
+/// A tar read error (the gzip stream was already inflated and checked).
 fn invalid_or_too_large(e: &std::io::Error) -> PackError {
-    err("bundle_invalid", format!("not a readable gzipped tar (or it inflates past {MAX_INFLATED} bytes): {e}"))
+    err("bundle_invalid", format!("not a readable tar: {e}"))
 }
 
 /// Builds a `policy.tar.gz` from `(path, bytes)` files (the CLI, the demo and tests).
@@ -212,6 +234,22 @@ mod tests {
             (0..=MAX_FILES).map(|i| (format!("policies/p{i}.rego"), vec![b'x'])).collect();
         let refs: Vec<(&str, &[u8])> = many.iter().map(|(p, d)| (p.as_str(), d.as_slice())).collect();
         assert_eq!(code(&build(&refs).unwrap()), "bundle_too_many_files");
+    }
+
+    #[test]
+    fn truncated_or_corrupt_gzip_has_its_own_reason() {
+        let good = build(&[("policies/main.rego", b"package main\nallow := true\n")]).unwrap();
+        for cut in [good.len() - 1, good.len() - 8, good.len() / 2, 19] {
+            assert_eq!(code(&good[..cut]), "bundle_corrupt", "truncated at {cut} of {}", good.len());
+        }
+        let mut flipped = good.clone();
+        let mid = flipped.len() / 2;
+        flipped[mid] ^= 0xff;
+        assert_eq!(code(&flipped), "bundle_corrupt", "a flipped byte fails the CRC or the stream");
+        let mut trailing = good.clone();
+        trailing.extend_from_slice(&good);
+        assert_eq!(code(&trailing), "bundle_corrupt", "a second gzip member is refused");
+        assert!(read_bundle(&good).is_ok());
     }
 
     #[test]

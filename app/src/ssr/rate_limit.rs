@@ -1,5 +1,6 @@
-//! Per-API-key rate limiting: a token bucket per key, in memory (each server
-//! process limits its own share). Integer milli-tokens, so no rounding drift.
+//! Per-API-key rate limiting: a token bucket per key (and per tenant for the
+//! Verify page's dry run), in memory (each server process limits its own
+//! share). Integer milli-tokens, so no rounding drift.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -48,9 +49,66 @@ impl RateLimiter {
     }
 }
 
+/// Aggregates refusals for the audit log: one row per key and minute, which
+/// says how many refused attempts it stands for (a flood of throttled logins
+/// must not become a flood of immutable audit rows).
+#[derive(Debug, Default)]
+pub struct ThrottleLog {
+    last: Mutex<HashMap<String, (i64, u64)>>,
+}
+
+/// Keys remembered at most (older ones are forgotten first).
+const THROTTLE_LOG_KEYS: usize = 10_000;
+
+impl ThrottleLog {
+    /// Notes one refused attempt for `key`; `Some(n)` when a row is due now,
+    /// `n` being the refused attempts since the previous row (this one included).
+    pub fn note(&self, key: &str, now_ms: i64) -> Option<u64> {
+        let Ok(mut last) = self.last.lock() else { return Some(1) };
+        if last.len() >= THROTTLE_LOG_KEYS {
+            last.retain(|_, (at, _)| now_ms - *at < 60_000);
+        }
+        let entry = last.entry(key.to_owned()).or_insert((i64::MIN / 2, 0));
+        entry.1 += 1;
+        if now_ms - entry.0 >= 60_000 {
+            let n = entry.1;
+            *entry = (now_ms, 0);
+            Some(n)
+        } else {
+            None
+        }
+    }
+}
+
+/// The Verify page's dry run takes its token from the tenant's own bucket at
+/// the API's rate (10x with `high_rate_limit`): checking is the same CPU work
+/// as the API, metered or not. Refused with a "retry in N s" message.
+pub async fn check_dry_run(state: &super::state::AppState, org_id: &str) -> Result<(), crate::domain::AppError> {
+    use crate::domain::entitlements::Feature;
+    let high = super::entitlements::allows(state, org_id, Feature::HighRateLimit).await?;
+    let limiter = if high { &state.rate_limiter_high } else { &state.rate_limiter };
+    limiter.check(&format!("dry-run:{org_id}"), state.now_ms()).map_err(|retry_s| {
+        crate::domain::AppError::new(
+            crate::domain::ErrorCode::RateLimited,
+            format!("Too many checks for this tenant; retry in {retry_s} s."),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn throttled_attempts_are_logged_once_a_minute_with_their_count() {
+        let log = ThrottleLog::default();
+        assert_eq!(log.note("k", 0), Some(1));
+        for t in 1..=9 {
+            assert_eq!(log.note("k", t * 1000), None);
+        }
+        assert_eq!(log.note("other", 5000), Some(1), "keys are separate");
+        assert_eq!(log.note("k", 60_000), Some(10), "the next row counts the nine it stood for and itself");
+    }
 
     #[test]
     fn allows_a_burst_then_refills_at_the_rate() {

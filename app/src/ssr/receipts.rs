@@ -177,6 +177,8 @@ pub struct ReceiptFacts<'a> {
     pub verified: &'a super::verifier::Verified,
     /// The policy applied (rules and names), as JSON.
     pub policy: &'a Value,
+    /// Every rule that was checked and passed ([`super::attestation::rules_checked`]).
+    pub rules_checked: &'a Value,
     /// The trusted root's name, for bundles.
     pub trusted_root: Option<&'a str>,
     /// Verification time (ms).
@@ -206,6 +208,7 @@ pub fn statement(f: &ReceiptFacts<'_>) -> Vec<u8> {
             "signer": f.verified.signer,
             "trustedRoot": f.trusted_root,
             "checks": f.verified.checks,
+            "rulesChecked": f.rules_checked,
             "statement": f.verified.statement,
         }
     });
@@ -275,6 +278,7 @@ mod tests {
             kind: "cosign_blob",
             verified: &v,
             policy: &policy,
+            rules_checked: &json!([{"rule": "signature", "result": "passed"}]),
             trusted_root: None,
             time_ms: 1_700_000_000_000,
         };

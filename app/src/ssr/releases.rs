@@ -98,9 +98,10 @@ async fn read_capped(mut res: reqwest::Response, cap: usize) -> Result<Vec<u8>, 
 
 fn unreachable(host_hint: &str, e: &reqwest::Error) -> SourceError {
     if let Some(refused) = super::ssrf::Refused::in_error(e) {
+        tracing::info!(host = %host_hint, detail = %refused.detail, "repository host refused by the SSRF guard");
         source_error(
             "ssrf_refused",
-            format!("{host_hint}: refused: {refused}"),
+            format!("{host_hint}: refused: {}", refused.message),
             "the repository host must be a public HTTPS address",
         )
     } else {

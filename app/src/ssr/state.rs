@@ -28,6 +28,10 @@ pub struct Services {
     pub rate_limiter: Arc<super::rate_limit::RateLimiter>,
     /// Per-account limit on login attempts (password guessing).
     pub login_limiter: Arc<super::rate_limit::RateLimiter>,
+    /// Login attempts per client address, all accounts together.
+    pub login_client_limiter: Arc<super::rate_limit::RateLimiter>,
+    /// When throttled logins were last written to the audit log.
+    pub throttle_log: Arc<super::rate_limit::ThrottleLog>,
     /// The portal's receipt-signing key.
     pub receipt_keys: Arc<super::receipts::ReceiptKeys>,
     /// Parsed trusted roots added by admins.
@@ -71,6 +75,11 @@ impl AppState {
                 super::auth::LOGIN_ATTEMPTS_PER_MINUTE,
                 super::auth::LOGIN_ATTEMPTS_BURST,
             )),
+            login_client_limiter: Arc::new(super::rate_limit::RateLimiter::new(
+                super::auth::CLIENT_LOGIN_ATTEMPTS_PER_MINUTE,
+                super::auth::CLIENT_LOGIN_ATTEMPTS_BURST,
+            )),
+            throttle_log: Arc::default(),
             receipt_keys: Arc::default(),
             roots: Arc::default(),
             calls: Arc::default(),

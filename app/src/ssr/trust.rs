@@ -63,12 +63,22 @@ pub async fn stored_key(state: &AppState, org_id: &str, name: &str) -> Result<Si
 }
 
 /// Refuses an inline PEM key that the tenant stored and then revoked or let
-/// expire: pasting the key does not bypass its window.
+/// expire: pasting the key does not bypass its window, in any encoding. Keys
+/// are matched by their canonical id, recomputed from each stored key (rows
+/// written before ids were canonical match too).
 pub async fn check_inline_key(state: &AppState, org_id: &str, pem: &str) -> Result<(), Rejection> {
     let Ok(der) = verifier::parse_key(pem) else {
         return Ok(()); // the verifier reports the malformed key
     };
-    let stored = state.db.signing_keys_by_key_id(org_id, &verifier::key_id(&der)).await.map_err(internal)?;
+    let id = verifier::key_id(&der);
+    let stored: Vec<SigningKeyRow> = state
+        .db
+        .signing_keys(org_id)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .filter(|k| k.key_id == id || verifier::parse_key(&k.public_key_pem).is_ok_and(|d| verifier::key_id(&d) == id))
+        .collect();
     let now = state.now_ms();
     let windows: Vec<_> = stored.iter().map(|k| check_window(k, now)).collect();
     if windows.iter().any(Result::is_ok) {
@@ -187,8 +197,8 @@ pub async fn revoke_signing_key(state: &AppState, actor: &str, org_id: &str, id:
     Ok(())
 }
 
-/// Stores a tenant's named policy (audited). A keyless policy needs both
-/// identity and issuer; a named root must exist.
+/// Stores a tenant's named policy (audited). A policy has at least one rule;
+/// a keyless policy needs both identity and issuer; a named root must exist.
 pub async fn add_policy(state: &AppState, actor: &str, mut p: PolicyRow) -> Result<PolicyRow, AppError> {
     let name = Slug::parse(&p.name).map_err(|e| AppError::invalid("Name", e))?;
     p.name = name.as_str().to_owned();
@@ -211,6 +221,18 @@ pub async fn add_policy(state: &AppState, actor: &str, mut p: PolicyRow) -> Resu
         if field.as_deref().is_some_and(|s| s.trim().is_empty()) {
             *field = None;
         }
+    }
+    let constrains = p.identity.is_some()
+        || p.predicate_type.is_some()
+        || p.builder_id.is_some()
+        || p.source_repo.is_some()
+        || p.source_ref.is_some();
+    if !constrains {
+        return Err(AppError::invalid(
+            "Policy",
+            "a policy needs at least one rule: a keyless signer (identity + issuer), a predicate type, \
+             a builder id, a source repository or a source ref (a trusted root alone constrains nothing)",
+        ));
     }
     if let Some(root) = p.trusted_root.as_deref()
         && root != PUBLIC_GOOD

@@ -9,11 +9,13 @@
 //! no way to be built here.
 
 use super::dsse::{AttestationPolicy, Envelope, StatementFacts, check_statement};
+use crate::domain::unique_json::UniqueKeys;
 use base64::Engine;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sigstore_verify::crypto::{VerificationKey, verify_signature_prehashed};
 use sigstore_verify::trust_root::{SIGSTORE_PRODUCTION_TRUSTED_ROOT, SIGSTORE_STAGING_TRUSTED_ROOT, TrustedRoot};
+use sigstore_verify::types::bundle::SignatureContent;
 use sigstore_verify::types::{Artifact, Bundle, DerPublicKey, Sha256Hash, SignatureBytes};
 use sigstore_verify::{Error as SigError, PublicKeyVerificationPolicy, VerificationPolicy, Verifier};
 
@@ -62,6 +64,9 @@ pub enum Reason {
     KeyOutsideValidity,
     /// No stored key, policy or trusted root of this tenant has that name.
     UnknownTrustMaterial,
+    /// The request asks for a rule this kind of evidence cannot satisfy (a
+    /// keyless signer with a key, statement rules on a plain signature, …).
+    PolicyConflict,
 }
 
 impl Reason {
@@ -88,7 +93,14 @@ impl Reason {
             Reason::KeyRevoked => "key_revoked",
             Reason::KeyOutsideValidity => "key_outside_validity",
             Reason::UnknownTrustMaterial => "unknown_trust_material",
+            Reason::PolicyConflict => "policy_conflict",
         }
+    }
+
+    /// True when the request itself is at fault (answered 400, not 422): the
+    /// evidence was never judged.
+    pub fn is_request_error(self) -> bool {
+        matches!(self, Reason::PolicyIncomplete | Reason::PolicyConflict)
     }
 }
 
@@ -232,12 +244,17 @@ pub fn trusted_root_from_json(json: &str) -> Result<TrustedRoot, VerificationErr
     TrustedRoot::from_json(json).map_err(|e| fail(Reason::TrustRootInvalid, format!("trusted root: {e}")))
 }
 
-/// Parses a PEM `PUBLIC KEY`.
+/// Parses a PEM `PUBLIC KEY` into its canonical encoding (see
+/// [`super::public_key`]), so one key has one id however it was spelled.
 pub fn parse_key(pem: &str) -> Result<DerPublicKey, VerificationError> {
-    DerPublicKey::from_pem(pem.trim()).map_err(|e| fail(Reason::MalformedKey, format!("public key: {e}")))
+    let der = DerPublicKey::from_pem(pem.trim()).map_err(|e| fail(Reason::MalformedKey, format!("public key: {e}")))?;
+    let canonical = super::public_key::canonical_spki(der.as_bytes())
+        .map_err(|e| fail(Reason::MalformedKey, format!("public key: {e}")))?;
+    Ok(DerPublicKey::new(canonical))
 }
 
-/// The key id the portal uses: `sha256:` of the SubjectPublicKeyInfo DER.
+/// The key id the portal uses: `sha256:` of the canonical SubjectPublicKeyInfo
+/// DER (keys from [`parse_key`] are canonical).
 pub fn key_id(key: &DerPublicKey) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(key.as_bytes())))
 }
@@ -252,13 +269,23 @@ pub fn verify_bundle(
     policy: &BundlePolicy,
     attestation: &AttestationPolicy,
 ) -> Result<Verified, VerificationError> {
-    let mut verified = verify_bundle_signature(root, bundle_json, subject, policy)?;
-    let value: serde_json::Value = serde_json::from_str(bundle_json).unwrap_or_default();
-    let envelope = &value["dsseEnvelope"];
-    if envelope.is_object() {
-        let env = Envelope::from_json(&envelope.to_string())?;
-        let facts = check_statement(&env.payload_bytes()?, &verified.subject_sha256, attestation)?;
-        verified.checks.push("in-toto statement names the artifact and satisfies the policy");
+    let bundle = read_bundle(bundle_json)?;
+    let mut verified = verify_bundle_signature(root, &bundle, subject, policy)?;
+    // The statement is the one inside the envelope the library just verified,
+    // never one re-read from the JSON text.
+    if let SignatureContent::DsseEnvelope(env) = &bundle.content {
+        if env.payload_type != super::dsse::IN_TOTO_PAYLOAD_TYPE {
+            return Err(fail(
+                Reason::MalformedEnvelope,
+                format!("payloadType is {:?}, expected {}", env.payload_type, super::dsse::IN_TOTO_PAYLOAD_TYPE),
+            ));
+        }
+        let facts = check_statement(env.payload.as_bytes(), &verified.subject_sha256, attestation)?;
+        verified.checks.push(if attestation.is_empty() {
+            "in-toto statement in the signed envelope names the artifact"
+        } else {
+            "in-toto statement in the signed envelope names the artifact and satisfies the policy"
+        });
         verified.statement = Some(facts);
     } else if !attestation.is_empty() {
         return Err(fail(
@@ -269,13 +296,26 @@ pub fn verify_bundle(
     Ok(verified)
 }
 
+/// Reads a bundle strictly: no repeated key anywhere (other tools would read
+/// another value than the one checked here) and exactly one kind of content.
+fn read_bundle(bundle_json: &str) -> Result<Bundle, VerificationError> {
+    let strict = UniqueKeys::parse(bundle_json).map_err(|e| fail(Reason::MalformedBundle, format!("bundle: {e}")))?;
+    let has = |k: &str| strict.0.get(k).is_some();
+    if has("messageSignature") == has("dsseEnvelope") {
+        return Err(fail(
+            Reason::MalformedBundle,
+            "bundle: holds exactly one of messageSignature or dsseEnvelope; this one holds both or neither",
+        ));
+    }
+    Bundle::from_json(bundle_json).map_err(|e| fail(Reason::MalformedBundle, format!("bundle: {e}")))
+}
+
 fn verify_bundle_signature(
     root: &TrustedRoot,
-    bundle_json: &str,
+    bundle: &Bundle,
     subject: Subject<'_>,
     policy: &BundlePolicy,
 ) -> Result<Verified, VerificationError> {
-    let bundle = Bundle::from_json(bundle_json).map_err(|e| fail(Reason::MalformedBundle, format!("bundle: {e}")))?;
     let verifier = Verifier::new(root).map_err(VerificationError::from)?;
     let artifact: Artifact<'_> = match subject {
         Subject::Bytes(b) => Artifact::from_blob(b),
@@ -285,7 +325,7 @@ fn verify_bundle_signature(
     match policy {
         BundlePolicy::Keyless { identity, issuer } => {
             let p = VerificationPolicy::new(identity.as_str(), issuer.as_str());
-            verifier.verify(artifact, &bundle, &p)?;
+            verifier.verify(artifact, bundle, &p)?;
             Ok(Verified {
                 subject_sha256,
                 signer: Signer::Identity { identity: identity.clone(), issuer: issuer.clone() },
@@ -303,7 +343,7 @@ fn verify_bundle_signature(
         BundlePolicy::Key { pem } => {
             let key = parse_key(pem)?;
             let id = key_id(&key);
-            verifier.verify(artifact, &bundle, &PublicKeyVerificationPolicy::new(key))?;
+            verifier.verify(artifact, bundle, &PublicKeyVerificationPolicy::new(key))?;
             Ok(Verified {
                 subject_sha256,
                 signer: Signer::Key { key_id: id },

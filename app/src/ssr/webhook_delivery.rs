@@ -48,7 +48,7 @@ pub async fn send(
     body: &[u8],
 ) -> Result<u16, SendError> {
     let fail = |reason, status, message: String| SendError { reason, status, message };
-    let url = out.policy.check_url(url).map_err(|e| fail("ssrf_refused", None, e.to_string()))?;
+    let url = out.policy.check_url(url).map_err(|e| fail("ssrf_refused", None, e.message))?;
     let client = out.client().map_err(|e| fail("webhook_unreachable", None, e))?;
     let signature = signature_header(secrets, id, timestamp_s, body);
     let mut res = client
@@ -62,7 +62,11 @@ pub async fn send(
         .send()
         .await
         .map_err(|e| match super::ssrf::Refused::in_error(&e) {
-            Some(refused) => fail("ssrf_refused", None, format!("refused: {refused}")),
+            Some(refused) => {
+                // The operator's log has the address; the stored message does not.
+                tracing::warn!(webhook = %id, detail = %refused.detail, "webhook refused by the SSRF guard");
+                fail("ssrf_refused", None, format!("refused: {}", refused.message))
+            }
             None => {
                 let why = if e.is_timeout() { "timed out after 15 s".to_owned() } else { format!("{e:#}") };
                 fail("webhook_unreachable", None, format!("cannot reach the receiver: {why}"))
@@ -121,8 +125,17 @@ pub async fn set_endpoint(
     org_id: &str,
     url: &str,
 ) -> Result<WebhookEndpointRow, AppError> {
-    let url =
-        state.outbound.policy.check_url(url).map_err(|e| AppError::invalid("Webhook URL", e.to_string()))?.to_string();
+    // Checked whole (name and every DNS answer) before anything is stored.
+    let url = state
+        .outbound
+        .policy
+        .check_url_resolving(url)
+        .await
+        .map_err(|e| {
+            tracing::info!(tenant = %org_id, detail = %e.detail, "webhook URL refused");
+            AppError::invalid("Webhook URL", e.message)
+        })?
+        .to_string();
     let now = state.now_ms();
     let row = match state.db.webhook_endpoint(org_id).await.map_err(log_internal)? {
         Some(existing) => WebhookEndpointRow { url, updated_at: now, ..existing },
@@ -140,10 +153,24 @@ pub async fn set_endpoint(
     state.db.upsert_webhook_endpoint(&row).await.map_err(log_internal)?;
     AuditEvent::new(actor, "webhook.endpoint_set")
         .about(org_id, &row.id)
-        .detail(&format!("url={}", row.url))
+        .detail(&format!("url={}", redacted_url(&row.url)))
         .log(state)
         .await?;
     Ok(row)
+}
+
+/// A webhook URL as the audit log keeps it: scheme, host and port only. Paths
+/// and queries often carry the receiver's bearer secret, and the audit log is
+/// immutable and read by auditors.
+pub fn redacted_url(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(u) => {
+            let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
+            let hidden = if u.path() == "/" && u.query().is_none() { "/" } else { "/…" };
+            format!("{}://{}{port}{hidden}", u.scheme(), u.host_str().unwrap_or_default())
+        }
+        Err(_) => "(unparseable URL)".into(),
+    }
 }
 
 /// Rotates a tenant's secret: the new one signs from now, the old one too for

@@ -82,6 +82,13 @@ pub fn is_attestation_api(route: &str) -> bool {
     route.starts_with("/api/v1/") && route != "/api/v1/openapi.json"
 }
 
+/// Whether a response counts towards the public SLA figure: only API work a
+/// caller was let in for. Refusals before any work (401 without a valid key,
+/// 403, 429 over the rate) answer in microseconds and would flatter the p95.
+pub fn counts_for_sla(status: u16) -> bool {
+    !matches!(status, 401 | 403 | 429)
+}
+
 /// The middleware: times each request by its matched route.
 pub async fn track(State((state, metrics)): State<(AppState, Arc<HttpMetrics>)>, req: Request, next: Next) -> Response {
     let started = Instant::now();
@@ -90,7 +97,7 @@ pub async fn track(State((state, metrics)): State<(AppState, Arc<HttpMetrics>)>,
     let response = next.run(req).await;
     let latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     metrics.observe(&method, &route, response.status().as_u16(), latency_us);
-    if is_attestation_api(&route) {
+    if is_attestation_api(&route) && counts_for_sla(response.status().as_u16()) {
         state.sla.record(state.now_ms(), latency_us);
     }
     response

@@ -1,8 +1,9 @@
-//! Request middleware: cross-site request refusal, request ids, metrics.
+//! Request middleware: cross-site request refusal, security headers, request ids, metrics.
 
 pub mod csrf;
 pub mod metrics;
 pub mod request_id;
+pub mod security_headers;
 pub mod server_fn_status;
 
 /// A request path as it may be logged: the invitation token in `/invite/{token}`

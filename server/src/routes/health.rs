@@ -2,12 +2,13 @@
 
 use crate::middleware::metrics::HttpMetrics;
 use app::ssr::AppState;
-use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use serde_json::json;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// `/healthz`, `/readyz`, `/metrics`.
@@ -31,7 +32,58 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// Prometheus text exposition.
-async fn metrics(Extension(m): Extension<Arc<HttpMetrics>>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], m.render())
+/// Prometheus text exposition, not public: with `PORTAL_METRICS_TOKEN` set,
+/// only to `Authorization: Bearer <token>`; without it, only to a scraper on
+/// this machine (a loopback peer, not forwarded by a proxy). Anyone else gets
+/// 404, as if there were nothing here.
+async fn metrics(
+    State(state): State<AppState>,
+    Extension(m): Extension<Arc<HttpMetrics>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> axum::response::Response {
+    if !may_scrape(state.config.metrics_token.as_ref().map(|t| t.0.as_str()), peer, &headers) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], m.render()).into_response()
+}
+
+/// Whether this request may read `/metrics` (see [`metrics`]).
+fn may_scrape(token: Option<&str>, peer: SocketAddr, headers: &HeaderMap) -> bool {
+    match token {
+        Some(token) => {
+            let given = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .unwrap_or_default();
+            subtle::ConstantTimeEq::ct_eq(given.as_bytes(), token.as_bytes()).into()
+        }
+        None => {
+            let forwarded = ["forwarded", "x-forwarded-for", "x-real-ip"].iter().any(|h| headers.contains_key(*h));
+            peer.ip().is_loopback() && !forwarded
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_or_token_holding_scrapers_read_metrics() {
+        let local: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let remote: SocketAddr = "203.0.113.9:5000".parse().unwrap();
+        let none = HeaderMap::new();
+        let mut proxied = HeaderMap::new();
+        proxied.insert("x-forwarded-for", "198.51.100.7".parse().unwrap());
+        assert!(may_scrape(None, local, &none));
+        assert!(!may_scrape(None, remote, &none));
+        assert!(!may_scrape(None, local, &proxied), "a proxy on this machine forwards outsiders");
+        let mut bearer = HeaderMap::new();
+        bearer.insert(header::AUTHORIZATION, "Bearer s3cret-token".parse().unwrap());
+        assert!(may_scrape(Some("s3cret-token"), remote, &bearer));
+        assert!(!may_scrape(Some("s3cret-token"), local, &none), "with a token set, the token is required");
+        assert!(!may_scrape(Some("other"), remote, &bearer));
+    }
 }

@@ -13,6 +13,7 @@
 
 use super::error::{ApiError, ErrorBody, ErrorEnvelope};
 use app::domain::entitlements::Feature;
+use app::domain::unique_json::UniqueKeys;
 use app::ssr::AppState;
 use app::ssr::attestation::{self, ArtifactInput, Caller, KeyRef, Kind, Success, VerifyRequest};
 use app::ssr::auth::{authenticate_api_key, log_internal};
@@ -95,9 +96,9 @@ pub enum VerifyBody {
     SigstoreBundle {
         /// What was signed (for DSSE/in-toto bundles: a subject of the statement).
         artifact: ArtifactBody,
-        /// The bundle (JSON object).
+        /// The bundle (JSON object; a repeated key anywhere is refused).
         #[schema(value_type = Object)]
-        bundle: serde_json::Value,
+        bundle: UniqueKeys,
         /// The key, for managed-key bundles.
         #[serde(flatten)]
         key: KeyFields,
@@ -109,9 +110,9 @@ pub enum VerifyBody {
     InToto {
         /// What was attested (a subject of the statement).
         artifact: ArtifactBody,
-        /// The DSSE envelope (JSON object).
+        /// The DSSE envelope (JSON object; a repeated key anywhere is refused).
         #[schema(value_type = Object)]
-        envelope: serde_json::Value,
+        envelope: UniqueKeys,
         /// The key.
         #[serde(flatten)]
         key: KeyFields,
@@ -288,7 +289,11 @@ fn answer(
             error: ErrorBody { code: e.reason.as_str(), message: e.message.clone() },
         }),
     };
-    let status = if result.is_ok() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = match result {
+        Ok(_) => StatusCode::OK,
+        Err(e) if e.reason.is_request_error() => StatusCode::BAD_REQUEST,
+        Err(_) => StatusCode::UNPROCESSABLE_ENTITY,
+    };
     (status, body.unwrap_or_default())
 }
 
@@ -333,7 +338,7 @@ fn parse(body: &[u8]) -> Result<VerifyRequest, Invalid> {
         }
         VerifyBody::SigstoreBundle { artifact, bundle, key, policy } => {
             let kind = Kind::SigstoreBundle;
-            let bundle_json = json_object(kind, "bundle", &bundle)?;
+            let bundle_json = json_object(kind, "bundle", &bundle.0)?;
             let key = key_ref(kind, key)?;
             let keyless = policy.identity.is_some() || policy.issuer.is_some();
             if key.is_some() && keyless {
@@ -355,7 +360,7 @@ fn parse(body: &[u8]) -> Result<VerifyRequest, Invalid> {
         }
         VerifyBody::InToto { artifact, envelope, key, policy } => {
             let kind = Kind::InToto;
-            let envelope_json = json_object(kind, "envelope", &envelope)?;
+            let envelope_json = json_object(kind, "envelope", &envelope.0)?;
             if policy.identity.is_some() || policy.issuer.is_some() || policy.trusted_root.is_some() {
                 return Err(invalid(
                     kind.as_str(),

@@ -152,3 +152,53 @@ async fn idle_sessions_end() {
     let (_, b, _) = app.server_fn("list_tenants", Some(&cookie), &[]).await;
     assert_eq!(error_code(&b), "unauthenticated");
 }
+
+/// A login from another client address (127.0.0.2 is loopback too on Linux).
+async fn login_from(app: &TestApp, source: [u8; 4], email: &str, password: &str) -> (u16, serde_json::Value) {
+    let client = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from(source))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = client.post(app.url("/api/login")).form(&[("email", email), ("password", password)]).send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+#[tokio::test]
+async fn a_lockout_caused_by_someone_else_lets_the_owner_in() {
+    let app = TestApp::spawn().await;
+    let attacker = [127, 0, 0, 9];
+    for _ in 0..app::ssr::auth::LOGIN_ATTEMPTS_BURST {
+        login_from(&app, attacker, "admin@acme.demo", "guess-guess").await;
+    }
+    let (status, b) = login_from(&app, attacker, "admin@acme.demo", PASSWORD).await;
+    assert_eq!((status, error_code(&b)), (429, "rate_limited"), "the guessing client waits: {b}");
+    let (status, b) = login_from(&app, [127, 0, 0, 2], "admin@acme.demo", PASSWORD).await;
+    assert!(status < 400, "the owner, elsewhere, logs in: {status} {b}");
+
+    // The attacker's further throttled attempts make one audit row, not one each.
+    for _ in 0..10 {
+        login_from(&app, attacker, "admin@acme.demo", "guess-guess").await;
+    }
+    let entries = app.state.db.audit_entries(None, 200).await.unwrap();
+    let throttled: Vec<_> = entries.iter().filter(|e| e.action == "login.throttled").collect();
+    assert_eq!(throttled.len(), 1, "{} throttled rows", throttled.len());
+}
+
+#[tokio::test]
+async fn one_client_spraying_many_accounts_is_throttled() {
+    // Time stands still, so the bucket does not refill while argon2 runs.
+    let clock = app::ssr::clock::ManualClock::new(1_800_000_000_000);
+    let app = TestApp::spawn_with_clock(|_| {}, std::sync::Arc::new(clock)).await;
+    let sprayer = [127, 0, 0, 7];
+    let burst = app::ssr::auth::CLIENT_LOGIN_ATTEMPTS_BURST;
+    for i in 0..burst {
+        let (status, _) = login_from(&app, sprayer, &format!("user{i}@nowhere.example"), "password-1").await;
+        assert_eq!(status, 401, "attempt {i} is checked");
+    }
+    let (status, b) = login_from(&app, sprayer, "admin@globex.demo", PASSWORD).await;
+    assert_eq!((status, error_code(&b)), (429, "rate_limited"), "{b}");
+    let (status, _) = login_from(&app, [127, 0, 0, 8], "admin@globex.demo", PASSWORD).await;
+    assert!(status < 400, "other clients are unaffected");
+}

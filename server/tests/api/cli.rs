@@ -120,6 +120,7 @@ async fn bad_configuration_names_the_setting_and_exits_3() {
 #[tokio::test]
 async fn sigterm_drains_flushes_metrics_and_exits_cleanly() {
     let cli = Cli::new();
+    cli.run(&["demo", "seed"], "").await;
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut cmd = cli.cmd(&["serve"]);
     // Only the shutdown flush can write the samples: the periodic one is an hour away.
@@ -136,8 +137,24 @@ async fn sigterm_drains_flushes_metrics_and_exits_cleanly() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(ready, "server did not become ready");
+    // Only authenticated API work counts for the SLA figure: make a key for acme.
+    let db = Db::connect(&cli.db_url()).await.unwrap();
+    let acme = db.org_by_slug("acme-robotics").await.unwrap().unwrap();
+    let (key, prefix, hash) = app::ssr::auth::new_api_key();
+    let row = app::ssr::store::ApiKeyRow {
+        id: "key_sigterm_test".into(),
+        org_id: acme.id,
+        name: "sigterm".into(),
+        prefix,
+        created_by: "test".into(),
+        created_at: 0,
+        last_used_at: None,
+        revoked_at: None,
+    };
+    db.insert_api_key(&row, &hash).await.unwrap();
     for _ in 0..3 {
-        http.get(format!("{base}/api/v1/me")).send().await.unwrap();
+        let r = http.get(format!("{base}/api/v1/me")).bearer_auth(&key).send().await.unwrap();
+        assert_eq!(r.status(), 200);
     }
     let pid = child.id().unwrap().to_string();
     let status = std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
@@ -526,4 +543,64 @@ async fn policy_commands_report_adoption_and_override_activity() {
     let (code, yaml, _) = cli.run(&["policy", "workflow", "--portal-url", "https://portal.example.com"], "").await;
     assert_eq!(code, 0);
     assert!(yaml.starts_with("# org.policy.sign.yml") && yaml.contains("https://portal.example.com/api/v1/repos/"));
+}
+
+#[tokio::test]
+async fn verify_bundle_checks_the_signed_statement_offline() {
+    let cli = Cli::new();
+    let vectors = std::env::var("PORTAL_VECTORS_DIR").unwrap_or_else(|_| format!("{ROOT}/../shared/vectors"));
+    let artifact = format!("{vectors}/sigstore-conformance/test/assets/a.txt");
+    let bundle = cli.dir.path().join("extra-envelope.sigstore.json");
+    std::fs::write(&bundle, crate::integrity::bundle_with_unsigned_envelope()).unwrap();
+    let (code, _, err) = cli
+        .run(
+            &[
+                "verify-bundle",
+                "--bundle",
+                bundle.to_str().unwrap(),
+                "--certificate-identity",
+                "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main",
+                "--certificate-oidc-issuer",
+                "https://token.actions.githubusercontent.com",
+                "--builder-id",
+                "https://trusted.example/builder",
+                &artifact,
+            ],
+            "",
+        )
+        .await;
+    assert_eq!(code, 1, "an unsigned statement beside a signature is refused: {err}");
+    assert!(err.contains("(malformed_bundle)"), "{err}");
+}
+
+#[tokio::test]
+async fn server_mode_never_downgrades_a_keyless_policy() {
+    let app = crate::helpers::TestApp::spawn().await;
+    let admin = app.login("admin@acme.demo").await;
+    let api_key = app.create_key(&admin, "cli-policy").await.1;
+    let identity = "https://github.com/acme/fw/.github/workflows/release.yml@refs/heads/main";
+    let policy = serde_json::json!({"name": "release", "identity": identity, "issuer": "https://token.actions.githubusercontent.com"});
+    let r = app.http.post(app.url("/api/v1/policies")).bearer_auth(&api_key).json(&policy).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    let vectors = std::env::var("PORTAL_VECTORS_DIR").unwrap_or_else(|_| format!("{ROOT}/../shared/vectors"));
+    let case = format!("{vectors}/sigstore-conformance/test/assets/bundle-verify/managed-key-happy-path");
+    let artifact = format!("{vectors}/sigstore-conformance/test/assets/a.txt");
+    let cli = Cli::new();
+    let mut c = cli.cmd(&[
+        "verify-bundle",
+        "--server",
+        &app.base,
+        "--bundle",
+        &format!("{case}/bundle.sigstore.json"),
+        "--key",
+        &format!("{case}/key.pub"),
+        "--policy",
+        "release",
+        &artifact,
+    ]);
+    c.env("PORTAL_API_KEY", &api_key);
+    let out = c.output().await.unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "a key never satisfies a keyless policy: {err}");
+    assert!(err.contains("policy_conflict"), "{err}");
 }

@@ -34,7 +34,7 @@ async fn upload_release(app: &TestApp, key: &str, kp: &KeyPair, tag: &str, expec
 }
 
 #[tokio::test]
-async fn paid_features_follow_the_newest_pack_and_every_change_is_audited() {
+async fn paid_features_follow_the_newest_verified_pack_and_every_change_is_audited() {
     let app = TestApp::spawn().await;
     let acme = tenant_key(&app, "admin@acme.demo").await;
     let globex = tenant_key(&app, "admin@globex.demo").await;
@@ -48,23 +48,28 @@ async fn paid_features_follow_the_newest_pack_and_every_change_is_audited() {
     assert_eq!((t["active_plan"].as_str(), t["features"].clone()), (Some("starter"), json!(["webhooks"])));
     assert_eq!(t["features_off_reason"], Value::Null, "Starter needs no evidence");
 
-    // A pack that verifies: Pro features on.
+    // Only a failing pack: still Starter, and the reason names it.
     let kp = add_release_key(&app, &acme).await;
+    upload_release(&app, &acme, &KeyPair::generate_ecdsa_p256().unwrap(), "v2.9.9", 422).await;
+    let t = me(&app, &acme).await;
+    assert_eq!(t["active_plan"], "starter", "{t}");
+    let why = t["features_off_reason"].as_str().unwrap();
+    assert!(why.contains("acme/firmware@v2.9.9") && why.contains("signature_mismatch"), "{why}");
+
+    // A pack that verifies: Pro features on.
     upload_release(&app, &acme, &kp, "v3.0.0", 201).await;
     let t = me(&app, &acme).await;
     assert_eq!(t["active_plan"], "pro", "{t}");
     assert!(t["features"].as_array().unwrap().contains(&json!("high_rate_limit")));
     assert_eq!(t["features_off_reason"], Value::Null);
 
-    // A newer pack that fails: Pro features off, with the reason.
+    // A newer pack that fails (junk, or a broken release) does not switch features off.
     upload_release(&app, &acme, &KeyPair::generate_ecdsa_p256().unwrap(), "v3.0.1", 422).await;
     let t = me(&app, &acme).await;
-    assert_eq!((t["plan"].as_str(), t["active_plan"].as_str()), (Some("pro"), Some("starter")), "{t}");
-    let why = t["features_off_reason"].as_str().unwrap();
-    assert!(why.contains("acme/firmware@v3.0.1") && why.contains("signature_mismatch"), "{why}");
-    assert!(!t["features"].as_array().unwrap().contains(&json!("high_rate_limit")));
+    assert_eq!((t["plan"].as_str(), t["active_plan"].as_str()), (Some("pro"), Some("pro")), "{t}");
+    assert!(t["features"].as_array().unwrap().contains(&json!("high_rate_limit")));
 
-    // A newer pack that verifies: Pro again.
+    // A newer pack that verifies: still Pro, no change recorded.
     upload_release(&app, &acme, &kp, "v3.0.2", 201).await;
     assert_eq!(me(&app, &acme).await["active_plan"], "pro");
 
@@ -82,7 +87,8 @@ async fn paid_features_follow_the_newest_pack_and_every_change_is_audited() {
     assert!(t["features_off_reason"].as_str().unwrap().contains("expired: verified 91 days ago"), "{t}");
 
     let log = changes(&app, &acme_org).await;
-    assert_eq!(log.len(), 5, "none, verified, failed, verified, expired: {log:?}");
+    // The newer verified pack is a change of evidence (recorded) though not of features.
+    assert_eq!(log.len(), 5, "none, failed, verified, newer verified, expired: {log:?}");
     assert!(log.iter().any(|d| d.contains("active=starter") && d.contains("signature_mismatch")), "{log:?}");
 }
 

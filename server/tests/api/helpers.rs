@@ -54,8 +54,11 @@ impl TestApp {
     ) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let database_url = fresh_database_url(&dir).await;
-        let mut config =
-            PortalConfig { database_url: database_url.clone(), metrics_flush_seconds: 1, ..PortalConfig::default() };
+        let mut config = PortalConfig {
+            database_url: app::ssr::config::DatabaseUrl(database_url.clone()),
+            metrics_flush_seconds: 1,
+            ..PortalConfig::default()
+        };
         adjust(&mut config);
         let mut options = leptos_options(concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml")).expect("Leptos.toml");
         options.site_addr = "127.0.0.1:0".parse().expect("addr");

@@ -15,6 +15,7 @@ mod csrf;
 mod entitlements;
 mod health;
 mod idempotency;
+mod integrity;
 mod invoicing;
 mod keys;
 mod onboarding;

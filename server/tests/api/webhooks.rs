@@ -58,9 +58,10 @@ async fn the_guarded_client_checks_the_address_it_connects_to() {
     tokio::spawn(async move {
         axum::serve(listener, axum::Router::new().route("/", axum::routing::get(|| async { "hi" }))).await
     });
-    // A name (not an IP literal) passes the URL check; its DNS answer is loopback and is refused.
+    // A name (not an IP literal) passes the URL check; its DNS answer is checked too:
+    // with only ::1 allowlisted, localhost's 127.0.0.1 answer is loopback and is refused.
     let url = format!("http://localhost:{port}/");
-    let dev = OutboundPolicy { allow_http: true, allowlist: vec![] };
+    let dev = OutboundPolicy { allow_http: true, allowlist: vec![Subnet::parse("::1").unwrap()] };
     assert!(dev.check_url(&url).is_ok());
     let err = dev.client().unwrap().get(&url).send().await.unwrap_err();
     let chain = format!("{err:?}");

@@ -86,6 +86,17 @@ impl Db {
             .await?)
     }
 
+    /// A tenant's newest pack that verified.
+    pub async fn newest_verified_pack(&self, org_id: &str) -> StoreResult<Option<PackRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM packs WHERE org_id = $1 AND status = 'verified' \
+             ORDER BY created_at DESC, id DESC LIMIT 1"
+        ))
+        .bind(org_id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
     /// A tenant's packs, newest first.
     pub async fn packs(&self, org_id: &str, limit: i64) -> StoreResult<Vec<PackRow>> {
         Ok(sqlx::query_as(&format!(

@@ -3,8 +3,9 @@
 
 use super::{Db, StoreResult};
 
-/// One of the portal's receipt-signing keys.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// One of the portal's receipt-signing keys. (No derived `Debug`: it holds
+/// the private key.)
+#[derive(Clone, sqlx::FromRow)]
 pub struct ReceiptKeyRow {
     /// `rk_…` id (the `keyid` in receipts).
     pub id: String,
@@ -16,6 +17,15 @@ pub struct ReceiptKeyRow {
     pub created_at: i64,
     /// When it stopped signing (still published).
     pub retired_at: Option<i64>,
+}
+
+impl std::fmt::Debug for ReceiptKeyRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReceiptKeyRow")
+            .field("id", &self.id)
+            .field("retired_at", &self.retired_at)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A trusted root added by an admin.
@@ -187,15 +197,6 @@ impl Db {
         .bind(name_or_id)
         .fetch_optional(self.pool())
         .await?)
-    }
-
-    /// A tenant's stored keys with this `sha256:` key id.
-    pub async fn signing_keys_by_key_id(&self, org_id: &str, key_id: &str) -> StoreResult<Vec<SigningKeyRow>> {
-        Ok(sqlx::query_as(&format!("SELECT {SIGNING_KEY_COLUMNS} FROM signing_keys WHERE org_id = $1 AND key_id = $2"))
-            .bind(org_id)
-            .bind(key_id)
-            .fetch_all(self.pool())
-            .await?)
     }
 
     /// Revokes a tenant's key; false if there is no such unrevoked key.
