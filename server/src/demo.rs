@@ -143,6 +143,7 @@ async fn demo_ci_key(state: &AppState, org_id: &str, actor: &str) -> Result<app:
         created_at: state.now_ms(),
         last_used_at: None,
         revoked_at: None,
+        scopes: "verify evidence read".into(),
     };
     state.db.insert_api_key(&key, &hash).await.map_err(app::ssr::auth::log_internal)?;
     Ok(key)

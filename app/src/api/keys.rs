@@ -22,6 +22,8 @@ pub struct ApiKeySummary {
     pub last_used_at: Option<i64>,
     /// Revocation time (ms).
     pub revoked_at: Option<i64>,
+    /// What the key may do.
+    pub scopes: Vec<crate::domain::api_scope::ApiScope>,
 }
 
 /// A key just created: the only time its secret is shown.
@@ -50,15 +52,42 @@ pub async fn list_api_keys() -> Result<Vec<ApiKeySummary>, AppError> {
             created_at: k.created_at,
             last_used_at: k.last_used_at,
             revoked_at: k.revoked_at,
+            scopes: crate::domain::api_scope::Scopes::parse(&k.scopes).map(|s| s.list().to_vec()).unwrap_or_default(),
         })
         .collect())
 }
 
-/// Creates a key for the caller's tenant and returns it once.
+/// Creates a key for the caller's tenant and returns it once. Each scope is
+/// a checkbox (present = granted). The form also sends `scopes_chosen`, and
+/// then at least one scope is required; a caller that names no scope at all
+/// gets the least-privileged key, `verify` + `read`.
 #[server(endpoint = "create_api_key")]
-pub async fn create_api_key(name: String) -> Result<NewApiKey, AppError> {
+pub async fn create_api_key(
+    name: String,
+    #[server(default)] scope_verify: Option<String>,
+    #[server(default)] scope_evidence: Option<String>,
+    #[server(default)] scope_admin: Option<String>,
+    #[server(default)] scope_read: Option<String>,
+    #[server(default)] scopes_chosen: Option<String>,
+) -> Result<NewApiKey, AppError> {
+    use crate::domain::api_scope::{ApiScope, Scopes};
     let (state, p) = crate::ssr::auth::require_role(&[Role::TenantAdmin]).await?;
-    let (row, secret) = crate::ssr::accounts::issue_api_key(&state, &p.email, &p.user_id, &p.org_id, &name).await?;
+    let chosen: Vec<ApiScope> = [
+        (scope_verify, ApiScope::Verify),
+        (scope_evidence, ApiScope::Evidence),
+        (scope_admin, ApiScope::Admin),
+        (scope_read, ApiScope::Read),
+    ]
+    .into_iter()
+    .filter_map(|(given, scope)| given.map(|_| scope))
+    .collect();
+    let scopes = match (chosen.is_empty(), scopes_chosen.is_some()) {
+        (true, true) => return Err(AppError::invalid("Scopes", "choose at least one thing the key may do")),
+        (true, false) => Scopes::of(&[ApiScope::Verify, ApiScope::Read]),
+        (false, _) => Scopes::of(&chosen),
+    };
+    let (row, secret) =
+        crate::ssr::accounts::issue_api_key(&state, &p.email, &p.user_id, &p.org_id, &name, &scopes).await?;
     if is_plain_form_post() {
         // No JavaScript: the browser is redirected back to the page, which
         // shows the key once from this short-lived, path-scoped cookie.

@@ -1,6 +1,7 @@
 //! Pure types and rules shared by the server and the browser. No IO here.
 
 pub mod adoption;
+pub mod api_scope;
 pub mod drill;
 pub mod entitlements;
 pub mod error;

@@ -77,6 +77,23 @@ fn CreateKeyForm(action: ServerAction<CreateApiKey>, flashed: Option<String>) ->
                     <label for="key-name" class=ui::LABEL>"Key name"</label>
                     <input id="key-name" name="name" required maxlength="100" placeholder="CI pipeline" class=ui::INPUT />
                 </div>
+                <input type="hidden" name="scopes_chosen" value="yes" />
+                <fieldset class="basis-full">
+                    <legend class=ui::LABEL>"What this key may do"</legend>
+                    <div class="flex flex-wrap gap-x-6 gap-y-1 text-sm">
+                        {crate::domain::api_scope::ApiScope::ALL.iter().map(|s| {
+                            use crate::domain::api_scope::ApiScope;
+                            let (id, for_id) = (format!("scope-{}", s.as_str()), format!("scope-{}", s.as_str()));
+                            let checked = matches!(s, ApiScope::Verify | ApiScope::Read);
+                            view! {
+                                <label for=for_id class="inline-flex items-center gap-2">
+                                    <input type="checkbox" id=id name=format!("scope_{}", s.as_str()) value="on" checked=checked />
+                                    {s.label()}
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
                 <button type="submit" class=ui::BUTTON>"Create key"</button>
             </ActionForm>
             <div class="mt-3">
@@ -97,7 +114,7 @@ fn KeyTable(list: Vec<ApiKeySummary>, is_admin: bool, revoke: ServerAction<Revok
         return view! { <p class="text-slate-600">"No API keys yet."</p> }.into_any();
     }
     view! {
-        <DataTable caption="API keys" headers=&["Name", "Key", "Created", "Last used", "Status"]>
+        <DataTable caption="API keys" headers=&["Name", "Key", "May", "Created", "Last used", "Status"]>
                     {list.into_iter().map(|k| {
                         let revoked = k.revoked_at.is_some();
                         let label = format!("Revoke {}", k.name);
@@ -105,6 +122,7 @@ fn KeyTable(list: Vec<ApiKeySummary>, is_admin: bool, revoke: ServerAction<Revok
                             <tr data-testid="key-row">
                                 <td class=ui::TD>{k.name.clone()}</td>
                                 <td class=ui::TD><code>{format!("{}…", k.prefix)}</code></td>
+                                <td class=ui::TD data-testid="key-scopes">{k.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")}</td>
                                 <td class=ui::TD>{display_time(k.created_at)}</td>
                                 <td class=ui::TD>{k.last_used_at.map_or_else(|| "Never".to_owned(), display_time)}</td>
                                 <td class=ui::TD>

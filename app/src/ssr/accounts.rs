@@ -154,15 +154,19 @@ pub async fn change_role(
     Ok(user)
 }
 
-/// Issues an API key for a tenant and records it in the audit log; returns
-/// the row and the key itself (shown once: only its hash is stored).
+/// Issues an API key with `scopes` for a tenant and records it in the audit
+/// log; returns the row and the key itself (shown once: only its hash is stored).
 pub async fn issue_api_key(
     state: &AppState,
     actor_email: &str,
     created_by: &str,
     org_id: &str,
     name: &str,
+    scopes: &crate::domain::api_scope::Scopes,
 ) -> Result<(super::store::ApiKeyRow, String), AppError> {
+    if scopes.list().is_empty() {
+        return Err(AppError::invalid("Scopes", "a key needs at least one scope"));
+    }
     let name = DisplayName::parse(name).map_err(|e| AppError::invalid("Key name", e))?;
     let (secret, prefix, hash) = super::auth::new_api_key();
     let row = super::store::ApiKeyRow {
@@ -174,11 +178,12 @@ pub async fn issue_api_key(
         created_at: state.now_ms(),
         last_used_at: None,
         revoked_at: None,
+        scopes: scopes.to_stored(),
     };
     state.db.insert_api_key(&row, &hash).await.map_err(log_internal)?;
     AuditEvent::new(actor_email, "api_key.created")
         .about(org_id, &row.id)
-        .detail(&format!("name={} prefix={}", row.name, row.prefix))
+        .detail(&format!("name={} prefix={} scopes={}", row.name, row.prefix, row.scopes))
         .log(state)
         .await?;
     Ok((row, secret))

@@ -796,7 +796,9 @@ async fn finish(state: &AppState, actor: &str, s: &mut Session) -> Result<Option
     }
     let issued = async {
         let ent = super::entitlements::for_org(state, &org_id, actor).await?;
-        let (_, key) = accounts::issue_api_key(state, actor, &admin.id, &org_id, "onboarding").await?;
+        use crate::domain::api_scope::{ApiScope, Scopes};
+        let ci = Scopes::of(&[ApiScope::Verify, ApiScope::Evidence, ApiScope::Read]);
+        let (_, key) = accounts::issue_api_key(state, actor, &admin.id, &org_id, "onboarding", &ci).await?;
         Ok::<_, AppError>((ent, key))
     }
     .await;

@@ -1,11 +1,12 @@
 //! Invoice previews for a tenant's API key: the same numbers as the CLI and the portal.
 
 use super::error::{ApiError, ErrorEnvelope};
+use app::domain::api_scope::ApiScope;
 use app::domain::invoice::{self, Invoice};
 use app::domain::period::Period;
 use app::domain::{AppError, Plan};
 use app::ssr::AppState;
-use app::ssr::auth::{authenticate_api_key, log_internal};
+use app::ssr::auth::log_internal;
 use app::ssr::billing;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -43,7 +44,7 @@ pub async fn preview(
     headers: HeaderMap,
     Query(q): Query<PreviewQuery>,
 ) -> Result<Response, ApiError> {
-    let key = authenticate_api_key(&state, &headers).await?;
+    let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
     let period = Period::parse(&q.period).map_err(|e| AppError::invalid("period", e))?;
     let plan = q.plan.as_deref().map(Plan::parse).transpose().map_err(|e| AppError::invalid("plan", e))?;
     let org = state.db.org(&key.org_id).await.map_err(log_internal)?.ok_or_else(AppError::internal)?;

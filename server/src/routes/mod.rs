@@ -1,5 +1,6 @@
 //! HTTP routes outside the Leptos pages: the machine API, health and metrics.
 
+pub mod api_key;
 pub mod billing;
 pub mod error;
 pub mod health;

@@ -10,9 +10,10 @@
 
 use super::error::{ApiError, ErrorEnvelope};
 use app::api::onboarding::ONBOARD_COOKIE;
+use app::domain::api_scope::ApiScope;
 use app::domain::onboarding::{OnboardingView, RepoSource, Step};
 use app::ssr::AppState;
-use app::ssr::auth::{authenticate_api_key, log_internal};
+use app::ssr::auth::log_internal;
 use app::ssr::onboarding::{self, StepInput, Via};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -247,7 +248,7 @@ pub async fn list_messages(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<Vec<MessageInfo>>, ApiError> {
-    let key = authenticate_api_key(&state, &headers).await?;
+    let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
     let rows = state.db.deliveries(&key.org_id, 200).await.map_err(log_internal)?;
     Ok(Json(rows.into_iter().map(message_info).collect()))
 }
@@ -262,7 +263,7 @@ pub async fn replay_message(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<MessageInfo>, ApiError> {
-    let key = authenticate_api_key(&state, &headers).await?;
+    let key = super::api_key::with_scope(&state, &headers, ApiScope::Admin).await?;
     let row = app::ssr::webhook_delivery::replay(&state, &format!("api-key:{}", key.id), &key.org_id, &id).await?;
     Ok(Json(message_info(row)))
 }

@@ -3,8 +3,8 @@
 //! and `GET …/pack/report` (the verification report).
 
 use super::error::{ApiError, ErrorEnvelope};
+use app::domain::api_scope::ApiScope;
 use app::ssr::AppState;
-use app::ssr::auth::authenticate_api_key;
 use app::ssr::evidence::{self, Uploaded};
 use app::ssr::packs::PackReport;
 use axum::body::Bytes;
@@ -79,7 +79,7 @@ pub async fn upload(
     Path((owner, name, tag)): Path<(String, String, String)>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let key = authenticate_api_key(&state, &headers).await?;
+    let key = super::api_key::with_scope(&state, &headers, ApiScope::Evidence).await?;
     let body = body.map_err(|r| {
         let status = r.status();
         let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "payload_too_large" } else { "invalid_request" };
@@ -107,7 +107,7 @@ pub async fn download(
     headers: HeaderMap,
     Path((owner, name, tag)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    let key = authenticate_api_key(&state, &headers).await?;
+    let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
     let (row, zip) = evidence::download(&state, &key.org_id, &format!("{owner}/{name}"), &tag).await?;
     let mut res = zip.into_response();
     let h = res.headers_mut();
@@ -135,7 +135,7 @@ pub async fn report(
     headers: HeaderMap,
     Path((owner, name, tag)): Path<(String, String, String)>,
 ) -> Result<Json<PackResponse>, ApiError> {
-    let key = authenticate_api_key(&state, &headers).await?;
+    let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
     let row = state
         .db
         .pack(&key.org_id, &format!("{owner}/{name}"), &tag)

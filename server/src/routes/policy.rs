@@ -8,9 +8,10 @@
 
 use super::error::{ApiError, ErrorEnvelope};
 use app::domain::adoption::{BadgeColour, PolicyState, badge_svg};
+use app::domain::api_scope::ApiScope;
 use app::domain::workflow::{FIELD_BUNDLE, FIELD_SIGNATURE, FIELD_VERSION};
 use app::ssr::AppState;
-use app::ssr::auth::{authenticate_api_key, log_internal};
+use app::ssr::auth::log_internal;
 use app::ssr::policy::{self, Uploaded};
 use app::ssr::store::PolicyBundleRow;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
@@ -102,7 +103,7 @@ pub async fn upload(
     headers: HeaderMap,
     mut form: Multipart,
 ) -> Result<Response, ApiError> {
-    let key = authenticate_api_key(&state, &headers).await?;
+    let key = super::api_key::with_scope(&state, &headers, ApiScope::Evidence).await?;
     let (mut version, mut bundle, mut signature) = (None, None, None);
     while let Some(field) = form.next_field().await.map_err(|e| bad(format!("multipart body: {e}")))? {
         let field_name = field.name().unwrap_or_default().to_owned();
@@ -149,7 +150,7 @@ pub async fn in_force(
     Path((owner, name)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Json<BundleResponse>, ApiError> {
-    let key = authenticate_api_key(&state, &headers).await?;
+    let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
     let repo = format!("{owner}/{name}");
     let not_found = || app::domain::AppError::not_found("Policy bundle");
     let row = state.db.repo(&key.org_id, &repo).await.map_err(log_internal)?.ok_or_else(not_found)?;

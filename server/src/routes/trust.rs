@@ -5,8 +5,9 @@
 
 use super::error::{ApiError, ErrorEnvelope};
 use app::domain::AppError;
+use app::domain::api_scope::ApiScope;
 use app::ssr::AppState;
-use app::ssr::auth::{authenticate_api_key, log_internal};
+use app::ssr::auth::log_internal;
 use app::ssr::clock::rfc3339;
 use app::ssr::receipts::{self, KeySet};
 use app::ssr::store::{PolicyRow, SigningKeyRow};
@@ -59,7 +60,7 @@ pub async fn receipt(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Json<ReceiptResponse>, ApiError> {
-    let key = authenticate_api_key(&state, &headers).await?;
+    let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
     let row = state
         .db
         .receipt(&key.org_id, &id)
@@ -147,7 +148,7 @@ pub async fn list_signing_keys(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<Vec<SigningKeyInfo>>, ApiError> {
-    let key = authenticate_api_key(&state, &headers).await?;
+    let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
     let rows = state.db.signing_keys(&key.org_id).await.map_err(log_internal)?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
@@ -165,7 +166,7 @@ pub async fn add_signing_key(
     headers: HeaderMap,
     body: Result<Json<NewSigningKeyBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<SigningKeyInfo>), ApiError> {
-    let key = authenticate_api_key(&state, &headers).await?;
+    let key = super::api_key::with_scope(&state, &headers, ApiScope::Admin).await?;
     let Json(b) = body.map_err(|e| ApiError::from(AppError::invalid("Body", e.body_text())))?;
     let new = NewSigningKey {
         name: &b.name,
@@ -187,7 +188,7 @@ pub async fn revoke_signing_key(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let key = authenticate_api_key(&state, &headers).await?;
+    let key = super::api_key::with_scope(&state, &headers, ApiScope::Admin).await?;
     trust::revoke_signing_key(&state, &key.id, &key.org_id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -237,7 +238,7 @@ pub async fn list_policies(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<Vec<PolicyBody>>, ApiError> {
-    let key = authenticate_api_key(&state, &headers).await?;
+    let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
     let rows = state.db.policies(&key.org_id).await.map_err(log_internal)?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
@@ -255,7 +256,7 @@ pub async fn add_policy(
     headers: HeaderMap,
     body: Result<Json<PolicyBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<PolicyBody>), ApiError> {
-    let key = authenticate_api_key(&state, &headers).await?;
+    let key = super::api_key::with_scope(&state, &headers, ApiScope::Admin).await?;
     let Json(b) = body.map_err(|e| ApiError::from(AppError::invalid("Body", e.body_text())))?;
     let row = PolicyRow {
         org_id: key.org_id.clone(),

@@ -12,11 +12,12 @@
 #![expect(clippy::disallowed_types, reason = "serde-generated code for VerifyBody")]
 
 use super::error::{ApiError, ErrorBody, ErrorEnvelope};
+use app::domain::api_scope::ApiScope;
 use app::domain::entitlements::Feature;
 use app::domain::unique_json::UniqueKeys;
 use app::ssr::AppState;
 use app::ssr::attestation::{self, ArtifactInput, Caller, KeyRef, Kind, Success, VerifyRequest};
-use app::ssr::auth::{authenticate_api_key, log_internal};
+use app::ssr::auth::log_internal;
 use app::ssr::dsse::AttestationPolicy;
 use app::ssr::entitlements;
 use app::ssr::idempotency::{self, Prior};
@@ -170,7 +171,7 @@ pub async fn verify(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let key = authenticate_api_key(&state, &headers).await?;
+    let key = super::api_key::with_scope(&state, &headers, ApiScope::Verify).await?;
     let high = entitlements::allows(&state, &key.org_id, Feature::HighRateLimit).await?;
     let limiter = if high { &state.rate_limiter_high } else { &state.rate_limiter };
     if let Err(retry_after_s) = limiter.check(&key.id, state.now_ms()) {

@@ -150,6 +150,7 @@ async fn sigterm_drains_flushes_metrics_and_exits_cleanly() {
         created_at: 0,
         last_used_at: None,
         revoked_at: None,
+        scopes: "read".into(),
     };
     db.insert_api_key(&row, &hash).await.unwrap();
     for _ in 0..3 {

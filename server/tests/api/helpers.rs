@@ -114,9 +114,18 @@ impl TestApp {
             .expect("request")
     }
 
-    /// Creates an API key for the tenant admin's tenant; returns (id, secret).
+    /// Creates an API key with every scope for the tenant admin's tenant;
+    /// returns (id, secret). Tests of one scope use [`Self::create_key_with`].
     pub async fn create_key(&self, admin_cookie: &str, name: &str) -> (String, String) {
-        let (status, body, _) = self.server_fn("create_api_key", Some(admin_cookie), &[("name", name)]).await;
+        self.create_key_with(admin_cookie, name, &["verify", "evidence", "admin", "read"]).await
+    }
+
+    /// Creates an API key with the given scopes.
+    pub async fn create_key_with(&self, admin_cookie: &str, name: &str, scopes: &[&str]) -> (String, String) {
+        let fields: Vec<String> = scopes.iter().map(|s| format!("scope_{s}")).collect();
+        let mut form = vec![("name", name)];
+        form.extend(fields.iter().map(|f| (f.as_str(), "on")));
+        let (status, body, _) = self.server_fn("create_api_key", Some(admin_cookie), &form).await;
         assert_eq!(status, 200, "{body}");
         (body["id"].as_str().expect("id").into(), body["secret"].as_str().expect("secret").into())
     }

@@ -59,16 +59,18 @@ pub struct ApiKeyRow {
     pub last_used_at: Option<i64>,
     /// When it was revoked.
     pub revoked_at: Option<i64>,
+    /// What it may do: scope names separated by spaces ([`crate::domain::api_scope::Scopes`]).
+    pub scopes: String,
 }
 
-const COLUMNS: &str = "id, org_id, name, prefix, created_by, created_at, last_used_at, revoked_at";
+const COLUMNS: &str = "id, org_id, name, prefix, created_by, created_at, last_used_at, revoked_at, scopes";
 
 impl Db {
     /// Stores a new key by its hash.
     pub async fn insert_api_key(&self, k: &ApiKeyRow, key_hash: &str) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO api_keys (id, org_id, name, prefix, key_hash, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO api_keys (id, org_id, name, prefix, key_hash, created_by, created_at, scopes) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&k.id)
         .bind(&k.org_id)
@@ -77,6 +79,7 @@ impl Db {
         .bind(key_hash)
         .bind(&k.created_by)
         .bind(k.created_at)
+        .bind(&k.scopes)
         .execute(self.pool())
         .await?;
         Ok(())
@@ -110,7 +113,7 @@ impl Db {
             return Ok(Some(row));
         }
         let row: Option<ApiKeyRow> = sqlx::query_as(
-            "SELECT k.id, k.org_id, k.name, k.prefix, k.created_by, k.created_at, k.last_used_at, k.revoked_at \
+            "SELECT k.id, k.org_id, k.name, k.prefix, k.created_by, k.created_at, k.last_used_at, k.revoked_at, k.scopes \
              FROM api_keys k JOIN orgs o ON o.id = k.org_id \
              WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND o.suspended_at IS NULL",
         )
