@@ -144,7 +144,7 @@ async fn webhook_loop(state: AppState, deliver: bool) {
     let mut last_abandon_check = i64::MIN;
     loop {
         tick.tick().await;
-        if deliver && let Err(e) = app::ssr::webhook_delivery::deliver_due(&state).await {
+        if deliver && let Err(e) = app::ssr::webhook_delivery::start_due(&state).await {
             tracing::warn!(error = %e.message, "webhook delivery run failed; will retry");
         }
         let now = state.now_ms();
@@ -244,6 +244,11 @@ pub fn router(state: AppState, http_metrics: Arc<metrics::HttpMetrics>) -> Route
         .layer(axum::middleware::from_fn_with_state((state.clone(), http_metrics.clone()), metrics::track))
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
         .layer(axum::middleware::from_fn(security_headers::add))
+        // A request that takes longer, body included, is answered 408 (slow bodies hold no worker forever).
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(u64::from(state.config.request_timeout_seconds)),
+        ))
         .layer(Extension(http_metrics))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())

@@ -71,6 +71,11 @@ pub struct PortalConfig {
     /// `X-Forwarded-For`, its last entry is used) for login throttling
     /// (`PORTAL_CLIENT_IP_HEADER`); without it, the peer address.
     pub client_ip_header: Option<String>,
+    /// Verifications and uploads one tenant may run at once (`PORTAL_TENANT_CONCURRENCY`, default 16).
+    pub tenant_concurrency: u32,
+    /// Longest a request may take, body included, before it is answered 408
+    /// (`PORTAL_REQUEST_TIMEOUT_SECONDS`, default 60).
+    pub request_timeout_seconds: u32,
     /// Subnets outgoing requests may reach despite the SSRF guard (`PORTAL_OUTBOUND_ALLOWLIST`,
     /// comma-separated, e.g. `127.0.0.0/8`; development and tests).
     pub outbound_allowlist: Vec<super::ssrf::Subnet>,
@@ -105,6 +110,8 @@ impl Default for PortalConfig {
             alert_webhook_secret: None,
             metrics_token: None,
             client_ip_header: None,
+            tenant_concurrency: 16,
+            request_timeout_seconds: 60,
             outbound_allowlist: Vec::new(),
             releases_api_url: "https://api.github.com".into(),
             onboarding_abandon_minutes: 1440,
@@ -346,6 +353,8 @@ impl PortalConfig {
         c.shutdown_grace_seconds = num("PORTAL_SHUTDOWN_GRACE_SECONDS", c.shutdown_grace_seconds)?;
         c.api_rate_per_minute = num("PORTAL_API_RATE_PER_MINUTE", c.api_rate_per_minute)?;
         c.api_burst = num("PORTAL_API_BURST", c.api_burst)?;
+        c.tenant_concurrency = num("PORTAL_TENANT_CONCURRENCY", c.tenant_concurrency)?;
+        c.request_timeout_seconds = num("PORTAL_REQUEST_TIMEOUT_SECONDS", c.request_timeout_seconds)?;
         c.evidence_max_age_days = num("PORTAL_EVIDENCE_MAX_AGE_DAYS", c.evidence_max_age_days)?;
         c.invoice_grace_hours = num("PORTAL_INVOICE_GRACE_HOURS", c.invoice_grace_hours)?;
         c.onboarding_abandon_minutes = num("PORTAL_ONBOARDING_ABANDON_MINUTES", c.onboarding_abandon_minutes)?;
@@ -386,6 +395,12 @@ impl PortalConfig {
         }
         if self.api_rate_per_minute == 0 {
             return Err(err("PORTAL_API_RATE_PER_MINUTE", "must be at least 1"));
+        }
+        if self.tenant_concurrency == 0 {
+            return Err(err("PORTAL_TENANT_CONCURRENCY", "must be at least 1"));
+        }
+        if self.request_timeout_seconds == 0 {
+            return Err(err("PORTAL_REQUEST_TIMEOUT_SECONDS", "must be at least 1"));
         }
         if self.api_burst == 0 {
             return Err(err("PORTAL_API_BURST", "must be at least 1"));

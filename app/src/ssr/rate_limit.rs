@@ -49,6 +49,53 @@ impl RateLimiter {
     }
 }
 
+/// At most `limit` heavy requests (verifications, uploads) of one tenant run
+/// at once; one more is refused at once (429) rather than queued, so one
+/// tenant's burst cannot occupy every worker.
+#[derive(Debug)]
+pub struct TenantGate {
+    limit: usize,
+    running: Mutex<HashMap<String, usize>>,
+}
+
+/// A running request's place in its tenant's gate; freed when dropped.
+#[derive(Debug)]
+pub struct GatePass<'a> {
+    gate: &'a TenantGate,
+    org_id: String,
+}
+
+impl TenantGate {
+    /// A gate letting `limit` (at least 1) requests per tenant run at once.
+    pub fn new(limit: u32) -> Self {
+        Self { limit: usize::try_from(limit.max(1)).unwrap_or(usize::MAX), running: Mutex::default() }
+    }
+
+    /// A place for one more of `org_id`'s requests, or `None` when it has `limit` running.
+    pub fn enter(&self, org_id: &str) -> Option<GatePass<'_>> {
+        let mut running = self.running.lock().ok()?;
+        let n = running.entry(org_id.to_owned()).or_insert(0);
+        if *n >= self.limit {
+            return None;
+        }
+        *n += 1;
+        Some(GatePass { gate: self, org_id: org_id.to_owned() })
+    }
+}
+
+impl Drop for GatePass<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut running) = self.gate.running.lock()
+            && let Some(n) = running.get_mut(&self.org_id)
+        {
+            *n -= 1;
+            if *n == 0 {
+                running.remove(&self.org_id);
+            }
+        }
+    }
+}
+
 /// Aggregates refusals for the audit log: one row per key and minute, which
 /// says how many refused attempts it stands for (a flood of throttled logins
 /// must not become a flood of immutable audit rows).
@@ -98,6 +145,17 @@ pub async fn check_dry_run(state: &super::state::AppState, org_id: &str) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tenant_gate_admits_its_limit_then_refuses_until_one_ends() {
+        let gate = TenantGate::new(2);
+        let a = gate.enter("t1").expect("first");
+        let _b = gate.enter("t1").expect("second");
+        assert!(gate.enter("t1").is_none(), "a third at once is refused");
+        assert!(gate.enter("t2").is_some(), "other tenants have their own places");
+        drop(a);
+        assert!(gate.enter("t1").is_some(), "a freed place is reused");
+    }
 
     #[test]
     fn throttled_attempts_are_logged_once_a_minute_with_their_count() {

@@ -32,6 +32,10 @@ pub struct Services {
     pub login_client_limiter: Arc<super::rate_limit::RateLimiter>,
     /// When throttled logins were last written to the audit log.
     pub throttle_log: Arc<super::rate_limit::ThrottleLog>,
+    /// Tenants whose webhook deliveries are running in this process.
+    pub webhook_in_flight: Arc<super::webhook_delivery::InFlight>,
+    /// Heavy requests (verifications, uploads) running per tenant.
+    pub tenant_gate: Arc<super::rate_limit::TenantGate>,
     /// The portal's receipt-signing key.
     pub receipt_keys: Arc<super::receipts::ReceiptKeys>,
     /// Parsed trusted roots added by admins.
@@ -64,6 +68,7 @@ impl AppState {
             config.api_burst.saturating_mul(HIGH_RATE_FACTOR),
         ));
         let outbound = Arc::new(super::ssrf::Outbound::new(config.outbound()));
+        let tenant_gate = Arc::new(super::rate_limit::TenantGate::new(config.tenant_concurrency));
         Self(Arc::new(Services {
             outbound,
             db,
@@ -80,6 +85,8 @@ impl AppState {
                 super::auth::CLIENT_LOGIN_ATTEMPTS_BURST,
             )),
             throttle_log: Arc::default(),
+            webhook_in_flight: Arc::default(),
+            tenant_gate,
             receipt_keys: Arc::default(),
             roots: Arc::default(),
             calls: Arc::default(),

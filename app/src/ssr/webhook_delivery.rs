@@ -288,14 +288,82 @@ pub async fn enqueue(
     Ok(Some(row.id))
 }
 
-/// Attempts every due message once (the server runs this every second):
-/// delivered, or rescheduled on [`RETRY_DELAYS_MS`] with jitter, or dead after
-/// the last attempt. Several processes may run it: each message is leased by
-/// one. Returns the attempts made.
+/// Most messages of one tenant attempted in one run (the rest wait their turn).
+const PER_TENANT_BATCH: usize = 10;
+
+/// Tenants whose deliveries are running now (in this process), so the next
+/// run starts no second batch for a tenant whose endpoint is slow.
+#[derive(Debug, Default)]
+pub struct InFlight(std::sync::Mutex<std::collections::HashSet<String>>);
+
+/// A tenant's claim on delivering now; released when dropped.
+struct Claim<'a>(&'a InFlight, String);
+
+impl InFlight {
+    fn claim(&self, org_id: &str) -> Option<Claim<'_>> {
+        let mut set = self.0.lock().ok()?;
+        set.insert(org_id.to_owned()).then(|| Claim(self, org_id.to_owned()))
+    }
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut set) = self.0.0.lock() {
+            set.remove(&self.1);
+        }
+    }
+}
+
+/// Attempts every due message once and waits for the attempts (tests and the
+/// CLI): delivered, or rescheduled on [`RETRY_DELAYS_MS`] with jitter, or dead
+/// after the last attempt. Several processes may run it: each message is
+/// leased by one. Tenants are delivered concurrently, each tenant's messages
+/// in order, so an endpoint that never answers delays only its own tenant.
+/// Returns the attempts made.
 pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
-    let now = state.now_ms();
+    let mut set = start_batches(state).await?;
     let mut made = 0;
-    for mut row in state.db.due_deliveries(now, 50).await.map_err(log_internal)? {
+    while let Some(done) = set.join_next().await {
+        made += done.map_err(log_internal)??;
+    }
+    Ok(made)
+}
+
+/// What the server runs every second: starts the due batches of tenants not
+/// already being delivered and returns without waiting for them. Returns the
+/// batches started.
+pub async fn start_due(state: &AppState) -> Result<usize, AppError> {
+    let mut set = start_batches(state).await?;
+    let started = set.len();
+    set.detach_all();
+    Ok(started)
+}
+
+async fn start_batches(state: &AppState) -> Result<tokio::task::JoinSet<Result<usize, AppError>>, AppError> {
+    let now = state.now_ms();
+    let mut by_tenant: std::collections::BTreeMap<String, Vec<DeliveryRow>> = std::collections::BTreeMap::new();
+    for row in state.db.due_deliveries(now, 500).await.map_err(log_internal)? {
+        let batch = by_tenant.entry(row.org_id.clone()).or_default();
+        if batch.len() < PER_TENANT_BATCH {
+            batch.push(row);
+        }
+    }
+    let mut set = tokio::task::JoinSet::new();
+    for (org_id, rows) in by_tenant {
+        let state = state.clone();
+        set.spawn(async move {
+            let Some(_claim) = state.webhook_in_flight.claim(&org_id) else { return Ok(0) };
+            deliver_batch(&state, rows).await
+        });
+    }
+    Ok(set)
+}
+
+/// One tenant's due messages, in order; returns the attempts made.
+async fn deliver_batch(state: &AppState, rows: Vec<DeliveryRow>) -> Result<usize, AppError> {
+    let mut made = 0;
+    for mut row in rows {
+        let now = state.now_ms();
         let due = row.next_attempt_at.unwrap_or(now);
         if !state.db.lease_delivery(&row.id, due, now + LEASE_MS).await.map_err(log_internal)? {
             continue; // another process has it
@@ -329,7 +397,7 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
 }
 
 /// Puts a dead (or delivered) message back in the queue with the same
-/// `webhook-id`, due now, and attempts it.
+/// `webhook-id`, due now, and attempts it (only it).
 pub async fn replay(state: &AppState, actor: &str, org_id: &str, id: &str) -> Result<DeliveryRow, AppError> {
     let row = state
         .db
@@ -344,7 +412,10 @@ pub async fn replay(state: &AppState, actor: &str, org_id: &str, id: &str) -> Re
         return Err(AppError::new(ErrorCode::Conflict, format!("{id} is still being delivered ({})", row.status)));
     }
     AuditEvent::new(actor, "webhook.replayed").about(org_id, id).log(state).await?;
-    deliver_due(state).await?;
+    // Only this message is attempted now, to the tenant's own endpoint; nobody else's wait here.
+    if let Some(requeued) = state.db.delivery(org_id, id).await.map_err(log_internal)? {
+        deliver_batch(state, vec![requeued]).await?;
+    }
     state.db.delivery(org_id, id).await.map_err(log_internal)?.ok_or_else(|| AppError::not_found("Webhook message"))
 }
 

@@ -2,6 +2,7 @@
 
 pub mod api_key;
 pub mod billing;
+pub mod body;
 pub mod error;
 pub mod health;
 pub mod onboarding;

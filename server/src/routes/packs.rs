@@ -7,8 +7,6 @@ use app::domain::api_scope::ApiScope;
 use app::ssr::AppState;
 use app::ssr::evidence::{self, Uploaded};
 use app::ssr::packs::PackReport;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -77,14 +75,11 @@ pub async fn upload(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path((owner, name, tag)): Path<(String, String, String)>,
-    body: Result<Bytes, BytesRejection>,
+    body: axum::body::Body,
 ) -> Result<Response, ApiError> {
     let key = super::api_key::with_scope(&state, &headers, ApiScope::Evidence).await?;
-    let body = body.map_err(|r| {
-        let status = r.status();
-        let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "payload_too_large" } else { "invalid_request" };
-        ApiError::new(status, code, format!("Pack: {}", r.body_text()))
-    })?;
+    let _running = super::body::enter(&state, &key.org_id)?;
+    let body = super::body::read(body, MAX_PACK_BYTES, "Pack").await?;
     let repo = format!("{owner}/{name}");
     let (status, row) = match evidence::upload(&state, &key.id, &key.org_id, &repo, &tag, body.to_vec()).await? {
         Uploaded::Created(row) if row.status == "verified" => (StatusCode::CREATED, row),

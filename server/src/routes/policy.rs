@@ -104,6 +104,7 @@ pub async fn upload(
     mut form: Multipart,
 ) -> Result<Response, ApiError> {
     let key = super::api_key::with_scope(&state, &headers, ApiScope::Evidence).await?;
+    let _running = super::body::enter(&state, &key.org_id)?;
     let (mut version, mut bundle, mut signature) = (None, None, None);
     while let Some(field) = form.next_field().await.map_err(|e| bad(format!("multipart body: {e}")))? {
         let field_name = field.name().unwrap_or_default().to_owned();

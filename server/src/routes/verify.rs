@@ -23,9 +23,7 @@ use app::ssr::entitlements;
 use app::ssr::idempotency::{self, Prior};
 use app::ssr::store::IdempotencyRow;
 use app::ssr::verifier::{self, BundlePolicy, Signer, VerificationError};
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router, routing::post};
@@ -169,7 +167,7 @@ pub struct VerifyResponse {
 pub async fn verify(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: axum::body::Body,
 ) -> Result<Response, ApiError> {
     let key = super::api_key::with_scope(&state, &headers, ApiScope::Verify).await?;
     let high = entitlements::allows(&state, &key.org_id, Feature::HighRateLimit).await?;
@@ -185,11 +183,7 @@ pub async fn verify(
         return Ok(res);
     }
     let idem_key = headers.get(IDEMPOTENCY_KEY).map(|v| idempotency::check_key(v.as_bytes())).transpose()?;
-    let body = body.map_err(|rejection| {
-        let status = rejection.status();
-        let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "payload_too_large" } else { "invalid_request" };
-        ApiError::new(status, code, format!("Request body: {}", rejection.body_text()))
-    })?;
+    let body = super::body::read(body, crate::startup::MAX_BODY_BYTES, "Request body").await?;
     let body_sha256 = hex::encode(Sha256::digest(&body));
     // Identical retries in this process wait here for the first one.
     let _held = match &idem_key {
@@ -201,6 +195,8 @@ pub async fn verify(
     {
         return Ok(res);
     }
+    // Taken after the replay check: retries waiting on their key's first call do no work.
+    let _running = super::body::enter(&state, &key.org_id)?;
     let caller = Caller { org_id: &key.org_id, api_key_id: &key.id };
     let request = match parse(&body) {
         Ok(r) => r,

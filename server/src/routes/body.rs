@@ -1,0 +1,45 @@
+//! Request bodies read only after the caller is known: a handler takes the raw
+//! body, authenticates, checks scope, rate and the tenant's concurrency, and
+//! only then reads at most `limit` bytes. A caller without a valid key never
+//! makes the portal read megabytes.
+
+use super::error::ApiError;
+use app::ssr::AppState;
+use app::ssr::rate_limit::GatePass;
+use axum::body::{Body, Bytes};
+use axum::http::StatusCode;
+
+/// Reads the whole body, at most `limit` bytes (413 `payload_too_large` past it).
+pub async fn read(body: Body, limit: usize, what: &str) -> Result<Bytes, ApiError> {
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        let too_large = std::error::Error::source(&e)
+            .is_some_and(|s| s.downcast_ref::<http_body_util::LengthLimitError>().is_some());
+        if too_large {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("{what}: larger than {} MiB", limit / (1024 * 1024)),
+            )
+        } else {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                format!("{what}: the body could not be read ({e})"),
+            )
+        }
+    })
+}
+
+/// A place among the tenant's running heavy requests, or 429 `too_many_concurrent`.
+pub fn enter<'a>(state: &'a AppState, org_id: &str) -> Result<GatePass<'a>, ApiError> {
+    state.tenant_gate.enter(org_id).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_concurrent",
+            format!(
+                "This tenant already has {} verifications or uploads running; retry when one has finished.",
+                state.config.tenant_concurrency
+            ),
+        )
+    })
+}

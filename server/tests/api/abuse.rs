@@ -1,0 +1,95 @@
+//! Abuse resistance (issue 12): bodies are read only after the key is known,
+//! slow requests time out, and one tenant's dead webhook endpoint does not
+//! hold up anyone else's deliveries.
+
+use crate::helpers::TestApp;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Sends request headers announcing `length` body bytes, then only a few of
+/// them, and returns the status line the portal answers within `wait`.
+async fn send_partial(app: &TestApp, path: &str, auth: Option<&str>, length: usize, wait: Duration) -> String {
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let auth = auth.map(|k| format!("Authorization: Bearer {k}\r\n")).unwrap_or_default();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/zip\r\nContent-Length: {length}\r\n{auth}\r\nPK"
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 512];
+    match tokio::time::timeout(wait, tcp.read(&mut answer)).await {
+        Ok(Ok(n)) => String::from_utf8_lossy(&answer[..n]).lines().next().unwrap_or_default().to_owned(),
+        _ => "no answer".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_body_is_not_read_before_the_key_is_checked() {
+    let app = TestApp::spawn().await;
+    let path = "/api/v1/repos/acme/firmware/releases/v1.0.0/pack";
+    // 30 MiB announced, 2 bytes sent: without a key the answer comes at once.
+    let line = send_partial(&app, path, None, 30 * 1024 * 1024, Duration::from_secs(5)).await;
+    assert!(line.contains(" 401 "), "{line}");
+    let line = send_partial(&app, "/api/v1/verify", Some("tpk_not-a-key"), 4_000_000, Duration::from_secs(5)).await;
+    assert!(line.contains(" 401 "), "{line}");
+}
+
+#[tokio::test]
+async fn a_request_that_never_finishes_its_body_times_out() {
+    let app = TestApp::spawn_with(|c| c.request_timeout_seconds = 1).await;
+    let admin = app.login("admin@acme.demo").await;
+    let key = app.create_key(&admin, "slow").await.1;
+    let path = "/api/v1/repos/acme/firmware/releases/v1.0.0/pack";
+    let line = send_partial(&app, path, Some(&key), 1024 * 1024, Duration::from_secs(5)).await;
+    assert!(line.contains(" 408 "), "{line}");
+}
+
+#[tokio::test]
+async fn a_dead_endpoint_delays_only_its_own_tenant() {
+    let app =
+        TestApp::spawn_with(|c| c.outbound_allowlist = vec![app::ssr::ssrf::Subnet::parse("127.0.0.0/8").unwrap()])
+            .await;
+    // Acme's receiver accepts connections and never answers.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_url = format!("http://{}/hook", silent.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            held.push(socket);
+        }
+    });
+    // Globex's answers 204.
+    let ok = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let ok_url = format!("http://{}/hook", ok.local_addr().unwrap());
+    let router =
+        axum::Router::new().route("/hook", axum::routing::post(|| async { axum::http::StatusCode::NO_CONTENT }));
+    tokio::spawn(async move { axum::serve(ok, router).await });
+
+    let org = |slug: &'static str| {
+        let db = app.state.db.clone();
+        async move { db.org_by_slug(slug).await.unwrap().unwrap().id }
+    };
+    let (acme, globex) = (org("acme-robotics").await, org("globex").await);
+    use app::ssr::webhook_delivery::{enqueue, set_endpoint};
+    set_endpoint(&app.state, "test", &acme, &silent_url).await.unwrap();
+    set_endpoint(&app.state, "test", &globex, &ok_url).await.unwrap();
+    let data = serde_json::json!({"repo": "acme/firmware"});
+    let mut stuck = Vec::new();
+    for _ in 0..3 {
+        stuck.push(enqueue(&app.state, &acme, "pack.verified", &data).await.unwrap().unwrap());
+    }
+    let fine = enqueue(&app.state, &globex, "pack.verified", &data).await.unwrap().unwrap();
+    // The server's worker runs every second; Globex's message must not wait 3 x 15 s behind Acme's.
+    let mut delivered = false;
+    for _ in 0..50 {
+        let row = app.state.db.delivery(&globex, &fine).await.unwrap().unwrap();
+        if row.status == "delivered" {
+            delivered = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(delivered, "globex's delivery waited behind acme's dead endpoint");
+    let first = app.state.db.delivery(&acme, &stuck[0]).await.unwrap().unwrap();
+    assert_ne!(first.status, "delivered", "acme's endpoint never answered");
+}
