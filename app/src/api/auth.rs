@@ -52,6 +52,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     let ok = auth::verify_password(user.as_ref().map(|u| u.password_hash.clone()), password).await?;
     let now = state.now_ms();
     let (true, Some(user)) = (ok, user) else {
+        auth::login_failed(&state, &client);
         // Best effort: a failed login is refused whether or not it could be logged.
         let _ = AuditEvent::new(email.as_str(), "login.failed").log(&state).await;
         return Err(AppError::new(ErrorCode::InvalidCredentials, "E-mail or password is wrong."));

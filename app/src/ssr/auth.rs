@@ -23,9 +23,11 @@ pub const SESSION_COOKIE_PLAIN: &str = "tp_session";
 pub const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 10;
 /// Login attempts per account from one client allowed at once before the per-minute rate applies.
 pub const LOGIN_ATTEMPTS_BURST: u32 = 20;
-/// Login attempts from one client, all accounts together, per minute (password spraying).
+/// Failed logins from one client, all accounts together, per minute (password
+/// spraying). Successful logins do not count, so an office behind one address
+/// is not locked out by its own people.
 pub const CLIENT_LOGIN_ATTEMPTS_PER_MINUTE: u32 = 30;
-/// Login attempts from one client, all accounts together, at once.
+/// Failed logins from one client, all accounts together, at once.
 pub const CLIENT_LOGIN_ATTEMPTS_BURST: u32 = 60;
 /// How long a login waits for a free password-hashing slot before it is
 /// told the portal is busy.
@@ -68,15 +70,20 @@ pub fn client_key(state: &AppState, parts: &http::request::Parts) -> String {
     }
 }
 
-/// Takes a login attempt's tokens: the client's own bucket (all accounts),
-/// then the bucket of this account from this client. `Err` holds the wait in
-/// seconds and the key that ran out.
+/// Admits a login attempt: the client's failure bucket (all accounts) must
+/// not be empty, and the attempt takes a token of this account from this
+/// client. `Err` holds the wait in seconds and the key that ran out.
 pub fn login_throttle(state: &AppState, email: &str, client: &str) -> Result<(), (u64, String)> {
     let now = state.now_ms();
     let client_key = format!("client:{client}");
-    state.login_client_limiter.check(&client_key, now).map_err(|w| (w, client_key))?;
+    state.login_client_limiter.peek(&client_key, now).map_err(|w| (w, client_key))?;
     let account_key = format!("account:{email}|client:{client}");
     state.login_limiter.check(&account_key, now).map_err(|w| (w, account_key))
+}
+
+/// Counts a failed login against its client (password spraying).
+pub fn login_failed(state: &AppState, client: &str) {
+    let _ = state.login_client_limiter.check(&format!("client:{client}"), state.now_ms());
 }
 
 /// API keys start with this, so leaked keys are easy to scan for.

@@ -30,6 +30,16 @@ impl RateLimiter {
 
     /// Takes one request's token for `key`, or says how many whole seconds until one is available.
     pub fn check(&self, key: &str, now_ms: i64) -> Result<(), u64> {
+        self.take(key, now_ms, true)
+    }
+
+    /// Whether `key` has a token now, without taking it (for limits that
+    /// count only some outcomes, such as failed logins).
+    pub fn peek(&self, key: &str, now_ms: i64) -> Result<(), u64> {
+        self.take(key, now_ms, false)
+    }
+
+    fn take(&self, key: &str, now_ms: i64, consume: bool) -> Result<(), u64> {
         let Ok(mut buckets) = self.buckets.lock() else { return Ok(()) };
         let capacity = self.burst * MILLI;
         let b = buckets.entry(key.to_owned()).or_insert(Bucket { milli_tokens: capacity, at_ms: now_ms });
@@ -38,7 +48,9 @@ impl RateLimiter {
         b.milli_tokens = (b.milli_tokens + elapsed * self.per_minute / 60).min(capacity);
         b.at_ms = now_ms;
         if b.milli_tokens >= MILLI {
-            b.milli_tokens -= MILLI;
+            if consume {
+                b.milli_tokens -= MILLI;
+            }
             Ok(())
         } else {
             let missing = MILLI - b.milli_tokens;
@@ -145,6 +157,15 @@ pub async fn check_dry_run(state: &super::state::AppState, org_id: &str) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn peeking_takes_no_token() {
+        let rl = RateLimiter::new(60, 1);
+        assert_eq!(rl.peek("k", 0), Ok(()));
+        assert_eq!(rl.peek("k", 0), Ok(()), "still there");
+        assert_eq!(rl.check("k", 0), Ok(()));
+        assert!(rl.peek("k", 0).is_err(), "taken now");
+    }
 
     #[test]
     fn a_tenant_gate_admits_its_limit_then_refuses_until_one_ends() {

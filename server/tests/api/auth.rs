@@ -202,3 +202,16 @@ async fn one_client_spraying_many_accounts_is_throttled() {
     let (status, _) = login_from(&app, [127, 0, 0, 8], "admin@globex.demo", PASSWORD).await;
     assert!(status < 400, "other clients are unaffected");
 }
+
+#[tokio::test]
+async fn an_office_behind_one_address_is_not_locked_out_by_its_own_logins() {
+    let clock = app::ssr::clock::ManualClock::new(1_800_000_000_000);
+    let app = TestApp::spawn_with_clock(|_| {}, std::sync::Arc::new(clock)).await;
+    let office = [127, 0, 0, 5];
+    let people = ["admin@acme.demo", "member@acme.demo", "admin@globex.demo", "finance@operator.demo"];
+    let logins = app::ssr::auth::CLIENT_LOGIN_ATTEMPTS_BURST as usize + 4;
+    for i in 0..logins {
+        let (status, b) = login_from(&app, office, people[i % people.len()], PASSWORD).await;
+        assert!(status < 400, "login {i} of the office: {status} {b}");
+    }
+}
