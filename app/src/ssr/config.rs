@@ -76,6 +76,10 @@ pub struct PortalConfig {
     /// Longest a request may take, body included, before it is answered 408
     /// (`PORTAL_REQUEST_TIMEOUT_SECONDS`, default 60).
     pub request_timeout_seconds: u32,
+    /// New release packs a tenant may upload in 24 hours (`PORTAL_PACK_UPLOADS_PER_DAY`, default 200).
+    pub pack_uploads_per_day: u32,
+    /// Megabytes of packs a tenant may store in all (`PORTAL_PACK_STORAGE_MB`, default 2048).
+    pub pack_storage_mb: u32,
     /// Subnets outgoing requests may reach despite the SSRF guard (`PORTAL_OUTBOUND_ALLOWLIST`,
     /// comma-separated, e.g. `127.0.0.0/8`; development and tests).
     pub outbound_allowlist: Vec<super::ssrf::Subnet>,
@@ -112,6 +116,8 @@ impl Default for PortalConfig {
             client_ip_header: None,
             tenant_concurrency: 16,
             request_timeout_seconds: 60,
+            pack_uploads_per_day: 200,
+            pack_storage_mb: 2048,
             outbound_allowlist: Vec::new(),
             releases_api_url: "https://api.github.com".into(),
             onboarding_abandon_minutes: 1440,
@@ -355,6 +361,8 @@ impl PortalConfig {
         c.api_burst = num("PORTAL_API_BURST", c.api_burst)?;
         c.tenant_concurrency = num("PORTAL_TENANT_CONCURRENCY", c.tenant_concurrency)?;
         c.request_timeout_seconds = num("PORTAL_REQUEST_TIMEOUT_SECONDS", c.request_timeout_seconds)?;
+        c.pack_uploads_per_day = num("PORTAL_PACK_UPLOADS_PER_DAY", c.pack_uploads_per_day)?;
+        c.pack_storage_mb = num("PORTAL_PACK_STORAGE_MB", c.pack_storage_mb)?;
         c.evidence_max_age_days = num("PORTAL_EVIDENCE_MAX_AGE_DAYS", c.evidence_max_age_days)?;
         c.invoice_grace_hours = num("PORTAL_INVOICE_GRACE_HOURS", c.invoice_grace_hours)?;
         c.onboarding_abandon_minutes = num("PORTAL_ONBOARDING_ABANDON_MINUTES", c.onboarding_abandon_minutes)?;

@@ -78,6 +78,7 @@ pub async fn upload(
         };
     }
     let now = state.now_ms();
+    check_quota(state, org_id, zip.len(), now).await?;
     let keys: Vec<String> = state
         .db
         .signing_keys(org_id)
@@ -123,6 +124,31 @@ pub async fn upload(
     let data = serde_json::json!({ "repo": repo, "tag": tag, "sha256": row.sha256, "reason": row.reason });
     super::webhook_delivery::enqueue(state, org_id, event, &data).await?;
     Ok(Uploaded::Created(row))
+}
+
+/// A tenant's pack quota: at most `PORTAL_PACK_UPLOADS_PER_DAY` new packs in
+/// 24 hours and `PORTAL_PACK_STORAGE_MB` stored in all (429, nothing stored).
+async fn check_quota(state: &AppState, org_id: &str, incoming: usize, now: i64) -> Result<(), AppError> {
+    let (today, stored) = state.db.pack_usage(org_id, now - 86_400_000).await.map_err(log_internal)?;
+    let per_day = i64::from(state.config.pack_uploads_per_day);
+    if today >= per_day {
+        return Err(AppError::new(
+            ErrorCode::RateLimited,
+            format!("Pack quota: {today} packs uploaded in the last 24 hours (at most {per_day}). Try again later."),
+        ));
+    }
+    let cap = i64::from(state.config.pack_storage_mb) * 1024 * 1024;
+    if stored.saturating_add(i64::try_from(incoming).unwrap_or(i64::MAX)) > cap {
+        return Err(AppError::new(
+            ErrorCode::RateLimited,
+            format!(
+                "Pack quota: this tenant stores {} MiB of packs; this one would pass its {} MiB.",
+                stored / (1024 * 1024),
+                state.config.pack_storage_mb
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The stored report of a pack.

@@ -1,10 +1,10 @@
 //! Security headers on every response.
 //!
 //! `X-Content-Type-Options: nosniff`, `X-Frame-Options: DENY`, a
-//! `Referrer-Policy` (unless a route chose a stricter one) and, unless the
-//! page set its own, a baseline `Content-Security-Policy` that forbids
-//! framing, plugins, foreign `<base>` and foreign form targets. Portal pages
-//! replace it with the full policy that names the request's script nonce
+//! `Referrer-Policy` (unless a route chose a stricter one) and, on responses
+//! a browser could open directly that are not pages (JSON, CSV, SVG badges),
+//! a baseline `Content-Security-Policy` that allows no script at all. Portal
+//! pages carry the full policy with the request's script nonce
 //! ([`app::content_security_policy`]).
 
 use axum::extract::Request;
@@ -19,13 +19,18 @@ pub const BASELINE_CSP: &str =
 /// The middleware.
 pub async fn add(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
+    let redirect = res.status().is_redirection();
     let h = res.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if !h.contains_key(header::REFERRER_POLICY) {
         h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     }
-    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+    // Redirects are never rendered, and portal pages set their own policy with
+    // the request's nonce: the baseline is for what a browser could open
+    // directly (JSON, CSV, SVG badges).
+    let html = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
+    if !redirect && !html && !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(BASELINE_CSP));
     }
     res

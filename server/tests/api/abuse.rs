@@ -93,3 +93,41 @@ async fn a_dead_endpoint_delays_only_its_own_tenant() {
     let first = app.state.db.delivery(&acme, &stuck[0]).await.unwrap().unwrap();
     assert_ne!(first.status, "delivered", "acme's endpoint never answered");
 }
+
+#[tokio::test]
+async fn pages_carry_a_nonce_policy_and_nothing_is_framed_or_sniffed() {
+    let app = TestApp::spawn().await;
+    let page = app.http.get(app.url("/login")).send().await.unwrap();
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.contains("script-src 'self' 'nonce-") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_owned();
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(page.headers()["x-frame-options"], "DENY");
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries this response's nonce");
+    let again = app.http.get(app.url("/login")).send().await.unwrap();
+    assert!(
+        !again.headers()["content-security-policy"].to_str().unwrap().contains(&nonce),
+        "a fresh nonce per response"
+    );
+    let badge = app.http.get(app.url("/badge/policy-adoption.svg")).send().await.unwrap();
+    assert!(badge.headers()["content-security-policy"].to_str().unwrap().starts_with("default-src 'none'"));
+}
+
+#[tokio::test]
+async fn metrics_are_not_public_and_refused_logins_do_not_flatter_the_sla() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.http.get(app.url("/metrics")).send().await.unwrap().status(), 200, "a scraper on this machine");
+    let proxied = app.http.get(app.url("/metrics")).header("x-forwarded-for", "203.0.113.7").send().await.unwrap();
+    assert_eq!(proxied.status(), 404, "an outsider through a proxy sees nothing");
+    let samples = || async { app.state.sla.status(&app.state.db, app.state.now_ms(), 24).await.unwrap().samples };
+    let before = samples().await;
+    for _ in 0..20 {
+        app.http.get(app.url("/api/v1/me")).send().await.unwrap(); // 401: no key
+    }
+    assert_eq!(samples().await, before, "unauthenticated 401s are not API work");
+    let admin = app.login("admin@acme.demo").await;
+    let key = app.create_key(&admin, "sla").await.1;
+    app.http.get(app.url("/api/v1/me")).bearer_auth(&key).send().await.unwrap();
+    assert_eq!(samples().await, before + 1, "authenticated work counts");
+}

@@ -124,3 +124,30 @@ async fn hostile_and_mislabelled_packs_are_refused_with_the_rule() {
     let (status, v) = upload(&app, &acme, "/api/v1/repos/acme/firm%20ware/releases/v5/pack", b"x".to_vec()).await;
     assert_eq!((status, v["error"]["code"].as_str()), (400, Some("invalid_input")), "{v}");
 }
+
+#[tokio::test]
+async fn uploads_stop_at_the_tenants_quota_and_store_nothing() {
+    // The demo seed uploads some of acme's packs today; the quota leaves room for two more.
+    let probe = TestApp::spawn().await;
+    let org = probe.state.db.org_by_slug("acme-robotics").await.unwrap().unwrap().id;
+    let (seeded, _) = probe.state.db.pack_usage(&org, probe.state.now_ms() - 86_400_000).await.unwrap();
+    let quota = u32::try_from(seeded + 2).unwrap();
+    let app = TestApp::spawn_with(|c| c.pack_uploads_per_day = quota).await;
+    let acme = tenant_key(&app, "admin@acme.demo").await;
+    let kp = KeyPair::generate_ecdsa_p256().unwrap();
+    for tag in ["v1.0.0", "v1.0.1"] {
+        let path = format!("/api/v1/repos/acme/firmware/releases/{tag}/pack");
+        let (status, v) = upload(&app, &acme, &path, pack_for_tag(&kp, tag, b"{}")).await;
+        assert!(status == 201 || status == 422, "{v}");
+    }
+    let path = "/api/v1/repos/acme/firmware/releases/v1.0.2/pack";
+    let (status, v) = upload(&app, &acme, path, pack_for_tag(&kp, "v1.0.2", b"{}")).await;
+    assert_eq!((status, v["error"]["code"].as_str()), (429, Some("rate_limited")), "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("Pack quota"), "{v}");
+    let acme_org = app.state.db.org_by_slug("acme-robotics").await.unwrap().unwrap().id;
+    assert!(app.state.db.pack(&acme_org, "acme/firmware", "v1.0.2").await.unwrap().is_none());
+    let globex = tenant_key(&app, "admin@globex.demo").await;
+    let path = "/api/v1/repos/globex/app/releases/v1.0.0/pack";
+    let (status, _) = upload(&app, &globex, path, pack_for_tag(&kp, "v1.0.0", b"{}")).await;
+    assert_ne!(status, 429, "quotas are per tenant");
+}

@@ -86,6 +86,18 @@ impl Db {
             .await?)
     }
 
+    /// A tenant's packs uploaded since `since_ms`, and the bytes of all its packs.
+    pub async fn pack_usage(&self, org_id: &str, since_ms: i64) -> StoreResult<(i64, i64)> {
+        let row: (i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(CASE WHEN created_at >= $2 THEN 1 END), CAST(SUM(size_bytes) AS BIGINT) FROM packs WHERE org_id = $1",
+        )
+        .bind(org_id)
+        .bind(since_ms)
+        .fetch_one(self.pool())
+        .await?;
+        Ok((row.0, row.1.unwrap_or(0)))
+    }
+
     /// A tenant's newest pack that verified.
     pub async fn newest_verified_pack(&self, org_id: &str) -> StoreResult<Option<PackRow>> {
         Ok(sqlx::query_as(&format!(
