@@ -82,6 +82,16 @@ pub enum PolicyCommand {
         #[arg(long)]
         active: String,
     },
+    /// Give a repository name to a tenant: it owns the name (public badge, adoption) and other tenants' uploads for it are refused.
+    #[command(after_help = "Example:\n  trust-portal policy assign-repo --repo acme/firmware --tenant acme-robotics")]
+    AssignRepo {
+        /// Repository, owner/name.
+        #[arg(long)]
+        repo: String,
+        /// Tenant handle.
+        #[arg(long)]
+        tenant: String,
+    },
     /// Print the reusable GitHub Actions workflow (org.policy.sign.yml) or, with --caller, the job that calls it.
     #[command(
         after_help = "Example:\n  trust-portal policy workflow --portal-url https://portal.example.com > org.policy.sign.yml\n  trust-portal policy workflow --caller --org acme"
@@ -194,6 +204,16 @@ pub async fn run(state: &AppState, cmd: PolicyCommand, json: bool) -> ExitCode {
                 Ok((serde_json::json!({ "repo": repo, "active": active }), "repository updated".into(), true))
             }
             .await
+        }
+        PolicyCommand::AssignRepo { repo, tenant } => {
+            policy::assign_repo(state, ACTOR, &repo, &tenant).await.map(|row| {
+                let proof = row.proof.unwrap_or_default();
+                (
+                    serde_json::json!({ "repo": repo, "tenant": tenant, "proof": proof }),
+                    format!("{repo} now belongs to {tenant}"),
+                    true,
+                )
+            })
         }
         PolicyCommand::Status => app::ssr::signature_status::report(state, None).await.map(|r| {
             let mut text = format!(

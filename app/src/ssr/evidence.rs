@@ -63,6 +63,7 @@ pub async fn upload(
 ) -> Result<Uploaded, AppError> {
     check_repo(repo)?;
     check_tag(tag)?;
+    super::policy::check_ownership(state, org_id, repo).await?;
     let sha256 = hex::encode(Sha256::digest(&zip));
     if let Some(existing) = state.db.pack(org_id, repo, tag).await.map_err(log_internal)? {
         return if existing.sha256 == sha256 {
@@ -118,6 +119,10 @@ pub async fn upload(
     let detail = format!("{repo}@{tag} status={} sha256={}", row.status, row.sha256);
     AuditEvent::new(actor, "pack.uploaded").about(org_id, &row.id).detail(&detail).log(state).await?;
     super::policy::touch(state, org_id, repo).await?; // a release is activity: the repo counts as active
+    if row.status == "verified" {
+        // Verified evidence signed with this tenant's keys proves the name is its own.
+        super::policy::prove(state, actor, org_id, repo, &format!("verified pack {}", row.id)).await?;
+    }
     // The newest pack is the tenant's evidence: paid features follow it at once.
     super::entitlements::for_org(state, org_id, actor).await?;
     let event = if row.status == "verified" { "pack.verified" } else { "pack.failed" };

@@ -139,6 +139,7 @@ pub async fn upload(
     if version < 1 {
         return Err(AppError::invalid("version", "must be a whole number of at least 1"));
     }
+    check_ownership(state, org_id, repo).await?;
     let now = state.now_ms();
     // The repository is registered (or its activity recorded) with the bundle, in one transaction.
     let known = state.db.repo(org_id, repo).await.map_err(log_internal)?;
@@ -219,6 +220,61 @@ pub async fn upload(
     AuditEvent::new(actor, "policy.uploaded").about(org_id, &row.id).detail(&detail).log(state).await?;
     sync_alerts(state).await;
     Ok(if row.status == "verified" { Uploaded::Verified(row) } else { Uploaded::Failed(row) })
+}
+
+/// Refuses `org_id`'s upload for `repo` when another tenant owns the name
+/// (it proved it first with verified evidence, or the operator assigned it):
+/// nothing is stored or registered for the newcomer.
+pub async fn check_ownership(state: &AppState, org_id: &str, repo: &str) -> Result<(), AppError> {
+    match state.db.repo_owner(repo).await.map_err(log_internal)? {
+        Some(owner) if owner.org_id != org_id => Err(AppError::new(
+            ErrorCode::Conflict,
+            format!(
+                "{repo} belongs to another tenant, which proved it with verified evidence; uploads for it from \
+                 this tenant are refused. If the repository is yours, ask the portal operator to assign it to you."
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Records that `org_id` proved `repo` is its own (a verified release pack
+/// signed with its keys), unless another tenant already owns the name.
+pub async fn prove(state: &AppState, actor: &str, org_id: &str, repo: &str, proof: &str) -> Result<(), AppError> {
+    if state.db.repo_owner(repo).await.map_err(log_internal)?.is_some_and(|o| o.org_id != org_id) {
+        return Ok(());
+    }
+    if state.db.prove_repo(org_id, repo, proof, state.now_ms()).await.map_err(log_internal)? {
+        AuditEvent::new(actor, "repo.proven").about(org_id, repo).detail(&format!("{repo} {proof}")).log(state).await?;
+        sync_alerts(state).await;
+    }
+    Ok(())
+}
+
+/// An operator gives `repo` to the tenant `tenant_slug` (audited): that tenant
+/// owns the name from now on, every other tenant's claim is cleared.
+pub async fn assign_repo(state: &AppState, actor: &str, repo: &str, tenant_slug: &str) -> Result<RepoRow, AppError> {
+    super::evidence::check_repo(repo)?;
+    let org = state
+        .db
+        .org_by_slug(tenant_slug)
+        .await
+        .map_err(log_internal)?
+        .filter(|o| o.kind == crate::domain::OrgKind::Tenant.as_str())
+        .ok_or_else(|| AppError::not_found("Tenant"))?;
+    let row = match state.db.repo(&org.id, repo).await.map_err(log_internal)? {
+        Some(r) => r,
+        None => touch(state, &org.id, repo).await?,
+    };
+    let proof = format!("assigned by {actor}");
+    state.db.assign_repo(&org.id, repo, &proof, state.now_ms()).await.map_err(log_internal)?;
+    AuditEvent::new(actor, "repo.assigned")
+        .about(&org.id, &row.id)
+        .detail(&format!("{repo} to {tenant_slug}"))
+        .log(state)
+        .await?;
+    sync_alerts(state).await;
+    state.db.repo(&org.id, repo).await.map_err(log_internal)?.ok_or_else(AppError::internal)
 }
 
 /// Registers a repository, or records activity on it (a pack or bundle upload).

@@ -45,7 +45,17 @@ pub async fn repo_status(
     })
 }
 
-/// The report over every tenant (`scope` = `None`) or one.
+/// Whether this row is the name's owner: proven, and proven first.
+async fn owns(db: &super::store::Db, repo: &RepoRow) -> Result<bool, AppError> {
+    if repo.proven_at.is_none() {
+        return Ok(false);
+    }
+    Ok(db.repo_owner(&repo.name).await.map_err(log_internal)?.is_some_and(|o| o.id == repo.id))
+}
+
+/// The report over every tenant (`scope` = `None`) or one. Repositories count
+/// once their tenant owns them (proved with a verified pack or assigned by
+/// the operator).
 pub async fn report(state: &AppState, scope: Option<&str>) -> Result<SignatureStatus, AppError> {
     let db = &state.db;
     let rollout = db.rollout().await.map_err(log_internal)?;
@@ -56,6 +66,10 @@ pub async fn report(state: &AppState, scope: Option<&str>) -> Result<SignatureSt
     let mut packs = Vec::new();
     for t in &tenants {
         for repo in db.repos(Some(&t.id)).await.map_err(log_internal)? {
+            // Only the tenant that owns a name counts it (see `policy::check_ownership`).
+            if !owns(db, &repo).await? {
+                continue;
+            }
             repos.push(repo_status(state, &rollout, &t.slug, repo).await?);
         }
         for p in db.packs(&t.id, PACKS_PER_TENANT).await.map_err(log_internal)? {

@@ -180,8 +180,8 @@ pub async fn repo_badge(
     Path((owner, name)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let repo = format!("{owner}/{name}");
-    // The first tenant to register the name owns its badge.
-    let status = match state.db.repos_named(&repo).await.map_err(log_internal)?.into_iter().next() {
+    // The tenant that proved the name is its own owns the badge; nobody else's row counts.
+    let status = match state.db.repo_owner(&repo).await.map_err(log_internal)? {
         None => None,
         Some(row) => {
             let tenant = state.db.org(&row.org_id).await.map_err(log_internal)?.map(|o| o.slug).unwrap_or_default();

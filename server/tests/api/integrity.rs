@@ -349,3 +349,61 @@ async fn a_truncated_policy_tarball_says_so() {
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["reason"], "bundle_corrupt", "{v}");
 }
+
+#[tokio::test]
+async fn a_repository_name_belongs_to_the_tenant_that_proved_it() {
+    use reqwest::multipart::{Form, Part};
+    let app = TestApp::spawn().await;
+    let acme = crate::packs::tenant_key(&app, "admin@acme.demo").await;
+    let globex = crate::packs::tenant_key(&app, "admin@globex.demo").await;
+    let policy_kp = KeyPair::generate_ecdsa_p256().unwrap();
+    let pem = policy_kp.public_key_der().unwrap().to_pem();
+    app::ssr::policy::add_policy_key(&app.state, "security@operator.demo", "policy-2026", &pem, None).await.unwrap();
+    let tb = app::ssr::policy_bundle::build(&[("policies/org.rego", b"package org\n")]).unwrap();
+    let policy_upload = |key: String, version: &'static str| {
+        let form = Form::new()
+            .text("version", version)
+            .part("bundle", Part::bytes(tb.clone()).file_name("policy.tar.gz"))
+            .part("signature", Part::text(B64.encode(policy_kp.sign(&tb).unwrap().as_bytes())).file_name("policy.sig"));
+        app.http.post(app.url("/api/v1/repos/shared/tool/policy")).bearer_auth(key).multipart(form).send()
+    };
+    // Globex registers the name first, with a signed policy bundle: that proves nothing about the repository.
+    assert_eq!(policy_upload(globex.clone(), "1").await.unwrap().status(), 201);
+    let badge = || async {
+        app.http.get(app.url("/badge/repos/shared/tool/policy.svg")).send().await.unwrap().text().await.unwrap()
+    };
+    assert!(badge().await.contains("unknown"), "an unproven name has no owner's badge");
+
+    // Acme proves it: a verified release pack signed with acme's own key.
+    let release = KeyPair::generate_ecdsa_p256().unwrap();
+    call(
+        &app,
+        &acme,
+        "/api/v1/signing-keys",
+        &json!({"name": "release", "public_key_pem": release.public_key_der().unwrap().to_pem()}),
+    )
+    .await;
+    let pack = app::ssr::packs::build(
+        "shared/tool",
+        "v1.0.0",
+        "2026-11-29T00:00:00Z",
+        &[("sbom.spdx.json".into(), b"{}".to_vec())],
+        |m| release.sign(m).unwrap().as_bytes().to_vec(),
+    )
+    .unwrap();
+    let (status, v) = crate::packs::upload(&app, &acme, "/api/v1/repos/shared/tool/releases/v1.0.0/pack", pack).await;
+    assert_eq!(status, 201, "{v}");
+    let svg = badge().await;
+    assert!(svg.contains("unsigned") && !svg.contains("signed v1"), "the badge is acme's repo, not globex's: {svg}");
+    let r = policy_upload(globex.clone(), "2").await.unwrap();
+    assert_eq!(r.status(), 409, "globex may not upload for acme's name");
+    let report = app::ssr::signature_status::report(&app.state, None).await.unwrap();
+    let rows: Vec<_> = report.repos.iter().filter(|r| r.repo == "shared/tool").map(|r| r.tenant.as_str()).collect();
+    assert_eq!(rows, ["acme-robotics"], "only the owner counts in adoption");
+
+    // The operator can give the name to globex; then acme is the one refused.
+    app::ssr::policy::assign_repo(&app.state, "admin@operator.demo", "shared/tool", "globex").await.unwrap();
+    assert_eq!(policy_upload(globex, "2").await.unwrap().status(), 201);
+    assert_eq!(policy_upload(acme, "1").await.unwrap().status(), 409);
+    assert!(badge().await.contains("signed v2"));
+}

@@ -84,9 +84,12 @@ async fn packs_are_verified_stored_downloaded_and_kept_per_tenant() {
         let r = app.http.get(app.url(&path)).bearer_auth(&globex).send().await.unwrap();
         assert_eq!(r.status(), 404, "globex never sees acme's pack at {path}");
     }
-    // Globex can hold its own pack for the same repo name, verified against its own keys (none: fails).
+    // Acme proved acme/firmware with a verified pack: the name is acme's, and globex's upload is refused.
     let (status, v) = upload(&app, &globex, PACK, zip).await;
-    assert_eq!((status, v["status"].as_str(), v["reason"].as_str()), (422, Some("failed"), Some("signature_mismatch")));
+    assert_eq!(status, 409, "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("belongs to another tenant"), "{v}");
+    let globex_org = app.state.db.org_by_slug("globex").await.unwrap().unwrap().id;
+    assert!(app.state.db.repo(&globex_org, "acme/firmware").await.unwrap().is_none(), "nothing registered for globex");
 }
 
 #[tokio::test]

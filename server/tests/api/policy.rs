@@ -124,6 +124,18 @@ async fn adoption_counts_active_repositories_and_badges_show_it() {
     }
     let (s, _) = upload(&app, &ci, "/api/v1/repos/acme/d/policy", "1", tb.clone(), None).await;
     assert_eq!(s, 422);
+    // Policy uploads alone prove nothing: until acme owns the names they neither count nor get badges.
+    assert!(
+        app::ssr::signature_status::report(&app.state, None)
+            .await
+            .unwrap()
+            .repos
+            .iter()
+            .all(|r| !r.repo.starts_with("acme/"))
+    );
+    for repo in ["acme/a", "acme/b", "acme/c", "acme/d"] {
+        app::ssr::policy::assign_repo(&app.state, "security@operator.demo", repo, "acme-robotics").await.unwrap();
+    }
     let badge = |path: &str| {
         let url = app.url(path);
         let http = app.http.clone();
@@ -270,6 +282,10 @@ async fn an_unsigned_active_repo_raises_an_alert_delivered_by_webhook_that_clear
 
     let (s, _) = upload(&app, &ci, POLICY, "1", tb.clone(), None).await;
     assert_eq!(s, 422);
+    // The repository counts (and alerts) once acme owns the name.
+    app::ssr::policy::assign_repo(&app.state, "security@operator.demo", "acme/firmware", "acme-robotics")
+        .await
+        .unwrap();
     wait_for(1).await;
     let first = got.lock().unwrap()[0].1.clone();
     assert_eq!((first["type"].as_str(), first["data"]["kind"].as_str()), (Some("alert.opened"), Some("policy.failed")));

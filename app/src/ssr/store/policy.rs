@@ -17,6 +17,10 @@ pub struct RepoRow {
     pub last_activity_at: i64,
     /// `Some(1)` always active, `Some(0)` never, `None` by activity.
     pub active_override: Option<i64>,
+    /// When this tenant proved the name is its own (ms); `None` while unproven.
+    pub proven_at: Option<i64>,
+    /// How: "verified pack pack_…", "assigned by …".
+    pub proof: Option<String>,
 }
 
 /// One policy bundle upload and how it verified.
@@ -67,7 +71,7 @@ pub struct RolloutRow {
     pub updated_at: i64,
 }
 
-const REPO_COLUMNS: &str = "id, org_id, name, created_at, last_activity_at, active_override";
+const REPO_COLUMNS: &str = "id, org_id, name, created_at, last_activity_at, active_override, proven_at, proof";
 const BUNDLE_COLUMNS: &str =
     "id, org_id, repo_id, version, sha256, size_bytes, status, reason, detail, signer, files, created_at";
 
@@ -96,12 +100,50 @@ impl Db {
             .await?)
     }
 
-    /// Repositories with a name, across tenants, oldest first.
-    pub async fn repos_named(&self, name: &str) -> StoreResult<Vec<RepoRow>> {
-        Ok(sqlx::query_as(&format!("SELECT {REPO_COLUMNS} FROM repos WHERE name = $1 ORDER BY created_at, id"))
+    /// The tenant row that owns a name: the first to prove it.
+    pub async fn repo_owner(&self, name: &str) -> StoreResult<Option<RepoRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {REPO_COLUMNS} FROM repos WHERE name = $1 AND proven_at IS NOT NULL ORDER BY proven_at, id LIMIT 1"
+        ))
+        .bind(name)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// Marks a tenant's repository as proven, unless it already is; true when it changed.
+    pub async fn prove_repo(&self, org_id: &str, name: &str, proof: &str, now: i64) -> StoreResult<bool> {
+        let r = sqlx::query(
+            "UPDATE repos SET proven_at = $1, proof = $2 WHERE org_id = $3 AND name = $4 AND proven_at IS NULL",
+        )
+        .bind(now)
+        .bind(proof)
+        .bind(org_id)
+        .bind(name)
+        .execute(self.pool())
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// Gives a name to one tenant (an operator's assignment): its row is
+    /// proven now and every other tenant's claim on the name is cleared, in
+    /// one transaction.
+    pub async fn assign_repo(&self, org_id: &str, name: &str, proof: &str, now: i64) -> StoreResult<()> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("UPDATE repos SET proven_at = NULL, proof = NULL WHERE name = $1 AND org_id <> $2")
             .bind(name)
-            .fetch_all(self.pool())
-            .await?)
+            .bind(org_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE repos SET proven_at = $1, proof = $2 WHERE name = $3 AND org_id = $4")
+            .bind(now)
+            .bind(proof)
+            .bind(name)
+            .bind(org_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Every repository, or one tenant's, by name.
