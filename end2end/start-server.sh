@@ -9,13 +9,16 @@ cd "$(dirname "$0")/.."
 rm -rf end2end/.data && mkdir -p end2end/.data/forge
 bin=${TRUST_PORTAL_BIN:-target/debug/trust-portal}
 
-# Release packs: partner/widgets signed by the partner's release key (verifies), and
-# partner/broken signed by another key (fails against the partner's public key).
+# Release packs: partner/widgets-* signed by the partner's release key (verifies), and
+# partner/broken signed by another key (fails against the partner's public key). A
+# repository name belongs to the one tenant that proves it, so each test that onboards
+# a partner to a verified pack has its own repository (per project: js-on / js-off).
 forge=end2end/.data/forge
 "$bin" keygen --out "$forge/release-key" >/dev/null
 "$bin" keygen --out "$forge/stranger-key" >/dev/null
 echo '{"spdxVersion":"SPDX-2.3","name":"widgets"}' > "$forge/sbom.spdx.json"
-for spec in "widgets v1.4.0 release-key" "broken v0.2.0 stranger-key"; do
+for spec in "widgets-json-wizard v1.4.0 release-key" "widgets-jsoff-wizard v1.4.0 release-key" \
+            "widgets-json-cli v1.4.0 release-key" "widgets-jsoff-cli v1.4.0 release-key" "broken v0.2.0 stranger-key"; do
   read -r name tag key <<<"$spec"
   mkdir -p "$forge/partner/$name"
   echo "$tag" > "$forge/partner/$name/tag"

@@ -13,6 +13,14 @@ const RELEASE_KEY_PUB = readFileSync(`${DATA}/release-key.pub`, 'utf8');
 const BIN = resolve(__dirname, '..', '..', process.env.TRUST_PORTAL_BIN ?? 'target/debug/trust-portal');
 
 /** An operator admin creates an invitation on the Onboarding page; returns the link. */
+/**
+ * The forge repository a test onboards to (see start-server.sh): a name belongs to the one
+ * tenant that proves it with a verified pack, so each test and project has its own.
+ */
+function widgets(testInfo: TestInfo, use: 'wizard' | 'cli'): string {
+  return `partner/widgets-${jsOn(testInfo) ? 'json' : 'jsoff'}-${use}`;
+}
+
 async function invite(browser: Browser, testInfo: TestInfo, label: string): Promise<string> {
   const context = await browser.newContext({ javaScriptEnabled: jsOn(testInfo), baseURL: PORTAL });
   const page = await context.newPage();
@@ -90,10 +98,11 @@ test('a new partner completes all five steps: tenant, signed webhook test, polic
 
   await stepWebhook(page, slug);
   await stepPolicy(page);
-  await stepRepository(page, 'partner/widgets');
+  const repo = widgets(testInfo, 'wizard');
+  await stepRepository(page, repo);
   await expect(page.getByRole('heading', { name: 'Step 5 of 5: Entitlements and API key' })).toBeVisible();
   const summary = page.getByTestId('onboard-summary');
-  await expect(summary).toContainText('partner/widgets@v1.4.0 verified');
+  await expect(summary).toContainText(`${repo}@v1.4.0 verified`);
   await expect(summary).toContainText('webhooks, policy_bundles, high_rate_limit');
   const secret = (await page.getByTestId('webhook-secret').textContent())!.trim();
   expect(secret).toMatch(/^whsec_/);
@@ -146,12 +155,12 @@ test('a partner who stops at step 3 resumes from the CLI, which finishes the sam
 
   const out = execFileSync(
     BIN,
-    ['onboard', '--server', PORTAL, '--yes', '--repo', 'partner/widgets', '--public-key', `${DATA}/release-key.pub`],
+    ['onboard', '--server', PORTAL, '--yes', '--repo', widgets(testInfo, 'cli'), '--public-key', `${DATA}/release-key.pub`],
     { env: { ...process.env, PORTAL_INVITE: link }, encoding: 'utf8' },
   );
   expect(out).toContain('(step 3 of 5, resumed)');
   expect(out).toContain('policy version 3 signed by policy-2026');
-  expect(out).toContain('partner/widgets@v1.4.0 pack verified');
+  expect(out).toContain(`${widgets(testInfo, 'cli')}@v1.4.0 pack verified`);
   expect(out).toMatch(/\n {2}tpk_[0-9a-f]{64}\n/);
 
   // Back in the browser, the session is finished; the link is used up.
