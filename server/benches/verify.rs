@@ -3,7 +3,9 @@
 //! Measures the engine the Attestation API calls: a cosign `sign-blob`
 //! signature (ECDSA P-256, 1 KiB artifact) and a keyless Sigstore bundle
 //! (the conformance suite's happy-path v0.3, against the embedded public-good
-//! root). Prints mean and percentiles over many runs after a warm-up.
+//! root), and on their own the integrity checks inside them: canonical key
+//! re-encoding and the duplicate-key check of a bundle. Prints mean and
+//! percentiles over many runs after a warm-up.
 
 use app::ssr::verifier::{self, BundlePolicy, Subject};
 use base64::Engine;
@@ -62,5 +64,14 @@ fn main() {
     });
     measure("trusted root parse (public good)", 500, || {
         let _ = verifier::public_good_root();
+    });
+
+    // The integrity checks on their own, to compare with the whole verifications above.
+    let der = kp.public_key_der().expect("key");
+    measure("  canonical key re-encoding (P-256)", 5000, || {
+        let _ = app::ssr::public_key::canonical_spki(der.as_bytes());
+    });
+    measure("  duplicate-key check of the bundle", 2000, || {
+        let _ = app::domain::unique_json::UniqueKeys::parse(&bundle);
     });
 }
