@@ -17,7 +17,9 @@ use sigstore_verify::crypto::{VerificationKey, verify_signature_prehashed};
 use sigstore_verify::trust_root::{SIGSTORE_PRODUCTION_TRUSTED_ROOT, SIGSTORE_STAGING_TRUSTED_ROOT, TrustedRoot};
 use sigstore_verify::types::bundle::SignatureContent;
 use sigstore_verify::types::{Artifact, Bundle, DerPublicKey, Sha256Hash, SignatureBytes};
-use sigstore_verify::{Error as SigError, PublicKeyVerificationPolicy, VerificationPolicy, Verifier};
+use sigstore_verify::{
+    Error as SigError, PublicKeyVerificationPolicy, VerificationPolicy, VerificationResult, Verifier,
+};
 
 /// Why a verification failed, for machines (stable, snake_case on the wire).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -322,40 +324,48 @@ fn verify_bundle_signature(
         Subject::Sha256(d) => Artifact::from_digest(Sha256Hash::new(d)),
     };
     let subject_sha256 = subject.sha256_hex();
-    match policy {
+    let (signer, result) = match policy {
         BundlePolicy::Keyless { identity, issuer } => {
             let p = VerificationPolicy::new(identity.as_str(), issuer.as_str());
-            verifier.verify(artifact, bundle, &p)?;
-            Ok(Verified {
-                subject_sha256,
-                signer: Signer::Identity { identity: identity.clone(), issuer: issuer.clone() },
-                checks: vec![
-                    "bundle is well-formed",
-                    "certificate chains to the trusted root and was valid at signing time",
-                    "signed certificate timestamp verifies",
-                    "transparency log entry verifies",
-                    "signature matches the artifact",
-                    "certificate identity and OIDC issuer match the policy",
-                ],
-                statement: None,
-            })
+            let result = verifier.verify(artifact, bundle, &p)?;
+            (Signer::Identity { identity: identity.clone(), issuer: issuer.clone() }, result)
         }
         BundlePolicy::Key { pem } => {
             let key = parse_key(pem)?;
             let id = key_id(&key);
-            verifier.verify(artifact, bundle, &PublicKeyVerificationPolicy::new(key))?;
-            Ok(Verified {
-                subject_sha256,
-                signer: Signer::Key { key_id: id },
-                checks: vec![
-                    "bundle is well-formed",
-                    "transparency log entry verifies",
-                    "signature matches the artifact and the given key",
-                ],
-                statement: None,
-            })
+            let result = verifier.verify(artifact, bundle, &PublicKeyVerificationPolicy::new(key))?;
+            (Signer::Key { key_id: id }, result)
         }
+    };
+    let checks = bundle_checks(&result, bundle.verification_material.tlog_entries.len(), &signer);
+    Ok(Verified { subject_sha256, signer, checks, statement: None })
+}
+
+/// The checks a bundle verification ran, as the library reports them: a step
+/// it skipped, or one with nothing to check (a bundle without log entries),
+/// is not listed.
+fn bundle_checks(result: &VerificationResult, tlog_entries: usize, signer: &Signer) -> Vec<&'static str> {
+    let mut checks = vec!["bundle is well-formed"];
+    if result.certificate_verified() {
+        checks.push("certificate chains to the trusted root and was valid at signing time");
     }
+    if result.sct_verified() {
+        checks.push("signed certificate timestamp verifies");
+    }
+    if result.tlog_verified() && tlog_entries > 0 {
+        checks.push("transparency log entry verifies");
+    }
+    if !result.verified_timestamps().is_empty() {
+        checks.push("signing time is covered by a verified timestamp");
+    }
+    checks.push(match signer {
+        Signer::Key { .. } => "signature matches the artifact and the given key",
+        Signer::Identity { .. } => "signature matches the artifact",
+    });
+    if matches!(signer, Signer::Identity { .. }) && result.identity_policy_checked() && result.certificate_verified() {
+        checks.push("certificate identity and OIDC issuer match the policy");
+    }
+    checks
 }
 
 /// Verifies a cosign `sign-blob` signature (base64 DER, surrounding white
@@ -530,6 +540,42 @@ mod tests {
             &AttestationPolicy::default(),
         );
         assert_eq!(garbage.unwrap_err().reason, Reason::MalformedBundle);
+    }
+
+    #[test]
+    fn bundle_checks_list_only_what_the_library_verified() {
+        let root = public_good_root().expect("embedded root");
+        let artifact = case("../", "a.txt");
+        let keyless = verify_bundle(
+            &root,
+            &case("happy-path-v0.3", "bundle.sigstore.json"),
+            Subject::Bytes(artifact.as_bytes()),
+            &BundlePolicy::keyless(Some(IDENTITY), Some(ISSUER)).expect("policy"),
+            &AttestationPolicy::default(),
+        )
+        .expect("valid");
+        for claim in ["certificate chains", "signed certificate timestamp", "transparency log entry"] {
+            assert!(keyless.checks.iter().any(|c| c.starts_with(claim)), "{claim}: {:?}", keyless.checks);
+        }
+        // A managed-key bundle: its log entry is checked, no certificate is claimed.
+        let pem = case("managed-key-happy-path", "key.pub");
+        let managed = case("managed-key-happy-path", "bundle.sigstore.json");
+        let key = |json: &str| {
+            verify_bundle(
+                &root,
+                json,
+                Subject::Bytes(artifact.as_bytes()),
+                &BundlePolicy::Key { pem: pem.clone() },
+                &AttestationPolicy::default(),
+            )
+        };
+        let v = key(&managed).expect("valid");
+        assert!(v.checks.contains(&"transparency log entry verifies"), "{:?}", v.checks);
+        assert!(!v.checks.iter().any(|c| c.contains("certificate")), "no certificate was involved: {:?}", v.checks);
+        // Without its log entries the bundle is refused, not passed with the claim dropped silently.
+        let mut stripped: serde_json::Value = serde_json::from_str(&managed).expect("json");
+        stripped["verificationMaterial"]["tlogEntries"] = serde_json::json!([]);
+        assert_eq!(key(&stripped.to_string()).unwrap_err().reason, Reason::MalformedBundle);
     }
 
     #[test]
