@@ -72,6 +72,10 @@ impl Portal {
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StartError> {
         let db = Db::connect(&config.database_url).await?;
+        let recoded = app::ssr::trust::canonicalize_stored_keys(&db).await?;
+        if recoded > 0 {
+            tracing::info!(keys = recoded, "stored signing keys re-encoded to their canonical form");
+        }
         let addr = options.site_addr;
         let listener = TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
         let state = AppState::with_clock(db, config, options, clock);

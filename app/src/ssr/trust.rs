@@ -63,22 +63,13 @@ pub async fn stored_key(state: &AppState, org_id: &str, name: &str) -> Result<Si
 }
 
 /// Refuses an inline PEM key that the tenant stored and then revoked or let
-/// expire: pasting the key does not bypass its window, in any encoding. Keys
-/// are matched by their canonical id, recomputed from each stored key (rows
-/// written before ids were canonical match too).
+/// expire: pasting the key does not bypass its window, in any encoding (key
+/// ids are canonical, see [`canonicalize_stored_keys`]).
 pub async fn check_inline_key(state: &AppState, org_id: &str, pem: &str) -> Result<(), Rejection> {
     let Ok(der) = verifier::parse_key(pem) else {
         return Ok(()); // the verifier reports the malformed key
     };
-    let id = verifier::key_id(&der);
-    let stored: Vec<SigningKeyRow> = state
-        .db
-        .signing_keys(org_id)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .filter(|k| k.key_id == id || verifier::parse_key(&k.public_key_pem).is_ok_and(|d| verifier::key_id(&d) == id))
-        .collect();
+    let stored = state.db.signing_keys_by_key_id(org_id, &verifier::key_id(&der)).await.map_err(internal)?;
     let now = state.now_ms();
     let windows: Vec<_> = stored.iter().map(|k| check_window(k, now)).collect();
     if windows.iter().any(Result::is_ok) {
@@ -88,6 +79,22 @@ pub async fn check_inline_key(state: &AppState, org_id: &str, pem: &str) -> Resu
         Some(e) => Err(e.into()),
         None => Ok(()),
     }
+}
+
+/// Re-encodes stored signing keys written before key ids were canonical, so
+/// the indexed lookup by key id finds a key in any spelling. Runs at start;
+/// rows already canonical are left alone. Returns how many changed.
+pub async fn canonicalize_stored_keys(db: &super::store::Db) -> Result<usize, StoreError> {
+    let mut changed = 0;
+    for k in db.all_signing_keys().await? {
+        let Ok(der) = verifier::parse_key(&k.public_key_pem) else { continue };
+        let (pem, id) = (der.to_pem(), verifier::key_id(&der));
+        if id != k.key_id || pem != k.public_key_pem {
+            db.set_signing_key_encoding(&k.id, &pem, &id).await?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
 }
 
 /// A tenant's named policy.

@@ -5,6 +5,7 @@ use crate::helpers::TestApp;
 use app::ssr::receipts::verify_receipt;
 use base64::Engine;
 use serde_json::{Value, json};
+use sha2::Digest;
 use sigstore_verify::crypto::KeyPair;
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
@@ -406,4 +407,60 @@ async fn a_repository_name_belongs_to_the_tenant_that_proved_it() {
     assert_eq!(policy_upload(globex, "2").await.unwrap().status(), 201);
     assert_eq!(policy_upload(acme, "1").await.unwrap().status(), 409);
     assert!(badge().await.contains("signed v2"));
+}
+
+#[tokio::test]
+async fn keys_stored_in_an_old_spelling_are_re_encoded_at_start() {
+    use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256, RsaKeyPair};
+    let app = TestApp::spawn().await;
+    let key = acme_key(&app).await;
+    let rsa = RsaKeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+    let pkcs1 = rsa.public_key().as_ref().to_vec();
+    let absent = rsa_pem(&pkcs1, false);
+    // A row as an older portal wrote it: the key as given, its id over those bytes, revoked.
+    let der = sigstore_verify::types::DerPublicKey::from_pem(&absent).unwrap();
+    let acme = app.state.db.org_by_slug("acme-robotics").await.unwrap().unwrap().id;
+    let legacy = app::ssr::store::SigningKeyRow {
+        id: "skey_legacy".into(),
+        org_id: acme,
+        name: "legacy".into(),
+        public_key_pem: absent.clone(),
+        key_id: format!("sha256:{}", hex::encode(sha2::Sha256::digest(der.as_bytes()))),
+        not_before: 0,
+        not_after: None,
+        revoked_at: Some(1),
+        created_at: 0,
+    };
+    app.state.db.insert_signing_key(&legacy).await.unwrap();
+    assert_eq!(app::ssr::trust::canonicalize_stored_keys(&app.state.db).await.unwrap(), 1);
+    assert_eq!(app::ssr::trust::canonicalize_stored_keys(&app.state.db).await.unwrap(), 0, "idempotent");
+    let artifact = b"legacy.tar.gz";
+    let mut sig = vec![0; rsa.public_modulus_len()];
+    rsa.sign(&RSA_PKCS1_SHA256, &aws_lc_rs::rand::SystemRandom::new(), artifact, &mut sig).unwrap();
+    for pem in [rsa_pem(&pkcs1, true), absent] {
+        let body = json!({"kind": "cosign_blob", "artifact": {"base64": B64.encode(artifact)}, "signature": B64.encode(&sig), "public_key": pem});
+        let (status, v) = call(&app, &key, "/api/v1/verify", &body).await;
+        assert_eq!((status, v["error"]["code"].as_str()), (422, Some("key_revoked")), "{v}");
+    }
+}
+
+#[tokio::test]
+async fn inline_rules_a_kind_cannot_check_are_refused_like_stored_ones() {
+    let app = TestApp::spawn().await;
+    let key = acme_key(&app).await;
+    let managed = json!({
+        "kind": "sigstore_bundle",
+        "artifact": {"base64": B64.encode(conformance("a.txt"))},
+        "bundle": serde_json::from_str::<Value>(&conformance("bundle-verify/managed-key-happy-path/bundle.sigstore.json")).unwrap(),
+        "public_key": conformance("bundle-verify/managed-key-happy-path/key.pub"),
+        "identity": IDENTITY, "issuer": ISSUER,
+    });
+    let (status, v) = call(&app, &key, "/api/v1/verify", &managed).await;
+    assert_eq!((status, v["error"]["code"].as_str()), (400, Some("policy_conflict")), "{v}");
+    let kp = KeyPair::generate_ecdsa_p256().unwrap();
+    let in_toto = json!({"kind": "in_toto", "artifact": {"base64": B64.encode(b"x")},
+        "envelope": provenance(&kp, b"x", "https://github.com/acme/fw", "https://github.com/acme/fw"),
+        "public_key": kp.public_key_der().unwrap().to_pem(), "trusted_root": "public-good"});
+    let (status, v) = call(&app, &key, "/api/v1/verify", &in_toto).await;
+    assert_eq!((status, v["error"]["code"].as_str()), (400, Some("policy_conflict")), "{v}");
 }

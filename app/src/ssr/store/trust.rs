@@ -188,6 +188,33 @@ impl Db {
         .await?)
     }
 
+    /// A tenant's stored keys with this `sha256:` key id.
+    pub async fn signing_keys_by_key_id(&self, org_id: &str, key_id: &str) -> StoreResult<Vec<SigningKeyRow>> {
+        Ok(sqlx::query_as(&format!("SELECT {SIGNING_KEY_COLUMNS} FROM signing_keys WHERE org_id = $1 AND key_id = $2"))
+            .bind(org_id)
+            .bind(key_id)
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// Every tenant's signing keys (for one-off maintenance such as re-encoding).
+    pub async fn all_signing_keys(&self) -> StoreResult<Vec<SigningKeyRow>> {
+        Ok(sqlx::query_as(&format!("SELECT {SIGNING_KEY_COLUMNS} FROM signing_keys ORDER BY id"))
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    /// Replaces a stored key's PEM and key id (the same key, re-encoded).
+    pub async fn set_signing_key_encoding(&self, id: &str, pem: &str, key_id: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE signing_keys SET public_key_pem = $1, key_id = $2 WHERE id = $3")
+            .bind(pem)
+            .bind(key_id)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     /// A tenant's signing key by name or `skey_…` id.
     pub async fn signing_key(&self, org_id: &str, name_or_id: &str) -> StoreResult<Option<SigningKeyRow>> {
         Ok(sqlx::query_as(&format!(
