@@ -45,14 +45,6 @@ pub async fn repo_status(
     })
 }
 
-/// Whether this row is the name's owner: proven, and proven first.
-async fn owns(db: &super::store::Db, repo: &RepoRow) -> Result<bool, AppError> {
-    if repo.proven_at.is_none() {
-        return Ok(false);
-    }
-    Ok(db.repo_owner(&repo.name).await.map_err(log_internal)?.is_some_and(|o| o.id == repo.id))
-}
-
 /// The report over every tenant (`scope` = `None`) or one. Repositories count
 /// once their tenant owns them (proved with a verified pack or assigned by
 /// the operator).
@@ -62,12 +54,13 @@ pub async fn report(state: &AppState, scope: Option<&str>) -> Result<SignatureSt
     let mut tenants = db.tenants().await.map_err(log_internal)?;
     tenants.retain(|t| scope.is_none_or(|id| t.id == id));
     tenants.sort_by(|a, b| a.slug.cmp(&b.slug));
+    let owners = db.repo_owner_ids().await.map_err(log_internal)?;
     let mut repos = Vec::new();
     let mut packs = Vec::new();
     for t in &tenants {
         for repo in db.repos(Some(&t.id)).await.map_err(log_internal)? {
             // Only the tenant that owns a name counts it (see `policy::check_ownership`).
-            if !owns(db, &repo).await? {
+            if !owners.contains(&repo.id) {
                 continue;
             }
             repos.push(repo_status(state, &rollout, &t.slug, repo).await?);

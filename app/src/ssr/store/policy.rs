@@ -110,6 +110,16 @@ impl Db {
         .await?)
     }
 
+    /// The ids of the rows that own their names (the first proven per name).
+    pub async fn repo_owner_ids(&self) -> StoreResult<std::collections::HashSet<String>> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT name, id FROM repos WHERE proven_at IS NOT NULL ORDER BY name, proven_at, id")
+                .fetch_all(self.pool())
+                .await?;
+        let mut seen = std::collections::HashSet::new();
+        Ok(rows.into_iter().filter(|(name, _)| seen.insert(name.clone())).map(|(_, id)| id).collect())
+    }
+
     /// Marks a tenant's repository as proven, unless it already is; true when it changed.
     pub async fn prove_repo(&self, org_id: &str, name: &str, proof: &str, now: i64) -> StoreResult<bool> {
         let r = sqlx::query(
