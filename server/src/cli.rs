@@ -255,7 +255,7 @@ async fn open_state(config: PortalConfig) -> Result<AppState, ExitCode> {
         ExitCode::from(3)
     })?;
     let db = Db::connect(&config.database_url).await.map_err(|e| {
-        eprintln!("error: database {}: {e}", redact(&config.database_url));
+        eprintln!("error: database {}: {e}", config.database_url.redacted());
         ExitCode::from(4)
     })?;
     Ok(AppState::new(db, config, options))
@@ -269,7 +269,7 @@ async fn serve(config: PortalConfig) -> ExitCode {
             return ExitCode::from(3);
         }
     };
-    let db_url = redact(&config.database_url);
+    let db_url = config.database_url.redacted();
     let portal = match startup::Portal::build(config, options).await {
         Ok(p) => p,
         Err(e) => {
@@ -435,19 +435,5 @@ pub(crate) fn report(json: bool, result: Result<serde_json::Value, AppError>, hu
                 _ => ExitCode::from(1),
             }
         }
-    }
-}
-
-/// The URL with any password replaced by `***` (see [`app::ssr::config::DatabaseUrl`]).
-pub fn redact(url: &str) -> String {
-    app::ssr::config::DatabaseUrl(url.to_owned()).redacted()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn redacts_passwords() {
-        assert_eq!(super::redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
-        assert_eq!(super::redact("sqlite:data/portal.db"), "sqlite:data/portal.db");
     }
 }

@@ -460,6 +460,14 @@ impl PortalConfig {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn redacts_passwords() {
+        let redact = |url: &str| super::DatabaseUrl(url.to_owned()).redacted();
+        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact("sqlite:data/portal.db"), "sqlite:data/portal.db");
+        assert!(!format!("{:?}", super::DatabaseUrl("postgres://u:secret@h/db".into())).contains("secret"));
+    }
+
     use super::*;
     use std::collections::HashMap;
 

@@ -181,29 +181,29 @@ pub fn embedded_v4(ip: Ipv6Addr) -> Option<(Ipv4Addr, &'static str)> {
 pub fn forbidden_range(ip: IpAddr) -> Option<String> {
     match ip {
         IpAddr::V4(v4) => {
-            let bits = u32::from(v4);
-            V4_BLOCKS
-                .iter()
-                .find(|(net, prefix, _)| {
-                    let mask = u32::MAX.checked_shl(32 - u32::from(*prefix)).unwrap_or(0);
-                    bits & mask == u32::from(Ipv4Addr::from(*net)) & mask
-                })
-                .map(|(_, _, why)| (*why).to_owned())
+            let blocks = V4_BLOCKS.iter().map(|(net, p, why)| (u128::from(u32::from(Ipv4Addr::from(*net))), *p, *why));
+            first_block(u128::from(u32::from(v4)), 32, blocks)
         }
         IpAddr::V6(v6) => {
             if let Some((v4, form)) = embedded_v4(v6) {
                 return forbidden_range(IpAddr::V4(v4)).map(|why| format!("{form} for {v4}, {why}"));
             }
-            let bits = u128::from(v6);
-            V6_BLOCKS
-                .iter()
-                .find(|(net, prefix, _)| {
-                    let mask = u128::MAX.checked_shl(128 - u32::from(*prefix)).unwrap_or(0);
-                    bits & mask == u128::from(Ipv6Addr::from(*net)) & mask
-                })
-                .map(|(_, _, why)| (*why).to_owned())
+            let blocks = V6_BLOCKS.iter().map(|(net, p, why)| (u128::from(Ipv6Addr::from(*net)), *p, *why));
+            first_block(u128::from(v6), 128, blocks)
         }
     }
+}
+
+/// The reason of the first block holding `bits`, an address `width` bits wide.
+fn first_block(bits: u128, width: u32, blocks: impl Iterator<Item = (u128, u8, &'static str)>) -> Option<String> {
+    let all = u128::MAX >> (128 - width);
+    blocks
+        .into_iter()
+        .find(|(net, prefix, _)| {
+            let mask = u128::MAX.checked_shl(width - u32::from(*prefix)).unwrap_or(0) & all;
+            bits & mask == net & mask
+        })
+        .map(|(_, _, why)| why.to_owned())
 }
 
 /// Name suffixes that are never public: special-use names (RFC 6761, RFC 6762
