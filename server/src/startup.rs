@@ -24,8 +24,7 @@ use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-/// Largest request body accepted (4 MiB).
-pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+pub use crate::routes::body::MAX_BODY_BYTES;
 
 /// A failure to start.
 #[derive(Debug, thiserror::Error)]

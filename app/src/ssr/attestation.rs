@@ -298,12 +298,23 @@ pub struct Success {
 pub type Recorded = (String, Result<Success, VerificationError>);
 
 /// Checks a request without recording, metering or a receipt (the portal's
-/// Verify page).
+/// Verify page). It takes a token from the tenant's own bucket at the API's
+/// rate (10x with `high_rate_limit`): checking is the same CPU work as the
+/// API, metered or not; over it, a "retry in N s" error.
 pub async fn check(
     state: &AppState,
     org_id: &str,
     req: VerifyRequest,
 ) -> Result<Result<Verified, VerificationError>, AppError> {
+    use crate::domain::entitlements::Feature;
+    let high = super::entitlements::allows(state, org_id, Feature::HighRateLimit).await?;
+    let limiter = if high { &state.rate_limiter_high } else { &state.rate_limiter };
+    limiter.check(&format!("dry-run:{org_id}"), state.now_ms()).map_err(|retry_s| {
+        AppError::new(
+            crate::domain::ErrorCode::RateLimited,
+            format!("Too many checks for this tenant; retry in {retry_s} s."),
+        )
+    })?;
     let prepared = match prepare(state, org_id, req).await {
         Ok(p) => p,
         Err(Rejection::Failed(e)) => return Ok(Err(e)),

@@ -1,6 +1,7 @@
 //! Per-API-key rate limiting: a token bucket per key (and per tenant for the
-//! Verify page's dry run), in memory (each server process limits its own
-//! share). Integer milli-tokens, so no rounding drift.
+//! Verify page's dry run, see [`super::attestation::check`]), in memory (each
+//! server process limits its own share). Integer milli-tokens, so no rounding
+//! drift.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -137,21 +138,6 @@ impl ThrottleLog {
             None
         }
     }
-}
-
-/// The Verify page's dry run takes its token from the tenant's own bucket at
-/// the API's rate (10x with `high_rate_limit`): checking is the same CPU work
-/// as the API, metered or not. Refused with a "retry in N s" message.
-pub async fn check_dry_run(state: &super::state::AppState, org_id: &str) -> Result<(), crate::domain::AppError> {
-    use crate::domain::entitlements::Feature;
-    let high = super::entitlements::allows(state, org_id, Feature::HighRateLimit).await?;
-    let limiter = if high { &state.rate_limiter_high } else { &state.rate_limiter };
-    limiter.check(&format!("dry-run:{org_id}"), state.now_ms()).map_err(|retry_s| {
-        crate::domain::AppError::new(
-            crate::domain::ErrorCode::RateLimited,
-            format!("Too many checks for this tenant; retry in {retry_s} s."),
-        )
-    })
 }
 
 #[cfg(test)]

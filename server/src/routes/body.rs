@@ -9,6 +9,9 @@ use app::ssr::rate_limit::GatePass;
 use axum::body::{Body, Bytes};
 use axum::http::StatusCode;
 
+/// Largest request body accepted (4 MiB).
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
 /// Reads the whole body, at most `limit` bytes (413 `payload_too_large` past it).
 pub async fn read(body: Body, limit: usize, what: &str) -> Result<Bytes, ApiError> {
     axum::body::to_bytes(body, limit).await.map_err(|e| {

@@ -183,7 +183,7 @@ pub async fn verify(
         return Ok(res);
     }
     let idem_key = headers.get(IDEMPOTENCY_KEY).map(|v| idempotency::check_key(v.as_bytes())).transpose()?;
-    let body = super::body::read(body, crate::startup::MAX_BODY_BYTES, "Request body").await?;
+    let body = super::body::read(body, super::body::MAX_BODY_BYTES, "Request body").await?;
     let body_sha256 = hex::encode(Sha256::digest(&body));
     // Identical retries in this process wait here for the first one.
     let _held = match &idem_key {

@@ -131,3 +131,21 @@ async fn metrics_are_not_public_and_refused_logins_do_not_flatter_the_sla() {
     app.http.get(app.url("/api/v1/me")).bearer_auth(&key).send().await.unwrap();
     assert_eq!(samples().await, before + 1, "authenticated work counts");
 }
+
+#[tokio::test]
+async fn the_verify_pages_dry_run_takes_the_tenants_rate_limit() {
+    let app = TestApp::spawn_with(|c| {
+        c.api_rate_per_minute = 1;
+        c.api_burst = 2;
+    })
+    .await;
+    let member = app.login("member@acme.demo").await;
+    let form = [("kind", "cosign_blob"), ("artifact_text", "x"), ("evidence", "AAAA"), ("public_key", "not a key")];
+    for i in 0..2 {
+        let (status, v, _) = app.server_fn("check_evidence", Some(&member), &form).await;
+        assert_eq!(status, 200, "check {i} runs (and fails on its own terms): {v}");
+    }
+    let (status, v, _) = app.server_fn("check_evidence", Some(&member), &form).await;
+    assert_eq!(status, 429, "{v}");
+    assert!(v.to_string().contains("retry in"), "{v}");
+}
