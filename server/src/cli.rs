@@ -341,7 +341,7 @@ async fn admin(state: &AppState, cmd: AdminCommand, json: bool) -> ExitCode {
                 .rotate(&state.db, state.now_ms(), id)
                 .await
                 .map(|id| serde_json::json!({ "receipt_key": id }))
-                .map_err(app::ssr::auth::log_internal);
+                .map_err(app::ssr::error::log_internal);
             report(json, r, "receipt key rotated")
         }
         AdminCommand::SetPrice { plan, event, price, from } => {

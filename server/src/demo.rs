@@ -35,7 +35,7 @@ pub const LOGINS: &[DemoLogin] = &[
 
 /// Seeds the demo data unless the operator organisation exists. Returns whether it seeded.
 pub async fn seed(state: &AppState) -> Result<bool, AppError> {
-    if state.db.operator_org().await.map_err(app::ssr::auth::log_internal)?.is_some() {
+    if state.db.operator_org().await?.is_some() {
         return Ok(false);
     }
     let actor = "demo-seed";
@@ -66,12 +66,7 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
 pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
     use app::ssr::attestation::{self, ArtifactInput, Caller, KeyRef, Kind, VerifyRequest};
     use base64::Engine;
-    let org = state
-        .db
-        .org_by_slug("acme-robotics")
-        .await
-        .map_err(app::ssr::auth::log_internal)?
-        .ok_or_else(AppError::internal)?;
+    let org = state.db.org_by_slug("acme-robotics").await?.ok_or_else(AppError::internal)?;
     let actor = "demo-seed";
     let (private, public) = app::ssr::signing::generate_p256().map_err(|_| AppError::internal())?;
     let pair = app::ssr::signing::load_private_key(&private).map_err(|_| AppError::internal())?;
@@ -123,8 +118,7 @@ pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
         app::ssr::evidence::download(state, &org.id, "acme/robot-firmware", "v2.4.0").await?;
     }
     seed_usage(state, &org.id, &api_key.id, DEMO_CALLS_ACME).await?;
-    let globex =
-        state.db.org_by_slug("globex").await.map_err(app::ssr::auth::log_internal)?.ok_or_else(AppError::internal)?;
+    let globex = state.db.org_by_slug("globex").await?.ok_or_else(AppError::internal)?;
     let globex_key = demo_ci_key(state, &globex.id, actor).await?;
     seed_usage(state, &globex.id, &globex_key.id, DEMO_CALLS_GLOBEX).await?;
     seed_policy(state).await?;
@@ -145,7 +139,7 @@ async fn demo_ci_key(state: &AppState, org_id: &str, actor: &str) -> Result<app:
         revoked_at: None,
         scopes: "verify evidence read".into(),
     };
-    state.db.insert_api_key(&key, &hash).await.map_err(app::ssr::auth::log_internal)?;
+    state.db.insert_api_key(&key, &hash).await?;
     Ok(key)
 }
 
@@ -216,11 +210,11 @@ pub async fn seed_policy(state: &AppState) -> Result<(), AppError> {
     policy::add_policy_key(state, actor, "policy-2026", &public, None).await?;
     let (stray_private, _) = app::ssr::signing::generate_p256().map_err(|_| AppError::internal())?;
     let stray = app::ssr::signing::load_private_key(&stray_private).map_err(|_| AppError::internal())?;
-    let mut rollout = db.rollout().await.map_err(app::ssr::auth::log_internal)?;
+    let mut rollout = db.rollout().await?;
     rollout.current_version = 3;
     rollout.updated_by = Some(actor.into());
     rollout.updated_at = state.now_ms();
-    db.set_rollout(&rollout).await.map_err(app::ssr::auth::log_internal)?;
+    db.set_rollout(&rollout).await?;
 
     let bundle = app::ssr::policy_bundle::build(&[
         ("policies/org.rego", DEMO_POLICY.as_bytes()),
@@ -244,13 +238,13 @@ pub async fn seed_policy(state: &AppState) -> Result<(), AppError> {
         ("globex", "globex/billing-api", &good),
         ("globex", "globex/ledger", &good),
     ] {
-        let org = db.org_by_slug(tenant).await.map_err(app::ssr::auth::log_internal)?.ok_or_else(AppError::internal)?;
+        let org = db.org_by_slug(tenant).await?.ok_or_else(AppError::internal)?;
         let done = policy::upload(state, actor, &org.id, repo, 3, bundle.clone(), signature.clone()).await?;
         if matches!(done, Uploaded::Failed(_)) != (signature == &bad) {
             return Err(AppError::internal());
         }
         // acme/robot-firmware is proven by its verified pack; the operator assigns the others.
-        if state.db.repo_owner(repo).await.map_err(app::ssr::auth::log_internal)?.is_none() {
+        if state.db.repo_owner(repo).await?.is_none() {
             policy::assign_repo(state, actor, repo, tenant).await?;
         }
     }
@@ -263,7 +257,7 @@ pub async fn seed_policy(state: &AppState) -> Result<(), AppError> {
 pub async fn seed_onboarding(state: &AppState) -> Result<(), AppError> {
     use app::domain::ids::{InvitationId, OnboardingEventId, OnboardingId};
     use app::domain::onboarding::{EventKind, OnboardingData};
-    use app::ssr::auth::log_internal;
+    use app::ssr::error::log_internal;
     use app::ssr::store::{InvitationRow, OnboardingEventRow, OnboardingRow};
     let db = &state.db;
     let now = state.now_ms();
@@ -301,7 +295,7 @@ pub async fn seed_onboarding(state: &AppState) -> Result<(), AppError> {
         ),
     ];
     for (label, slug, ago, events) in runs {
-        let org = db.org_by_slug(slug).await.map_err(log_internal)?.ok_or_else(AppError::internal)?;
+        let org = db.org_by_slug(slug).await?.ok_or_else(AppError::internal)?;
         let invited = now - ago;
         let done = invited + events.last().map_or(0, |e| e.0) * min;
         let random_hash = app::ssr::auth::sha256_hex(&app::ssr::auth::random_token()); // nobody holds this token
@@ -316,8 +310,8 @@ pub async fn seed_onboarding(state: &AppState) -> Result<(), AppError> {
             renewal_requested_at: None,
             renewal_note: None,
         };
-        db.insert_invitation(&invitation).await.map_err(log_internal)?;
-        db.use_invitation(&invitation.id, done).await.map_err(log_internal)?;
+        db.insert_invitation(&invitation).await?;
+        db.use_invitation(&invitation.id, done).await?;
         let data = OnboardingData {
             tenant_name: Some(org.name.clone()),
             tenant_slug: Some(org.slug.clone()),
@@ -337,7 +331,7 @@ pub async fn seed_onboarding(state: &AppState) -> Result<(), AppError> {
             completed_at: Some(done),
             abandoned_at: None,
         };
-        db.insert_onboarding(&session).await.map_err(log_internal)?;
+        db.insert_onboarding(&session).await?;
         for (i, (at_min, step, kind, reason)) in events.iter().enumerate() {
             let at = invited + at_min * min + i64::try_from(i).unwrap_or(0);
             let row = OnboardingEventRow {
@@ -349,7 +343,7 @@ pub async fn seed_onboarding(state: &AppState) -> Result<(), AppError> {
                 via: "browser".into(),
                 at,
             };
-            db.insert_onboarding_event(&row).await.map_err(log_internal)?;
+            db.insert_onboarding_event(&row).await?;
         }
     }
     Ok(())

@@ -186,8 +186,7 @@ async fn tenant_by_slug(state: &AppState, slug: &str) -> Result<app::ssr::store:
     state
         .db
         .org_by_slug(slug)
-        .await
-        .map_err(app::ssr::auth::log_internal)?
+        .await?
         .filter(|o| o.kind == "tenant")
         .ok_or_else(|| AppError::invalid("--tenant", format!("no tenant {slug:?}")))
 }
@@ -204,7 +203,7 @@ async fn issue(state: &AppState, period: Option<&str>, tenant: Option<&str>) -> 
     let period = Period::parse(period).map_err(|e| AppError::invalid("--period", e))?;
     let orgs = match tenant {
         Some(slug) => vec![tenant_by_slug(state, slug).await?],
-        None => state.db.tenants().await.map_err(app::ssr::auth::log_internal)?,
+        None => state.db.tenants().await?,
     };
     let mut out = Vec::new();
     for org in &orgs {

@@ -196,8 +196,7 @@ pub async fn run(state: &AppState, cmd: PolicyCommand, json: bool) -> ExitCode {
                 let org = state
                     .db
                     .org_by_slug(&tenant)
-                    .await
-                    .map_err(app::ssr::auth::log_internal)?
+                    .await?
                     .filter(|o| o.kind == "tenant")
                     .ok_or_else(|| AppError::invalid("--tenant", format!("no tenant {tenant:?}")))?;
                 policy::set_repo_active(state, ACTOR, &org.id, &repo, active).await?;

@@ -28,10 +28,10 @@ pub struct AuditEntry {
 #[server(endpoint = "list_audit_log")]
 pub async fn list_audit_log() -> Result<(Vec<AuditEntry>, bool), AppError> {
     use crate::domain::Role;
-    use crate::ssr::{audit::verify_chain, auth::log_internal};
+    use crate::ssr::audit::verify_chain;
     let (state, _) = crate::ssr::auth::require_role(&[Role::OperatorAdmin, Role::Security, Role::Auditor]).await?;
-    let rows = state.db.audit_entries(None, 200).await.map_err(log_internal)?;
-    let intact = verify_chain(&state.db).await.map_err(log_internal)?.is_ok();
+    let rows = state.db.audit_entries(None, 200).await?;
+    let intact = verify_chain(&state.db).await?.is_ok();
     Ok((
         rows.into_iter()
             .map(|r| AuditEntry {

@@ -48,7 +48,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
             format!("Too many login attempts for this account. Try again in {wait_s} s."),
         ));
     }
-    let user = state.db.user_by_email(email.as_str()).await.map_err(auth::log_internal)?;
+    let user = state.db.user_by_email(email.as_str()).await?;
     let ok = auth::verify_password(user.as_ref().map(|u| u.password_hash.clone()), password).await?;
     let now = state.now_ms();
     let (true, Some(user)) = (ok, user) else {
@@ -57,14 +57,14 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         let _ = AuditEvent::new(email.as_str(), "login.failed").log(&state).await;
         return Err(AppError::new(ErrorCode::InvalidCredentials, "E-mail or password is wrong."));
     };
-    let org = state.db.org(&user.org_id).await.map_err(auth::log_internal)?.ok_or_else(AppError::internal)?;
+    let org = state.db.org(&user.org_id).await?.ok_or_else(AppError::internal)?;
     auth::check_account(user.disabled_at, user.expires_at, org.suspended_at, now)?;
     if let Some(old) = auth::session_token(&state, &parts.headers) {
-        state.db.revoke_session(&auth::sha256_hex(&old), now).await.map_err(auth::log_internal)?;
+        state.db.revoke_session(&auth::sha256_hex(&old), now).await?;
     }
     let token = auth::random_token();
     let expires = now + i64::from(state.config.session_absolute_hours) * 3_600_000;
-    state.db.insert_session(&auth::sha256_hex(&token), &user.id, now, expires).await.map_err(auth::log_internal)?;
+    state.db.insert_session(&auth::sha256_hex(&token), &user.id, now, expires).await?;
     AuditEvent::new(&user.email, "login").about(&user.org_id, &user.id).log(&state).await?;
     set_cookie(&auth::session_cookie(&state, &token));
     let role = Role::parse(&user.role).map_err(|_| AppError::internal())?;
@@ -78,7 +78,7 @@ pub async fn logout() -> Result<(), AppError> {
     use crate::ssr::{audit::AuditEvent, auth};
     let state = crate::ssr::state::use_app_state()?;
     if let Ok((_, p)) = auth::require_principal().await {
-        state.db.revoke_session(&p.session_hash, state.now_ms()).await.map_err(auth::log_internal)?;
+        state.db.revoke_session(&p.session_hash, state.now_ms()).await?;
         AuditEvent::new(&p.email, "logout").about(&p.org_id, &p.user_id).log(&state).await?;
     }
     set_cookie(&auth::clear_session_cookie(&state));

@@ -114,7 +114,7 @@ pub async fn check_evidence(
         },
     };
     if super::keys::is_plain_form_post() {
-        let json = serde_json::to_vec(&outcome).map_err(crate::ssr::auth::log_internal)?;
+        let json = serde_json::to_vec(&outcome).map_err(crate::ssr::error::log_internal)?;
         let value = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, json);
         let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
         super::auth::set_cookie(&format!(
@@ -158,7 +158,7 @@ pub struct ReceiptSummary {
 #[server(endpoint = "list_receipts")]
 pub async fn list_receipts() -> Result<Vec<ReceiptSummary>, AppError> {
     let (state, p) = crate::ssr::auth::require_role(TENANT_ROLES).await?;
-    let rows = state.db.receipts(&p.org_id, 100).await.map_err(crate::ssr::auth::log_internal)?;
+    let rows = state.db.receipts(&p.org_id, 100).await?;
     Ok(rows
         .into_iter()
         .map(|r| ReceiptSummary {
@@ -215,7 +215,7 @@ pub struct PackSummary {
 #[server(endpoint = "list_packs")]
 pub async fn list_packs() -> Result<Vec<PackSummary>, AppError> {
     let (state, p) = crate::ssr::auth::require_role(TENANT_ROLES).await?;
-    let rows = state.db.packs(&p.org_id, 50).await.map_err(crate::ssr::auth::log_internal)?;
+    let rows = state.db.packs(&p.org_id, 50).await?;
     rows.into_iter()
         .map(|r| {
             let report = crate::ssr::evidence::report(&r)?;

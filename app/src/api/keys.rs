@@ -42,7 +42,7 @@ pub const FLASH_COOKIE: &str = "tp_new_key";
 #[server(endpoint = "list_api_keys")]
 pub async fn list_api_keys() -> Result<Vec<ApiKeySummary>, AppError> {
     let (state, p) = crate::ssr::auth::require_role(&[Role::TenantAdmin, Role::TenantMember]).await?;
-    let rows = state.db.api_keys(&p.org_id).await.map_err(crate::ssr::auth::log_internal)?;
+    let rows = state.db.api_keys(&p.org_id).await?;
     Ok(rows
         .into_iter()
         .map(|k| ApiKeySummary {
@@ -99,9 +99,9 @@ pub async fn create_api_key(
 /// Revokes one of the caller's tenant's keys (404 for another tenant's key).
 #[server(endpoint = "revoke_api_key")]
 pub async fn revoke_api_key(key_id: String) -> Result<(), AppError> {
-    use crate::ssr::{audit::AuditEvent, auth::log_internal};
+    use crate::ssr::audit::AuditEvent;
     let (state, p) = crate::ssr::auth::require_role(&[Role::TenantAdmin]).await?;
-    if !state.db.revoke_api_key(&key_id, &p.org_id, state.now_ms()).await.map_err(log_internal)? {
+    if !state.db.revoke_api_key(&key_id, &p.org_id, state.now_ms()).await? {
         return Err(AppError::not_found("API key"));
     }
     AuditEvent::new(&p.email, "api_key.revoked").about(&p.org_id, &key_id).log(&state).await?;

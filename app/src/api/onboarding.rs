@@ -171,13 +171,12 @@ pub struct OnboardingReport {
 /// The funnel, sessions and invitations (operator admins).
 #[server(endpoint = "onboarding_overview")]
 pub async fn onboarding_overview() -> Result<OnboardingReport, AppError> {
-    use crate::ssr::auth::log_internal;
     let (state, _) = crate::ssr::auth::require_role(&[Role::OperatorAdmin]).await?;
     let sessions = crate::ssr::onboarding::funnel_sessions(&state).await?;
-    let reasons = state.db.onboarding_failure_reasons().await.map_err(log_internal)?;
+    let reasons = state.db.onboarding_failure_reasons().await?;
     let funnel = crate::domain::onboarding::funnel(&sessions, &reasons);
     let now = state.now_ms();
-    let listings = state.db.onboarding_listings().await.map_err(log_internal)?;
+    let listings = state.db.onboarding_listings().await?;
     let sessions = listings
         .into_iter()
         .map(|l| SessionSummary {
@@ -199,8 +198,7 @@ pub async fn onboarding_overview() -> Result<OnboardingReport, AppError> {
     let invitations = state
         .db
         .invitations(100)
-        .await
-        .map_err(log_internal)?
+        .await?
         .into_iter()
         .map(|i| InvitationSummary {
             state: if i.used_at.is_some() {

@@ -40,7 +40,7 @@ fn version(row: crate::ssr::store::PriceRow) -> PriceVersion {
 pub async fn list_prices() -> Result<Vec<PriceVersion>, AppError> {
     use crate::domain::Role;
     let (state, _) = crate::ssr::auth::require_role(&[Role::OperatorAdmin, Role::Finance]).await?;
-    let rows = state.db.prices().await.map_err(crate::ssr::auth::log_internal)?;
+    let rows = state.db.prices().await?;
     Ok(rows.into_iter().map(version).collect())
 }
 

@@ -48,9 +48,9 @@ fn summary(r: &crate::domain::drill::DrillReport) -> DrillSummary {
 /// Recent key-rotation drills (newest first).
 #[server(endpoint = "list_drills")]
 pub async fn list_drills() -> Result<Vec<DrillSummary>, AppError> {
-    use crate::ssr::auth::log_internal;
+    use crate::ssr::error::log_internal;
     let (state, _) = crate::ssr::auth::require_role(READERS).await?;
-    let bodies = state.db.drill_reports(20).await.map_err(log_internal)?;
+    let bodies = state.db.drill_reports(20).await?;
     bodies
         .iter()
         .map(|b| {

@@ -12,5 +12,5 @@ pub async fn load_sla_status() -> Result<SlaStatus, AppError> {
         .sla
         .status(&state.db, state.now_ms(), state.config.sla_window_hours)
         .await
-        .map_err(crate::ssr::auth::log_internal)
+        .map_err(crate::ssr::error::log_internal)
 }

@@ -30,7 +30,7 @@ async fn summary(
     actor: &str,
     row: crate::ssr::store::OrgRow,
 ) -> Result<TenantSummary, AppError> {
-    let plan = Plan::parse(row.plan.as_deref().unwrap_or("starter")).map_err(crate::ssr::auth::log_internal)?;
+    let plan = Plan::parse(row.plan.as_deref().unwrap_or("starter")).map_err(crate::ssr::error::log_internal)?;
     let entitlements = crate::ssr::entitlements::current(state, &row, actor).await?;
     Ok(TenantSummary {
         entitlements,
@@ -49,7 +49,7 @@ pub async fn list_tenants() -> Result<Vec<TenantSummary>, AppError> {
     use crate::domain::Role;
     let (state, _) =
         crate::ssr::auth::require_role(&[Role::OperatorAdmin, Role::Security, Role::Finance, Role::Auditor]).await?;
-    let rows = state.db.tenants().await.map_err(crate::ssr::auth::log_internal)?;
+    let rows = state.db.tenants().await?;
     let mut list = Vec::with_capacity(rows.len());
     for row in rows {
         list.push(summary(&state, "system", row).await?);
@@ -70,10 +70,10 @@ pub async fn create_tenant(name: String, slug: String, plan: String) -> Result<T
 #[server(endpoint = "set_tenant_plan")]
 pub async fn set_tenant_plan(tenant_id: String, plan: String) -> Result<(), AppError> {
     use crate::domain::Role;
-    use crate::ssr::{audit::AuditEvent, auth::log_internal};
+    use crate::ssr::audit::AuditEvent;
     let (state, p) = crate::ssr::auth::require_role(&[Role::OperatorAdmin]).await?;
     let plan = Plan::parse(&plan).map_err(|e| AppError::invalid("Plan", e))?;
-    if !state.db.set_tenant_plan(&tenant_id, plan.as_str()).await.map_err(log_internal)? {
+    if !state.db.set_tenant_plan(&tenant_id, plan.as_str()).await? {
         return Err(AppError::not_found("Tenant"));
     }
     AuditEvent::new(&p.email, "tenant.plan_changed")
@@ -90,7 +90,7 @@ pub async fn set_tenant_plan(tenant_id: String, plan: String) -> Result<(), AppE
 #[server(endpoint = "set_tenant_suspended")]
 pub async fn set_tenant_suspended(tenant_id: String, suspend: String) -> Result<(), AppError> {
     use crate::domain::Role;
-    use crate::ssr::{audit::AuditEvent, auth::log_internal};
+    use crate::ssr::audit::AuditEvent;
     let (state, p) = crate::ssr::auth::require_role(&[Role::OperatorAdmin]).await?;
     let suspend = match suspend.as_str() {
         "true" => true,
@@ -98,7 +98,7 @@ pub async fn set_tenant_suspended(tenant_id: String, suspend: String) -> Result<
         _ => return Err(AppError::invalid("suspend", "must be true or false")),
     };
     let at = suspend.then(|| state.now_ms());
-    if !state.db.set_tenant_suspended(&tenant_id, at).await.map_err(log_internal)? {
+    if !state.db.set_tenant_suspended(&tenant_id, at).await? {
         return Err(AppError::not_found("Tenant"));
     }
     AuditEvent::new(&p.email, if suspend { "tenant.suspended" } else { "tenant.reactivated" })

@@ -29,10 +29,10 @@ pub struct UserSummary {
 /// Users the caller may see: all for operator admins, the own tenant's for tenant admins.
 #[server(endpoint = "list_users")]
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
-    use crate::ssr::auth::log_internal;
+    use crate::ssr::error::log_internal;
     let (state, p) = crate::ssr::auth::require_role(&[Role::OperatorAdmin, Role::TenantAdmin]).await?;
     let scope = (p.role == Role::TenantAdmin).then_some(p.org_id.as_str());
-    let rows = state.db.users(scope).await.map_err(log_internal)?;
+    let rows = state.db.users(scope).await?;
     rows.into_iter()
         .map(|l| {
             Ok(UserSummary {
@@ -69,13 +69,7 @@ pub async fn create_user(
     let org_slug = match (p.role, role.org_kind()) {
         (Role::TenantAdmin, OrgKind::Operator) => return Err(AppError::forbidden()),
         (Role::TenantAdmin, OrgKind::Tenant) | (_, OrgKind::Operator) => {
-            own_slug = state
-                .db
-                .org(&p.org_id)
-                .await
-                .map_err(crate::ssr::auth::log_internal)?
-                .ok_or_else(AppError::internal)?
-                .slug;
+            own_slug = state.db.org(&p.org_id).await?.ok_or_else(AppError::internal)?.slug;
             own_slug.as_str()
         }
         (_, OrgKind::Tenant) if tenant_slug.trim().is_empty() => {
@@ -97,8 +91,7 @@ pub async fn create_user(
         create(&state, &p.email, NewUser { email: &email, name: &name, role, password, org_slug, expires_in_days })
             .await?;
     let expires_at = row.expires_at;
-    let org =
-        state.db.org(&row.org_id).await.map_err(crate::ssr::auth::log_internal)?.ok_or_else(AppError::internal)?;
+    let org = state.db.org(&row.org_id).await?.ok_or_else(AppError::internal)?;
     Ok(UserSummary {
         id: row.id,
         email: row.email,

@@ -28,7 +28,7 @@ pub struct VerificationSummary {
 pub async fn list_verifications() -> Result<Vec<VerificationSummary>, AppError> {
     use crate::domain::Role;
     let (state, p) = crate::ssr::auth::require_role(&[Role::TenantAdmin, Role::TenantMember]).await?;
-    let rows = state.db.verifications(&p.org_id, 100).await.map_err(crate::ssr::auth::log_internal)?;
+    let rows = state.db.verifications(&p.org_id, 100).await?;
     Ok(rows
         .into_iter()
         .map(|r| VerificationSummary {

@@ -43,14 +43,12 @@ pub struct WebhookOverview {
 /// The caller's tenant's endpoint and messages.
 #[server(endpoint = "webhook_settings")]
 pub async fn webhook_settings() -> Result<WebhookOverview, AppError> {
-    use crate::ssr::auth::log_internal;
     let (state, p) = crate::ssr::auth::require_role(&[Role::TenantAdmin]).await?;
-    let ep = state.db.webhook_endpoint(&p.org_id).await.map_err(log_internal)?;
+    let ep = state.db.webhook_endpoint(&p.org_id).await?;
     let messages = state
         .db
         .deliveries(&p.org_id, 50)
-        .await
-        .map_err(log_internal)?
+        .await?
         .into_iter()
         .map(|d| WebhookMessage {
             id: d.id,

@@ -2,7 +2,8 @@
 //! server functions, the CLI and the demo seed.
 
 use super::audit::AuditEvent;
-use super::auth::{hash_password, log_internal};
+use super::auth::hash_password;
+use super::error::log_internal;
 use super::state::AppState;
 use super::store::{OrgRow, StoreError, UserRow};
 use crate::domain::ids::{OrgId, UserId};
@@ -38,7 +39,7 @@ pub async fn create_org(
         Err(StoreError::Conflict) => {
             return Err(AppError::new(ErrorCode::Conflict, format!("Slug: '{}' is already taken.", slug.as_str())));
         }
-        other => other.map_err(log_internal)?,
+        other => other?,
     }
     let detail = format!("kind={} slug={} plan={}", row.kind, row.slug, row.plan.as_deref().unwrap_or("-"));
     AuditEvent::new(actor, "org.created").about(&row.id, &row.id).detail(&detail).log(state).await?;
@@ -68,12 +69,7 @@ pub async fn create_user(state: &AppState, actor: &str, new: NewUser<'_>) -> Res
     let email = Email::parse(new.email).map_err(|e| AppError::invalid("E-mail", e))?;
     let name = DisplayName::parse(new.name).map_err(|e| AppError::invalid("Name", e))?;
     check_new_password(&new.password).map_err(|e| AppError::invalid("Password", e))?;
-    let org = state
-        .db
-        .org_by_slug(new.org_slug.trim())
-        .await
-        .map_err(log_internal)?
-        .ok_or_else(|| AppError::not_found("Organisation"))?;
+    let org = state.db.org_by_slug(new.org_slug.trim()).await?.ok_or_else(|| AppError::not_found("Organisation"))?;
     if org.kind != new.role.org_kind().as_str() {
         return Err(AppError::invalid(
             "Role",
@@ -106,7 +102,7 @@ pub async fn create_user(state: &AppState, actor: &str, new: NewUser<'_>) -> Res
         Err(StoreError::Conflict) => {
             return Err(AppError::new(ErrorCode::Conflict, "E-mail: a user with this address exists."));
         }
-        other => other.map_err(log_internal)?,
+        other => other?,
     }
     let detail = format!("email={} role={}", row.email, row.role);
     AuditEvent::new(actor, "user.created").about(&row.org_id, &row.id).detail(&detail).log(state).await?;
@@ -124,7 +120,7 @@ pub async fn change_role(
     user_id: &str,
     role: Role,
 ) -> Result<UserRow, AppError> {
-    let mut user = state.db.user(user_id).await.map_err(log_internal)?.ok_or_else(|| AppError::not_found("User"))?;
+    let mut user = state.db.user(user_id).await?.ok_or_else(|| AppError::not_found("User"))?;
     if actor.role != Role::OperatorAdmin && user.org_id != actor.org_id {
         return Err(AppError::not_found("User"));
     }
@@ -144,10 +140,10 @@ pub async fn change_role(
     if old == role {
         return Ok(user);
     }
-    if !state.db.set_user_role(&user.id, role.as_str()).await.map_err(log_internal)? {
+    if !state.db.set_user_role(&user.id, role.as_str()).await? {
         return Err(AppError::not_found("User"));
     }
-    state.db.revoke_user_sessions(&user.id, state.now_ms()).await.map_err(log_internal)?;
+    state.db.revoke_user_sessions(&user.id, state.now_ms()).await?;
     let detail = format!("email={} from={} to={}", user.email, old.as_str(), role.as_str());
     AuditEvent::new(&actor.email, "user.role_changed").about(&user.org_id, &user.id).detail(&detail).log(state).await?;
     user.role = role.as_str().into();
@@ -180,7 +176,7 @@ pub async fn issue_api_key(
         revoked_at: None,
         scopes: scopes.to_stored(),
     };
-    state.db.insert_api_key(&row, &hash).await.map_err(log_internal)?;
+    state.db.insert_api_key(&row, &hash).await?;
     AuditEvent::new(actor_email, "api_key.created")
         .about(org_id, &row.id)
         .detail(&format!("name={} prefix={} scopes={}", row.name, row.prefix, row.scopes))

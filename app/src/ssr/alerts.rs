@@ -6,7 +6,7 @@
 //! each; a failed delivery is recorded and retried by the next sync.
 
 use super::AppState;
-use super::auth::log_internal;
+use super::error::log_internal;
 use super::store::AlertRow;
 use super::webhooks::Secret;
 use crate::domain::AppError;
@@ -26,8 +26,7 @@ pub struct Synced {
 /// Opens and clears policy alerts to match the repositories' states now.
 pub async fn sync_policy_alerts(state: &AppState) -> Result<Synced, AppError> {
     let report = super::signature_status::report(state, None).await?;
-    let tenants: BTreeMap<String, String> =
-        state.db.tenants().await.map_err(log_internal)?.into_iter().map(|t| (t.slug, t.id)).collect();
+    let tenants: BTreeMap<String, String> = state.db.tenants().await?.into_iter().map(|t| (t.slug, t.id)).collect();
     let mut wanted: BTreeMap<(String, String), (Option<String>, String)> = BTreeMap::new();
     for r in report.repos.iter().filter(|r| r.active && r.state != PolicyState::Signed) {
         let kind = format!("policy.{}", r.state.as_str());
@@ -37,10 +36,10 @@ pub async fn sync_policy_alerts(state: &AppState) -> Result<Synced, AppError> {
     }
     let now = state.now_ms();
     let mut synced = Synced::default();
-    for alert in state.db.open_alerts().await.map_err(log_internal)? {
+    for alert in state.db.open_alerts().await? {
         let fixed =
             alert.kind.starts_with("policy.") && !wanted.contains_key(&(alert.kind.clone(), alert.subject.clone()));
-        if fixed && state.db.clear_alert(&alert.id, now).await.map_err(log_internal)? {
+        if fixed && state.db.clear_alert(&alert.id, now).await? {
             synced.cleared += 1;
             spawn_delivery(state, alert, "alert.cleared");
         }
@@ -57,7 +56,7 @@ pub async fn sync_policy_alerts(state: &AppState) -> Result<Synced, AppError> {
             delivered: None,
             delivery_error: None,
         };
-        if state.db.open_alert(&row).await.map_err(log_internal)? {
+        if state.db.open_alert(&row).await? {
             synced.opened += 1;
             tracing::warn!(kind = %row.kind, subject = %row.subject, "alert opened");
             spawn_delivery(state, row, "alert.opened");
@@ -71,7 +70,7 @@ pub async fn sync_policy_alerts(state: &AppState) -> Result<Synced, AppError> {
 /// receivers can drop duplicates. The server runs this hourly.
 pub async fn redeliver(state: &AppState) -> Result<usize, AppError> {
     let mut n = 0;
-    for alert in state.db.open_alerts().await.map_err(log_internal)? {
+    for alert in state.db.open_alerts().await? {
         if alert.delivered.is_none() {
             deliver(state, &alert, "alert.opened").await?;
             n += 1;

@@ -6,8 +6,8 @@
 //! The REST route, the portal's Verify page (as a dry run: [`check`]) and the
 //! CLI's server mode all come through here.
 
-use super::auth::log_internal;
 use super::dsse::AttestationPolicy;
+use super::error::log_internal;
 use super::receipts::{ReceiptFacts, statement};
 use super::state::AppState;
 use super::store::{CallRecord, ReceiptRow, StoreError, UsageEventRow, VerificationRow};
@@ -365,11 +365,7 @@ pub async fn evaluate(state: &AppState, caller: Caller<'_>, req: VerifyRequest) 
         Err(Rejection::Internal(e)) => return Err(e),
         Err(Rejection::Failed(e)) => return Ok(rejected(state, caller, id, kind, e, started)),
     };
-    let signer = state
-        .receipt_keys
-        .signer(&state.db, state.now_ms(), state.new_id(ReceiptKeyId::from_parts))
-        .await
-        .map_err(log_internal)?;
+    let signer = state.receipt_keys.signer(&state.db, state.now_ms(), state.new_id(ReceiptKeyId::from_parts)).await?;
     let (now, org, rid) = (state.now_ms(), caller.org_id.to_owned(), id.clone());
     let result = run_cpu(prepared.is_quick(), move || {
         let verified = prepared.run()?;
@@ -478,6 +474,6 @@ pub async fn record_invalid(
         ..call_row(state, caller, &id, kind)
     };
     let record = CallRecord { verification: row, success: None, idempotency: None };
-    state.calls.write(&state.db, record).await.map_err(log_internal)?;
+    state.calls.write(&state.db, record).await?;
     Ok(id)
 }

@@ -53,7 +53,7 @@ impl<'a> AuditEvent<'a> {
 
     /// Appends the event; a storage failure is logged and answered as an internal error.
     pub async fn log(self, state: &AppState) -> Result<(), crate::domain::AppError> {
-        record(state, self).await.map_err(super::auth::log_internal)
+        record(state, self).await.map_err(super::error::log_internal)
     }
 }
 

@@ -190,11 +190,11 @@ pub fn session_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
 pub async fn principal_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Principal, AppError> {
     let token = session_token(state, headers).ok_or_else(AppError::unauthenticated)?;
     let hash = sha256_hex(&token);
-    let row = state.db.session(&hash).await.map_err(log_internal)?.ok_or_else(AppError::unauthenticated)?;
+    let row = state.db.session(&hash).await?.ok_or_else(AppError::unauthenticated)?;
     let now = state.now_ms();
     check_session(state, &row, now)?;
     if now - row.last_seen_at > 60_000 {
-        state.db.touch_session(&hash, now).await.map_err(log_internal)?;
+        state.db.touch_session(&hash, now).await?;
     }
     Ok(Principal {
         user_id: row.user_id,
@@ -306,13 +306,6 @@ pub async fn authenticate_api_key(state: &AppState, headers: &HeaderMap) -> Resu
     state
         .db
         .authenticate_api_key(&sha256_hex(value), state.now_ms())
-        .await
-        .map_err(log_internal)?
+        .await?
         .ok_or_else(|| AppError::new(ErrorCode::Unauthenticated, "Unknown or revoked API key."))
-}
-
-/// Logs a storage error once, where it is handled, and hides it from the caller.
-pub fn log_internal(e: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %e, "internal error");
-    AppError::internal()
 }

@@ -4,7 +4,7 @@
 //! ([`super::invoicing`]); late units of issued months are adjustment lines on
 //! the next open month's invoice. Read-only: previews never change stored data.
 
-use super::auth::log_internal;
+use super::error::log_internal;
 use super::store::{BilledEvent, Db, OrgRow, PriceRow};
 use crate::domain::invoice::{Invoice, InvoiceLine};
 use crate::domain::money::{Cents, UnitPrice};
@@ -27,11 +27,9 @@ pub fn plan_of(org: &OrgRow) -> Plan {
 /// events still on their way to it (not parked). Cheap at any volume: it
 /// reads one ledger row and the outbox, never the month's events.
 pub async fn billable_units(db: &Db, org_id: &str, period: Period, event: &str) -> Result<i64, AppError> {
-    let ledgered = db.ledger_units(org_id, &period.to_string(), event).await.map_err(log_internal)?;
-    let pending = db
-        .unledgered_units(org_id, event, period.start_ms(), period.end_ms(), super::ledger::MAX_ATTEMPTS)
-        .await
-        .map_err(log_internal)?;
+    let ledgered = db.ledger_units(org_id, &period.to_string(), event).await?;
+    let pending =
+        db.unledgered_units(org_id, event, period.start_ms(), period.end_ms(), super::ledger::MAX_ATTEMPTS).await?;
     Ok(ledgered + pending)
 }
 
@@ -42,7 +40,7 @@ pub struct PriceBook(Vec<PriceRow>);
 impl PriceBook {
     /// Loads the versions (a small table).
     pub async fn load(db: &Db) -> Result<Self, AppError> {
-        Ok(Self(db.prices().await.map_err(log_internal)?))
+        Ok(Self(db.prices().await?))
     }
 
     /// `units` of `event` used in `month`, priced on `plan` as in that month.
@@ -100,7 +98,7 @@ pub fn next_open_after(month: Period, issued: &BTreeSet<Period>) -> Period {
 pub async fn issued_months(db: &Db, org_id: &str) -> Result<(BTreeSet<Period>, Vec<Invoice>), AppError> {
     let mut months = BTreeSet::new();
     let mut invoices = Vec::new();
-    for row in db.issued_invoices(org_id).await.map_err(log_internal)? {
+    for row in db.issued_invoices(org_id).await? {
         months.insert(Period::parse(&row.period).map_err(log_internal)?);
         invoices.push(serde_json::from_str::<Invoice>(&row.body).map_err(log_internal)?);
     }
@@ -118,7 +116,7 @@ async fn late_units_for_draft(
     if issued.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let late = db.uninvoiced_events(org_id, period.start_ms()).await.map_err(log_internal)?;
+    let late = db.uninvoiced_events(org_id, period.start_ms()).await?;
     let mut units = units_by_month(&late);
     units.retain(|(month, _), _| issued.contains(month) && next_open_after(*month, &issued) == period);
     Ok(units)
@@ -131,7 +129,7 @@ pub async fn simulate(db: &Db, org: &OrgRow, period: Period, plan: Option<Plan>)
     let current = plan_of(org);
     let plan = plan.unwrap_or(current);
     let book = PriceBook::load(db).await?;
-    if let Some(row) = db.issued_invoice(&org.id, &period.to_string()).await.map_err(log_internal)? {
+    if let Some(row) = db.issued_invoice(&org.id, &period.to_string()).await? {
         let mut issued: Invoice = serde_json::from_str(&row.body).map_err(log_internal)?;
         if issued.plan != plan.as_str() {
             for line in &mut issued.lines {
@@ -155,7 +153,7 @@ pub async fn simulate(db: &Db, org: &OrgRow, period: Period, plan: Option<Plan>)
     }
     let late = late_units_for_draft(db, &org.id, period).await?;
     let lines = book.lines(plan, period, &own, &late)?;
-    let receipts = db.billed_receipts(&org.id, from, to, RECEIPTS_ON_PREVIEW).await.map_err(log_internal)?;
+    let receipts = db.billed_receipts(&org.id, from, to, RECEIPTS_ON_PREVIEW).await?;
     Ok(Invoice {
         tenant_id: org.id.clone(),
         tenant: org.slug.clone(),
@@ -194,23 +192,20 @@ pub async fn invoiced_units(db: &Db, org_id: &str, period: Period, event: &str) 
         .sum();
     let waiting: i64 = db
         .uninvoiced_events(org_id, period.end_ms())
-        .await
-        .map_err(log_internal)?
+        .await?
         .iter()
         .filter(|e| e.event == event && e.ts >= period.start_ms())
         .map(|e| e.units)
         .sum();
-    let pending = db
-        .unledgered_units(org_id, event, period.start_ms(), period.end_ms(), super::ledger::MAX_ATTEMPTS)
-        .await
-        .map_err(log_internal)?;
+    let pending =
+        db.unledgered_units(org_id, event, period.start_ms(), period.end_ms(), super::ledger::MAX_ATTEMPTS).await?;
     Ok(on_invoices + waiting + pending)
 }
 
 /// Simulates every tenant's invoice for `period` (each on its own plan).
 pub async fn simulate_all(db: &Db, period: Period) -> Result<Vec<Invoice>, AppError> {
     let mut out = Vec::new();
-    let mut tenants = db.tenants().await.map_err(log_internal)?;
+    let mut tenants = db.tenants().await?;
     tenants.sort_by(|a, b| a.slug.cmp(&b.slug));
     for org in &tenants {
         out.push(simulate(db, org, period, None).await?);
@@ -223,34 +218,26 @@ pub async fn simulate_all(db: &Db, period: Period) -> Result<Vec<Invoice>, AppEr
 pub async fn reconcile(db: &Db, org: &OrgRow, period: Period) -> Result<TenantReconciliation, AppError> {
     const VERIFY: &str = "attestation.verify";
     let (from, to) = (period.start_ms(), period.end_ms());
-    let usage_units = db
-        .usage_totals(&org.id, from, to)
-        .await
-        .map_err(log_internal)?
-        .into_iter()
-        .find(|t| t.event == VERIFY)
-        .map_or(0, |t| t.units);
-    let ledger_units = db.ledger_units(&org.id, &period.to_string(), VERIFY).await.map_err(log_internal)?;
+    let usage_units =
+        db.usage_totals(&org.id, from, to).await?.into_iter().find(|t| t.event == VERIFY).map_or(0, |t| t.units);
+    let ledger_units = db.ledger_units(&org.id, &period.to_string(), VERIFY).await?;
 
     Ok(TenantReconciliation {
         tenant: org.slug.clone(),
         period: period.to_string(),
-        verified_calls: db.verified_calls(&org.id, from, to).await.map_err(log_internal)?,
+        verified_calls: db.verified_calls(&org.id, from, to).await?,
         usage_units,
         ledger_units,
-        pending_units: db
-            .unledgered_units(&org.id, VERIFY, from, to, super::ledger::MAX_ATTEMPTS)
-            .await
-            .map_err(log_internal)?,
+        pending_units: db.unledgered_units(&org.id, VERIFY, from, to, super::ledger::MAX_ATTEMPTS).await?,
         invoiced_units: invoiced_units(db, &org.id, period, VERIFY).await?,
-        calls_without_event: db.calls_without_event(&org.id, from, to).await.map_err(log_internal)?,
-        events_without_call: db.events_without_call(&org.id, from, to).await.map_err(log_internal)?,
+        calls_without_event: db.calls_without_event(&org.id, from, to).await?,
+        events_without_call: db.events_without_call(&org.id, from, to).await?,
     })
 }
 
 /// Reconciles every tenant's month.
 pub async fn reconcile_all(db: &Db, period: Period) -> Result<Vec<TenantReconciliation>, AppError> {
-    let mut tenants = db.tenants().await.map_err(log_internal)?;
+    let mut tenants = db.tenants().await?;
     tenants.sort_by(|a, b| a.slug.cmp(&b.slug));
     let mut out = Vec::with_capacity(tenants.len());
     for org in &tenants {
@@ -302,7 +289,6 @@ pub async fn add_price(
         state,
         super::audit::AuditEvent { actor, action: "price.add", org_id: None, target: Some(&row.id), detail: &detail },
     )
-    .await
-    .map_err(log_internal)?;
+    .await?;
     Ok(row)
 }

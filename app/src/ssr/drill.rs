@@ -11,7 +11,7 @@
 
 use super::AppState;
 use super::audit::{AuditEvent, verify_chain};
-use super::auth::log_internal;
+use super::error::log_internal;
 use super::policy::{self, Uploaded};
 use super::store::SigningKeyRow;
 use super::trust::revoke_signing_key;
@@ -70,7 +70,7 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
     let db = &state.db;
     let operator = policy::operator_id(state).await?;
     let started_at = state.now_ms();
-    let first_seq = db.audit_entries(None, 1).await.map_err(log_internal)?.first().map_or(0, |r| r.seq);
+    let first_seq = db.audit_entries(None, 1).await?.first().map_or(0, |r| r.seq);
     let id = state.new_id(DrillId::from_parts).to_string();
     let tag = id.trim_start_matches("drill_").chars().rev().take(8).collect::<String>();
     AuditEvent::new(actor, "drill.started").about_target(&id).detail("policy-key rotation").log(state).await?;
@@ -135,10 +135,8 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
     .await?;
 
     // 6. The verification made before the revocation keeps its recorded result.
-    let kept = match (&first_id, db.repo(&operator, repo).await.map_err(log_internal)?) {
-        (Some(id), Some(r)) => {
-            db.policy_bundle(&r.id, id).await.map_err(log_internal)?.filter(|b| b.status == "verified")
-        }
+    let kept = match (&first_id, db.repo(&operator, repo).await?) {
+        (Some(id), Some(r)) => db.policy_bundle(&r.id, id).await?.filter(|b| b.status == "verified"),
         _ => None,
     };
     s.record(
@@ -160,7 +158,7 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
     s.record("clean-up: the drill's new key is revoked too", true, format!("{} revoked", new.row.name)).await?;
 
     // 8. The audit log chain verifies end to end.
-    let chain = verify_chain(db).await.map_err(log_internal)?;
+    let chain = verify_chain(db).await?;
     let (chain_ok, chain_text) = match &chain {
         Ok(n) => (true, format!("{n} entries, every hash and link verifies")),
         Err(b) => (false, format!("broken at entry {} ({}): {}", b.seq, b.id, b.reason)),
@@ -169,8 +167,7 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
 
     let excerpt = db
         .audit_page(first_seq, 200)
-        .await
-        .map_err(log_internal)?
+        .await?
         .into_iter()
         .map(|r| {
             format!(
@@ -203,8 +200,7 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
         report.passed,
         &serde_json::to_string(&report).map_err(log_internal)?,
     )
-    .await
-    .map_err(log_internal)?;
+    .await?;
     let verdict = if report.passed { "passed" } else { "FAILED" };
     AuditEvent::new(actor, "drill.finished").about_target(&id).detail(verdict).log(state).await?;
     Ok(report)
@@ -213,8 +209,8 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
 /// The version after the drill repository's bundle in force.
 async fn next_version(state: &AppState, operator: &str) -> Result<i64, AppError> {
     let db = &state.db;
-    let in_force = match db.repo(operator, DRILL_REPO).await.map_err(log_internal)? {
-        Some(r) => db.bundle_in_force(&r.id).await.map_err(log_internal)?.map_or(0, |b| b.version),
+    let in_force = match db.repo(operator, DRILL_REPO).await? {
+        Some(r) => db.bundle_in_force(&r.id).await?.map_or(0, |b| b.version),
         None => 0,
     };
     Ok(in_force + 1)

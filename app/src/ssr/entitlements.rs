@@ -5,7 +5,7 @@
 
 use super::AppState;
 use super::audit::AuditEvent;
-use super::auth::log_internal;
+use super::error::log_internal;
 use super::store::{EntitlementRow, OrgRow};
 use crate::domain::entitlements::{Entitlements, Evidence, Feature};
 use crate::domain::{AppError, Plan};
@@ -21,10 +21,10 @@ const CACHE_TTL: Duration = Duration::from_secs(5);
 /// with an upload key could otherwise do that with junk); only when no pack
 /// ever verified is the newest failing one named, for its reason.
 async fn newest_evidence(state: &AppState, org_id: &str) -> Result<Option<Evidence>, AppError> {
-    let verified = state.db.newest_verified_pack(org_id).await.map_err(log_internal)?;
+    let verified = state.db.newest_verified_pack(org_id).await?;
     let pack = match verified {
         Some(p) => Some(p),
-        None => state.db.packs(org_id, 1).await.map_err(log_internal)?.into_iter().next(),
+        None => state.db.packs(org_id, 1).await?.into_iter().next(),
     };
     Ok(pack.map(|p| Evidence {
         label: format!("release pack {}@{}", p.repo, p.tag),
@@ -50,9 +50,9 @@ pub async fn current(state: &AppState, org: &OrgRow, actor: &str) -> Result<Enti
     };
     // Read first: pages and the API read entitlements often and the decision rarely changes,
     // so only a change takes the database's write path (the upsert stays conditional for races).
-    let stored = state.db.entitlements_row(&org.id).await.map_err(log_internal)?;
+    let stored = state.db.entitlements_row(&org.id).await?;
     let unchanged = stored.is_some_and(|s| s.effective == row.effective && s.evidence_id == row.evidence_id);
-    if !unchanged && state.db.record_entitlements(&row).await.map_err(log_internal)? {
+    if !unchanged && state.db.record_entitlements(&row).await? {
         let detail = match &decision.reason {
             Some(why) => format!("plan={} active={}; {why}", plan.as_str(), decision.summary()),
             None => format!("plan={} active={}", plan.as_str(), decision.summary()),
@@ -66,15 +66,15 @@ pub async fn current(state: &AppState, org: &OrgRow, actor: &str) -> Result<Enti
 
 /// [`current`] for a tenant id (404 when it is not a tenant).
 pub async fn for_org(state: &AppState, org_id: &str, actor: &str) -> Result<Entitlements, AppError> {
-    let org = state.db.org(org_id).await.map_err(log_internal)?.ok_or_else(|| AppError::not_found("Tenant"))?;
+    let org = state.db.org(org_id).await?.ok_or_else(|| AppError::not_found("Tenant"))?;
     current(state, &org, actor).await
 }
 
 /// Re-decides every tenant (evidence expires with time); returns how many changed.
 pub async fn refresh_all(state: &AppState) -> Result<usize, AppError> {
     let mut changed = 0;
-    for org in state.db.tenants().await.map_err(log_internal)? {
-        let before = state.db.entitlements_row(&org.id).await.map_err(log_internal)?;
+    for org in state.db.tenants().await? {
+        let before = state.db.entitlements_row(&org.id).await?;
         let after = current(state, &org, "system").await?;
         if before.is_none_or(|b| b.effective != after.effective.as_str()) {
             changed += 1;

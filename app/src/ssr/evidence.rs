@@ -3,7 +3,7 @@
 //! `portal.download`). The REST API and the portal's pages call these.
 
 use super::audit::AuditEvent;
-use super::auth::log_internal;
+use super::error::log_internal;
 use super::packs::{self, PackReport};
 use super::state::AppState;
 use super::store::{PackRow, StoreError, UsageEventRow};
@@ -65,7 +65,7 @@ pub async fn upload(
     check_tag(tag)?;
     super::policy::check_ownership(state, org_id, repo).await?;
     let sha256 = hex::encode(Sha256::digest(&zip));
-    if let Some(existing) = state.db.pack(org_id, repo, tag).await.map_err(log_internal)? {
+    if let Some(existing) = state.db.pack(org_id, repo, tag).await? {
         return if existing.sha256 == sha256 {
             Ok(Uploaded::Unchanged(existing))
         } else {
@@ -83,8 +83,7 @@ pub async fn upload(
     let keys: Vec<String> = state
         .db
         .signing_keys(org_id)
-        .await
-        .map_err(log_internal)?
+        .await?
         .into_iter()
         .filter(|k| check_window(k, now).is_ok())
         .map(|k| k.public_key_pem)
@@ -114,7 +113,7 @@ pub async fn upload(
         Err(StoreError::Conflict) => {
             return Err(AppError::new(ErrorCode::Conflict, format!("{repo}@{tag} already has a pack")));
         }
-        other => other.map_err(log_internal)?,
+        other => other?,
     }
     let detail = format!("{repo}@{tag} status={} sha256={}", row.status, row.sha256);
     AuditEvent::new(actor, "pack.uploaded").about(org_id, &row.id).detail(&detail).log(state).await?;
@@ -134,7 +133,7 @@ pub async fn upload(
 /// A tenant's pack quota: at most `PORTAL_PACK_UPLOADS_PER_DAY` new packs in
 /// 24 hours and `PORTAL_PACK_STORAGE_MB` stored in all (429, nothing stored).
 async fn check_quota(state: &AppState, org_id: &str, incoming: usize, now: i64) -> Result<(), AppError> {
-    let (today, stored) = state.db.pack_usage(org_id, now - 86_400_000).await.map_err(log_internal)?;
+    let (today, stored) = state.db.pack_usage(org_id, now - 86_400_000).await?;
     let per_day = i64::from(state.config.pack_uploads_per_day);
     if today >= per_day {
         return Err(AppError::new(
@@ -163,10 +162,8 @@ pub fn report(row: &PackRow) -> Result<PackReport, AppError> {
 
 /// A tenant's pack zip, metered as one `portal.download`.
 pub async fn download(state: &AppState, org_id: &str, repo: &str, tag: &str) -> Result<(PackRow, Vec<u8>), AppError> {
-    let row =
-        state.db.pack(org_id, repo, tag).await.map_err(log_internal)?.ok_or_else(|| AppError::not_found("Pack"))?;
-    let zip =
-        state.db.pack_zip(org_id, &row.id).await.map_err(log_internal)?.ok_or_else(|| AppError::not_found("Pack"))?;
+    let row = state.db.pack(org_id, repo, tag).await?.ok_or_else(|| AppError::not_found("Pack"))?;
+    let zip = state.db.pack_zip(org_id, &row.id).await?.ok_or_else(|| AppError::not_found("Pack"))?;
     let now = state.now_ms();
     let event = UsageEventRow {
         idempotency_key: None,
@@ -180,6 +177,6 @@ pub async fn download(state: &AppState, org_id: &str, repo: &str, tag: &str) -> 
         created_at: now,
     };
     super::usage_schema::validate(&event).map_err(log_internal)?;
-    state.db.insert_usage(&event).await.map_err(log_internal)?;
+    state.db.insert_usage(&event).await?;
     Ok((row, zip))
 }

@@ -45,7 +45,7 @@ pub enum Prior {
 
 /// Looks the key up; a different body under the same key is a conflict.
 pub async fn prior(db: &Db, org_id: &str, key: &str, body_sha256: &str, now: i64) -> Result<Prior, AppError> {
-    match db.idempotent_answer(org_id, key, now).await.map_err(super::auth::log_internal)? {
+    match db.idempotent_answer(org_id, key, now).await? {
         None => Ok(Prior::New),
         Some(row) if row.request_sha256 == body_sha256 => Ok(Prior::Replay(row)),
         Some(_) => Ok(Prior::Conflict),

@@ -8,8 +8,8 @@
 
 use super::AppState;
 use super::audit::AuditEvent;
-use super::auth::log_internal;
 use super::billing::{EVENTS, PriceBook, RECEIPTS_ON_PREVIEW, issued_months, next_open_after, plan_of, units_by_month};
+use super::error::log_internal;
 use super::store::{InvoiceRow, OrgRow, StoreError};
 use crate::domain::AppError;
 use crate::domain::ids::InvoiceId;
@@ -43,10 +43,7 @@ pub async fn issue(state: &AppState, actor: &str, org: &OrgRow, period: Period) 
     let book = PriceBook::load(db).await?;
     let plan = plan_of(org);
     let id = state.new_id(InvoiceId::from_parts).to_string();
-    let receipts = db
-        .billed_receipts(&org.id, period.start_ms(), period.end_ms(), RECEIPTS_ON_PREVIEW)
-        .await
-        .map_err(log_internal)?;
+    let receipts = db.billed_receipts(&org.id, period.start_ms(), period.end_ms(), RECEIPTS_ON_PREVIEW).await?;
     let build = |events: &[super::store::BilledEvent]| -> Result<InvoiceRow, String> {
         let mut late = units_by_month(events);
         let own: Vec<(&str, i64)> =
@@ -93,9 +90,9 @@ pub async fn issue(state: &AppState, actor: &str, org: &OrgRow, period: Period) 
 pub async fn issue_due(state: &AppState, actor: &str) -> Result<Vec<Invoice>, AppError> {
     let mut out = Vec::new();
     let now = state.now_ms();
-    for org in state.db.tenants().await.map_err(log_internal)? {
+    for org in state.db.tenants().await? {
         for _ in 0..MAX_PER_RUN {
-            let Some(oldest) = state.db.oldest_uninvoiced(&org.id).await.map_err(log_internal)? else { break };
+            let Some(oldest) = state.db.oldest_uninvoiced(&org.id).await? else { break };
             let (issued, _) = issued_months(&state.db, &org.id).await?;
             let month = Period::containing(oldest);
             let target = if issued.contains(&month) { next_open_after(month, &issued) } else { month };

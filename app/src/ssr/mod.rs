@@ -13,6 +13,7 @@ pub mod config;
 pub mod drill;
 pub mod dsse;
 pub mod entitlements;
+pub mod error;
 pub mod evidence;
 pub mod group_commit;
 pub mod idempotency;

@@ -13,7 +13,8 @@
 use super::AppState;
 use super::accounts::{self, NewUser};
 use super::audit::AuditEvent;
-use super::auth::{log_internal, sha256_hex};
+use super::auth::sha256_hex;
+use super::error::log_internal;
 use super::store::{InvitationRow, OnboardingEventRow, OnboardingRow, StoreError};
 use crate::domain::entitlements::Feature;
 use crate::domain::ids::{InvitationId, OnboardingEventId, OnboardingId};
@@ -139,7 +140,7 @@ pub async fn create_invitation(
         renewal_requested_at: None,
         renewal_note: None,
     };
-    state.db.insert_invitation(&row).await.map_err(log_internal)?;
+    state.db.insert_invitation(&row).await?;
     AuditEvent::new(actor, "invitation.created")
         .about(&super::policy::operator_id(state).await?, &row.id)
         .detail(&format!("label={} days={days}", row.label))
@@ -157,7 +158,7 @@ pub async fn renew_invitation(state: &AppState, actor: &str, id: &str, days: i64
     }
     let token = format!("{INVITE_PREFIX}{}", super::auth::random_token());
     let expires_at = state.now_ms() + days * 86_400_000;
-    if !state.db.renew_invitation(id, &sha256_hex(&token), expires_at).await.map_err(log_internal)? {
+    if !state.db.renew_invitation(id, &sha256_hex(&token), expires_at).await? {
         return Err(AppError::new(
             ErrorCode::Conflict,
             "That invitation was used (or does not exist): create a new one.",
@@ -239,11 +240,11 @@ fn usable(state: &AppState, invitation: &InvitationRow) -> Result<(), LinkProble
 
 /// Records that the holder of an expired or used link asks for a new one (once per invitation).
 pub async fn request_new_link(state: &AppState, token: &str, note: &str) -> Result<(), AppError> {
-    let Some(invitation) = state.db.invitation_by_hash(&sha256_hex(token.trim())).await.map_err(log_internal)? else {
+    let Some(invitation) = state.db.invitation_by_hash(&sha256_hex(token.trim())).await? else {
         return Err(LinkProblem::Unknown.error());
     };
     let note: String = note.trim().chars().take(500).collect();
-    if state.db.request_renewal(&invitation.id, &note, state.now_ms()).await.map_err(log_internal)? {
+    if state.db.request_renewal(&invitation.id, &note, state.now_ms()).await? {
         AuditEvent::new(&format!("invitee:{}", invitation.label), "invitation.renewal_requested")
             .about(&super::policy::operator_id(state).await?, &invitation.id)
             .log(state)
@@ -292,7 +293,7 @@ async fn open(state: &AppState, token: &str, via: Via) -> Result<Session, AppErr
 
 /// The session of a usable invitation, started if need be.
 async fn open_invitation(state: &AppState, invitation: InvitationRow, via: Via) -> Result<Session, AppError> {
-    if let Some(row) = state.db.onboarding_for_invitation(&invitation.id).await.map_err(log_internal)? {
+    if let Some(row) = state.db.onboarding_for_invitation(&invitation.id).await? {
         let data = serde_json::from_str(&row.data).map_err(log_internal)?;
         return Ok(Session { invitation, row, data });
     }
@@ -323,13 +324,12 @@ async fn open_invitation(state: &AppState, invitation: InvitationRow, via: Via) 
 
 /// The session as the wizard and CLI show it.
 async fn view_of(state: &AppState, s: &Session) -> Result<OnboardingView, AppError> {
-    let rollout = state.db.rollout().await.map_err(log_internal)?;
+    let rollout = state.db.rollout().await?;
     let oldest = rollout.current_version - rollout.allowed_lag;
     let policy_versions = state
         .db
         .policy_releases()
-        .await
-        .map_err(log_internal)?
+        .await?
         .into_iter()
         .filter(|r| r.version >= oldest)
         .map(|r| PolicyVersionOption {
@@ -340,13 +340,8 @@ async fn view_of(state: &AppState, s: &Session) -> Result<OnboardingView, AppErr
         .collect();
     let (webhook_secret, has_signing_key) = match &s.row.org_id {
         Some(org) => (
-            state
-                .db
-                .webhook_endpoint(org)
-                .await
-                .map_err(log_internal)?
-                .map(|e| crate::domain::revealed::Revealed(e.secret)),
-            !state.db.signing_keys(org).await.map_err(log_internal)?.is_empty(),
+            state.db.webhook_endpoint(org).await?.map(|e| crate::domain::revealed::Revealed(e.secret)),
+            !state.db.signing_keys(org).await?.is_empty(),
         ),
         None => (None, false),
     };
@@ -386,12 +381,8 @@ pub async fn show(state: &AppState, token: &str, via: Via) -> Result<OnboardingV
     let invitation = invitation(state, token).await.map_err(LinkProblem::error)?;
     match usable(state, &invitation) {
         Err(LinkProblem::Used) if via == Via::Browser => {
-            let row = state
-                .db
-                .onboarding_for_invitation(&invitation.id)
-                .await
-                .map_err(log_internal)?
-                .ok_or_else(|| LinkProblem::Used.error())?;
+            let row =
+                state.db.onboarding_for_invitation(&invitation.id).await?.ok_or_else(|| LinkProblem::Used.error())?;
             let data = serde_json::from_str(&row.data).map_err(log_internal)?;
             let mut view = view_of(state, &Session { invitation, row, data }).await?;
             view.webhook_secret = None; // done: tenant admins see it on the Webhooks page
@@ -406,7 +397,7 @@ pub async fn show(state: &AppState, token: &str, via: Via) -> Result<OnboardingV
             touch(state, &mut s, via).await?;
             save(state, &mut s).await?;
         }
-        let last = state.db.last_onboarding_event(&s.row.id).await.map_err(log_internal)?;
+        let last = state.db.last_onboarding_event(&s.row.id).await?;
         if last.as_ref().is_none_or(|(step, kind)| *step != s.row.current_step || kind != EventKind::Viewed.as_str()) {
             event(state, &s.row, s.row.current_step, EventKind::Viewed, None, via).await?;
         }
@@ -488,6 +479,12 @@ enum Refusal {
     Error(AppError),
 }
 
+impl From<StoreError> for Refusal {
+    fn from(e: StoreError) -> Self {
+        Refusal::Error(e.into())
+    }
+}
+
 fn failed(step: Step, reason: &str, message: impl Into<String>, fix: impl Into<String>) -> Refusal {
     Refusal::Failed(Failure { step: step.number(), reason: reason.into(), message: message.into(), fix: fix.into() })
 }
@@ -528,7 +525,7 @@ async fn details(
     match &s.row.org_id {
         Some(org_id) => {
             // The tenant exists: only the plan may change here.
-            if state.db.set_tenant_plan(org_id, plan.as_str()).await.map_err(|e| Refusal::Error(log_internal(e)))? {
+            if state.db.set_tenant_plan(org_id, plan.as_str()).await? {
                 super::entitlements::for_org(state, org_id, actor).await.map_err(Refusal::Error)?;
             }
         }
@@ -604,10 +601,8 @@ async fn webhook(state: &AppState, actor: &str, s: &mut Session, url: &str) -> R
 
 async fn policy(state: &AppState, s: &mut Session, version: i64) -> Result<Option<String>, Refusal> {
     let step = Step::Policy;
-    let rollout = state.db.rollout().await.map_err(|e| Refusal::Error(log_internal(e)))?;
-    let Some((release, bundle, signature)) =
-        state.db.policy_release(version).await.map_err(|e| Refusal::Error(log_internal(e)))?
-    else {
+    let rollout = state.db.rollout().await?;
+    let Some((release, bundle, signature)) = state.db.policy_release(version).await? else {
         return Err(failed(
             step,
             "policy_version_unknown",
@@ -672,8 +667,7 @@ async fn repository(
     let mut keys: Vec<String> = state
         .db
         .signing_keys(&org_id)
-        .await
-        .map_err(|e| Refusal::Error(log_internal(e)))?
+        .await?
         .into_iter()
         .filter(|k| super::trust::check_window(k, now).is_ok())
         .map(|k| k.public_key_pem)
@@ -712,7 +706,7 @@ async fn repository(
             fetch.await.map_err(|e| failed(step, e.reason, e.message, e.fix))?
         }
         RepoSource::Portal => {
-            let packs = state.db.packs(&org_id, 100).await.map_err(|e| Refusal::Error(log_internal(e)))?;
+            let packs = state.db.packs(&org_id, 100).await?;
             let Some(pack) = packs.into_iter().find(|p| p.repo == repo) else {
                 return Err(failed(
                     step,
@@ -730,12 +724,7 @@ async fn repository(
                     "add your signing key (POST /api/v1/signing-keys) and upload a pack of a new release, or fetch it from the repository's releases",
                 ));
             }
-            let zip = state
-                .db
-                .pack_zip(&org_id, &pack.id)
-                .await
-                .map_err(|e| Refusal::Error(log_internal(e)))?
-                .unwrap_or_default();
+            let zip = state.db.pack_zip(&org_id, &pack.id).await?.unwrap_or_default();
             (pack.tag, zip)
         }
     };
@@ -756,7 +745,7 @@ async fn repository(
     }
     s.data.pack_sha256 = Some(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&zip)));
     if let Some(pem) = new_key {
-        let known = state.db.signing_keys(&org_id).await.map_err(|e| Refusal::Error(log_internal(e)))?;
+        let known = state.db.signing_keys(&org_id).await?;
         if !known.iter().any(|k| k.public_key_pem == pem) {
             let name = format!("release-key-{}", known.len() + 1);
             super::trust::add_signing_key(
@@ -782,13 +771,13 @@ async fn repository(
 async fn finish(state: &AppState, actor: &str, s: &mut Session) -> Result<Option<String>, Refusal> {
     let org_id = org_of(s)?;
     let admin = match &s.data.admin_email {
-        Some(email) => state.db.user_by_email(email).await.map_err(|e| Refusal::Error(log_internal(e)))?,
+        Some(email) => state.db.user_by_email(email).await?,
         None => None,
     }
     .ok_or_else(|| {
         Refusal::Error(AppError::new(ErrorCode::Conflict, "Step 1 has not created the tenant admin yet."))
     })?;
-    if !state.db.complete_onboarding(&s.row.id, state.now_ms()).await.map_err(|e| Refusal::Error(log_internal(e)))? {
+    if !state.db.complete_onboarding(&s.row.id, state.now_ms()).await? {
         return Err(Refusal::Error(AppError::new(
             ErrorCode::Conflict,
             "Onboarding was completed a moment ago (another window or the CLI).",
@@ -805,11 +794,11 @@ async fn finish(state: &AppState, actor: &str, s: &mut Session) -> Result<Option
     let (ent, key) = match issued {
         Ok(done) => done,
         Err(e) => {
-            state.db.uncomplete_onboarding(&s.row.id).await.map_err(|e| Refusal::Error(log_internal(e)))?;
+            state.db.uncomplete_onboarding(&s.row.id).await?;
             return Err(Refusal::Error(e));
         }
     };
-    state.db.use_invitation(&s.invitation.id, state.now_ms()).await.map_err(|e| Refusal::Error(log_internal(e)))?;
+    state.db.use_invitation(&s.invitation.id, state.now_ms()).await?;
     s.data.features = ent.features.iter().map(|f| f.as_str().to_owned()).collect();
     s.data.api_key_prefix = Some(key.chars().take(super::auth::API_KEY_PREFIX.len() + 8).collect());
     let seconds = (state.now_ms() - s.invitation.created_at) / 1000;
@@ -836,7 +825,7 @@ async fn finish(state: &AppState, actor: &str, s: &mut Session) -> Result<Option
 pub async fn mark_abandoned(state: &AppState) -> Result<usize, AppError> {
     let now = state.now_ms();
     let idle_before = now - i64::from(state.config.onboarding_abandon_minutes) * 60_000;
-    let gone = state.db.abandon_idle_onboardings(idle_before, now).await.map_err(log_internal)?;
+    let gone = state.db.abandon_idle_onboardings(idle_before, now).await?;
     for (id, step) in &gone {
         record(state, id, *step, EventKind::Abandoned, Some("inactive"), "server").await?;
     }
@@ -848,8 +837,7 @@ pub async fn funnel_sessions(state: &AppState) -> Result<Vec<FunnelSession>, App
     Ok(state
         .db
         .onboarding_listings()
-        .await
-        .map_err(log_internal)?
+        .await?
         .into_iter()
         .map(|l| FunnelSession {
             invited_at: l.invited_at,

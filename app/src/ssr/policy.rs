@@ -10,7 +10,7 @@
 
 use super::AppState;
 use super::audit::AuditEvent;
-use super::auth::log_internal;
+use super::error::log_internal;
 use super::policy_bundle;
 use super::store::{PolicyBundleRow, RepoRow, RolloutRow, SigningKeyRow, StoreError};
 use super::trust::check_window;
@@ -32,7 +32,7 @@ pub enum Uploaded {
 
 /// The operator organisation's id: it owns the policy-signing keys and the drill repository.
 pub async fn operator_id(state: &AppState) -> Result<String, AppError> {
-    Ok(state.db.operator_org().await.map_err(log_internal)?.ok_or_else(AppError::internal)?.id)
+    Ok(state.db.operator_org().await?.ok_or_else(AppError::internal)?.id)
 }
 
 /// The organisation's policy-signing keys: the operator's signing keys.
@@ -120,7 +120,7 @@ pub async fn verify_signature(
     signature: &str,
 ) -> Result<Result<String, (&'static str, String)>, AppError> {
     let keys = policy_keys(state).await?;
-    let rollout = state.db.rollout().await.map_err(log_internal)?;
+    let rollout = state.db.rollout().await?;
     let root = super::trust::trusted_root(state, None).await.ok();
     Ok(check_signature(bundle, signature, &keys, &rollout, root.as_deref(), state.now_ms()))
 }
@@ -142,10 +142,10 @@ pub async fn upload(
     check_ownership(state, org_id, repo).await?;
     let now = state.now_ms();
     // The repository is registered (or its activity recorded) with the bundle, in one transaction.
-    let known = state.db.repo(org_id, repo).await.map_err(log_internal)?;
+    let known = state.db.repo(org_id, repo).await?;
     let sha256 = hex::encode(Sha256::digest(&bundle));
     let in_force = match &known {
-        Some(r) => state.db.bundle_in_force(&r.id).await.map_err(log_internal)?,
+        Some(r) => state.db.bundle_in_force(&r.id).await?,
         None => None,
     };
     if let Some(current) = in_force {
@@ -164,7 +164,7 @@ pub async fn upload(
         }
     }
     let keys = policy_keys(state).await?;
-    let rollout = state.db.rollout().await.map_err(log_internal)?;
+    let rollout = state.db.rollout().await?;
     let root = super::trust::trusted_root(state, None).await.ok();
     let size_bytes = i64::try_from(bundle.len()).unwrap_or(i64::MAX);
     let (files, signed) = tokio::task::spawn_blocking(move || {
@@ -209,7 +209,7 @@ pub async fn upload(
         Err(StoreError::Conflict) => {
             return Err(AppError::new(ErrorCode::Conflict, format!("{repo} already has version {version} in force")));
         }
-        other => other.map_err(log_internal)?,
+        other => other?,
     };
     let detail = format!(
         "{repo} v{version} status={} sha256={}{}",
@@ -226,7 +226,7 @@ pub async fn upload(
 /// (it proved it first with verified evidence, or the operator assigned it):
 /// nothing is stored or registered for the newcomer.
 pub async fn check_ownership(state: &AppState, org_id: &str, repo: &str) -> Result<(), AppError> {
-    match state.db.repo_owner(repo).await.map_err(log_internal)? {
+    match state.db.repo_owner(repo).await? {
         Some(owner) if owner.org_id != org_id => Err(AppError::new(
             ErrorCode::Conflict,
             format!(
@@ -241,10 +241,10 @@ pub async fn check_ownership(state: &AppState, org_id: &str, repo: &str) -> Resu
 /// Records that `org_id` proved `repo` is its own (a verified release pack
 /// signed with its keys), unless another tenant already owns the name.
 pub async fn prove(state: &AppState, actor: &str, org_id: &str, repo: &str, proof: &str) -> Result<(), AppError> {
-    if state.db.repo_owner(repo).await.map_err(log_internal)?.is_some_and(|o| o.org_id != org_id) {
+    if state.db.repo_owner(repo).await?.is_some_and(|o| o.org_id != org_id) {
         return Ok(());
     }
-    if state.db.prove_repo(org_id, repo, proof, state.now_ms()).await.map_err(log_internal)? {
+    if state.db.prove_repo(org_id, repo, proof, state.now_ms()).await? {
         AuditEvent::new(actor, "repo.proven").about(org_id, repo).detail(&format!("{repo} {proof}")).log(state).await?;
         sync_alerts(state).await;
     }
@@ -258,23 +258,22 @@ pub async fn assign_repo(state: &AppState, actor: &str, repo: &str, tenant_slug:
     let org = state
         .db
         .org_by_slug(tenant_slug)
-        .await
-        .map_err(log_internal)?
+        .await?
         .filter(|o| o.kind == crate::domain::OrgKind::Tenant.as_str())
         .ok_or_else(|| AppError::not_found("Tenant"))?;
-    let row = match state.db.repo(&org.id, repo).await.map_err(log_internal)? {
+    let row = match state.db.repo(&org.id, repo).await? {
         Some(r) => r,
         None => touch(state, &org.id, repo).await?,
     };
     let proof = format!("assigned by {actor}");
-    state.db.assign_repo(&org.id, repo, &proof, state.now_ms()).await.map_err(log_internal)?;
+    state.db.assign_repo(&org.id, repo, &proof, state.now_ms()).await?;
     AuditEvent::new(actor, "repo.assigned")
         .about(&org.id, &row.id)
         .detail(&format!("{repo} to {tenant_slug}"))
         .log(state)
         .await?;
     sync_alerts(state).await;
-    state.db.repo(&org.id, repo).await.map_err(log_internal)?.ok_or_else(AppError::internal)
+    state.db.repo(&org.id, repo).await?.ok_or_else(AppError::internal)
 }
 
 /// Registers a repository, or records activity on it (a pack or bundle upload).
@@ -298,7 +297,7 @@ pub struct RolloutChange {
 
 /// Applies `change` to the rollout settings (validated, audited); returns the result.
 pub async fn set_rollout(state: &AppState, actor: &str, change: RolloutChange) -> Result<RolloutRow, AppError> {
-    let mut r = state.db.rollout().await.map_err(log_internal)?;
+    let mut r = state.db.rollout().await?;
     if let Some(v) = change.current_version {
         if v < 1 {
             return Err(AppError::invalid("current_version", "must be at least 1"));
@@ -327,7 +326,7 @@ pub async fn set_rollout(state: &AppState, actor: &str, change: RolloutChange) -
     }
     r.updated_by = Some(actor.to_owned());
     r.updated_at = state.now_ms();
-    state.db.set_rollout(&r).await.map_err(log_internal)?;
+    state.db.set_rollout(&r).await?;
     let detail = format!(
         "current_version={} allowed_lag={} active_days={} keyless={}",
         r.current_version,
@@ -357,7 +356,7 @@ pub async fn set_repo_active(
     active: Option<bool>,
 ) -> Result<(), AppError> {
     super::evidence::check_repo(repo)?;
-    if !state.db.set_repo_active(org_id, repo, active).await.map_err(log_internal)? {
+    if !state.db.set_repo_active(org_id, repo, active).await? {
         return Err(AppError::not_found("Repository"));
     }
     let detail = format!(
@@ -400,7 +399,7 @@ pub async fn publish_release(
         Err(StoreError::Conflict) => {
             return Err(AppError::new(ErrorCode::Conflict, format!("policy version {version} is already published")));
         }
-        other => other.map_err(log_internal)?,
+        other => other?,
     }
     let detail = format!("version={version} sha256={}", row.sha256);
     AuditEvent::new(actor, "policy.published")

@@ -2,7 +2,6 @@
 //! adoption across active repositories, and every release pack.
 
 use super::AppState;
-use super::auth::log_internal;
 use super::store::{RepoRow, RolloutRow};
 use crate::domain::AppError;
 use crate::domain::adoption::{
@@ -21,8 +20,8 @@ pub async fn repo_status(
     repo: RepoRow,
 ) -> Result<RepoPolicyStatus, AppError> {
     let db = &state.db;
-    let in_force = db.bundle_in_force(&repo.id).await.map_err(log_internal)?;
-    let latest = db.latest_bundle(&repo.id).await.map_err(log_internal)?;
+    let in_force = db.bundle_in_force(&repo.id).await?;
+    let latest = db.latest_bundle(&repo.id).await?;
     let facts = BundleFacts {
         in_force: in_force.as_ref().map(|b| b.version),
         latest_failed: latest.filter(|b| b.status != "verified").and_then(|b| b.reason),
@@ -50,22 +49,22 @@ pub async fn repo_status(
 /// the operator).
 pub async fn report(state: &AppState, scope: Option<&str>) -> Result<SignatureStatus, AppError> {
     let db = &state.db;
-    let rollout = db.rollout().await.map_err(log_internal)?;
-    let mut tenants = db.tenants().await.map_err(log_internal)?;
+    let rollout = db.rollout().await?;
+    let mut tenants = db.tenants().await?;
     tenants.retain(|t| scope.is_none_or(|id| t.id == id));
     tenants.sort_by(|a, b| a.slug.cmp(&b.slug));
-    let owners = db.repo_owner_ids().await.map_err(log_internal)?;
+    let owners = db.repo_owner_ids().await?;
     let mut repos = Vec::new();
     let mut packs = Vec::new();
     for t in &tenants {
-        for repo in db.repos(Some(&t.id)).await.map_err(log_internal)? {
+        for repo in db.repos(Some(&t.id)).await? {
             // Only the tenant that owns a name counts it (see `policy::check_ownership`).
             if !owners.contains(&repo.id) {
                 continue;
             }
             repos.push(repo_status(state, &rollout, &t.slug, repo).await?);
         }
-        for p in db.packs(&t.id, PACKS_PER_TENANT).await.map_err(log_internal)? {
+        for p in db.packs(&t.id, PACKS_PER_TENANT).await? {
             packs.push(PackStatus {
                 tenant: t.slug.clone(),
                 repo: p.repo,
@@ -85,8 +84,7 @@ pub async fn report(state: &AppState, scope: Option<&str>) -> Result<SignatureSt
     };
     let alerts = db
         .open_alerts()
-        .await
-        .map_err(log_internal)?
+        .await?
         .into_iter()
         .filter(|a| scope.is_none() || a.org_id.as_deref() == scope)
         .map(|a| AlertView {

@@ -3,7 +3,7 @@
 //! them (audited). Used by the Attestation API, the portal and the CLI.
 
 use super::audit::AuditEvent;
-use super::auth::log_internal;
+use super::error::log_internal;
 use super::state::AppState;
 use super::store::{PolicyRow, SigningKeyRow, StoreError, TrustedRootRow};
 use super::verifier::{self, Reason, VerificationError, fail};
@@ -188,7 +188,7 @@ pub async fn add_signing_key(
         Err(StoreError::Conflict) => {
             return Err(AppError::new(ErrorCode::Conflict, format!("Name: a key named '{}' exists.", row.name)));
         }
-        other => other.map_err(log_internal)?,
+        other => other?,
     }
     let detail = format!("name={} key_id={}", row.name, row.key_id);
     AuditEvent::new(actor, "signing_key.added").about(org_id, &row.id).detail(&detail).log(state).await?;
@@ -197,7 +197,7 @@ pub async fn add_signing_key(
 
 /// Revokes a tenant's signing key (audited); verifications made before keep their results.
 pub async fn revoke_signing_key(state: &AppState, actor: &str, org_id: &str, id: &str) -> Result<(), AppError> {
-    if !state.db.revoke_signing_key(org_id, id, state.now_ms()).await.map_err(log_internal)? {
+    if !state.db.revoke_signing_key(org_id, id, state.now_ms()).await? {
         return Err(AppError::not_found("Signing key"));
     }
     AuditEvent::new(actor, "signing_key.revoked").about(org_id, id).log(state).await?;
@@ -243,7 +243,7 @@ pub async fn add_policy(state: &AppState, actor: &str, mut p: PolicyRow) -> Resu
     }
     if let Some(root) = p.trusted_root.as_deref()
         && root != PUBLIC_GOOD
-        && state.db.trusted_root(root).await.map_err(log_internal)?.is_none()
+        && state.db.trusted_root(root).await?.is_none()
     {
         return Err(AppError::invalid("Trusted root", format!("no trusted root named '{root}'")));
     }
@@ -253,7 +253,7 @@ pub async fn add_policy(state: &AppState, actor: &str, mut p: PolicyRow) -> Resu
         Err(StoreError::Conflict) => {
             return Err(AppError::new(ErrorCode::Conflict, format!("Name: a policy named '{}' exists.", p.name)));
         }
-        other => other.map_err(log_internal)?,
+        other => other?,
     }
     AuditEvent::new(actor, "policy.added")
         .about(&p.org_id, &p.id)
@@ -287,9 +287,9 @@ pub async fn add_trusted_root(
         Err(StoreError::Conflict) => {
             return Err(AppError::new(ErrorCode::Conflict, format!("Name: a root named '{}' exists.", row.name)));
         }
-        other => other.map_err(log_internal)?,
+        other => other?,
     }
-    let operator = state.db.operator_org().await.map_err(log_internal)?.map(|o| o.id);
+    let operator = state.db.operator_org().await?.map(|o| o.id);
     let detail = format!("name={} sha256={}", row.name, row.sha256);
     let mut event = AuditEvent::new(actor, "trusted_root.added").detail(&detail);
     if let Some(op) = operator.as_deref() {

@@ -2,7 +2,6 @@
 //! invoice previews.
 
 use super::AppState;
-use super::auth::log_internal;
 use super::billing;
 use crate::domain::AppError;
 use crate::domain::invoice::Invoice;
@@ -14,7 +13,7 @@ const MINUTE_MS: i64 = 60_000;
 /// The overview of `period` for every tenant (`scope` = `None`) or one.
 pub async fn overview(state: &AppState, period: Period, scope: Option<&str>) -> Result<UsageOverview, AppError> {
     let db = &state.db;
-    let mut orgs = db.tenants().await.map_err(log_internal)?;
+    let mut orgs = db.tenants().await?;
     orgs.retain(|o| scope.is_none_or(|id| o.id == id));
     orgs.sort_by(|a, b| a.slug.cmp(&b.slug));
     let now = state.now_ms();
@@ -24,7 +23,7 @@ pub async fn overview(state: &AppState, period: Period, scope: Option<&str>) -> 
     for org in &orgs {
         let (from, to) = (period.start_ms(), period.end_ms());
         let mut days: Vec<DayUsage> = Vec::new();
-        for (day, event, units) in db.daily_usage(&org.id, from, to).await.map_err(log_internal)? {
+        for (day, event, units) in db.daily_usage(&org.id, from, to).await? {
             let (y, m, d) = crate::domain::period::civil_from_days(day);
             let label = format!("{y:04}-{m:02}-{d:02}");
             if days.last().is_none_or(|d| d.day != label) {
@@ -39,7 +38,7 @@ pub async fn overview(state: &AppState, period: Period, scope: Option<&str>) -> 
         }
         let first_minute = this_minute - window + 1;
         let mut per_minute = vec![0; WINDOW_MINUTES];
-        let counts = db.verify_events_per_minute(&org.id, first_minute * MINUTE_MS).await.map_err(log_internal)?;
+        let counts = db.verify_events_per_minute(&org.id, first_minute * MINUTE_MS).await?;
         for (minute, n) in counts {
             if let Ok(i) = usize::try_from(minute - first_minute)
                 && let Some(slot) = per_minute.get_mut(i)
@@ -59,13 +58,13 @@ pub async fn overview(state: &AppState, period: Period, scope: Option<&str>) -> 
         });
     }
     let invoices: Vec<Invoice> = tenants.iter().map(|t| t.invoice.clone()).collect();
-    let dead = db.dead_letters(scope).await.map_err(log_internal)?;
+    let dead = db.dead_letters(scope).await?;
     Ok(UsageOverview {
         period: period.to_string(),
         all_tenants: scope.is_none(),
         grand_total: Invoice::grand_total(&invoices),
         tenants,
         dead_letters: i64::try_from(dead.len()).unwrap_or(i64::MAX),
-        outbox: db.outbox_depth(super::ledger::MAX_ATTEMPTS).await.map_err(log_internal)?,
+        outbox: db.outbox_depth(super::ledger::MAX_ATTEMPTS).await?,
     })
 }

@@ -7,7 +7,7 @@
 
 use super::AppState;
 use super::audit::AuditEvent;
-use super::auth::log_internal;
+use super::error::log_internal;
 use super::ssrf::Outbound;
 use super::store::{DeliveryRow, WebhookEndpointRow};
 use super::webhooks::{LEGACY_SIGNATURE_HEADER, Secret, signature_header};
@@ -137,7 +137,7 @@ pub async fn set_endpoint(
         })?
         .to_string();
     let now = state.now_ms();
-    let row = match state.db.webhook_endpoint(org_id).await.map_err(log_internal)? {
+    let row = match state.db.webhook_endpoint(org_id).await? {
         Some(existing) => WebhookEndpointRow { url, updated_at: now, ..existing },
         None => WebhookEndpointRow {
             id: state.new_id(WebhookEndpointId::from_parts).to_string(),
@@ -150,7 +150,7 @@ pub async fn set_endpoint(
             updated_at: now,
         },
     };
-    state.db.upsert_webhook_endpoint(&row).await.map_err(log_internal)?;
+    state.db.upsert_webhook_endpoint(&row).await?;
     AuditEvent::new(actor, "webhook.endpoint_set")
         .about(org_id, &row.id)
         .detail(&format!("url={}", redacted_url(&row.url)))
@@ -185,7 +185,7 @@ pub async fn rotate_secret(state: &AppState, actor: &str, org_id: &str) -> Resul
         updated_at: now,
         ..existing
     };
-    state.db.upsert_webhook_endpoint(&row).await.map_err(log_internal)?;
+    state.db.upsert_webhook_endpoint(&row).await?;
     AuditEvent::new(actor, "webhook.secret_rotated").about(org_id, &row.id).log(state).await?;
     Ok(row)
 }
@@ -195,8 +195,7 @@ pub async fn endpoint(state: &AppState, org_id: &str) -> Result<WebhookEndpointR
     state
         .db
         .webhook_endpoint(org_id)
-        .await
-        .map_err(log_internal)?
+        .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound, "No webhook endpoint yet: set its URL first."))
 }
 
@@ -229,7 +228,7 @@ pub async fn test_delivery(state: &AppState, org_id: &str) -> Result<(DeliveryRo
         delivered_at: None,
     };
     let outcome = attempt(state, &ep, &mut row).await?;
-    state.db.insert_delivery(&row).await.map_err(log_internal)?;
+    state.db.insert_delivery(&row).await?;
     Ok((row, outcome))
 }
 
@@ -265,7 +264,7 @@ pub async fn enqueue(
     event_type: &str,
     data: &serde_json::Value,
 ) -> Result<Option<String>, AppError> {
-    if state.db.webhook_endpoint(org_id).await.map_err(log_internal)?.is_none()
+    if state.db.webhook_endpoint(org_id).await?.is_none()
         || !super::entitlements::allows(state, org_id, Feature::Webhooks).await?
     {
         return Ok(None);
@@ -284,7 +283,7 @@ pub async fn enqueue(
         created_at: now,
         delivered_at: None,
     };
-    state.db.insert_delivery(&row).await.map_err(log_internal)?;
+    state.db.insert_delivery(&row).await?;
     Ok(Some(row.id))
 }
 
@@ -342,7 +341,7 @@ pub async fn start_due(state: &AppState) -> Result<usize, AppError> {
 async fn start_batches(state: &AppState) -> Result<tokio::task::JoinSet<Result<usize, AppError>>, AppError> {
     let now = state.now_ms();
     let mut by_tenant: std::collections::BTreeMap<String, Vec<DeliveryRow>> = std::collections::BTreeMap::new();
-    for row in state.db.due_deliveries(now, 500).await.map_err(log_internal)? {
+    for row in state.db.due_deliveries(now, 500).await? {
         let batch = by_tenant.entry(row.org_id.clone()).or_default();
         if batch.len() < PER_TENANT_BATCH {
             batch.push(row);
@@ -365,14 +364,14 @@ async fn deliver_batch(state: &AppState, rows: Vec<DeliveryRow>) -> Result<usize
     for mut row in rows {
         let now = state.now_ms();
         let due = row.next_attempt_at.unwrap_or(now);
-        if !state.db.lease_delivery(&row.id, due, now + LEASE_MS).await.map_err(log_internal)? {
+        if !state.db.lease_delivery(&row.id, due, now + LEASE_MS).await? {
             continue; // another process has it
         }
-        let Some(ep) = state.db.webhook_endpoint(&row.org_id).await.map_err(log_internal)? else {
+        let Some(ep) = state.db.webhook_endpoint(&row.org_id).await? else {
             row.status = "dead".into();
             row.next_attempt_at = None;
             row.last_error = Some("the tenant has no webhook endpoint any more".into());
-            state.db.record_attempt(&row).await.map_err(log_internal)?;
+            state.db.record_attempt(&row).await?;
             continue;
         };
         let outcome = attempt(state, &ep, &mut row).await?;
@@ -391,7 +390,7 @@ async fn deliver_batch(state: &AppState, rows: Vec<DeliveryRow>) -> Result<usize
                 }
             },
         }
-        state.db.record_attempt(&row).await.map_err(log_internal)?;
+        state.db.record_attempt(&row).await?;
     }
     Ok(made)
 }
@@ -399,24 +398,19 @@ async fn deliver_batch(state: &AppState, rows: Vec<DeliveryRow>) -> Result<usize
 /// Puts a dead (or delivered) message back in the queue with the same
 /// `webhook-id`, due now, and attempts it (only it).
 pub async fn replay(state: &AppState, actor: &str, org_id: &str, id: &str) -> Result<DeliveryRow, AppError> {
-    let row = state
-        .db
-        .delivery(org_id, id)
-        .await
-        .map_err(log_internal)?
-        .ok_or_else(|| AppError::not_found("Webhook message"))?;
+    let row = state.db.delivery(org_id, id).await?.ok_or_else(|| AppError::not_found("Webhook message"))?;
     if row.status == "test" {
         return Err(AppError::invalid("Message", "test deliveries are not replayed; send a new test"));
     }
-    if !state.db.requeue_delivery(org_id, id, state.now_ms()).await.map_err(log_internal)? {
+    if !state.db.requeue_delivery(org_id, id, state.now_ms()).await? {
         return Err(AppError::new(ErrorCode::Conflict, format!("{id} is still being delivered ({})", row.status)));
     }
     AuditEvent::new(actor, "webhook.replayed").about(org_id, id).log(state).await?;
     // Only this message is attempted now, to the tenant's own endpoint; nobody else's wait here.
-    if let Some(requeued) = state.db.delivery(org_id, id).await.map_err(log_internal)? {
+    if let Some(requeued) = state.db.delivery(org_id, id).await? {
         deliver_batch(state, vec![requeued]).await?;
     }
-    state.db.delivery(org_id, id).await.map_err(log_internal)?.ok_or_else(|| AppError::not_found("Webhook message"))
+    state.db.delivery(org_id, id).await?.ok_or_else(|| AppError::not_found("Webhook message"))
 }
 
 #[cfg(test)]

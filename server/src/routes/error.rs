@@ -62,6 +62,13 @@ impl From<AppError> for ApiError {
     }
 }
 
+/// A storage failure is logged once and answered as a plain 500 (see `app::ssr::error`).
+impl From<app::ssr::store::StoreError> for ApiError {
+    fn from(e: app::ssr::store::StoreError) -> Self {
+        AppError::from(e).into()
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorEnvelope { error: ErrorBody { code: self.code, message: self.message } };

@@ -13,7 +13,6 @@ use app::api::onboarding::ONBOARD_COOKIE;
 use app::domain::api_scope::ApiScope;
 use app::domain::onboarding::{OnboardingView, RepoSource, Step};
 use app::ssr::AppState;
-use app::ssr::auth::log_internal;
 use app::ssr::onboarding::{self, StepInput, Via};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -249,7 +248,7 @@ pub async fn list_messages(
     headers: HeaderMap,
 ) -> Result<Json<Vec<MessageInfo>>, ApiError> {
     let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
-    let rows = state.db.deliveries(&key.org_id, 200).await.map_err(log_internal)?;
+    let rows = state.db.deliveries(&key.org_id, 200).await?;
     Ok(Json(rows.into_iter().map(message_info).collect()))
 }
 

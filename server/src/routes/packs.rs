@@ -134,8 +134,7 @@ pub async fn report(
     let row = state
         .db
         .pack(&key.org_id, &format!("{owner}/{name}"), &tag)
-        .await
-        .map_err(app::ssr::auth::log_internal)?
+        .await?
         .ok_or_else(|| app::domain::AppError::not_found("Pack"))?;
     Ok(Json(response(&row)?))
 }

@@ -11,7 +11,7 @@ use app::domain::adoption::{BadgeColour, PolicyState, badge_svg};
 use app::domain::api_scope::ApiScope;
 use app::domain::workflow::{FIELD_BUNDLE, FIELD_SIGNATURE, FIELD_VERSION};
 use app::ssr::AppState;
-use app::ssr::auth::log_internal;
+use app::ssr::error::log_internal;
 use app::ssr::policy::{self, Uploaded};
 use app::ssr::store::PolicyBundleRow;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
@@ -154,8 +154,8 @@ pub async fn in_force(
     let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
     let repo = format!("{owner}/{name}");
     let not_found = || app::domain::AppError::not_found("Policy bundle");
-    let row = state.db.repo(&key.org_id, &repo).await.map_err(log_internal)?.ok_or_else(not_found)?;
-    let bundle = state.db.bundle_in_force(&row.id).await.map_err(log_internal)?.ok_or_else(not_found)?;
+    let row = state.db.repo(&key.org_id, &repo).await?.ok_or_else(not_found)?;
+    let bundle = state.db.bundle_in_force(&row.id).await?.ok_or_else(not_found)?;
     Ok(Json(response(&repo, &bundle)))
 }
 
@@ -181,11 +181,11 @@ pub async fn repo_badge(
 ) -> Result<Response, ApiError> {
     let repo = format!("{owner}/{name}");
     // The tenant that proved the name is its own owns the badge; nobody else's row counts.
-    let status = match state.db.repo_owner(&repo).await.map_err(log_internal)? {
+    let status = match state.db.repo_owner(&repo).await? {
         None => None,
         Some(row) => {
-            let tenant = state.db.org(&row.org_id).await.map_err(log_internal)?.map(|o| o.slug).unwrap_or_default();
-            let rollout = state.db.rollout().await.map_err(log_internal)?;
+            let tenant = state.db.org(&row.org_id).await?.map(|o| o.slug).unwrap_or_default();
+            let rollout = state.db.rollout().await?;
             Some(app::ssr::signature_status::repo_status(&state, &rollout, &tenant, row).await?)
         }
     };
@@ -236,12 +236,7 @@ pub async fn drill_report(
 ) -> Result<Response, ApiError> {
     let p = app::ssr::auth::principal_from_headers(&state, &headers).await?;
     p.require(app::api::signature_status::READERS)?;
-    let body = state
-        .db
-        .drill_report(&id)
-        .await
-        .map_err(log_internal)?
-        .ok_or_else(|| app::domain::AppError::not_found("Drill"))?;
+    let body = state.db.drill_report(&id).await?.ok_or_else(|| app::domain::AppError::not_found("Drill"))?;
     let report: app::domain::drill::DrillReport = serde_json::from_str(&body).map_err(log_internal)?;
     download(report.to_markdown(), "text/markdown; charset=utf-8", &format!("{id}.md"))
 }

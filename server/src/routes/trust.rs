@@ -7,8 +7,8 @@ use super::error::{ApiError, ErrorEnvelope};
 use app::domain::AppError;
 use app::domain::api_scope::ApiScope;
 use app::ssr::AppState;
-use app::ssr::auth::log_internal;
 use app::ssr::clock::rfc3339;
+use app::ssr::error::log_internal;
 use app::ssr::receipts::{self, KeySet};
 use app::ssr::store::{PolicyRow, SigningKeyRow};
 use app::ssr::trust::{self, NewSigningKey};
@@ -61,12 +61,7 @@ pub async fn receipt(
     Path(id): Path<String>,
 ) -> Result<Json<ReceiptResponse>, ApiError> {
     let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
-    let row = state
-        .db
-        .receipt(&key.org_id, &id)
-        .await
-        .map_err(log_internal)?
-        .ok_or_else(|| AppError::not_found("Receipt"))?;
+    let row = state.db.receipt(&key.org_id, &id).await?.ok_or_else(|| AppError::not_found("Receipt"))?;
     let receipt = serde_json::from_str(&row.envelope).map_err(log_internal)?;
     Ok(Json(ReceiptResponse {
         id: row.id,
@@ -83,7 +78,7 @@ pub async fn receipt(
     responses((status = 200, description = "Every receipt key, newest first", body = Object)),
 )]
 pub async fn receipt_keys(State(state): State<AppState>) -> Result<Json<KeySet>, ApiError> {
-    Ok(Json(receipts::key_set(&state.db).await.map_err(log_internal)?))
+    Ok(Json(receipts::key_set(&state.db).await?))
 }
 
 /// A stored signing key as the API shows it.
@@ -149,7 +144,7 @@ pub async fn list_signing_keys(
     headers: HeaderMap,
 ) -> Result<Json<Vec<SigningKeyInfo>>, ApiError> {
     let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
-    let rows = state.db.signing_keys(&key.org_id).await.map_err(log_internal)?;
+    let rows = state.db.signing_keys(&key.org_id).await?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
 
@@ -239,7 +234,7 @@ pub async fn list_policies(
     headers: HeaderMap,
 ) -> Result<Json<Vec<PolicyBody>>, ApiError> {
     let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
-    let rows = state.db.policies(&key.org_id).await.map_err(log_internal)?;
+    let rows = state.db.policies(&key.org_id).await?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
 

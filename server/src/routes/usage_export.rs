@@ -8,7 +8,7 @@ use app::domain::invoice::{self, Invoice};
 use app::domain::period::Period;
 use app::domain::{AppError, Role};
 use app::ssr::AppState;
-use app::ssr::auth::{log_internal, principal_from_headers};
+use app::ssr::auth::principal_from_headers;
 use app::ssr::billing;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -43,7 +43,7 @@ pub async fn export(
     let invoices: Vec<Invoice> = if p.role.sees_all_tenants() {
         billing::simulate_all(&state.db, period).await?
     } else {
-        let org = state.db.org(&p.org_id).await.map_err(log_internal)?.ok_or_else(AppError::internal)?;
+        let org = state.db.org(&p.org_id).await?.ok_or_else(AppError::internal)?;
         vec![billing::simulate(&state.db, &org, period, None).await?]
     };
     let (body, content_type, ext) = match q.format.as_str() {

@@ -1,0 +1,22 @@
+//! Server-side errors meet the wire vocabulary here, once.
+//!
+//! A storage failure is never shown to a caller: `?` on a [`StoreError`]
+//! logs it (with its cause) and answers [`AppError::internal`]. Other
+//! unexpected failures (a join error, a serializer) go through
+//! [`log_internal`]. Services that expect a particular storage outcome
+//! (`StoreError::Conflict` for a duplicate) match on it before `?`.
+
+use super::store::StoreError;
+use crate::domain::AppError;
+
+/// Logs an unexpected failure and returns the generic internal error (no detail leaks to callers).
+pub fn log_internal(e: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %e, "internal error");
+    AppError::internal()
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        log_internal(e)
+    }
+}
