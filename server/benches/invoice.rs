@@ -3,12 +3,12 @@
 //! Builds a fresh SQLite database with one tenant holding 1,000,000
 //! `attestation.verify` events in one month (each with its verified call and
 //! receipt row), posts them to the ledger (timed), then
-//! times `billing::simulate` (usage totals, prices, the first receipts) and the
+//! times `pricing::simulate` (usage totals, prices, the first receipts) and the
 //! month's reconciliation, then issuing the month and reading the issued invoice.
 //! Target: simulation <= 0.2 s.
 
 use app::domain::period::Period;
-use app::ssr::billing;
+use app::ssr::billing::pricing;
 use app::ssr::store::Db;
 use std::time::Instant;
 
@@ -60,7 +60,7 @@ fn main() {
         let mut posted = 0;
         loop {
             let (p, r, d) = db
-                .ledger_batch(now, app::ssr::ledger::BATCH, app::ssr::ledger::MAX_ATTEMPTS, |_| now, app::ssr::ledger::posting)
+                .ledger_batch(now, app::ssr::billing::ledger::BATCH, app::ssr::billing::ledger::MAX_ATTEMPTS, |_| now, app::ssr::billing::ledger::posting)
                 .await
                 .expect("ledger");
             assert_eq!((r, d), (0, 0));
@@ -78,7 +78,7 @@ fn main() {
         let mut best = std::time::Duration::MAX;
         for run in 0..5 {
             let t = Instant::now();
-            let invoice = billing::simulate(&db, &org, period, None).await.expect("simulate");
+            let invoice = pricing::simulate(&db, &org, period, None).await.expect("simulate");
             let took = t.elapsed();
             best = best.min(took);
             if run == 0 {
@@ -90,7 +90,7 @@ fn main() {
         }
         println!("invoice simulation over {EVENTS} events: best {best:.1?} (target <= 200 ms)");
         let t = Instant::now();
-        let r = billing::reconcile(&db, &org, period).await.expect("reconcile");
+        let r = pricing::reconcile(&db, &org, period).await.expect("reconcile");
         println!("reconciliation of the month: {:.1?} ({})", t.elapsed(), r.summary().chars().take(120).collect::<String>());
 
         // Issue the month once its grace window has passed: stamps the 1,000,000 events.
@@ -98,10 +98,10 @@ fn main() {
         let clock = app::ssr::clock::ManualClock::new(period.next().next().start_ms());
         let state = app::ssr::AppState::with_clock(db.clone(), Default::default(), options, std::sync::Arc::new(clock));
         let t = Instant::now();
-        let issued = app::ssr::invoicing::issue(&state, "bench", &org, period).await.expect("issue").expect("issued");
+        let issued = app::ssr::billing::invoicing::issue(&state, "bench", &org, period).await.expect("issue").expect("issued");
         println!("issuing the month (stamping {EVENTS} events, storing the invoice): {:.1?} (total {})", t.elapsed(), issued.total);
         let t = Instant::now();
-        let again = billing::simulate(&db, &org, period, None).await.expect("simulate issued");
+        let again = pricing::simulate(&db, &org, period, None).await.expect("simulate issued");
         assert_eq!(again, issued);
         println!("reading the issued invoice: {:.1?}", t.elapsed());
         db.close().await;

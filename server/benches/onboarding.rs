@@ -9,9 +9,9 @@
 //!    step 4 downloads and verifies a release pack).
 
 use app::domain::onboarding::RepoSource;
-use app::ssr::onboarding::{StepInput, Via, create_invitation, submit};
-use app::ssr::ssrf::{Outbound, OutboundPolicy, Subnet};
-use app::ssr::webhooks::Secret;
+use app::ssr::onboarding::service::{StepInput, Via, create_invitation, submit};
+use app::ssr::webhooks::scheme::Secret;
+use app::ssr::webhooks::ssrf::{Outbound, OutboundPolicy, Subnet};
 use app::ssr::{AppState, config::PortalConfig, store::Db};
 use base64::Engine;
 use sigstore_verify::crypto::KeyPair;
@@ -61,7 +61,7 @@ fn main() {
         let started = Instant::now();
         for i in 0..DELIVERIES {
             let t = Instant::now();
-            app::ssr::webhook_delivery::send(&guard, &hook, &secrets, &format!("msg_{i}"), 1_795_000_000, body)
+            app::ssr::webhooks::delivery::send(&guard, &hook, &secrets, &format!("msg_{i}"), 1_795_000_000, body)
                 .await
                 .expect("delivered");
             times.push(t.elapsed());
@@ -73,7 +73,7 @@ fn main() {
         // 2. Whole onboardings.
         let kp = KeyPair::generate_ecdsa_p256().expect("key");
         let files = vec![("sbom.spdx.json".to_owned(), br#"{"spdxVersion":"SPDX-2.3"}"#.to_vec())];
-        let pack = app::ssr::packs::build("bench/app", "v1.0.0", "2026-12-01T00:00:00Z", &files, |m| {
+        let pack = app::ssr::evidence::packs::build("bench/app", "v1.0.0", "2026-12-01T00:00:00Z", &files, |m| {
             kp.sign(m).expect("sign").as_bytes().to_vec()
         })
         .expect("pack");
@@ -114,10 +114,12 @@ fn main() {
         server::demo::seed(&state).await.expect("seed");
         let policy_key = KeyPair::generate_ecdsa_p256().expect("key");
         let pem = policy_key.public_key_der().expect("der").to_pem();
-        app::ssr::policy::add_policy_key(&state, "bench", "policy-bench", &pem, None).await.expect("policy key");
-        let bundle = app::ssr::policy_bundle::build(&[("policies/org.rego", b"package org\n")]).expect("bundle");
+        app::ssr::policy::ingest::add_policy_key(&state, "bench", "policy-bench", &pem, None)
+            .await
+            .expect("policy key");
+        let bundle = app::ssr::policy::bundle::build(&[("policies/org.rego", b"package org\n")]).expect("bundle");
         let sig = base64::engine::general_purpose::STANDARD.encode(policy_key.sign(&bundle).expect("sign").as_bytes());
-        app::ssr::policy::publish_release(&state, "bench", 1, bundle, sig).await.expect("publish");
+        app::ssr::policy::ingest::publish_release(&state, "bench", 1, bundle, sig).await.expect("publish");
         let release_pem = kp.public_key_der().expect("der").to_pem();
 
         let mut per_step: Vec<Vec<Duration>> = vec![Vec::new(); 5];

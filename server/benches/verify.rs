@@ -7,7 +7,7 @@
 //! re-encoding and the duplicate-key check of a bundle. Prints mean and
 //! percentiles over many runs after a warm-up.
 
-use app::ssr::verifier::{self, BundlePolicy, Subject};
+use app::ssr::verification::engine::{self, BundlePolicy, Subject};
 use base64::Engine;
 use std::time::{Duration, Instant};
 
@@ -44,12 +44,12 @@ fn main() {
     let pem = kp.public_key_der().expect("key").to_pem();
     let artifact = vec![7u8; 1024];
     let sig = base64::engine::general_purpose::STANDARD.encode(kp.sign(&artifact).expect("sign").as_bytes());
-    verifier::verify_blob(&pem, &sig, Subject::Bytes(&artifact)).expect("valid blob");
+    engine::verify_blob(&pem, &sig, Subject::Bytes(&artifact)).expect("valid blob");
     measure("cosign blob, P-256, 1 KiB", 5000, || {
-        let _ = verifier::verify_blob(&pem, &sig, Subject::Bytes(&artifact));
+        let _ = engine::verify_blob(&pem, &sig, Subject::Bytes(&artifact));
     });
 
-    let root = verifier::public_good_root().expect("root");
+    let root = engine::public_good_root().expect("root");
     let bundle = read("bundle-verify/happy-path-v0.3/bundle.sigstore.json");
     let a = read("a.txt");
     let policy = BundlePolicy::keyless(
@@ -57,19 +57,19 @@ fn main() {
         Some("https://token.actions.githubusercontent.com"),
     )
     .expect("policy");
-    verifier::verify_bundle(&root, &bundle, Subject::Bytes(a.as_bytes()), &policy, &Default::default())
+    engine::verify_bundle(&root, &bundle, Subject::Bytes(a.as_bytes()), &policy, &Default::default())
         .expect("valid bundle");
     measure("sigstore bundle v0.3, keyless", 500, || {
-        let _ = verifier::verify_bundle(&root, &bundle, Subject::Bytes(a.as_bytes()), &policy, &Default::default());
+        let _ = engine::verify_bundle(&root, &bundle, Subject::Bytes(a.as_bytes()), &policy, &Default::default());
     });
     measure("trusted root parse (public good)", 500, || {
-        let _ = verifier::public_good_root();
+        let _ = engine::public_good_root();
     });
 
     // The integrity checks on their own, to compare with the whole verifications above.
     let der = kp.public_key_der().expect("key");
     measure("  canonical key re-encoding (P-256)", 5000, || {
-        let _ = app::ssr::public_key::canonical_spki(der.as_bytes());
+        let _ = app::ssr::verification::public_key::canonical_spki(der.as_bytes());
     });
     measure("  duplicate-key check of the bundle", 2000, || {
         let _ = app::domain::unique_json::UniqueKeys::parse(&bundle);

@@ -306,7 +306,7 @@ async fn seed(state: &AppState, json: bool) -> ExitCode {
 async fn admin(state: &AppState, cmd: AdminCommand, json: bool) -> ExitCode {
     match cmd {
         AdminCommand::CreateTenant { name, slug, plan } => {
-            let r = app::ssr::accounts::create_org(state, "cli", OrgKind::Tenant, &name, &slug, Some(&plan))
+            let r = app::ssr::identity::accounts::create_org(state, "cli", OrgKind::Tenant, &name, &slug, Some(&plan))
                 .await
                 .map(|o| serde_json::json!({ "id": o.id, "slug": o.slug, "plan": o.plan }));
             report(json, r, "tenant created")
@@ -321,7 +321,7 @@ async fn admin(state: &AppState, cmd: AdminCommand, json: bool) -> ExitCode {
                 return report(json, Err(AppError::invalid("password", "could not read standard input")), "");
             }
             let password = password.trim_end_matches(['\r', '\n']).to_owned();
-            let new = app::ssr::accounts::NewUser {
+            let new = app::ssr::identity::accounts::NewUser {
                 email: &email,
                 name: &name,
                 role,
@@ -329,7 +329,7 @@ async fn admin(state: &AppState, cmd: AdminCommand, json: bool) -> ExitCode {
                 org_slug: &org,
                 expires_in_days,
             };
-            let r = app::ssr::accounts::create_user(state, "cli", new).await.map(
+            let r = app::ssr::identity::accounts::create_user(state, "cli", new).await.map(
                 |u| serde_json::json!({ "id": u.id, "email": u.email, "role": u.role, "expires_at": u.expires_at }),
             );
             report(json, r, "user created")
@@ -345,7 +345,7 @@ async fn admin(state: &AppState, cmd: AdminCommand, json: bool) -> ExitCode {
             report(json, r, "receipt key rotated")
         }
         AdminCommand::SetPrice { plan, event, price, from } => {
-            let r = app::ssr::billing::add_price(state, "cli", &plan, &event, &price, &from).await.map(|p| {
+            let r = app::ssr::billing::pricing::add_price(state, "cli", &plan, &event, &price, &from).await.map(|p| {
                 serde_json::json!({ "id": p.id, "plan": p.plan, "event": p.event, "unit_price_micros": p.unit_price_micros, "from": from })
             });
             report(json, r, "price version added")
@@ -361,7 +361,7 @@ async fn admin(state: &AppState, cmd: AdminCommand, json: bool) -> ExitCode {
                     );
                 }
             };
-            let r = app::ssr::trust::add_trusted_root(state, "cli", &name, &text)
+            let r = app::ssr::verification::trust::add_trusted_root(state, "cli", &name, &text)
                 .await
                 .map(|r| serde_json::json!({ "id": r.id, "name": r.name, "sha256": r.sha256 }));
             report(json, r, "trusted root added")

@@ -3,7 +3,7 @@
 
 use app::domain::{AppError, OrgKind, Role};
 use app::ssr::AppState;
-use app::ssr::accounts::{NewUser, create_org, create_user};
+use app::ssr::identity::accounts::{NewUser, create_org, create_user};
 use serde::Serialize;
 
 /// The password of every demo account (printed by `make run`).
@@ -64,15 +64,20 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
 /// a release signing key, a verified pack and a failing one, and signed
 /// receipts from real verifications through the Attestation API's service.
 pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
-    use app::ssr::attestation::{self, ArtifactInput, Caller, KeyRef, Kind, VerifyRequest};
+    use app::ssr::verification::attestation::{self, ArtifactInput, Caller, KeyRef, Kind, VerifyRequest};
     use base64::Engine;
     let org = state.db.org_by_slug("acme-robotics").await?.ok_or_else(AppError::internal)?;
     let actor = "demo-seed";
-    let (private, public) = app::ssr::signing::generate_p256().map_err(|_| AppError::internal())?;
-    let pair = app::ssr::signing::load_private_key(&private).map_err(|_| AppError::internal())?;
+    let (private, public) = app::ssr::verification::signing::generate_p256().map_err(|_| AppError::internal())?;
+    let pair = app::ssr::verification::signing::load_private_key(&private).map_err(|_| AppError::internal())?;
     let sign = |m: &[u8]| pair.sign(m).map(|s| s.as_bytes().to_vec()).unwrap_or_default();
-    let key = app::ssr::trust::NewSigningKey { name: "release-2026", pem: &public, not_before: None, not_after: None };
-    app::ssr::trust::add_signing_key(state, actor, &org.id, key).await?;
+    let key = app::ssr::verification::trust::NewSigningKey {
+        name: "release-2026",
+        pem: &public,
+        not_before: None,
+        not_after: None,
+    };
+    app::ssr::verification::trust::add_signing_key(state, actor, &org.id, key).await?;
 
     let policy = b"demo policy bundle: policies/org.rego".to_vec();
     let policy_sig = base64::engine::general_purpose::STANDARD.encode(sign(&policy));
@@ -86,7 +91,7 @@ pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
     // The tampered older release first: the newest pack (Acme's evidence for its Pro features) verifies.
     for (tag, tamper) in [("v2.3.9", true), ("v2.4.0", false)] {
         let mut files = files.clone();
-        let zip = app::ssr::packs::build("acme/robot-firmware", tag, &created, &files, sign)
+        let zip = app::ssr::evidence::packs::build("acme/robot-firmware", tag, &created, &files, sign)
             .map_err(|_| AppError::internal())?;
         let zip = if tamper {
             // The same manifest, with the SBOM swapped after signing: fails its digest check.
@@ -95,7 +100,7 @@ pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
         } else {
             zip
         };
-        app::ssr::evidence::upload(state, actor, &org.id, "acme/robot-firmware", tag, zip).await?;
+        app::ssr::evidence::service::upload(state, actor, &org.id, "acme/robot-firmware", tag, zip).await?;
     }
 
     let api_key = demo_ci_key(state, &org.id, actor).await?;
@@ -115,7 +120,7 @@ pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
         let _recorded = attestation::verify(state, caller, request).await?; // one passes, one is rejected
     }
     for _ in 0..2 {
-        app::ssr::evidence::download(state, &org.id, "acme/robot-firmware", "v2.4.0").await?;
+        app::ssr::evidence::service::download(state, &org.id, "acme/robot-firmware", "v2.4.0").await?;
     }
     seed_usage(state, &org.id, &api_key.id, DEMO_CALLS_ACME).await?;
     let globex = state.db.org_by_slug("globex").await?.ok_or_else(AppError::internal)?;
@@ -127,7 +132,7 @@ pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
 
 /// A tenant's "Demo CI" API key. Its secret is dropped: the seed calls the services directly.
 async fn demo_ci_key(state: &AppState, org_id: &str, actor: &str) -> Result<app::ssr::store::ApiKeyRow, AppError> {
-    let (_secret, prefix, hash) = app::ssr::auth::new_api_key();
+    let (_secret, prefix, hash) = app::ssr::identity::auth::new_api_key();
     let key = app::ssr::store::ApiKeyRow {
         id: state.new_id(app::domain::ids::ApiKeyId::from_parts).to_string(),
         org_id: org_id.to_owned(),
@@ -152,10 +157,10 @@ pub const DEMO_CALLS_GLOBEX: usize = 15;
 /// `n` real verifications (cosign blobs signed with a fresh key) for a tenant:
 /// each records a call, a signed receipt and an `attestation.verify` event.
 async fn seed_usage(state: &AppState, org_id: &str, api_key_id: &str, n: usize) -> Result<(), AppError> {
-    use app::ssr::attestation::{self, ArtifactInput, Caller, KeyRef, Kind, VerifyRequest};
+    use app::ssr::verification::attestation::{self, ArtifactInput, Caller, KeyRef, Kind, VerifyRequest};
     use base64::Engine;
-    let (private, public) = app::ssr::signing::generate_p256().map_err(|_| AppError::internal())?;
-    let pair = app::ssr::signing::load_private_key(&private).map_err(|_| AppError::internal())?;
+    let (private, public) = app::ssr::verification::signing::generate_p256().map_err(|_| AppError::internal())?;
+    let pair = app::ssr::verification::signing::load_private_key(&private).map_err(|_| AppError::internal())?;
     let caller = Caller { org_id, api_key_id };
     for i in 0..n {
         let artifact = format!("build-{i}.tar.gz").into_bytes();
@@ -183,7 +188,7 @@ async fn seed_usage(state: &AppState, org_id: &str, api_key_id: &str, n: usize) 
 /// A zip with `files` but the manifest and signature of `signed` (a tampered pack).
 fn rebuild_with_manifest_of(signed: &[u8], files: &[(String, Vec<u8>)]) -> Option<Vec<u8>> {
     use std::io::Write;
-    let original = app::ssr::packs::read_zip(signed).ok()?;
+    let original = app::ssr::evidence::packs::read_zip(signed).ok()?;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     for name in ["manifest.json", "manifest.sig"] {
@@ -201,33 +206,33 @@ fn rebuild_with_manifest_of(signed: &[u8], files: &[(String, Vec<u8>)]) -> Optio
 /// repositories of Acme and Globex with signed bundles; Acme's docs repository
 /// uploaded one signed by an unknown key (a failing repo for the auditors).
 pub async fn seed_policy(state: &AppState) -> Result<(), AppError> {
-    use app::ssr::policy::{self, Uploaded};
+    use app::ssr::policy::ingest::{self, Uploaded};
     use base64::Engine;
     let actor = "demo-seed";
     let db = &state.db;
-    let (private, public) = app::ssr::signing::generate_p256().map_err(|_| AppError::internal())?;
-    let pair = app::ssr::signing::load_private_key(&private).map_err(|_| AppError::internal())?;
-    policy::add_policy_key(state, actor, "policy-2026", &public, None).await?;
-    let (stray_private, _) = app::ssr::signing::generate_p256().map_err(|_| AppError::internal())?;
-    let stray = app::ssr::signing::load_private_key(&stray_private).map_err(|_| AppError::internal())?;
+    let (private, public) = app::ssr::verification::signing::generate_p256().map_err(|_| AppError::internal())?;
+    let pair = app::ssr::verification::signing::load_private_key(&private).map_err(|_| AppError::internal())?;
+    ingest::add_policy_key(state, actor, "policy-2026", &public, None).await?;
+    let (stray_private, _) = app::ssr::verification::signing::generate_p256().map_err(|_| AppError::internal())?;
+    let stray = app::ssr::verification::signing::load_private_key(&stray_private).map_err(|_| AppError::internal())?;
     let mut rollout = db.rollout().await?;
     rollout.current_version = 3;
     rollout.updated_by = Some(actor.into());
     rollout.updated_at = state.now_ms();
     db.set_rollout(&rollout).await?;
 
-    let bundle = app::ssr::policy_bundle::build(&[
+    let bundle = app::ssr::policy::bundle::build(&[
         ("policies/org.rego", DEMO_POLICY.as_bytes()),
         ("policies/data.json", br#"{"required_signers":["release-2026"]}"#),
     ])
     .map_err(|_| AppError::internal())?;
     let b64 = |sig: Vec<u8>| base64::engine::general_purpose::STANDARD.encode(sig);
     // Published versions: 2 (superseded) and 3 (current, the one partners pick when onboarding).
-    let v2 = app::ssr::policy_bundle::build(&[("policies/org.rego", DEMO_POLICY.as_bytes())])
+    let v2 = app::ssr::policy::bundle::build(&[("policies/org.rego", DEMO_POLICY.as_bytes())])
         .map_err(|_| AppError::internal())?;
     for (version, b) in [(2, &v2), (3, &bundle)] {
         let sig = b64(pair.sign(b).map(|s| s.as_bytes().to_vec()).unwrap_or_default());
-        policy::publish_release(state, actor, version, b.clone(), sig).await?;
+        ingest::publish_release(state, actor, version, b.clone(), sig).await?;
     }
     let good = b64(pair.sign(&bundle).map(|s| s.as_bytes().to_vec()).unwrap_or_default());
     let bad = b64(stray.sign(&bundle).map(|s| s.as_bytes().to_vec()).unwrap_or_default());
@@ -239,13 +244,13 @@ pub async fn seed_policy(state: &AppState) -> Result<(), AppError> {
         ("globex", "globex/ledger", &good),
     ] {
         let org = db.org_by_slug(tenant).await?.ok_or_else(AppError::internal)?;
-        let done = policy::upload(state, actor, &org.id, repo, 3, bundle.clone(), signature.clone()).await?;
+        let done = ingest::upload(state, actor, &org.id, repo, 3, bundle.clone(), signature.clone()).await?;
         if matches!(done, Uploaded::Failed(_)) != (signature == &bad) {
             return Err(AppError::internal());
         }
         // acme/robot-firmware is proven by its verified pack; the operator assigns the others.
         if state.db.repo_owner(repo).await?.is_none() {
-            policy::assign_repo(state, actor, repo, tenant).await?;
+            ingest::assign_repo(state, actor, repo, tenant).await?;
         }
     }
     Ok(())
@@ -298,7 +303,7 @@ pub async fn seed_onboarding(state: &AppState) -> Result<(), AppError> {
         let org = db.org_by_slug(slug).await?.ok_or_else(AppError::internal)?;
         let invited = now - ago;
         let done = invited + events.last().map_or(0, |e| e.0) * min;
-        let random_hash = app::ssr::auth::sha256_hex(&app::ssr::auth::random_token()); // nobody holds this token
+        let random_hash = app::ssr::identity::auth::sha256_hex(&app::ssr::identity::auth::random_token()); // nobody holds this token
         let invitation = InvitationRow {
             id: InvitationId::from_parts(u64::try_from(invited).unwrap_or(0), rand::random()).to_string(),
             token_hash: random_hash,

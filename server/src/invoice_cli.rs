@@ -6,7 +6,7 @@ use app::domain::invoice::{self, Invoice};
 use app::domain::period::Period;
 use app::domain::{AppError, Plan};
 use app::ssr::AppState;
-use app::ssr::billing;
+use app::ssr::billing::pricing;
 use clap::{Subcommand, ValueEnum};
 use std::process::ExitCode;
 
@@ -79,7 +79,7 @@ pub async fn billing(state: &AppState, cmd: BillingCommand, json: bool) -> ExitC
                     return ExitCode::from(2);
                 }
             };
-            match billing::reconcile_all(&state.db, period).await {
+            match pricing::reconcile_all(&state.db, period).await {
                 Ok(list) => {
                     let clean = list.iter().all(|r| r.is_clean());
                     if json {
@@ -97,7 +97,7 @@ pub async fn billing(state: &AppState, cmd: BillingCommand, json: bool) -> ExitC
                 }
             }
         }
-        BillingCommand::PostLedger => match app::ssr::ledger::run_once(state).await {
+        BillingCommand::PostLedger => match app::ssr::billing::ledger::run_once(state).await {
             Ok((posted, retried, parked)) => {
                 if json {
                     println!("{}", serde_json::json!({"posted": posted, "retried": retried, "parked": parked}));
@@ -192,7 +192,7 @@ async fn tenant_by_slug(state: &AppState, slug: &str) -> Result<app::ssr::store:
 }
 
 async fn issue(state: &AppState, period: Option<&str>, tenant: Option<&str>) -> Result<Vec<Invoice>, AppError> {
-    use app::ssr::invoicing;
+    use app::ssr::billing::invoicing;
     const ACTOR: &str = "cli";
     let Some(period) = period else {
         if tenant.is_some() {
@@ -223,9 +223,9 @@ async fn invoices(
     let period = Period::parse(period).map_err(|e| AppError::invalid("--period", e))?;
     let plan = plan.map(Plan::parse).transpose().map_err(|e| AppError::invalid("--plan", e))?;
     match tenant {
-        Some(slug) => Ok(vec![billing::simulate(&state.db, &tenant_by_slug(state, slug).await?, period, plan).await?]),
+        Some(slug) => Ok(vec![pricing::simulate(&state.db, &tenant_by_slug(state, slug).await?, period, plan).await?]),
         None if plan.is_some() => Err(AppError::invalid("--plan", "a what-if plan needs --tenant")),
-        None => billing::simulate_all(&state.db, period).await,
+        None => pricing::simulate_all(&state.db, period).await,
     }
 }
 

@@ -2,7 +2,7 @@
 //! evidence pack from files, and verify a pack offline. No configuration,
 //! database or network. Exit codes: 0 ok/verified; 1 rejected; 2 bad usage.
 
-use app::ssr::{packs, signing};
+use app::ssr::{evidence::packs, verification::signing};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -112,7 +112,9 @@ pub fn pack(cmd: &PackCommand, json: bool) -> ExitCode {
 }
 
 fn build(repo: &str, tag: &str, key: &PathBuf, out: &PathBuf, files: &[PathBuf], json: bool) -> ExitCode {
-    if let Err(e) = app::ssr::evidence::check_repo(repo).and_then(|()| app::ssr::evidence::check_tag(tag)) {
+    if let Err(e) =
+        app::ssr::evidence::service::check_repo(repo).and_then(|()| app::ssr::evidence::service::check_tag(tag))
+    {
         return fail(e.message);
     }
     let pair = match std::fs::read_to_string(key).map_err(|e| e.to_string()).and_then(|t| signing::load_private_key(&t))

@@ -140,14 +140,14 @@ pub fn workflow(cmd: &PolicyCommand, public_url: Option<&str>) -> Option<ExitCod
 
 /// Runs a `policy` subcommand.
 pub async fn run(state: &AppState, cmd: PolicyCommand, json: bool) -> ExitCode {
-    use app::ssr::policy;
+    use app::ssr::policy::ingest;
     const ACTOR: &str = "cli";
     let result: Result<(serde_json::Value, String, bool), AppError> = match cmd {
         PolicyCommand::AddKey { name, public_key, valid_days } => match std::fs::read_to_string(&public_key) {
             Err(e) => Err(AppError::invalid("--public-key", format!("{}: {e}", public_key.display()))),
             Ok(pem) => {
                 let not_after = valid_days.map(|d| state.now_ms() + i64::from(d) * 86_400_000);
-                policy::add_policy_key(state, ACTOR, &name, &pem, not_after).await.map(|row| {
+                ingest::add_policy_key(state, ACTOR, &name, &pem, not_after).await.map(|row| {
                     let v = serde_json::json!({ "name": row.name, "key_id": row.key_id });
                     (v, "policy-signing key added".into(), true)
                 })
@@ -157,23 +157,23 @@ pub async fn run(state: &AppState, cmd: PolicyCommand, json: bool) -> ExitCode {
             match (std::fs::read(&bundle), std::fs::read_to_string(&signature)) {
                 (Err(e), _) => Err(AppError::invalid("--bundle", format!("{}: {e}", bundle.display()))),
                 (_, Err(e)) => Err(AppError::invalid("--signature", format!("{}: {e}", signature.display()))),
-                (Ok(b), Ok(sig)) => policy::publish_release(state, ACTOR, version, b, sig).await.map(|r| {
+                (Ok(b), Ok(sig)) => ingest::publish_release(state, ACTOR, version, b, sig).await.map(|r| {
                     let v = serde_json::json!({ "version": r.version, "sha256": r.sha256 });
                     (v, format!("policy version {} published", r.version), true)
                 }),
             }
         }
-        PolicyCommand::RevokeKey { name } => policy::revoke_policy_key(state, ACTOR, &name)
+        PolicyCommand::RevokeKey { name } => ingest::revoke_policy_key(state, ACTOR, &name)
             .await
             .map(|k| (serde_json::json!({ "revoked": k.name }), "policy-signing key revoked".into(), true)),
         PolicyCommand::Rollout { current_version, allowed_lag, active_days, keyless_identity, keyless_issuer } => {
-            let change = policy::RolloutChange {
+            let change = ingest::RolloutChange {
                 current_version,
                 allowed_lag,
                 active_days,
                 keyless: keyless_identity.zip(keyless_issuer),
             };
-            policy::set_rollout(state, ACTOR, change).await.map(|r| {
+            ingest::set_rollout(state, ACTOR, change).await.map(|r| {
                 (
                     serde_json::json!({
                         "current_version": r.current_version, "allowed_lag": r.allowed_lag,
@@ -199,13 +199,13 @@ pub async fn run(state: &AppState, cmd: PolicyCommand, json: bool) -> ExitCode {
                     .await?
                     .filter(|o| o.kind == "tenant")
                     .ok_or_else(|| AppError::invalid("--tenant", format!("no tenant {tenant:?}")))?;
-                policy::set_repo_active(state, ACTOR, &org.id, &repo, active).await?;
+                ingest::set_repo_active(state, ACTOR, &org.id, &repo, active).await?;
                 Ok((serde_json::json!({ "repo": repo, "active": active }), "repository updated".into(), true))
             }
             .await
         }
         PolicyCommand::AssignRepo { repo, tenant } => {
-            policy::assign_repo(state, ACTOR, &repo, &tenant).await.map(|row| {
+            ingest::assign_repo(state, ACTOR, &repo, &tenant).await.map(|row| {
                 let proof = row.proof.unwrap_or_default();
                 (
                     serde_json::json!({ "repo": repo, "tenant": tenant, "proof": proof }),
@@ -214,7 +214,7 @@ pub async fn run(state: &AppState, cmd: PolicyCommand, json: bool) -> ExitCode {
                 )
             })
         }
-        PolicyCommand::Status => app::ssr::signature_status::report(state, None).await.map(|r| {
+        PolicyCommand::Status => app::ssr::policy::status::report(state, None).await.map(|r| {
             let mut text = format!(
                 "adoption {} ({} of {} active repositories on v{}, lag {}): {:?}\n",
                 r.adoption.percent_text(),
@@ -260,7 +260,7 @@ pub async fn run(state: &AppState, cmd: PolicyCommand, json: bool) -> ExitCode {
 /// Runs a `drill` subcommand.
 pub async fn drill(state: &AppState, cmd: DrillCommand, json: bool) -> ExitCode {
     let DrillCommand::RotatePolicyKey { out } = cmd;
-    match app::ssr::drill::rotate_policy_key(state, "cli").await {
+    match app::ssr::policy::drill::rotate_policy_key(state, "cli").await {
         Ok(report) => {
             let md = report.to_markdown();
             if let Some(path) = out

@@ -123,7 +123,7 @@ impl Portal {
 /// The artifact part of a request: bytes (small files) or digest.
 pub fn artifact_json(file_or_digest: &str) -> Result<Value, CallError> {
     let path = std::path::Path::new(file_or_digest);
-    if !path.exists() && app::ssr::verifier::parse_sha256_digest(file_or_digest).is_some() {
+    if !path.exists() && app::ssr::verification::engine::parse_sha256_digest(file_or_digest).is_some() {
         return Ok(json!({ "digest": file_or_digest }));
     }
     let data = std::fs::read(path).map_err(|e| CallError(format!("cannot read artifact {file_or_digest}: {e}")))?;

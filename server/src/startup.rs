@@ -71,7 +71,7 @@ impl Portal {
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StartError> {
         let db = Db::connect(&config.database_url).await?;
-        let recoded = app::ssr::trust::canonicalize_stored_keys(&db).await?;
+        let recoded = app::ssr::verification::trust::canonicalize_stored_keys(&db).await?;
         if recoded > 0 {
             tracing::info!(keys = recoded, "stored signing keys re-encoded to their canonical form");
         }
@@ -94,7 +94,7 @@ impl Portal {
         let flusher = tokio::spawn(flush_loop(state.clone()));
         let checkpointer = tokio::spawn(checkpoint_loop(state.db.clone()));
         let webhooks = tokio::spawn(webhook_loop(state.clone(), state.config.webhook_worker));
-        let ledger = state.config.ledger_worker.then(|| tokio::spawn(app::ssr::ledger::run(state.clone())));
+        let ledger = state.config.ledger_worker.then(|| tokio::spawn(app::ssr::billing::ledger::run(state.clone())));
         let (tx, mut rx) = tokio::sync::watch::channel(false);
         let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         let server = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -147,13 +147,13 @@ async fn webhook_loop(state: AppState, deliver: bool) {
     let mut last_abandon_check = i64::MIN;
     loop {
         tick.tick().await;
-        if deliver && let Err(e) = app::ssr::webhook_delivery::start_due(&state).await {
+        if deliver && let Err(e) = app::ssr::webhooks::delivery::start_due(&state).await {
             tracing::warn!(error = %e.message, "webhook delivery run failed; will retry");
         }
         let now = state.now_ms();
         if now.saturating_sub(last_abandon_check) >= 60_000 {
             last_abandon_check = now;
-            match app::ssr::onboarding::mark_abandoned(&state).await {
+            match app::ssr::onboarding::service::mark_abandoned(&state).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(sessions = n, "onboarding sessions marked abandoned"),
                 Err(e) => tracing::warn!(error = %e.message, "marking abandoned onboardings failed; will retry"),
@@ -194,18 +194,18 @@ async fn flush_loop(state: AppState) {
             }
             reconcile_current_month(&state).await;
             // Months past their grace window get their invoices, once.
-            if let Err(e) = app::ssr::invoicing::issue_due(&state, "system").await {
+            if let Err(e) = app::ssr::billing::invoicing::issue_due(&state, "system").await {
                 tracing::warn!(error = %e.message, "issuing invoices failed; will retry");
             }
             // Repositories go inactive with time: bring policy alerts up to date (and retry deliveries).
-            if let Err(e) = app::ssr::alerts::sync_policy_alerts(&state).await {
+            if let Err(e) = app::ssr::policy::alerts::sync_policy_alerts(&state).await {
                 tracing::warn!(error = %e.message, "alert sync failed; will retry");
             }
-            if let Err(e) = app::ssr::alerts::redeliver(&state).await {
+            if let Err(e) = app::ssr::policy::alerts::redeliver(&state).await {
                 tracing::warn!(error = %e.message, "alert redelivery failed; will retry");
             }
             // Evidence expires with time: re-decide entitlements (changes are audited).
-            if let Err(e) = app::ssr::entitlements::refresh_all(&state).await {
+            if let Err(e) = app::ssr::billing::entitlements::refresh_all(&state).await {
                 tracing::warn!(error = %e.message, "entitlement refresh failed; will retry");
             }
             match state.db.purge_idempotency_keys(now).await {
@@ -221,7 +221,7 @@ async fn flush_loop(state: AppState) {
 /// (calls, usage events, ledger, invoice), with the ids involved.
 async fn reconcile_current_month(state: &AppState) {
     let period = app::domain::period::Period::containing(state.now_ms());
-    match app::ssr::billing::reconcile_all(&state.db, period).await {
+    match app::ssr::billing::pricing::reconcile_all(&state.db, period).await {
         Ok(list) => {
             for r in list.iter().filter(|r| !r.is_clean()) {
                 tracing::warn!(tenant = %r.tenant, period = %r.period, summary = %r.summary(), "reconciliation mismatch");

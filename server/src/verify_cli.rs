@@ -4,8 +4,8 @@
 //! 1 rejected (the reason on stderr); 2 bad usage or unreadable input.
 
 use crate::remote::{self, Portal, RemoteArgs};
-use app::ssr::dsse::AttestationPolicy;
-use app::ssr::verifier::{self, BundlePolicy, Subject, VerificationError, Verified};
+use app::ssr::verification::dsse::AttestationPolicy;
+use app::ssr::verification::engine::{self, BundlePolicy, Subject, VerificationError, Verified};
 use clap::Args;
 use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
@@ -152,7 +152,7 @@ impl Input {
     /// Per the protocol: a digest when it looks like one and is not a file on disk.
     fn read(file_or_digest: &str) -> Result<Self, InputError> {
         if !Path::new(file_or_digest).exists()
-            && let Some(d) = verifier::parse_sha256_digest(file_or_digest)
+            && let Some(d) = engine::parse_sha256_digest(file_or_digest)
         {
             return Ok(Self::Digest(d));
         }
@@ -201,9 +201,9 @@ pub fn verify_bundle(args: &VerifyBundleArgs, json: bool) -> ExitCode {
     let run = || -> Result<Result<Verified, VerificationError>, InputError> {
         let bundle = read_text(&args.bundle, "bundle")?;
         let root = match (&args.trusted_root, args.staging) {
-            (Some(path), _) => verifier::trusted_root_from_json(&read_text(path, "trusted root")?),
-            (None, true) => verifier::staging_root(),
-            (None, false) => verifier::public_good_root(),
+            (Some(path), _) => engine::trusted_root_from_json(&read_text(path, "trusted root")?),
+            (None, true) => engine::staging_root(),
+            (None, false) => engine::public_good_root(),
         };
         let root = match root {
             Ok(r) => r,
@@ -220,7 +220,7 @@ pub fn verify_bundle(args: &VerifyBundleArgs, json: bool) -> ExitCode {
             },
         };
         let input = Input::read(&args.file_or_digest)?;
-        Ok(verifier::verify_bundle(&root, &bundle, input.subject(), &policy, &args.attestation.policy()))
+        Ok(engine::verify_bundle(&root, &bundle, input.subject(), &policy, &args.attestation.policy()))
     };
     report(run(), json)
 }
@@ -242,7 +242,7 @@ pub fn verify_attestation(args: &VerifyAttestationArgs, json: bool) -> ExitCode 
         let key = read_text(local_key(args.key.as_deref())?, "key")?;
         let envelope = read_text(&args.envelope, "envelope")?;
         let input = Input::read(&args.file_or_digest)?;
-        Ok(verifier::verify_attestation(&key, &envelope, input.subject(), &args.attestation.policy()))
+        Ok(engine::verify_attestation(&key, &envelope, input.subject(), &args.attestation.policy()))
     };
     report(run(), json)
 }
@@ -261,7 +261,7 @@ pub fn verify_blob(args: &VerifyBlobArgs, json: bool) -> ExitCode {
         let key = read_text(local_key(args.key.as_deref())?, "key")?;
         let signature = read_text(&args.signature, "signature")?;
         let input = Input::read(&args.file_or_digest)?;
-        Ok(verifier::verify_blob(&key, &signature, input.subject()))
+        Ok(engine::verify_blob(&key, &signature, input.subject()))
     };
     report(run(), json)
 }
@@ -316,10 +316,10 @@ fn report(result: Result<Result<Verified, VerificationError>, InputError>, json:
                 println!("{}", serde_json::json!({ "verified": true, "result": v }));
             } else {
                 let who = match &v.signer {
-                    app::ssr::verifier::Signer::Identity { identity, issuer } => {
+                    app::ssr::verification::engine::Signer::Identity { identity, issuer } => {
                         format!("{identity} (issuer {issuer})")
                     }
-                    app::ssr::verifier::Signer::Key { key_id } => format!("key {key_id}"),
+                    app::ssr::verification::engine::Signer::Key { key_id } => format!("key {key_id}"),
                 };
                 println!("Verified OK: sha256:{} signed by {who}", v.subject_sha256);
                 for check in &v.checks {
@@ -379,7 +379,7 @@ fn receipt_inputs(args: &VerifyReceiptArgs) -> Result<(String, String), InputErr
     };
     let keys = match &args.key {
         Some(path) => read_text(path, "key")?,
-        None => fetch(app::ssr::receipts::WELL_KNOWN_PATH)?,
+        None => fetch(app::ssr::verification::receipts::WELL_KNOWN_PATH)?,
     };
     let path = Path::new(&args.receipt);
     let receipt = if !path.exists() && args.receipt.starts_with("ver_") && portal.is_some() {
@@ -392,7 +392,7 @@ fn receipt_inputs(args: &VerifyReceiptArgs) -> Result<(String, String), InputErr
 
 /// Runs `verify-receipt`: exit 0 when the portal's signature verifies.
 pub fn verify_receipt(args: &VerifyReceiptArgs, json: bool) -> ExitCode {
-    let run = || -> Result<Result<app::ssr::receipts::CheckedReceipt, VerificationError>, InputError> {
+    let run = || -> Result<Result<app::ssr::verification::receipts::CheckedReceipt, VerificationError>, InputError> {
         let (text, keys_text) = receipt_inputs(args)?;
         let keys: Vec<(Option<String>, String)> = match serde_json::from_str::<serde_json::Value>(&keys_text) {
             Ok(set) => set["keys"]
@@ -408,7 +408,7 @@ pub fn verify_receipt(args: &VerifyReceiptArgs, json: bool) -> ExitCode {
         let value: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| InputError(format!("receipt is not JSON: {e}")))?;
         let envelope = if value["receipt"].is_object() { &value["receipt"] } else { &value };
-        Ok(app::ssr::receipts::verify_receipt(&envelope.to_string(), &keys))
+        Ok(app::ssr::verification::receipts::verify_receipt(&envelope.to_string(), &keys))
     };
     match run() {
         Ok(Ok(checked)) => {

@@ -29,7 +29,7 @@ pub struct SessionUser {
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     use crate::domain::ErrorCode;
     use crate::domain::text::Email;
-    use crate::ssr::{audit::AuditEvent, auth};
+    use crate::ssr::{audit::AuditEvent, identity::auth};
     let state = crate::ssr::state::use_app_state()?;
     let parts = use_context::<http::request::Parts>().ok_or_else(AppError::internal)?;
     let email = Email::parse(&email).map_err(|e| AppError::invalid("E-mail", e))?;
@@ -75,7 +75,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
 /// Ends the current session.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::ssr::{audit::AuditEvent, auth};
+    use crate::ssr::{audit::AuditEvent, identity::auth};
     let state = crate::ssr::state::use_app_state()?;
     if let Ok((_, p)) = auth::require_principal().await {
         state.db.revoke_session(&p.session_hash, state.now_ms()).await?;
@@ -90,7 +90,7 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     use crate::domain::ErrorCode;
-    match crate::ssr::auth::require_principal().await {
+    match crate::ssr::identity::auth::require_principal().await {
         Ok((_, p)) => Ok(Some(SessionUser {
             id: p.user_id,
             email: p.email,

@@ -46,9 +46,9 @@ pub async fn check_evidence(
     #[server(default)] predicate_type: String,
     #[server(default)] builder_id: String,
 ) -> Result<CheckOutcome, AppError> {
-    use crate::ssr::attestation::{self, ArtifactInput, KeyRef, Kind, VerifyRequest};
-    use crate::ssr::dsse::AttestationPolicy;
-    let (state, p) = crate::ssr::auth::require_role(TENANT_ROLES).await?;
+    use crate::ssr::verification::attestation::{self, ArtifactInput, KeyRef, Kind, VerifyRequest};
+    use crate::ssr::verification::dsse::AttestationPolicy;
+    let (state, p) = crate::ssr::identity::auth::require_role(TENANT_ROLES).await?;
     let given = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let kind = match kind.as_str() {
         "cosign_blob" => Kind::CosignBlob,
@@ -58,7 +58,7 @@ pub async fn check_evidence(
     };
     let artifact = match (given(artifact_digest), artifact_text.is_empty()) {
         (Some(d), _) => ArtifactInput::Sha256(
-            crate::ssr::verifier::parse_sha256_digest(&d)
+            crate::ssr::verification::engine::parse_sha256_digest(&d)
                 .ok_or_else(|| AppError::invalid("Artifact digest", "must be sha256: followed by 64 hex digits"))?,
         ),
         (None, false) => ArtifactInput::Bytes(artifact_text.into_bytes()),
@@ -97,8 +97,10 @@ pub async fn check_evidence(
             verified: true,
             subject_sha256: Some(v.subject_sha256),
             signer: Some(match v.signer {
-                crate::ssr::verifier::Signer::Identity { identity, issuer } => format!("{identity} (issuer {issuer})"),
-                crate::ssr::verifier::Signer::Key { key_id } => format!("key {key_id}"),
+                crate::ssr::verification::engine::Signer::Identity { identity, issuer } => {
+                    format!("{identity} (issuer {issuer})")
+                }
+                crate::ssr::verification::engine::Signer::Key { key_id } => format!("key {key_id}"),
             }),
             checks: v.checks.into_iter().map(str::to_owned).collect(),
             reason: None,
@@ -127,7 +129,7 @@ pub async fn check_evidence(
 /// The outcome of the last no-JavaScript check, once; clears it.
 #[server(endpoint = "take_check_outcome")]
 pub async fn take_check_outcome() -> Result<Option<CheckOutcome>, AppError> {
-    let (state, _) = crate::ssr::auth::require_role(TENANT_ROLES).await?;
+    let (state, _) = crate::ssr::identity::auth::require_role(TENANT_ROLES).await?;
     let Some(value) = super::keys::flash_cookie(CHECK_FLASH_COOKIE) else { return Ok(None) };
     let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
     super::auth::set_cookie(&format!(
@@ -157,7 +159,7 @@ pub struct ReceiptSummary {
 /// The tenant's newest 100 receipts.
 #[server(endpoint = "list_receipts")]
 pub async fn list_receipts() -> Result<Vec<ReceiptSummary>, AppError> {
-    let (state, p) = crate::ssr::auth::require_role(TENANT_ROLES).await?;
+    let (state, p) = crate::ssr::identity::auth::require_role(TENANT_ROLES).await?;
     let rows = state.db.receipts(&p.org_id, 100).await?;
     Ok(rows
         .into_iter()
@@ -214,11 +216,11 @@ pub struct PackSummary {
 /// The tenant's newest 50 packs with their reports.
 #[server(endpoint = "list_packs")]
 pub async fn list_packs() -> Result<Vec<PackSummary>, AppError> {
-    let (state, p) = crate::ssr::auth::require_role(TENANT_ROLES).await?;
+    let (state, p) = crate::ssr::identity::auth::require_role(TENANT_ROLES).await?;
     let rows = state.db.packs(&p.org_id, 50).await?;
     rows.into_iter()
         .map(|r| {
-            let report = crate::ssr::evidence::report(&r)?;
+            let report = crate::ssr::evidence::service::report(&r)?;
             Ok(PackSummary {
                 files: report
                     .manifest

@@ -41,7 +41,7 @@ pub const FLASH_COOKIE: &str = "tp_new_key";
 /// The caller's tenant's keys.
 #[server(endpoint = "list_api_keys")]
 pub async fn list_api_keys() -> Result<Vec<ApiKeySummary>, AppError> {
-    let (state, p) = crate::ssr::auth::require_role(&[Role::TenantAdmin, Role::TenantMember]).await?;
+    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::TenantAdmin, Role::TenantMember]).await?;
     let rows = state.db.api_keys(&p.org_id).await?;
     Ok(rows
         .into_iter()
@@ -71,7 +71,7 @@ pub async fn create_api_key(
     #[server(default)] scopes_chosen: Option<String>,
 ) -> Result<NewApiKey, AppError> {
     use crate::domain::api_scope::{ApiScope, Scopes};
-    let (state, p) = crate::ssr::auth::require_role(&[Role::TenantAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::TenantAdmin]).await?;
     let chosen: Vec<ApiScope> = [
         (scope_verify, ApiScope::Verify),
         (scope_evidence, ApiScope::Evidence),
@@ -87,7 +87,7 @@ pub async fn create_api_key(
         (false, _) => Scopes::of(&chosen),
     };
     let (row, secret) =
-        crate::ssr::accounts::issue_api_key(&state, &p.email, &p.user_id, &p.org_id, &name, &scopes).await?;
+        crate::ssr::identity::accounts::issue_api_key(&state, &p.email, &p.user_id, &p.org_id, &name, &scopes).await?;
     if is_plain_form_post() {
         // No JavaScript: the browser is redirected back to the page, which
         // shows the key once from this short-lived, path-scoped cookie.
@@ -100,7 +100,7 @@ pub async fn create_api_key(
 #[server(endpoint = "revoke_api_key")]
 pub async fn revoke_api_key(key_id: String) -> Result<(), AppError> {
     use crate::ssr::audit::AuditEvent;
-    let (state, p) = crate::ssr::auth::require_role(&[Role::TenantAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::TenantAdmin]).await?;
     if !state.db.revoke_api_key(&key_id, &p.org_id, state.now_ms()).await? {
         return Err(AppError::not_found("API key"));
     }
@@ -111,8 +111,8 @@ pub async fn revoke_api_key(key_id: String) -> Result<(), AppError> {
 /// The key created by the last no-JavaScript form post, once; clears it.
 #[server(endpoint = "take_new_api_key")]
 pub async fn take_new_api_key() -> Result<Option<String>, AppError> {
-    let (state, _) = crate::ssr::auth::require_role(&[Role::TenantAdmin]).await?;
-    Ok(super::auth::take_flash(&state, FLASH_COOKIE, "/keys", crate::ssr::auth::API_KEY_PREFIX))
+    let (state, _) = crate::ssr::identity::auth::require_role(&[Role::TenantAdmin]).await?;
+    Ok(super::auth::take_flash(&state, FLASH_COOKIE, "/keys", crate::ssr::identity::auth::API_KEY_PREFIX))
 }
 
 /// The value of a flash cookie on the current request, if set.

@@ -39,7 +39,7 @@ fn version(row: crate::ssr::store::PriceRow) -> PriceVersion {
 #[server(endpoint = "list_prices")]
 pub async fn list_prices() -> Result<Vec<PriceVersion>, AppError> {
     use crate::domain::Role;
-    let (state, _) = crate::ssr::auth::require_role(&[Role::OperatorAdmin, Role::Finance]).await?;
+    let (state, _) = crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin, Role::Finance]).await?;
     let rows = state.db.prices().await?;
     Ok(rows.into_iter().map(version).collect())
 }
@@ -48,7 +48,7 @@ pub async fn list_prices() -> Result<Vec<PriceVersion>, AppError> {
 #[server(endpoint = "add_price")]
 pub async fn add_price(plan: String, event: String, price: String, from: String) -> Result<PriceVersion, AppError> {
     use crate::domain::Role;
-    let (state, p) = crate::ssr::auth::require_role(&[Role::OperatorAdmin]).await?;
-    let row = crate::ssr::billing::add_price(&state, &p.email, &plan, &event, &price, &from).await?;
+    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin]).await?;
+    let row = crate::ssr::billing::pricing::add_price(&state, &p.email, &plan, &event, &price, &from).await?;
     Ok(version(row))
 }

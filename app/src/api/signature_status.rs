@@ -14,9 +14,9 @@ pub const READERS: &[crate::domain::Role] =
 #[server(endpoint = "signature_status")]
 pub async fn load_signature_status(show: String) -> Result<SignatureStatus, AppError> {
     use crate::domain::adoption::Show;
-    let (state, _) = crate::ssr::auth::require_role(READERS).await?;
+    let (state, _) = crate::ssr::identity::auth::require_role(READERS).await?;
     let show = Show::parse(&show).map_err(|e| AppError::invalid("show", e))?;
-    Ok(crate::ssr::signature_status::report(&state, None).await?.filtered(show))
+    Ok(crate::ssr::policy::status::report(&state, None).await?.filtered(show))
 }
 
 /// A drill run, as listed.
@@ -49,7 +49,7 @@ fn summary(r: &crate::domain::drill::DrillReport) -> DrillSummary {
 #[server(endpoint = "list_drills")]
 pub async fn list_drills() -> Result<Vec<DrillSummary>, AppError> {
     use crate::ssr::error::log_internal;
-    let (state, _) = crate::ssr::auth::require_role(READERS).await?;
+    let (state, _) = crate::ssr::identity::auth::require_role(READERS).await?;
     let bodies = state.db.drill_reports(20).await?;
     bodies
         .iter()
@@ -63,8 +63,8 @@ pub async fn list_drills() -> Result<Vec<DrillSummary>, AppError> {
 #[server(endpoint = "run_policy_key_drill")]
 pub async fn run_policy_key_drill() -> Result<DrillSummary, AppError> {
     use crate::domain::Role;
-    let (state, p) = crate::ssr::auth::require_role(&[Role::Security, Role::OperatorAdmin]).await?;
-    Ok(summary(&crate::ssr::drill::rotate_policy_key(&state, &p.email).await?))
+    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::Security, Role::OperatorAdmin]).await?;
+    Ok(summary(&crate::ssr::policy::drill::rotate_policy_key(&state, &p.email).await?))
 }
 
 /// Changes the policy rollout (security and operator admins): the org policy version,
@@ -78,15 +78,15 @@ pub async fn set_policy_rollout(
     keyless_issuer: String,
 ) -> Result<(), AppError> {
     use crate::domain::Role;
-    let (state, p) = crate::ssr::auth::require_role(&[Role::Security, Role::OperatorAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::Security, Role::OperatorAdmin]).await?;
     let number = |field: &str, text: &str| -> Result<i64, AppError> {
         text.trim().parse().map_err(|_| AppError::invalid(field, format!("'{text}' is not a whole number")))
     };
-    let change = crate::ssr::policy::RolloutChange {
+    let change = crate::ssr::policy::ingest::RolloutChange {
         current_version: Some(number("Current version", &current_version)?),
         allowed_lag: Some(number("Allowed lag", &allowed_lag)?),
         active_days: Some(number("Active days", &active_days)?),
         keyless: Some((keyless_identity, keyless_issuer)),
     };
-    crate::ssr::policy::set_rollout(&state, &p.email, change).await.map(|_| ())
+    crate::ssr::policy::ingest::set_rollout(&state, &p.email, change).await.map(|_| ())
 }

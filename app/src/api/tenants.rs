@@ -31,7 +31,7 @@ async fn summary(
     row: crate::ssr::store::OrgRow,
 ) -> Result<TenantSummary, AppError> {
     let plan = Plan::parse(row.plan.as_deref().unwrap_or("starter")).map_err(crate::ssr::error::log_internal)?;
-    let entitlements = crate::ssr::entitlements::current(state, &row, actor).await?;
+    let entitlements = crate::ssr::billing::entitlements::current(state, &row, actor).await?;
     Ok(TenantSummary {
         entitlements,
         id: row.id,
@@ -48,7 +48,8 @@ async fn summary(
 pub async fn list_tenants() -> Result<Vec<TenantSummary>, AppError> {
     use crate::domain::Role;
     let (state, _) =
-        crate::ssr::auth::require_role(&[Role::OperatorAdmin, Role::Security, Role::Finance, Role::Auditor]).await?;
+        crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin, Role::Security, Role::Finance, Role::Auditor])
+            .await?;
     let rows = state.db.tenants().await?;
     let mut list = Vec::with_capacity(rows.len());
     for row in rows {
@@ -61,8 +62,9 @@ pub async fn list_tenants() -> Result<Vec<TenantSummary>, AppError> {
 #[server(endpoint = "create_tenant")]
 pub async fn create_tenant(name: String, slug: String, plan: String) -> Result<TenantSummary, AppError> {
     use crate::domain::{OrgKind, Role};
-    let (state, p) = crate::ssr::auth::require_role(&[Role::OperatorAdmin]).await?;
-    let row = crate::ssr::accounts::create_org(&state, &p.email, OrgKind::Tenant, &name, &slug, Some(&plan)).await?;
+    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin]).await?;
+    let row = crate::ssr::identity::accounts::create_org(&state, &p.email, OrgKind::Tenant, &name, &slug, Some(&plan))
+        .await?;
     summary(&state, &p.email, row).await
 }
 
@@ -71,7 +73,7 @@ pub async fn create_tenant(name: String, slug: String, plan: String) -> Result<T
 pub async fn set_tenant_plan(tenant_id: String, plan: String) -> Result<(), AppError> {
     use crate::domain::Role;
     use crate::ssr::audit::AuditEvent;
-    let (state, p) = crate::ssr::auth::require_role(&[Role::OperatorAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin]).await?;
     let plan = Plan::parse(&plan).map_err(|e| AppError::invalid("Plan", e))?;
     if !state.db.set_tenant_plan(&tenant_id, plan.as_str()).await? {
         return Err(AppError::not_found("Tenant"));
@@ -81,7 +83,7 @@ pub async fn set_tenant_plan(tenant_id: String, plan: String) -> Result<(), AppE
         .detail(&format!("plan={}", plan.as_str()))
         .log(&state)
         .await?;
-    crate::ssr::entitlements::for_org(&state, &tenant_id, &p.email).await?;
+    crate::ssr::billing::entitlements::for_org(&state, &tenant_id, &p.email).await?;
     Ok(())
 }
 
@@ -91,7 +93,7 @@ pub async fn set_tenant_plan(tenant_id: String, plan: String) -> Result<(), AppE
 pub async fn set_tenant_suspended(tenant_id: String, suspend: String) -> Result<(), AppError> {
     use crate::domain::Role;
     use crate::ssr::audit::AuditEvent;
-    let (state, p) = crate::ssr::auth::require_role(&[Role::OperatorAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin]).await?;
     let suspend = match suspend.as_str() {
         "true" => true,
         "false" => false,

@@ -13,11 +13,12 @@ use leptos::prelude::*;
 pub async fn load_usage_overview(#[server(default)] period: String) -> Result<UsageOverview, AppError> {
     use crate::domain::Role;
     use crate::domain::period::Period;
-    let (state, p) = crate::ssr::auth::require_role(&[Role::Finance, Role::OperatorAdmin, Role::TenantAdmin]).await?;
+    let (state, p) =
+        crate::ssr::identity::auth::require_role(&[Role::Finance, Role::OperatorAdmin, Role::TenantAdmin]).await?;
     let period = match period.trim() {
         "" => Period::containing(state.now_ms()),
         text => Period::parse(text).map_err(|e| AppError::invalid("Month", e))?,
     };
     let scope = if p.role.sees_all_tenants() { None } else { Some(p.org_id.as_str()) };
-    crate::ssr::usage::overview(&state, period, scope).await
+    crate::ssr::billing::usage::overview(&state, period, scope).await
 }

@@ -27,7 +27,7 @@ pub struct VerificationSummary {
 #[server(endpoint = "list_verifications")]
 pub async fn list_verifications() -> Result<Vec<VerificationSummary>, AppError> {
     use crate::domain::Role;
-    let (state, p) = crate::ssr::auth::require_role(&[Role::TenantAdmin, Role::TenantMember]).await?;
+    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::TenantAdmin, Role::TenantMember]).await?;
     let rows = state.db.verifications(&p.org_id, 100).await?;
     Ok(rows
         .into_iter()

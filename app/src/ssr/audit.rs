@@ -3,9 +3,9 @@
 //! Each entry's hash is SHA-256 over the previous hash and the entry's fields,
 //! each length-prefixed, so an edit, insertion or deletion breaks the chain.
 
-use super::state::AppState;
-use super::store::{AuditRow, Db, StoreError, StoreResult};
 use crate::domain::ids::AuditId;
+use crate::ssr::state::AppState;
+use crate::ssr::store::{AuditRow, Db, StoreError, StoreResult};
 use sha2::{Digest, Sha256};
 
 /// The `prev_hash` of the first entry.
@@ -53,7 +53,7 @@ impl<'a> AuditEvent<'a> {
 
     /// Appends the event; a storage failure is logged and answered as an internal error.
     pub async fn log(self, state: &AppState) -> Result<(), crate::domain::AppError> {
-        record(state, self).await.map_err(super::error::log_internal)
+        record(state, self).await.map_err(crate::ssr::error::log_internal)
     }
 }
 

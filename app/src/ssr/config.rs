@@ -82,7 +82,7 @@ pub struct PortalConfig {
     pub pack_storage_mb: u32,
     /// Subnets outgoing requests may reach despite the SSRF guard (`PORTAL_OUTBOUND_ALLOWLIST`,
     /// comma-separated, e.g. `127.0.0.0/8`; development and tests).
-    pub outbound_allowlist: Vec<super::ssrf::Subnet>,
+    pub outbound_allowlist: Vec<crate::ssr::webhooks::ssrf::Subnet>,
     /// The GitHub-compatible releases API onboarding asks for a repository's latest release
     /// (`PORTAL_RELEASES_API_URL`: `https://api.github.com`, `https://ghe.example/api/v3`,
     /// `https://gitea.example/api/v1`).
@@ -336,7 +336,7 @@ impl PortalConfig {
             c.outbound_allowlist = v
                 .split(',')
                 .filter(|s| !s.trim().is_empty())
-                .map(super::ssrf::Subnet::parse)
+                .map(crate::ssr::webhooks::ssrf::Subnet::parse)
                 .collect::<Result<_, _>>()
                 .map_err(|e| err("PORTAL_OUTBOUND_ALLOWLIST", e))?;
         }
@@ -423,7 +423,7 @@ impl PortalConfig {
             }
             match &self.alert_webhook_secret {
                 None => return Err(err("PORTAL_ALERT_WEBHOOK_SECRET", "needed with PORTAL_ALERT_WEBHOOK_URL")),
-                Some(s) if super::webhooks::Secret::parse(&s.0).is_err() => {
+                Some(s) if crate::ssr::webhooks::scheme::Secret::parse(&s.0).is_err() => {
                     return Err(err("PORTAL_ALERT_WEBHOOK_SECRET", "must be whsec_ followed by base64"));
                 }
                 Some(_) => {}
@@ -445,8 +445,8 @@ impl PortalConfig {
     }
 
     /// The SSRF guard's policy: http only in development, plus the operator allowlist.
-    pub fn outbound(&self) -> super::ssrf::OutboundPolicy {
-        super::ssrf::OutboundPolicy {
+    pub fn outbound(&self) -> crate::ssr::webhooks::ssrf::OutboundPolicy {
+        crate::ssr::webhooks::ssrf::OutboundPolicy {
             allow_http: self.environment == Environment::Development,
             allowlist: self.outbound_allowlist.clone(),
         }

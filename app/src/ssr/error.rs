@@ -6,8 +6,8 @@
 //! [`log_internal`]. Services that expect a particular storage outcome
 //! (`StoreError::Conflict` for a duplicate) match on it before `?`.
 
-use super::store::StoreError;
 use crate::domain::AppError;
+use crate::ssr::store::StoreError;
 
 /// Logs an unexpected failure and returns the generic internal error (no detail leaks to callers).
 pub fn log_internal(e: impl std::fmt::Display) -> AppError {

@@ -1,5 +1,5 @@
 //! Per-API-key rate limiting: a token bucket per key (and per tenant for the
-//! Verify page's dry run, see [`super::attestation::check`]), in memory (each
+//! Verify page's dry run, see [`crate::ssr::verification::attestation::check`]), in memory (each
 //! server process limits its own share). Integer milli-tokens, so no rounding
 //! drift.
 

@@ -2,8 +2,8 @@
 //! memory, written to the database every few seconds) and a heartbeat per
 //! bucket so that time the server was down shows as a gap.
 
-use super::store::{Db, StoreResult};
 use crate::domain::sla::{self, SlaStatus};
+use crate::ssr::store::{Db, StoreResult};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 

@@ -1,10 +1,10 @@
 //! Everything a request handler needs, cloned cheaply into each request.
 
-use super::clock::{Clock, SystemClock};
-use super::config::PortalConfig;
-use super::sla::SlaRecorder;
-use super::store::Db;
 use crate::domain::entitlements::HIGH_RATE_FACTOR;
+use crate::ssr::clock::{Clock, SystemClock};
+use crate::ssr::config::PortalConfig;
+use crate::ssr::sla::SlaRecorder;
+use crate::ssr::store::Db;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
 
@@ -25,31 +25,31 @@ pub struct Services {
     /// Attestation API latency and uptime recorder.
     pub sla: Arc<SlaRecorder>,
     /// Per-API-key rate limits of the Attestation API.
-    pub rate_limiter: Arc<super::rate_limit::RateLimiter>,
+    pub rate_limiter: Arc<crate::ssr::rate_limit::RateLimiter>,
     /// Per-account limit on login attempts (password guessing).
-    pub login_limiter: Arc<super::rate_limit::RateLimiter>,
+    pub login_limiter: Arc<crate::ssr::rate_limit::RateLimiter>,
     /// Login attempts per client address, all accounts together.
-    pub login_client_limiter: Arc<super::rate_limit::RateLimiter>,
+    pub login_client_limiter: Arc<crate::ssr::rate_limit::RateLimiter>,
     /// When throttled logins were last written to the audit log.
-    pub throttle_log: Arc<super::rate_limit::ThrottleLog>,
+    pub throttle_log: Arc<crate::ssr::rate_limit::ThrottleLog>,
     /// Tenants whose webhook deliveries are running in this process.
-    pub webhook_in_flight: Arc<super::webhook_delivery::InFlight>,
+    pub webhook_in_flight: Arc<crate::ssr::webhooks::delivery::InFlight>,
     /// Heavy requests (verifications, uploads) running per tenant.
-    pub tenant_gate: Arc<super::rate_limit::TenantGate>,
+    pub tenant_gate: Arc<crate::ssr::rate_limit::TenantGate>,
     /// The portal's receipt-signing key.
-    pub receipt_keys: Arc<super::receipts::ReceiptKeys>,
+    pub receipt_keys: Arc<crate::ssr::verification::receipts::ReceiptKeys>,
     /// Parsed trusted roots added by admins.
-    pub roots: Arc<super::trust::RootCache>,
+    pub roots: Arc<crate::ssr::verification::trust::RootCache>,
     /// Group-commit writer of Attestation API call records.
-    pub calls: Arc<super::group_commit::CallWriter>,
+    pub calls: Arc<crate::ssr::verification::group_commit::CallWriter>,
     /// Per-key locks of concurrent idempotent retries.
-    pub idempotency_locks: Arc<super::idempotency::KeyLocks>,
+    pub idempotency_locks: Arc<crate::ssr::verification::idempotency::KeyLocks>,
     /// Recent entitlement decisions per tenant.
-    pub entitlements: Arc<super::entitlements::EntitlementCache>,
+    pub entitlements: Arc<crate::ssr::billing::entitlements::EntitlementCache>,
     /// Rate limits of API keys whose tenant has the high-rate-limit feature.
-    pub rate_limiter_high: Arc<super::rate_limit::RateLimiter>,
+    pub rate_limiter_high: Arc<crate::ssr::rate_limit::RateLimiter>,
     /// The SSRF guard and its shared HTTP client for webhooks and repository hosts.
-    pub outbound: Arc<super::ssrf::Outbound>,
+    pub outbound: Arc<crate::ssr::webhooks::ssrf::Outbound>,
     /// Leptos runtime options (site root, output name).
     pub leptos_options: LeptosOptions,
 }
@@ -62,13 +62,14 @@ impl AppState {
 
     /// Builds state with an explicit clock.
     pub fn with_clock(db: Db, config: PortalConfig, leptos_options: LeptosOptions, clock: Arc<dyn Clock>) -> Self {
-        let rate_limiter = Arc::new(super::rate_limit::RateLimiter::new(config.api_rate_per_minute, config.api_burst));
-        let rate_limiter_high = Arc::new(super::rate_limit::RateLimiter::new(
+        let rate_limiter =
+            Arc::new(crate::ssr::rate_limit::RateLimiter::new(config.api_rate_per_minute, config.api_burst));
+        let rate_limiter_high = Arc::new(crate::ssr::rate_limit::RateLimiter::new(
             config.api_rate_per_minute.saturating_mul(HIGH_RATE_FACTOR),
             config.api_burst.saturating_mul(HIGH_RATE_FACTOR),
         ));
-        let outbound = Arc::new(super::ssrf::Outbound::new(config.outbound()));
-        let tenant_gate = Arc::new(super::rate_limit::TenantGate::new(config.tenant_concurrency));
+        let outbound = Arc::new(crate::ssr::webhooks::ssrf::Outbound::new(config.outbound()));
+        let tenant_gate = Arc::new(crate::ssr::rate_limit::TenantGate::new(config.tenant_concurrency));
         Self(Arc::new(Services {
             outbound,
             db,
@@ -76,13 +77,13 @@ impl AppState {
             clock,
             sla: Arc::new(SlaRecorder::default()),
             rate_limiter,
-            login_limiter: Arc::new(super::rate_limit::RateLimiter::new(
-                super::auth::LOGIN_ATTEMPTS_PER_MINUTE,
-                super::auth::LOGIN_ATTEMPTS_BURST,
+            login_limiter: Arc::new(crate::ssr::rate_limit::RateLimiter::new(
+                crate::ssr::identity::auth::LOGIN_ATTEMPTS_PER_MINUTE,
+                crate::ssr::identity::auth::LOGIN_ATTEMPTS_BURST,
             )),
-            login_client_limiter: Arc::new(super::rate_limit::RateLimiter::new(
-                super::auth::CLIENT_LOGIN_ATTEMPTS_PER_MINUTE,
-                super::auth::CLIENT_LOGIN_ATTEMPTS_BURST,
+            login_client_limiter: Arc::new(crate::ssr::rate_limit::RateLimiter::new(
+                crate::ssr::identity::auth::CLIENT_LOGIN_ATTEMPTS_PER_MINUTE,
+                crate::ssr::identity::auth::CLIENT_LOGIN_ATTEMPTS_BURST,
             )),
             throttle_log: Arc::default(),
             webhook_in_flight: Arc::default(),

@@ -5,7 +5,7 @@
 use super::error::ApiError;
 use app::domain::api_scope::{ApiScope, Scopes};
 use app::ssr::AppState;
-use app::ssr::auth::authenticate_api_key;
+use app::ssr::identity::auth::authenticate_api_key;
 use app::ssr::store::ApiKeyRow;
 use axum::http::{HeaderMap, StatusCode};
 

@@ -6,7 +6,7 @@ use app::domain::invoice::{self, Invoice};
 use app::domain::period::Period;
 use app::domain::{AppError, Plan};
 use app::ssr::AppState;
-use app::ssr::billing;
+use app::ssr::billing::pricing;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -47,7 +47,7 @@ pub async fn preview(
     let period = Period::parse(&q.period).map_err(|e| AppError::invalid("period", e))?;
     let plan = q.plan.as_deref().map(Plan::parse).transpose().map_err(|e| AppError::invalid("plan", e))?;
     let org = state.db.org(&key.org_id).await?.ok_or_else(AppError::internal)?;
-    let invoice: Invoice = billing::simulate(&state.db, &org, period, plan).await?;
+    let invoice: Invoice = pricing::simulate(&state.db, &org, period, plan).await?;
     match q.format.as_deref().unwrap_or("json") {
         "json" => Ok(Json(invoice).into_response()),
         "csv" => {

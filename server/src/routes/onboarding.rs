@@ -13,7 +13,7 @@ use app::api::onboarding::ONBOARD_COOKIE;
 use app::domain::api_scope::ApiScope;
 use app::domain::onboarding::{OnboardingView, RepoSource, Step};
 use app::ssr::AppState;
-use app::ssr::onboarding::{self, StepInput, Via};
+use app::ssr::onboarding::service::{self, StepInput, Via};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -38,10 +38,10 @@ pub fn router() -> Router<AppState> {
 /// (`/onboard?link=used|unknown`); an expired one keeps it, so its holder can
 /// ask for a new link.
 async fn follow_link(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let problem = onboarding::check_link(&state, &token).await.err();
+    let problem = service::check_link(&state, &token).await.err();
     let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
     let (cookie, location) = match problem {
-        Some(p @ (onboarding::LinkProblem::Used | onboarding::LinkProblem::Unknown)) => {
+        Some(p @ (service::LinkProblem::Used | service::LinkProblem::Unknown)) => {
             tracing::info!(problem = p.as_str(), "invitation link refused");
             (
                 format!("{ONBOARD_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
@@ -66,8 +66,8 @@ async fn follow_link(State(state): State<AppState>, Path(token): Path<String>) -
 }
 
 fn invite_token(headers: &HeaderMap) -> Result<String, ApiError> {
-    app::ssr::auth::bearer_token(headers)
-        .filter(|t| t.starts_with(onboarding::INVITE_PREFIX))
+    app::ssr::identity::auth::bearer_token(headers)
+        .filter(|t| t.starts_with(service::INVITE_PREFIX))
         .map(str::to_owned)
         .ok_or_else(|| {
             ApiError::new(
@@ -162,7 +162,7 @@ fn input(step: Step, b: StepBody) -> Result<StepInput, ApiError> {
     responses((status = 200, body = SessionResponse), (status = 401, body = ErrorEnvelope), (status = 403, description = "Expired or used invitation", body = ErrorEnvelope)))]
 pub async fn session(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<SessionResponse>, ApiError> {
     let token = invite_token(&headers)?;
-    let session = onboarding::show(&state, &token, Via::Cli).await?;
+    let session = service::show(&state, &token, Via::Cli).await?;
     Ok(Json(SessionResponse { session, api_key: None }))
 }
 
@@ -183,7 +183,7 @@ pub async fn submit_step(
     let token = invite_token(&headers)?;
     let step = Step::parse(&step).map_err(|e| ApiError::new(StatusCode::NOT_FOUND, "not_found", e))?;
     let input = input(step, body.map(|Json(b)| b).unwrap_or_default())?;
-    let done = onboarding::submit(&state, &token, input, Via::Cli).await?;
+    let done = service::submit(&state, &token, input, Via::Cli).await?;
     if let Some(f) = done.view.failure.clone().filter(|f| f.step == step.number()) {
         let body = StepFailed {
             error: super::error::ErrorBody { code: "step_failed", message: format!("{} ({})", f.message, f.reason) },
@@ -205,7 +205,7 @@ pub async fn go_to(
 ) -> Result<Json<SessionResponse>, ApiError> {
     let token = invite_token(&headers)?;
     let step = Step::parse(&step).map_err(|e| ApiError::new(StatusCode::NOT_FOUND, "not_found", e))?;
-    let session = onboarding::go_to(&state, &token, step, Via::Cli).await?;
+    let session = service::go_to(&state, &token, step, Via::Cli).await?;
     Ok(Json(SessionResponse { session, api_key: None }))
 }
 
@@ -263,6 +263,6 @@ pub async fn replay_message(
     headers: HeaderMap,
 ) -> Result<Json<MessageInfo>, ApiError> {
     let key = super::api_key::with_scope(&state, &headers, ApiScope::Admin).await?;
-    let row = app::ssr::webhook_delivery::replay(&state, &format!("api-key:{}", key.id), &key.org_id, &id).await?;
+    let row = app::ssr::webhooks::delivery::replay(&state, &format!("api-key:{}", key.id), &key.org_id, &id).await?;
     Ok(Json(message_info(row)))
 }

@@ -5,8 +5,8 @@
 use super::error::{ApiError, ErrorEnvelope};
 use app::domain::api_scope::ApiScope;
 use app::ssr::AppState;
-use app::ssr::evidence::{self, Uploaded};
-use app::ssr::packs::PackReport;
+use app::ssr::evidence::packs::PackReport;
+use app::ssr::evidence::service::{self, Uploaded};
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -16,7 +16,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 /// Largest pack upload (zip bytes).
-pub const MAX_PACK_BYTES: usize = app::ssr::packs::MAX_ZIP_BYTES;
+pub const MAX_PACK_BYTES: usize = app::ssr::evidence::packs::MAX_ZIP_BYTES;
 
 const PACK_PATH: &str = "/api/v1/repos/{owner}/{name}/releases/{tag}/pack";
 
@@ -55,7 +55,7 @@ fn response(row: &app::ssr::store::PackRow) -> Result<PackResponse, ApiError> {
         sha256: row.sha256.clone(),
         status: row.status.clone(),
         reason: row.reason.clone(),
-        report: evidence::report(row)?,
+        report: service::report(row)?,
     })
 }
 
@@ -81,7 +81,7 @@ pub async fn upload(
     let _running = super::body::enter(&state, &key.org_id)?;
     let body = super::body::read(body, MAX_PACK_BYTES, "Pack").await?;
     let repo = format!("{owner}/{name}");
-    let (status, row) = match evidence::upload(&state, &key.id, &key.org_id, &repo, &tag, body.to_vec()).await? {
+    let (status, row) = match service::upload(&state, &key.id, &key.org_id, &repo, &tag, body.to_vec()).await? {
         Uploaded::Created(row) if row.status == "verified" => (StatusCode::CREATED, row),
         Uploaded::Created(row) => (StatusCode::UNPROCESSABLE_ENTITY, row),
         Uploaded::Unchanged(row) => (StatusCode::OK, row),
@@ -103,7 +103,7 @@ pub async fn download(
     Path((owner, name, tag)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
     let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
-    let (row, zip) = evidence::download(&state, &key.org_id, &format!("{owner}/{name}"), &tag).await?;
+    let (row, zip) = service::download(&state, &key.org_id, &format!("{owner}/{name}"), &tag).await?;
     let mut res = zip.into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));

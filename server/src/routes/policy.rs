@@ -12,7 +12,7 @@ use app::domain::api_scope::ApiScope;
 use app::domain::workflow::{FIELD_BUNDLE, FIELD_SIGNATURE, FIELD_VERSION};
 use app::ssr::AppState;
 use app::ssr::error::log_internal;
-use app::ssr::policy::{self, Uploaded};
+use app::ssr::policy::ingest::{self, Uploaded};
 use app::ssr::store::PolicyBundleRow;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -24,7 +24,7 @@ use utoipa::ToSchema;
 
 const POLICY_PATH: &str = "/api/v1/repos/{owner}/{name}/policy";
 /// Largest upload: the bundle cap plus room for the signature and the form.
-const MAX_UPLOAD_BYTES: usize = app::ssr::policy_bundle::MAX_COMPRESSED + 64 * 1024;
+const MAX_UPLOAD_BYTES: usize = app::ssr::policy::bundle::MAX_COMPRESSED + 64 * 1024;
 
 /// The routes.
 pub fn router() -> Router<AppState> {
@@ -128,7 +128,7 @@ pub async fn upload(
     let signature = signature.unwrap_or_default(); // missing = unsigned: recorded and refused
     let repo = format!("{owner}/{name}");
     let actor = format!("api-key:{}", key.id);
-    let (status, row) = match policy::upload(&state, &actor, &key.org_id, &repo, version, bundle, signature).await? {
+    let (status, row) = match ingest::upload(&state, &actor, &key.org_id, &repo, version, bundle, signature).await? {
         Uploaded::Verified(row) => (StatusCode::CREATED, row),
         Uploaded::Unchanged(row) => (StatusCode::OK, row),
         Uploaded::Failed(row) => (StatusCode::UNPROCESSABLE_ENTITY, row),
@@ -169,7 +169,7 @@ fn svg(body: String) -> Response {
 
 /// Org-wide adoption: green at >= 95%, amber below, red below 80%.
 pub async fn adoption_badge(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let report = app::ssr::signature_status::report(&state, None).await?;
+    let report = app::ssr::policy::status::report(&state, None).await?;
     let a = report.adoption;
     Ok(svg(badge_svg("policy adoption", &a.percent_text(), a.colour())))
 }
@@ -186,7 +186,7 @@ pub async fn repo_badge(
         Some(row) => {
             let tenant = state.db.org(&row.org_id).await?.map(|o| o.slug).unwrap_or_default();
             let rollout = state.db.rollout().await?;
-            Some(app::ssr::signature_status::repo_status(&state, &rollout, &tenant, row).await?)
+            Some(app::ssr::policy::status::repo_status(&state, &rollout, &tenant, row).await?)
         }
     };
     let (message, colour) = match status {
@@ -221,10 +221,10 @@ pub async fn export_status(
     headers: HeaderMap,
     axum::extract::Query(q): axum::extract::Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    let p = app::ssr::auth::principal_from_headers(&state, &headers).await?;
+    let p = app::ssr::identity::auth::principal_from_headers(&state, &headers).await?;
     p.require(app::api::signature_status::READERS)?;
     let show = app::domain::adoption::Show::parse(&q.show).map_err(|e| app::domain::AppError::invalid("show", e))?;
-    let report = app::ssr::signature_status::report(&state, None).await?.filtered(show);
+    let report = app::ssr::policy::status::report(&state, None).await?.filtered(show);
     download(report.to_csv(), "text/csv; charset=utf-8", "signature-status.csv")
 }
 
@@ -234,7 +234,7 @@ pub async fn drill_report(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let p = app::ssr::auth::principal_from_headers(&state, &headers).await?;
+    let p = app::ssr::identity::auth::principal_from_headers(&state, &headers).await?;
     p.require(app::api::signature_status::READERS)?;
     let body = state.db.drill_report(&id).await?.ok_or_else(|| app::domain::AppError::not_found("Drill"))?;
     let report: app::domain::drill::DrillReport = serde_json::from_str(&body).map_err(log_internal)?;

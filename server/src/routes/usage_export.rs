@@ -8,8 +8,8 @@ use app::domain::invoice::{self, Invoice};
 use app::domain::period::Period;
 use app::domain::{AppError, Role};
 use app::ssr::AppState;
-use app::ssr::auth::principal_from_headers;
-use app::ssr::billing;
+use app::ssr::billing::pricing;
+use app::ssr::identity::auth::principal_from_headers;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -41,10 +41,10 @@ pub async fn export(
     p.require(&[Role::Finance, Role::OperatorAdmin, Role::TenantAdmin])?;
     let period = Period::parse(&q.period).map_err(|e| AppError::invalid("period", e))?;
     let invoices: Vec<Invoice> = if p.role.sees_all_tenants() {
-        billing::simulate_all(&state.db, period).await?
+        pricing::simulate_all(&state.db, period).await?
     } else {
         let org = state.db.org(&p.org_id).await?.ok_or_else(AppError::internal)?;
-        vec![billing::simulate(&state.db, &org, period, None).await?]
+        vec![pricing::simulate(&state.db, &org, period, None).await?]
     };
     let (body, content_type, ext) = match q.format.as_str() {
         "csv" => (invoice::to_csv(&invoices), "text/csv; charset=utf-8", "csv"),

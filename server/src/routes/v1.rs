@@ -2,7 +2,7 @@
 
 use super::error::{ApiError, ErrorEnvelope};
 use app::ssr::AppState;
-use app::ssr::auth::authenticate_api_key;
+use app::ssr::identity::auth::authenticate_api_key;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::routing::get;
@@ -66,7 +66,7 @@ pub struct KeyInfo {
 pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<MeResponse>, ApiError> {
     let key = authenticate_api_key(&state, &headers).await?;
     let org = state.db.org(&key.org_id).await?.ok_or_else(app::domain::AppError::internal)?;
-    let ent = app::ssr::entitlements::current(&state, &org, "system").await?;
+    let ent = app::ssr::billing::entitlements::current(&state, &org, "system").await?;
     Ok(Json(MeResponse {
         tenant: TenantInfo {
             id: org.id,

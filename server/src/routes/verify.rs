@@ -5,7 +5,7 @@
 //! 413 over 4 MiB; 429 with `Retry-After` over the key's rate. Every call with
 //! a valid key is recorded, pass or fail; the id is in `Verification-Id`.
 //! With `Idempotency-Key`, a retry replays the first answer (see
-//! [`app::ssr::idempotency`]).
+//! [`app::ssr::verification::idempotency`]).
 
 // Not billing code: serde's derive for the internally tagged request enum
 // buffers numbers as floats internally; no float reaches our code.
@@ -16,13 +16,13 @@ use app::domain::api_scope::ApiScope;
 use app::domain::entitlements::Feature;
 use app::domain::unique_json::UniqueKeys;
 use app::ssr::AppState;
-use app::ssr::attestation::{self, ArtifactInput, Caller, KeyRef, Kind, Success, VerifyRequest};
-use app::ssr::dsse::AttestationPolicy;
-use app::ssr::entitlements;
+use app::ssr::billing::entitlements;
 use app::ssr::error::log_internal;
-use app::ssr::idempotency::{self, Prior};
 use app::ssr::store::IdempotencyRow;
-use app::ssr::verifier::{self, BundlePolicy, Signer, VerificationError};
+use app::ssr::verification::attestation::{self, ArtifactInput, Caller, KeyRef, Kind, Success, VerifyRequest};
+use app::ssr::verification::dsse::AttestationPolicy;
+use app::ssr::verification::engine::{self, BundlePolicy, Signer, VerificationError};
+use app::ssr::verification::idempotency::{self, Prior};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -139,7 +139,7 @@ pub struct VerifyResponse {
     pub checks: Vec<&'static str>,
     /// For attestations: the statement's predicate type and builder.
     #[schema(value_type = Object)]
-    pub statement: Option<app::ssr::dsse::StatementFacts>,
+    pub statement: Option<app::ssr::verification::dsse::StatementFacts>,
     /// The signed receipt (DSSE envelope; verify with the keys at `/.well-known/trust-portal/receipt-keys.json`).
     #[schema(value_type = Object)]
     pub receipt: serde_json::Value,
@@ -430,7 +430,7 @@ fn artifact_input(kind: Kind, a: ArtifactBody) -> Result<ArtifactInput, Invalid>
             .decode(b64.trim())
             .map(ArtifactInput::Bytes)
             .map_err(|e| invalid(kind, "invalid_request", format!("artifact.base64: not valid base64 ({e})"))),
-        (None, Some(d)) => verifier::parse_sha256_digest(d.trim()).map(ArtifactInput::Sha256).ok_or_else(|| {
+        (None, Some(d)) => engine::parse_sha256_digest(d.trim()).map(ArtifactInput::Sha256).ok_or_else(|| {
             invalid(kind, "malformed_digest", "artifact.digest: must be sha256: followed by 64 hex digits")
         }),
         _ => Err(invalid(kind, "invalid_request", "artifact: give exactly one of base64 or digest")),

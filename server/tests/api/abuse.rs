@@ -46,9 +46,10 @@ async fn a_request_that_never_finishes_its_body_times_out() {
 
 #[tokio::test]
 async fn a_dead_endpoint_delays_only_its_own_tenant() {
-    let app =
-        TestApp::spawn_with(|c| c.outbound_allowlist = vec![app::ssr::ssrf::Subnet::parse("127.0.0.0/8").unwrap()])
-            .await;
+    let app = TestApp::spawn_with(|c| {
+        c.outbound_allowlist = vec![app::ssr::webhooks::ssrf::Subnet::parse("127.0.0.0/8").unwrap()]
+    })
+    .await;
     // Acme's receiver accepts connections and never answers.
     let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let silent_url = format!("http://{}/hook", silent.local_addr().unwrap());
@@ -70,7 +71,7 @@ async fn a_dead_endpoint_delays_only_its_own_tenant() {
         async move { db.org_by_slug(slug).await.unwrap().unwrap().id }
     };
     let (acme, globex) = (org("acme-robotics").await, org("globex").await);
-    use app::ssr::webhook_delivery::{enqueue, set_endpoint};
+    use app::ssr::webhooks::delivery::{enqueue, set_endpoint};
     set_endpoint(&app.state, "test", &acme, &silent_url).await.unwrap();
     set_endpoint(&app.state, "test", &globex, &ok_url).await.unwrap();
     let data = serde_json::json!({"repo": "acme/firmware"});

@@ -93,7 +93,7 @@ pub async fn post_at(
     t: i64,
     post: impl Fn(&app::ssr::store::PendingEvent) -> Result<app::ssr::store::Posting, String>,
 ) -> (usize, usize, usize) {
-    use app::ssr::ledger::{BATCH, MAX_ATTEMPTS, backoff_ms};
+    use app::ssr::billing::ledger::{BATCH, MAX_ATTEMPTS, backoff_ms};
     app.state.db.ledger_batch(t, BATCH, MAX_ATTEMPTS, |n| t + backoff_ms(n, 0), post).await.unwrap()
 }
 
@@ -107,13 +107,13 @@ async fn the_ledger_posts_each_event_once_and_reconciles() {
     let now = app.state.now_ms();
     let period = Period::containing(now);
     // The server's own worker may already have posted some; together they post each event once.
-    let _ = app::ssr::ledger::run_once(&app.state).await.unwrap();
-    assert_eq!(app::ssr::ledger::run_once(&app.state).await.unwrap(), (0, 0, 0), "nothing is posted twice");
+    let _ = app::ssr::billing::ledger::run_once(&app.state).await.unwrap();
+    assert_eq!(app::ssr::billing::ledger::run_once(&app.state).await.unwrap(), (0, 0, 0), "nothing is posted twice");
     let org = app.state.db.org_by_slug("acme-robotics").await.unwrap().unwrap();
     let totals = app.state.db.ledger_totals(&period.to_string()).await.unwrap();
     let units = totals.iter().find(|t| t.org_id == org.id && t.event == "attestation.verify").unwrap().units;
     assert_eq!(units, 3);
-    let r = app::ssr::billing::reconcile(&app.state.db, &org, period).await.unwrap();
+    let r = app::ssr::billing::pricing::reconcile(&app.state.db, &org, period).await.unwrap();
     assert!(r.is_clean(), "{}", r.summary());
     assert_eq!((r.verified_calls, r.usage_units, r.ledger_units, r.invoiced_units), (3, 3, 3, 3));
 }
@@ -130,7 +130,7 @@ async fn failing_events_back_off_park_and_replay_once() {
     let outage =
         |_: &app::ssr::store::PendingEvent| Err::<app::ssr::store::Posting, _>("ledger store unavailable".to_owned());
     let mut parked = 0;
-    for _ in 0..app::ssr::ledger::MAX_ATTEMPTS {
+    for _ in 0..app::ssr::billing::ledger::MAX_ATTEMPTS {
         let (p, _, d) = post_at(&app, t, outage).await;
         assert_eq!(p, 0);
         parked += d;
@@ -146,11 +146,15 @@ async fn failing_events_back_off_park_and_replay_once() {
     let dead = app.state.db.dead_letters(Some(&org.id)).await.unwrap();
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0].reason, "ledger store unavailable");
-    assert_eq!(post_at(&app, t, app::ssr::ledger::posting).await, (0, 0, 0), "parked events wait for a replay");
+    assert_eq!(
+        post_at(&app, t, app::ssr::billing::ledger::posting).await,
+        (0, 0, 0),
+        "parked events wait for a replay"
+    );
     assert_eq!(app.state.db.replay_dead_letters(t).await.unwrap(), 1);
     assert_eq!(app.state.db.replay_dead_letters(t).await.unwrap(), 0, "replay is idempotent");
-    assert_eq!(post_at(&app, t, app::ssr::ledger::posting).await, (1, 0, 0));
-    assert_eq!(post_at(&app, t, app::ssr::ledger::posting).await, (0, 0, 0));
+    assert_eq!(post_at(&app, t, app::ssr::billing::ledger::posting).await, (1, 0, 0));
+    assert_eq!(post_at(&app, t, app::ssr::billing::ledger::posting).await, (0, 0, 0));
     assert!(app.state.db.dead_letters(Some(&org.id)).await.unwrap().is_empty());
 }
 
@@ -170,13 +174,13 @@ async fn an_event_breaking_the_schema_is_parked_naming_the_field_and_reconciliat
         idempotency_key: None,
         created_at: now,
     };
-    assert!(app::ssr::usage_schema::validate(&bad).unwrap_err().field == "/receipt_id");
+    assert!(app::ssr::billing::schema::validate(&bad).unwrap_err().field == "/receipt_id");
     app.state.db.insert_usage(&bad).await.unwrap(); // as if written by an older or buggy writer
     // Retried until parked. The server's own worker may claim the event at the same moment
     // (on Postgres this batch then skips the locked row), so allow a few extra rounds.
     let mut t = now + 1_000;
-    for _ in 0..3 * app::ssr::ledger::MAX_ATTEMPTS {
-        post_at(&app, t, app::ssr::ledger::posting).await;
+    for _ in 0..3 * app::ssr::billing::ledger::MAX_ATTEMPTS {
+        post_at(&app, t, app::ssr::billing::ledger::posting).await;
         t += 10 * 60 * 1000;
         if !app.state.db.dead_letters(Some(&org.id)).await.unwrap().is_empty() {
             break;
@@ -185,7 +189,7 @@ async fn an_event_breaking_the_schema_is_parked_naming_the_field_and_reconciliat
     let dead = app.state.db.dead_letters(Some(&org.id)).await.unwrap();
     assert_eq!(dead.len(), 1);
     assert!(dead[0].reason.contains("/receipt_id"), "{}", dead[0].reason);
-    let r = app::ssr::billing::reconcile(&app.state.db, &org, Period::containing(now)).await.unwrap();
+    let r = app::ssr::billing::pricing::reconcile(&app.state.db, &org, Period::containing(now)).await.unwrap();
     assert!(!r.is_clean());
     assert_eq!(r.events_without_call, vec![bad.id.clone()]);
     assert!(r.summary().contains(&bad.id), "{}", r.summary());
@@ -224,7 +228,7 @@ async fn random_mixes_of_calls_bill_exactly_the_distinct_successes() {
         }
     }
     let period = Period::containing(app.state.now_ms());
-    let r = app::ssr::billing::reconcile(&app.state.db, &org, period).await.unwrap();
+    let r = app::ssr::billing::pricing::reconcile(&app.state.db, &org, period).await.unwrap();
     assert_eq!(r.usage_units, expected_successes, "billable events == distinct successful calls");
     assert_eq!(r.verified_calls, expected_successes);
     assert!(r.is_clean(), "{}", r.summary());

@@ -140,7 +140,7 @@ async fn sigterm_drains_flushes_metrics_and_exits_cleanly() {
     // Only authenticated API work counts for the SLA figure: make a key for acme.
     let db = Db::connect(&cli.db_url()).await.unwrap();
     let acme = db.org_by_slug("acme-robotics").await.unwrap().unwrap();
-    let (key, prefix, hash) = app::ssr::auth::new_api_key();
+    let (key, prefix, hash) = app::ssr::identity::auth::new_api_key();
     let row = app::ssr::store::ApiKeyRow {
         id: "key_sigterm_test".into(),
         org_id: acme.id,
@@ -498,8 +498,10 @@ async fn prices_are_versioned_from_a_month_on_and_the_past_is_never_repriced() {
 /// Writes `fw.bin`, `key.pub` and `fw.intoto.json` (an SLSA v1 statement about
 /// fw.bin, builder `https://builder.example/v1`, in a DSSE envelope signed by a
 /// fresh P-256 key) into `dir`; returns the key pair and the envelope.
-fn write_signed_firmware(dir: &std::path::Path) -> (sigstore_verify::crypto::KeyPair, app::ssr::dsse::Envelope) {
-    use app::ssr::dsse::{Envelope, IN_TOTO_PAYLOAD_TYPE};
+fn write_signed_firmware(
+    dir: &std::path::Path,
+) -> (sigstore_verify::crypto::KeyPair, app::ssr::verification::dsse::Envelope) {
+    use app::ssr::verification::dsse::{Envelope, IN_TOTO_PAYLOAD_TYPE};
     use sha2::Digest;
     let kp = sigstore_verify::crypto::KeyPair::generate_ecdsa_p256().unwrap();
     std::fs::write(dir.join("key.pub"), kp.public_key_der().unwrap().to_pem()).unwrap();

@@ -80,8 +80,12 @@ async fn paid_features_follow_the_newest_verified_pack_and_every_change_is_audit
         .execute(app.state.db.pool())
         .await
         .unwrap();
-    assert_eq!(app::ssr::entitlements::refresh_all(&app.state).await.unwrap(), 1);
-    assert_eq!(app::ssr::entitlements::refresh_all(&app.state).await.unwrap(), 0, "no change, no second entry");
+    assert_eq!(app::ssr::billing::entitlements::refresh_all(&app.state).await.unwrap(), 1);
+    assert_eq!(
+        app::ssr::billing::entitlements::refresh_all(&app.state).await.unwrap(),
+        0,
+        "no change, no second entry"
+    );
     let t = me(&app, &acme).await;
     assert_eq!(t["active_plan"], "starter");
     assert!(t["features_off_reason"].as_str().unwrap().contains("expired: verified 91 days ago"), "{t}");

@@ -2,7 +2,7 @@
 //! checks that ran. Each test here failed before its fix.
 
 use crate::helpers::TestApp;
-use app::ssr::receipts::verify_receipt;
+use app::ssr::verification::receipts::verify_receipt;
 use base64::Engine;
 use serde_json::{Value, json};
 use sha2::Digest;
@@ -30,7 +30,7 @@ async fn call(app: &TestApp, key: &str, path: &str, body: &Value) -> (u16, Value
 }
 
 async fn published_keys(app: &TestApp) -> Vec<(Option<String>, String)> {
-    let set = app::ssr::receipts::key_set(&app.state.db).await.unwrap();
+    let set = app::ssr::verification::receipts::key_set(&app.state.db).await.unwrap();
     set.keys.into_iter().map(|k| (Some(k.keyid), k.public_key_pem)).collect()
 }
 
@@ -45,8 +45,8 @@ fn provenance(kp: &KeyPair, artifact: &[u8], repo: &str, dependency: &str) -> Va
             "externalParameters": {"workflow": {"repository": repo, "ref": "refs/tags/v1"}},
             "resolvedDependencies": [{"uri": format!("git+{dependency}@refs/tags/v1")}]}}
     });
-    let env = app::ssr::dsse::Envelope::sign(
-        app::ssr::dsse::IN_TOTO_PAYLOAD_TYPE,
+    let env = app::ssr::verification::dsse::Envelope::sign(
+        app::ssr::verification::dsse::IN_TOTO_PAYLOAD_TYPE,
         statement.to_string().as_bytes(),
         "",
         |m| kp.sign(m).unwrap().as_bytes().to_vec(),
@@ -305,7 +305,7 @@ async fn a_pack_whose_entries_read_two_ways_is_never_verified() {
             conformance("bundle-verify/happy-path-v0.3/bundle.sigstore.json").into_bytes(),
         ),
     ];
-    let pack = app::ssr::packs::build("acme/firmware", "v1.0.1", "2026-11-29T00:00:00Z", &files, |m| {
+    let pack = app::ssr::evidence::packs::build("acme/firmware", "v1.0.1", "2026-11-29T00:00:00Z", &files, |m| {
         kp.sign(m).unwrap().as_bytes().to_vec()
     })
     .unwrap();
@@ -322,7 +322,7 @@ async fn a_truncated_policy_tarball_says_so() {
     let app = TestApp::spawn().await;
     let key = crate::packs::tenant_key(&app, "admin@acme.demo").await;
     let kp = KeyPair::generate_ecdsa_p256().unwrap();
-    app::ssr::policy::add_policy_key(
+    app::ssr::policy::ingest::add_policy_key(
         &app.state,
         "security@operator.demo",
         "policy-2026",
@@ -331,7 +331,7 @@ async fn a_truncated_policy_tarball_says_so() {
     )
     .await
     .unwrap();
-    let good = app::ssr::policy_bundle::build(&[("policies/org.rego", b"package org\n")]).unwrap();
+    let good = app::ssr::policy::bundle::build(&[("policies/org.rego", b"package org\n")]).unwrap();
     let cut = good[..good.len() - 6].to_vec();
     let sig = B64.encode(kp.sign(&cut).unwrap().as_bytes());
     let form = Form::new()
@@ -359,8 +359,10 @@ async fn a_repository_name_belongs_to_the_tenant_that_proved_it() {
     let globex = crate::packs::tenant_key(&app, "admin@globex.demo").await;
     let policy_kp = KeyPair::generate_ecdsa_p256().unwrap();
     let pem = policy_kp.public_key_der().unwrap().to_pem();
-    app::ssr::policy::add_policy_key(&app.state, "security@operator.demo", "policy-2026", &pem, None).await.unwrap();
-    let tb = app::ssr::policy_bundle::build(&[("policies/org.rego", b"package org\n")]).unwrap();
+    app::ssr::policy::ingest::add_policy_key(&app.state, "security@operator.demo", "policy-2026", &pem, None)
+        .await
+        .unwrap();
+    let tb = app::ssr::policy::bundle::build(&[("policies/org.rego", b"package org\n")]).unwrap();
     let policy_upload = |key: String, version: &'static str| {
         let form = Form::new()
             .text("version", version)
@@ -384,7 +386,7 @@ async fn a_repository_name_belongs_to_the_tenant_that_proved_it() {
         &json!({"name": "release", "public_key_pem": release.public_key_der().unwrap().to_pem()}),
     )
     .await;
-    let pack = app::ssr::packs::build(
+    let pack = app::ssr::evidence::packs::build(
         "shared/tool",
         "v1.0.0",
         "2026-11-29T00:00:00Z",
@@ -398,12 +400,12 @@ async fn a_repository_name_belongs_to_the_tenant_that_proved_it() {
     assert!(svg.contains("unsigned") && !svg.contains("signed v1"), "the badge is acme's repo, not globex's: {svg}");
     let r = policy_upload(globex.clone(), "2").await.unwrap();
     assert_eq!(r.status(), 409, "globex may not upload for acme's name");
-    let report = app::ssr::signature_status::report(&app.state, None).await.unwrap();
+    let report = app::ssr::policy::status::report(&app.state, None).await.unwrap();
     let rows: Vec<_> = report.repos.iter().filter(|r| r.repo == "shared/tool").map(|r| r.tenant.as_str()).collect();
     assert_eq!(rows, ["acme-robotics"], "only the owner counts in adoption");
 
     // The operator can give the name to globex; then acme is the one refused.
-    app::ssr::policy::assign_repo(&app.state, "admin@operator.demo", "shared/tool", "globex").await.unwrap();
+    app::ssr::policy::ingest::assign_repo(&app.state, "admin@operator.demo", "shared/tool", "globex").await.unwrap();
     assert_eq!(policy_upload(globex, "2").await.unwrap().status(), 201);
     assert_eq!(policy_upload(acme, "1").await.unwrap().status(), 409);
     assert!(badge().await.contains("signed v2"));
@@ -432,8 +434,8 @@ async fn keys_stored_in_an_old_spelling_are_re_encoded_at_start() {
         created_at: 0,
     };
     app.state.db.insert_signing_key(&legacy).await.unwrap();
-    assert_eq!(app::ssr::trust::canonicalize_stored_keys(&app.state.db).await.unwrap(), 1);
-    assert_eq!(app::ssr::trust::canonicalize_stored_keys(&app.state.db).await.unwrap(), 0, "idempotent");
+    assert_eq!(app::ssr::verification::trust::canonicalize_stored_keys(&app.state.db).await.unwrap(), 1);
+    assert_eq!(app::ssr::verification::trust::canonicalize_stored_keys(&app.state.db).await.unwrap(), 0, "idempotent");
     let artifact = b"legacy.tar.gz";
     let mut sig = vec![0; rsa.public_modulus_len()];
     rsa.sign(&RSA_PKCS1_SHA256, &aws_lc_rs::rand::SystemRandom::new(), artifact, &mut sig).unwrap();

@@ -7,10 +7,10 @@ use crate::helpers::TestApp;
 use app::domain::Plan;
 use app::domain::invoice::Invoice;
 use app::domain::period::Period;
-use app::ssr::billing::{reconcile, simulate};
+use app::ssr::billing::invoicing::issue_due;
+use app::ssr::billing::ledger::{MAX_ATTEMPTS, posting};
+use app::ssr::billing::pricing::{reconcile, simulate};
 use app::ssr::clock::ManualClock;
-use app::ssr::invoicing::issue_due;
-use app::ssr::ledger::{MAX_ATTEMPTS, posting};
 use app::ssr::store::{OrgRow, PendingEvent, Posting};
 use std::sync::Arc;
 
@@ -61,7 +61,7 @@ async fn a_month_is_issued_once_after_its_grace_and_late_units_become_adjustment
     clock.advance_ms(12 * DAY);
     assert!(issue_due(&app.state, "test").await.unwrap().is_empty());
     assert!(issued(&app, &org, april).await.is_none());
-    let err = app::ssr::invoicing::issue(&app.state, "test", &org, april).await.unwrap_err();
+    let err = app::ssr::billing::invoicing::issue(&app.state, "test", &org, april).await.unwrap_err();
     assert!(err.message.contains("still open"), "{}", err.message);
     // One stalled event is replayed and ledgered within the grace window: it lands on April's draft.
     app.state.db.replay_dead_letters(app.state.now_ms()).await.unwrap();

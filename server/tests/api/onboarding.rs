@@ -56,14 +56,14 @@ async fn receiver() -> Receiver {
     Receiver { url, status, got }
 }
 
-fn verify_with(secret: &str, r: &Received) -> Result<(), app::ssr::webhooks::WebhookError> {
+fn verify_with(secret: &str, r: &Received) -> Result<(), app::ssr::webhooks::scheme::WebhookError> {
     let now =
         i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()).unwrap();
     let ts: i64 = r.timestamp.parse().unwrap_or(0);
     // Receivers check the timestamp against their own clock; tests on a manual clock check it against the message's.
     let now = if (now - ts).abs() > 300 { ts } else { now };
-    app::ssr::webhooks::verify(
-        &app::ssr::webhooks::Secret::parse(secret).unwrap(),
+    app::ssr::webhooks::scheme::verify(
+        &app::ssr::webhooks::scheme::Secret::parse(secret).unwrap(),
         Some(&r.id),
         Some(&r.timestamp),
         Some(&r.signature),
@@ -121,8 +121,10 @@ async fn forge(releases: HashMap<String, (String, Vec<u8>)>) -> String {
 
 fn pack(kp: &KeyPair, repo: &str, tag: &str) -> Vec<u8> {
     let files = vec![("sbom.spdx.json".to_owned(), br#"{"spdxVersion":"SPDX-2.3"}"#.to_vec())];
-    app::ssr::packs::build(repo, tag, "2026-12-01T00:00:00Z", &files, |m| kp.sign(m).unwrap().as_bytes().to_vec())
-        .unwrap()
+    app::ssr::evidence::packs::build(repo, tag, "2026-12-01T00:00:00Z", &files, |m| {
+        kp.sign(m).unwrap().as_bytes().to_vec()
+    })
+    .unwrap()
 }
 
 fn pem(kp: &KeyPair) -> String {
@@ -174,29 +176,29 @@ fn details(slug: &str) -> Value {
 /// Publishes policy versions 1 and 2 signed by a new org policy key and makes 2 current.
 async fn publish_policies(app: &TestApp) {
     let kp = KeyPair::generate_ecdsa_p256().unwrap();
-    app::ssr::policy::add_policy_key(&app.state, "security@operator.demo", "policy-2026", &pem(&kp), None)
+    app::ssr::policy::ingest::add_policy_key(&app.state, "security@operator.demo", "policy-2026", &pem(&kp), None)
         .await
         .unwrap();
     for v in [1, 2] {
         let bundle =
-            app::ssr::policy_bundle::build(&[("policies/org.rego", format!("package org # v{v}\n").as_bytes())])
+            app::ssr::policy::bundle::build(&[("policies/org.rego", format!("package org # v{v}\n").as_bytes())])
                 .unwrap();
         let sig =
             base64::Engine::encode(&base64::engine::general_purpose::STANDARD, kp.sign(&bundle).unwrap().as_bytes());
-        app::ssr::policy::publish_release(&app.state, "security@operator.demo", v, bundle, sig).await.unwrap();
+        app::ssr::policy::ingest::publish_release(&app.state, "security@operator.demo", v, bundle, sig).await.unwrap();
     }
-    let change = app::ssr::policy::RolloutChange {
+    let change = app::ssr::policy::ingest::RolloutChange {
         current_version: Some(2),
         allowed_lag: None,
         active_days: None,
         keyless: None,
     };
-    app::ssr::policy::set_rollout(&app.state, "security@operator.demo", change).await.unwrap();
+    app::ssr::policy::ingest::set_rollout(&app.state, "security@operator.demo", change).await.unwrap();
 }
 
 async fn spawn(forge_url: String) -> TestApp {
     let app = TestApp::spawn_with(move |c| {
-        c.outbound_allowlist = vec![app::ssr::ssrf::Subnet::parse("127.0.0.0/8").unwrap()];
+        c.outbound_allowlist = vec![app::ssr::webhooks::ssrf::Subnet::parse("127.0.0.0/8").unwrap()];
         c.releases_api_url = forge_url;
     })
     .await;
@@ -442,8 +444,8 @@ async fn expired_links_say_so_and_idle_sessions_are_abandoned_then_resumed() {
 
     // A day and a half idle: abandoned (telemetry), but the link still works until it expires.
     clock.advance_ms(25 * 3_600_000);
-    assert_eq!(app::ssr::onboarding::mark_abandoned(&app.state).await.unwrap(), 1);
-    assert_eq!(app::ssr::onboarding::mark_abandoned(&app.state).await.unwrap(), 0, "once");
+    assert_eq!(app::ssr::onboarding::service::mark_abandoned(&app.state).await.unwrap(), 1);
+    assert_eq!(app::ssr::onboarding::service::mark_abandoned(&app.state).await.unwrap(), 0, "once");
     let admin = app.login("admin@operator.demo").await;
     let (_, o, _) = app.server_fn("onboarding_overview", Some(&admin), &[]).await;
     assert_eq!((o["funnel"]["abandoned"].as_u64(), o["funnel"]["success_pct"].as_u64()), (Some(1), Some(0)), "{o}");
@@ -484,7 +486,7 @@ async fn a_resumed_session_records_its_resumption() {
     let p = Partner { app: &app, token: invite(&app, "Comeback Co", "7").await };
     assert_eq!(p.step("1", details("comeback")).await.0, 200);
     clock.advance_ms(2 * 86_400_000);
-    assert_eq!(app::ssr::onboarding::mark_abandoned(&app.state).await.unwrap(), 1);
+    assert_eq!(app::ssr::onboarding::service::mark_abandoned(&app.state).await.unwrap(), 1);
     clock.advance_ms(1000);
     let (s, v) = p.get().await;
     assert_eq!((s, v["session"]["current_step"].as_u64()), (200, Some(2)));
@@ -531,21 +533,21 @@ async fn tenant_webhooks_retry_on_schedule_go_dead_and_replay_with_the_same_id()
     let clock = Arc::new(ManualClock::new(1_795_000_000_000));
     let app = TestApp::spawn_with_clock(
         |c| {
-            c.outbound_allowlist = vec![app::ssr::ssrf::Subnet::parse("127.0.0.0/8").unwrap()];
+            c.outbound_allowlist = vec![app::ssr::webhooks::ssrf::Subnet::parse("127.0.0.0/8").unwrap()];
             c.webhook_worker = false; // the test drives the queue with the clock
         },
         clock.clone(),
     )
     .await;
     let acme = app.state.db.org_by_slug("acme-robotics").await.unwrap().unwrap();
-    app::ssr::webhook_delivery::set_endpoint(&app.state, "test", &acme.id, &hook.url).await.unwrap();
-    let id = app::ssr::webhook_delivery::enqueue(&app.state, &acme.id, "pack.verified", &json!({"repo": "acme/x"}))
+    app::ssr::webhooks::delivery::set_endpoint(&app.state, "test", &acme.id, &hook.url).await.unwrap();
+    let id = app::ssr::webhooks::delivery::enqueue(&app.state, &acme.id, "pack.verified", &json!({"repo": "acme/x"}))
         .await
         .unwrap()
         .expect("queued: Acme has an endpoint and the webhooks feature");
     let mut seen_due = Vec::new();
     for _ in 0..40 {
-        app::ssr::webhook_delivery::deliver_due(&app.state).await.unwrap();
+        app::ssr::webhooks::delivery::deliver_due(&app.state).await.unwrap();
         let row = app.state.db.delivery(&acme.id, &id).await.unwrap().unwrap();
         if row.status == "dead" {
             break;
@@ -561,7 +563,7 @@ async fn tenant_webhooks_retry_on_schedule_go_dead_and_replay_with_the_same_id()
     assert_eq!((row.status.as_str(), row.attempts), ("dead", 7), "{row:?}");
     assert_eq!(row.last_status, Some(503));
     for (attempts, wait) in &seen_due {
-        let base = app::ssr::webhook_delivery::RETRY_DELAYS_MS[usize::try_from(*attempts - 1).unwrap()];
+        let base = app::ssr::webhooks::delivery::RETRY_DELAYS_MS[usize::try_from(*attempts - 1).unwrap()];
         assert!(
             (base * 9 / 10..=base * 11 / 10).contains(wait),
             "attempt {attempts}: waited {wait} ms, schedule {base}"
@@ -610,13 +612,14 @@ async fn tenant_webhooks_retry_on_schedule_go_dead_and_replay_with_the_same_id()
 #[tokio::test]
 async fn a_secret_rotation_signs_with_both_secrets_during_the_overlap() {
     let hook = receiver().await;
-    let app =
-        TestApp::spawn_with(|c| c.outbound_allowlist = vec![app::ssr::ssrf::Subnet::parse("127.0.0.0/8").unwrap()])
-            .await;
+    let app = TestApp::spawn_with(|c| {
+        c.outbound_allowlist = vec![app::ssr::webhooks::ssrf::Subnet::parse("127.0.0.0/8").unwrap()]
+    })
+    .await;
     let acme = app.state.db.org_by_slug("acme-robotics").await.unwrap().unwrap();
-    let old = app::ssr::webhook_delivery::set_endpoint(&app.state, "test", &acme.id, &hook.url).await.unwrap();
-    let new = app::ssr::webhook_delivery::rotate_secret(&app.state, "test", &acme.id).await.unwrap();
-    let (_, outcome) = app::ssr::webhook_delivery::test_delivery(&app.state, &acme.id).await.unwrap();
+    let old = app::ssr::webhooks::delivery::set_endpoint(&app.state, "test", &acme.id, &hook.url).await.unwrap();
+    let new = app::ssr::webhooks::delivery::rotate_secret(&app.state, "test", &acme.id).await.unwrap();
+    let (_, outcome) = app::ssr::webhooks::delivery::test_delivery(&app.state, &acme.id).await.unwrap();
     assert!(outcome.is_ok());
     let got = hook.got.lock().unwrap().clone();
     let r = got.last().unwrap();
@@ -632,16 +635,17 @@ async fn repository_hosts_on_private_addresses_are_refused_without_the_allowlist
         forge(HashMap::from([("x/y".to_owned(), ("v1".to_owned(), pack(&release_key, "x/y", "v1")))])).await;
     let app = TestApp::spawn_with(move |c| c.releases_api_url = forge_url).await; // no allowlist
     let guard = app.state.config.outbound();
-    let e = app::ssr::releases::latest(&guard, &app.state.config.releases_api_url, "x/y").await.unwrap_err();
+    let e = app::ssr::evidence::releases::latest(&guard, &app.state.config.releases_api_url, "x/y").await.unwrap_err();
     assert_eq!(e.reason, "ssrf_refused", "{e:?}");
 }
 
 #[tokio::test]
 async fn tenant_admins_manage_their_webhooks_from_the_portal_and_nobody_else_can() {
     let hook = receiver().await;
-    let app =
-        TestApp::spawn_with(|c| c.outbound_allowlist = vec![app::ssr::ssrf::Subnet::parse("127.0.0.0/8").unwrap()])
-            .await;
+    let app = TestApp::spawn_with(|c| {
+        c.outbound_allowlist = vec![app::ssr::webhooks::ssrf::Subnet::parse("127.0.0.0/8").unwrap()]
+    })
+    .await;
     let admin = app.login("admin@acme.demo").await;
     let (s, v, _) = app.server_fn("set_webhook_url", Some(&admin), &[("url", "https://10.0.0.7/hook")]).await;
     assert_eq!(s, 400, "private address refused: {v}");

@@ -1,7 +1,7 @@
 //! Evidence packs through the API: upload, verify, download (metered), isolation.
 
 use crate::helpers::TestApp;
-use app::ssr::packs;
+use app::ssr::evidence::packs;
 use base64::Engine;
 use serde_json::{Value, json};
 use sigstore_verify::crypto::KeyPair;

@@ -3,7 +3,7 @@
 
 use crate::helpers::TestApp;
 use crate::packs::tenant_key;
-use app::ssr::policy_bundle;
+use app::ssr::policy::bundle;
 use base64::Engine;
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
@@ -12,7 +12,7 @@ use sigstore_verify::crypto::KeyPair;
 const POLICY: &str = "/api/v1/repos/acme/firmware/policy";
 
 fn tarball(rego: &str) -> Vec<u8> {
-    policy_bundle::build(&[("policies/org.rego", rego.as_bytes()), ("policies/data.json", b"{}")]).unwrap()
+    bundle::build(&[("policies/org.rego", rego.as_bytes()), ("policies/data.json", b"{}")]).unwrap()
 }
 
 fn sign(kp: &KeyPair, bytes: &[u8]) -> String {
@@ -40,7 +40,7 @@ async fn upload(
 async fn policy_key(app: &TestApp, name: &str) -> KeyPair {
     let kp = KeyPair::generate_ecdsa_p256().unwrap();
     let pem = kp.public_key_der().unwrap().to_pem();
-    app::ssr::policy::add_policy_key(&app.state, "security@operator.demo", name, &pem, None).await.unwrap();
+    app::ssr::policy::ingest::add_policy_key(&app.state, "security@operator.demo", name, &pem, None).await.unwrap();
     kp
 }
 
@@ -99,9 +99,9 @@ async fn hostile_tarballs_are_refused_with_their_rule_even_when_signed() {
     let ci = tenant_key(&app, "admin@acme.demo").await;
     let kp = policy_key(&app, "policy-2026").await;
     let cases: Vec<(Vec<u8>, &str)> = vec![
-        (policy_bundle::build(&[("policies/run.sh", b"#!/bin/sh")]).unwrap(), "bundle_bad_extension"),
-        (policy_bundle::build(&[("elsewhere/org.rego", b"package x")]).unwrap(), "bundle_unsafe_path"),
-        (policy_bundle::build(&[("policies/zeros.json", &vec![0u8; 8 * 1024 * 1024])]).unwrap(), "bundle_bomb"),
+        (bundle::build(&[("policies/run.sh", b"#!/bin/sh")]).unwrap(), "bundle_bad_extension"),
+        (bundle::build(&[("elsewhere/org.rego", b"package x")]).unwrap(), "bundle_unsafe_path"),
+        (bundle::build(&[("policies/zeros.json", &vec![0u8; 8 * 1024 * 1024])]).unwrap(), "bundle_bomb"),
         (b"plain text, not a tarball".to_vec(), "bundle_invalid"),
     ];
     for (i, (bundle, reason)) in cases.into_iter().enumerate() {
@@ -126,7 +126,7 @@ async fn adoption_counts_active_repositories_and_badges_show_it() {
     assert_eq!(s, 422);
     // Policy uploads alone prove nothing: until acme owns the names they neither count nor get badges.
     assert!(
-        app::ssr::signature_status::report(&app.state, None)
+        app::ssr::policy::status::report(&app.state, None)
             .await
             .unwrap()
             .repos
@@ -134,7 +134,9 @@ async fn adoption_counts_active_repositories_and_badges_show_it() {
             .all(|r| !r.repo.starts_with("acme/"))
     );
     for repo in ["acme/a", "acme/b", "acme/c", "acme/d"] {
-        app::ssr::policy::assign_repo(&app.state, "security@operator.demo", repo, "acme-robotics").await.unwrap();
+        app::ssr::policy::ingest::assign_repo(&app.state, "security@operator.demo", repo, "acme-robotics")
+            .await
+            .unwrap();
     }
     let badge = |path: &str| {
         let url = app.url(path);
@@ -155,7 +157,7 @@ async fn adoption_counts_active_repositories_and_badges_show_it() {
     assert!(badge("/badge/repos/acme/d/policy.svg").await.contains("failed"));
     assert!(badge("/badge/repos/nobody/nothing/policy.svg").await.contains("unknown"));
 
-    let report = app::ssr::signature_status::report(&app.state, None).await.unwrap();
+    let report = app::ssr::policy::status::report(&app.state, None).await.unwrap();
     assert_eq!((report.adoption.adopted, report.adoption.active), (3, 3));
     let auditor = app.login("auditor@audit.demo").await;
     let (s, v, _) = app.server_fn("signature_status", Some(&auditor), &[("show", "failing")]).await;
@@ -203,10 +205,10 @@ async fn the_rotation_drill_runs_against_the_live_portal_and_reports_each_step()
     let md = r.text().await.unwrap();
     assert!(md.contains("| 5 | a bundle signed by the revoked key is refused | ok |"), "{md}");
     assert_eq!(app.server_fn("run_policy_key_drill", Some(&auditor), &[]).await.0, 403, "auditors cannot run it");
-    let keys = app::ssr::policy::policy_keys(&app.state).await.unwrap();
+    let keys = app::ssr::policy::ingest::policy_keys(&app.state).await.unwrap();
     assert!(keys.iter().filter(|k| k.name.starts_with("drill-")).all(|k| k.revoked_at.is_some()));
-    let report = app::ssr::signature_status::report(&app.state, None).await.unwrap();
-    assert!(report.repos.iter().all(|r| r.repo != app::ssr::drill::DRILL_REPO));
+    let report = app::ssr::policy::status::report(&app.state, None).await.unwrap();
+    assert!(report.repos.iter().all(|r| r.repo != app::ssr::policy::drill::DRILL_REPO));
     assert!(app::ssr::audit::verify_chain(&app.state.db).await.unwrap().is_ok());
 
     // Security runs a second drill from the portal.
@@ -219,7 +221,7 @@ async fn the_rotation_drill_runs_against_the_live_portal_and_reports_each_step()
 async fn receiver(secret: &str) -> (String, std::sync::Arc<std::sync::Mutex<Vec<(Option<String>, Value)>>>) {
     use axum::http::HeaderMap;
     let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let secret = app::ssr::webhooks::Secret::parse(secret).unwrap();
+    let secret = app::ssr::webhooks::scheme::Secret::parse(secret).unwrap();
     let store = got.clone();
     let route = axum::routing::post(move |headers: HeaderMap, body: axum::body::Bytes| {
         let (store, secret) = (store.clone(), secret.clone());
@@ -228,7 +230,7 @@ async fn receiver(secret: &str) -> (String, std::sync::Arc<std::sync::Mutex<Vec<
             let now =
                 i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs())
                     .unwrap();
-            let verified = app::ssr::webhooks::verify(
+            let verified = app::ssr::webhooks::scheme::verify(
                 &secret,
                 h("webhook-id").as_deref(),
                 h("webhook-timestamp").as_deref(),
@@ -256,12 +258,12 @@ async fn receiver(secret: &str) -> (String, std::sync::Arc<std::sync::Mutex<Vec<
 
 #[tokio::test]
 async fn an_unsigned_active_repo_raises_an_alert_delivered_by_webhook_that_clears_when_fixed() {
-    let secret = app::ssr::webhooks::Secret::generate();
+    let secret = app::ssr::webhooks::scheme::Secret::generate();
     let (url, got) = receiver(&secret).await;
     let app = TestApp::spawn_with(|c| {
         c.alert_webhook_url = Some(url);
         c.alert_webhook_secret = Some(app::ssr::config::SecretText(secret));
-        c.outbound_allowlist = vec![app::ssr::ssrf::Subnet::parse("127.0.0.0/8").unwrap()];
+        c.outbound_allowlist = vec![app::ssr::webhooks::ssrf::Subnet::parse("127.0.0.0/8").unwrap()];
     })
     .await;
     let ci = tenant_key(&app, "admin@acme.demo").await;
@@ -283,7 +285,7 @@ async fn an_unsigned_active_repo_raises_an_alert_delivered_by_webhook_that_clear
     let (s, _) = upload(&app, &ci, POLICY, "1", tb.clone(), None).await;
     assert_eq!(s, 422);
     // The repository counts (and alerts) once acme owns the name.
-    app::ssr::policy::assign_repo(&app.state, "security@operator.demo", "acme/firmware", "acme-robotics")
+    app::ssr::policy::ingest::assign_repo(&app.state, "security@operator.demo", "acme/firmware", "acme-robotics")
         .await
         .unwrap();
     wait_for(1).await;
@@ -300,7 +302,7 @@ async fn an_unsigned_active_repo_raises_an_alert_delivered_by_webhook_that_clear
     assert_eq!(got.lock().unwrap()[1].1["type"], "alert.cleared");
     let (_, report, _) = app.server_fn("signature_status", Some(&auditor), &[("show", "")]).await;
     assert!(report["alerts"].as_array().unwrap().is_empty(), "fixed: the alert cleared itself");
-    let synced = app::ssr::alerts::sync_policy_alerts(&app.state).await.unwrap();
+    let synced = app::ssr::policy::alerts::sync_policy_alerts(&app.state).await.unwrap();
     assert_eq!((synced.opened, synced.cleared), (0, 0), "a sync with nothing new changes nothing");
 }
 
@@ -315,15 +317,15 @@ async fn a_keyless_sigstore_bundle_verifies_only_with_the_configured_identity() 
     };
     let (artifact, bundle) =
         (read("a.txt"), String::from_utf8(read("bundle-verify/happy-path-v0.3/bundle.sigstore.json")).unwrap());
-    let check = || app::ssr::policy::verify_signature(&app.state, &artifact, &bundle);
+    let check = || app::ssr::policy::ingest::verify_signature(&app.state, &artifact, &bundle);
     let (code, _) = check().await.unwrap().unwrap_err();
     assert_eq!(code, "signature_mismatch", "no keyless identity configured: refused");
     let identity = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
-    let change = |id: &str| app::ssr::policy::RolloutChange {
+    let change = |id: &str| app::ssr::policy::ingest::RolloutChange {
         keyless: Some((id.to_owned(), "https://token.actions.githubusercontent.com".to_owned())),
         ..Default::default()
     };
-    app::ssr::policy::set_rollout(
+    app::ssr::policy::ingest::set_rollout(
         &app.state,
         "test",
         change("https://github.com/someone/else/.github/workflows/x.yml@refs/heads/main"),
@@ -331,11 +333,11 @@ async fn a_keyless_sigstore_bundle_verifies_only_with_the_configured_identity() 
     .await
     .unwrap();
     assert!(check().await.unwrap().is_err(), "another workflow's identity is refused");
-    app::ssr::policy::set_rollout(&app.state, "test", change(identity)).await.unwrap();
+    app::ssr::policy::ingest::set_rollout(&app.state, "test", change(identity)).await.unwrap();
     let signer = check().await.unwrap().expect("the configured CI identity verifies, offline");
     assert!(signer.starts_with("keyless https://github.com/sigstore-conformance/"), "{signer}");
     let tampered = [artifact.as_slice(), b"!"].concat();
-    assert!(app::ssr::policy::verify_signature(&app.state, &tampered, &bundle).await.unwrap().is_err());
+    assert!(app::ssr::policy::ingest::verify_signature(&app.state, &tampered, &bundle).await.unwrap().is_err());
 }
 
 #[tokio::test]

@@ -1,8 +1,8 @@
 //! Receipts, in-toto attestations and stored trust material through the API.
 
 use crate::helpers::TestApp;
-use app::ssr::dsse::{Envelope, IN_TOTO_PAYLOAD_TYPE};
-use app::ssr::receipts::verify_receipt;
+use app::ssr::verification::dsse::{Envelope, IN_TOTO_PAYLOAD_TYPE};
+use app::ssr::verification::receipts::verify_receipt;
 use base64::Engine;
 use serde_json::{Value, json};
 use sigstore_verify::crypto::KeyPair;
@@ -120,7 +120,7 @@ async fn rotating_the_receipt_key_keeps_old_receipts_verifiable() {
     let (_, second) = verify(&app, &acme, &blob_request(&kp, b"b", json!({"public_key": pem}))).await;
     assert_eq!(second["receipt"]["signatures"][0]["keyid"], new_id.as_str());
     assert_ne!(first["receipt"]["signatures"][0]["keyid"], second["receipt"]["signatures"][0]["keyid"]);
-    let set = app::ssr::receipts::key_set(&app.state.db).await.unwrap();
+    let set = app::ssr::verification::receipts::key_set(&app.state.db).await.unwrap();
     assert_eq!(set.keys.len(), 2);
     assert!(set.keys[1].retired_at.is_some(), "the old key is retired but still published");
     let published: Vec<_> = set.keys.iter().map(|k| (Some(k.keyid.clone()), k.public_key_pem.clone())).collect();

@@ -1,7 +1,7 @@
 //! The Standard Webhooks vectors (`$PORTAL_VECTORS_DIR/standard-webhooks`): the
 //! upstream known answer and the behaviour cases, signed and verified by the portal's code.
 
-use app::ssr::webhooks::{Secret, verify};
+use app::ssr::webhooks::scheme::{Secret, verify};
 use serde_json::Value;
 
 fn vectors() -> Value {
@@ -52,7 +52,7 @@ fn every_behaviour_case_is_accepted_or_refused_as_expected() {
 
 #[tokio::test]
 async fn the_guarded_client_checks_the_address_it_connects_to() {
-    use app::ssr::ssrf::{OutboundPolicy, Subnet};
+    use app::ssr::webhooks::ssrf::{OutboundPolicy, Subnet};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move {
@@ -77,15 +77,16 @@ async fn the_guarded_client_checks_the_address_it_connects_to() {
 
 #[tokio::test]
 async fn a_name_resolving_to_loopback_is_refused_by_the_guard_with_its_reason() {
-    use app::ssr::ssrf::{Outbound, OutboundPolicy};
+    use app::ssr::webhooks::ssrf::{Outbound, OutboundPolicy};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move { axum::serve(listener, axum::Router::new()).await });
     let out = Outbound::new(OutboundPolicy { allow_http: true, allowlist: vec![] });
     let secret = Secret::parse(&Secret::generate()).unwrap();
-    let e = app::ssr::webhook_delivery::send(&out, &format!("http://localhost:{port}/"), &[secret], "msg_1", 0, b"{}")
-        .await
-        .unwrap_err();
+    let e =
+        app::ssr::webhooks::delivery::send(&out, &format!("http://localhost:{port}/"), &[secret], "msg_1", 0, b"{}")
+            .await
+            .unwrap_err();
     assert_eq!(e.reason, "ssrf_refused", "{e:?}");
     assert!(e.message.contains("loopback"), "{e:?}");
 }

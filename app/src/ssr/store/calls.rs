@@ -34,7 +34,7 @@ fn values_clause(rows: usize, cols: usize) -> String {
 
 impl Db {
     /// Writes the calls in one transaction with one multi-row INSERT per
-    /// table. Fails as a whole; [`crate::ssr::group_commit`] then retries the
+    /// table. Fails as a whole; [`crate::ssr::verification::group_commit`] then retries the
     /// calls one by one so one bad row cannot sink the others.
     pub async fn insert_calls(&self, calls: &[CallRecord]) -> StoreResult<()> {
         if calls.is_empty() {

@@ -1,0 +1,304 @@
+//! Invoices: a tenant's metered usage in a month, priced by the plan (its own
+//! or a what-if) with the price versions in effect at the month's start. A
+//! month's invoice is a draft, simulated on demand, until it is issued
+//! ([`crate::ssr::billing::invoicing`]); late units of issued months are adjustment lines on
+//! the next open month's invoice. Read-only: previews never change stored data.
+
+use crate::domain::invoice::{Invoice, InvoiceLine};
+use crate::domain::money::{Cents, UnitPrice};
+use crate::domain::period::Period;
+use crate::domain::reconciliation::TenantReconciliation;
+use crate::domain::{AppError, Plan};
+use crate::ssr::error::log_internal;
+use crate::ssr::store::{BilledEvent, Db, OrgRow, PriceRow};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The metered event types, in invoice order.
+pub const EVENTS: [&str; 2] = ["attestation.verify", "portal.download"];
+/// Receipt ids listed on a preview (the API pages through the rest).
+pub const RECEIPTS_ON_PREVIEW: i64 = 20;
+
+/// The plan a tenant is on (Starter when unset or unknown).
+pub fn plan_of(org: &OrgRow) -> Plan {
+    org.plan.as_deref().and_then(|p| Plan::parse(p).ok()).unwrap_or(Plan::Starter)
+}
+
+/// Units billed for an event type in a month: the ledger's total plus the
+/// events still on their way to it (not parked). Cheap at any volume: it
+/// reads one ledger row and the outbox, never the month's events.
+pub async fn billable_units(db: &Db, org_id: &str, period: Period, event: &str) -> Result<i64, AppError> {
+    let ledgered = db.ledger_units(org_id, &period.to_string(), event).await?;
+    let pending = db
+        .unledgered_units(org_id, event, period.start_ms(), period.end_ms(), crate::ssr::billing::ledger::MAX_ATTEMPTS)
+        .await?;
+    Ok(ledgered + pending)
+}
+
+/// Every price version, loaded once per invoice.
+#[derive(Debug, Clone)]
+pub struct PriceBook(Vec<PriceRow>);
+
+impl PriceBook {
+    /// Loads the versions (a small table).
+    pub async fn load(db: &Db) -> Result<Self, AppError> {
+        Ok(Self(db.prices().await?))
+    }
+
+    /// `units` of `event` used in `month`, priced on `plan` as in that month.
+    pub fn line(&self, plan: Plan, event: &str, month: Period, units: i64) -> Result<InvoiceLine, AppError> {
+        let at = month.start_ms();
+        let price = self
+            .0
+            .iter()
+            .filter(|p| p.plan == plan.as_str() && p.event == event && p.effective_from <= at)
+            .max_by_key(|p| p.effective_from)
+            .ok_or_else(|| AppError::invalid("plan", format!("no {event} price for {} in {month}", plan.label())))?;
+        Ok(InvoiceLine::new(event, units, UnitPrice(price.unit_price_micros), &price.id))
+    }
+
+    /// An invoice's lines: one per event type for its own month (`own`, in
+    /// [`EVENTS`] order), then one adjustment per earlier month and event type
+    /// with late units, each priced as in its own month.
+    pub fn lines(
+        &self,
+        plan: Plan,
+        period: Period,
+        own: &[(&str, i64)],
+        late: &BTreeMap<(Period, String), i64>,
+    ) -> Result<Vec<InvoiceLine>, AppError> {
+        let mut lines = Vec::with_capacity(own.len() + late.len());
+        for (event, units) in own {
+            lines.push(self.line(plan, event, period, *units)?);
+        }
+        for ((month, event), units) in late {
+            lines.push(self.line(plan, event, *month, *units)?.adjusting(&month.to_string()));
+        }
+        Ok(lines)
+    }
+}
+
+/// Sums events' units per (month, event type).
+pub fn units_by_month(events: &[BilledEvent]) -> BTreeMap<(Period, String), i64> {
+    let mut out: BTreeMap<(Period, String), i64> = BTreeMap::new();
+    for e in events {
+        *out.entry((Period::containing(e.ts), e.event.clone())).or_default() += e.units;
+    }
+    out
+}
+
+/// The first month after `month` that has no issued invoice: where late units of `month` are billed.
+pub fn next_open_after(month: Period, issued: &BTreeSet<Period>) -> Period {
+    let mut p = month.next();
+    while issued.contains(&p) {
+        p = p.next();
+    }
+    p
+}
+
+/// The months of a tenant's issued invoices.
+pub async fn issued_months(db: &Db, org_id: &str) -> Result<(BTreeSet<Period>, Vec<Invoice>), AppError> {
+    let mut months = BTreeSet::new();
+    let mut invoices = Vec::new();
+    for row in db.issued_invoices(org_id).await? {
+        months.insert(Period::parse(&row.period).map_err(log_internal)?);
+        invoices.push(serde_json::from_str::<Invoice>(&row.body).map_err(log_internal)?);
+    }
+    Ok((months, invoices))
+}
+
+/// Late units a draft of `period` bills: ledgered events of issued earlier
+/// months that no invoice bills yet and whose next open month is `period`.
+async fn late_units_for_draft(
+    db: &Db,
+    org_id: &str,
+    period: Period,
+) -> Result<BTreeMap<(Period, String), i64>, AppError> {
+    let (issued, _) = issued_months(db, org_id).await?;
+    if issued.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let late = db.uninvoiced_events(org_id, period.start_ms()).await?;
+    let mut units = units_by_month(&late);
+    units.retain(|(month, _), _| issued.contains(month) && next_open_after(*month, &issued) == period);
+    Ok(units)
+}
+
+/// One tenant's invoice for `period`, on `plan` if given (a what-if): the
+/// issued document when the month is issued (a what-if reprices its units),
+/// else a draft of the month's billable units plus late units of issued months.
+pub async fn simulate(db: &Db, org: &OrgRow, period: Period, plan: Option<Plan>) -> Result<Invoice, AppError> {
+    let current = plan_of(org);
+    let plan = plan.unwrap_or(current);
+    let book = PriceBook::load(db).await?;
+    if let Some(row) = db.issued_invoice(&org.id, &period.to_string()).await? {
+        let mut issued: Invoice = serde_json::from_str(&row.body).map_err(log_internal)?;
+        if issued.plan != plan.as_str() {
+            for line in &mut issued.lines {
+                let month = match &line.adjustment_of {
+                    Some(m) => Period::parse(m).map_err(log_internal)?,
+                    None => period,
+                };
+                let repriced = book.line(plan, &line.event, month, line.units)?;
+                *line = InvoiceLine { adjustment_of: line.adjustment_of.take(), ..repriced };
+            }
+            issued.total = Cents::sum(issued.lines.iter().map(|l| l.amount));
+            issued.plan = plan.as_str().into();
+            issued.what_if = true;
+        }
+        return Ok(issued);
+    }
+    let (from, to) = (period.start_ms(), period.end_ms());
+    let mut own = Vec::with_capacity(EVENTS.len());
+    for event in EVENTS {
+        own.push((event, billable_units(db, &org.id, period, event).await?));
+    }
+    let late = late_units_for_draft(db, &org.id, period).await?;
+    let lines = book.lines(plan, period, &own, &late)?;
+    let receipts = db.billed_receipts(&org.id, from, to, RECEIPTS_ON_PREVIEW).await?;
+    Ok(Invoice {
+        tenant_id: org.id.clone(),
+        tenant: org.slug.clone(),
+        tenant_name: org.name.clone(),
+        plan: plan.as_str().into(),
+        what_if: plan != current,
+        period: period.to_string(),
+        total: Cents::sum(lines.iter().map(|l| l.amount)),
+        lines,
+        receipts,
+        issued: None,
+    })
+}
+
+/// Units of `event` used in `period` that invoices bill: on issued invoices
+/// (the month's own and adjustments on later ones) plus those still to be
+/// billed (late ones waiting for the next invoice, and the outbox); for a
+/// month not issued yet, what its draft bills.
+pub async fn invoiced_units(db: &Db, org_id: &str, period: Period, event: &str) -> Result<i64, AppError> {
+    let (issued, invoices) = issued_months(db, org_id).await?;
+    if !issued.contains(&period) {
+        return billable_units(db, org_id, period, event).await;
+    }
+    let month = period.to_string();
+    let on_invoices: i64 = invoices
+        .iter()
+        .flat_map(|inv| inv.lines.iter().map(move |l| (inv, l)))
+        .filter(|(inv, l)| {
+            l.event == event
+                && match &l.adjustment_of {
+                    Some(m) => *m == month,
+                    None => inv.period == month,
+                }
+        })
+        .map(|(_, l)| l.units)
+        .sum();
+    let waiting: i64 = db
+        .uninvoiced_events(org_id, period.end_ms())
+        .await?
+        .iter()
+        .filter(|e| e.event == event && e.ts >= period.start_ms())
+        .map(|e| e.units)
+        .sum();
+    let pending = db
+        .unledgered_units(org_id, event, period.start_ms(), period.end_ms(), crate::ssr::billing::ledger::MAX_ATTEMPTS)
+        .await?;
+    Ok(on_invoices + waiting + pending)
+}
+
+/// Simulates every tenant's invoice for `period` (each on its own plan).
+pub async fn simulate_all(db: &Db, period: Period) -> Result<Vec<Invoice>, AppError> {
+    let mut out = Vec::new();
+    let mut tenants = db.tenants().await?;
+    tenants.sort_by(|a, b| a.slug.cmp(&b.slug));
+    for org in &tenants {
+        out.push(simulate(db, org, period, None).await?);
+    }
+    Ok(out)
+}
+
+/// Reconciles one tenant's month: verified calls, usage events, ledger and
+/// invoice preview must all count the same `attestation.verify` units.
+pub async fn reconcile(db: &Db, org: &OrgRow, period: Period) -> Result<TenantReconciliation, AppError> {
+    const VERIFY: &str = "attestation.verify";
+    let (from, to) = (period.start_ms(), period.end_ms());
+    let usage_units =
+        db.usage_totals(&org.id, from, to).await?.into_iter().find(|t| t.event == VERIFY).map_or(0, |t| t.units);
+    let ledger_units = db.ledger_units(&org.id, &period.to_string(), VERIFY).await?;
+
+    Ok(TenantReconciliation {
+        tenant: org.slug.clone(),
+        period: period.to_string(),
+        verified_calls: db.verified_calls(&org.id, from, to).await?,
+        usage_units,
+        ledger_units,
+        pending_units: db
+            .unledgered_units(&org.id, VERIFY, from, to, crate::ssr::billing::ledger::MAX_ATTEMPTS)
+            .await?,
+        invoiced_units: invoiced_units(db, &org.id, period, VERIFY).await?,
+        calls_without_event: db.calls_without_event(&org.id, from, to).await?,
+        events_without_call: db.events_without_call(&org.id, from, to).await?,
+    })
+}
+
+/// Reconciles every tenant's month.
+pub async fn reconcile_all(db: &Db, period: Period) -> Result<Vec<TenantReconciliation>, AppError> {
+    let mut tenants = db.tenants().await?;
+    tenants.sort_by(|a, b| a.slug.cmp(&b.slug));
+    let mut out = Vec::with_capacity(tenants.len());
+    for org in &tenants {
+        out.push(reconcile(db, org, period).await?);
+    }
+    Ok(out)
+}
+
+/// Adds a price version: `plan`'s `event` costs `dollars` per unit from the
+/// start of `from` on. Months already begun keep their price unless `from` is
+/// the current month (a draft); earlier months are refused, so a past
+/// invoice never changes. Audited.
+pub async fn add_price(
+    state: &crate::ssr::AppState,
+    actor: &str,
+    plan: &str,
+    event: &str,
+    dollars: &str,
+    from: &str,
+) -> Result<crate::ssr::store::PriceRow, AppError> {
+    let plan = Plan::parse(plan).map_err(|e| AppError::invalid("plan", e))?;
+    if !EVENTS.contains(&event) {
+        return Err(AppError::invalid("event", format!("{event:?}: use {}", EVENTS.join(" or "))));
+    }
+    let price = UnitPrice::parse_dollars(dollars).map_err(|e| AppError::invalid("price", e))?;
+    let from = Period::parse(from).map_err(|e| AppError::invalid("from", e))?;
+    let now = state.now_ms();
+    if from < Period::containing(now) {
+        return Err(AppError::invalid("from", format!("{from} has ended; prices change from this month on")));
+    }
+    let row = crate::ssr::store::PriceRow {
+        id: state.new_id(crate::domain::ids::PriceId::from_parts).to_string(),
+        plan: plan.as_str().into(),
+        event: event.into(),
+        unit_price_micros: price.0,
+        effective_from: from.start_ms(),
+        created_by: Some(actor.into()),
+        created_at: now,
+    };
+    state.db.insert_price(&row).await.map_err(|e| match e {
+        crate::ssr::store::StoreError::Conflict => AppError::new(
+            crate::domain::ErrorCode::Conflict,
+            format!("{} already has a {event} price from {from}", plan.label()),
+        ),
+        other => log_internal(other),
+    })?;
+    let detail = format!("{} {event} = {price} per unit from {from}", plan.label());
+    crate::ssr::audit::record(
+        state,
+        crate::ssr::audit::AuditEvent {
+            actor,
+            action: "price.add",
+            org_id: None,
+            target: Some(&row.id),
+            detail: &detail,
+        },
+    )
+    .await?;
+    Ok(row)
+}

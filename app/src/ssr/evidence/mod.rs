@@ -1,0 +1,9 @@
+//! Release evidence packs: the pack format and its checks ([`packs`]), the
+//! hostile-input zip reader under it ([`strict_zip`]), upload, read and
+//! metered download ([`service`]), and fetching a repository's latest
+//! release from a forge ([`releases`]).
+
+pub mod packs;
+pub mod releases;
+pub mod service;
+pub mod strict_zip;

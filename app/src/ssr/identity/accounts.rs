@@ -1,0 +1,186 @@
+//! Creating organisations and users: the one place their rules live, used by
+//! server functions, the CLI and the demo seed.
+
+use crate::domain::ids::{OrgId, UserId};
+use crate::domain::text::{DisplayName, Email, Slug, check_new_password};
+use crate::domain::{AppError, ErrorCode, OrgKind, Plan, Role};
+use crate::ssr::audit::AuditEvent;
+use crate::ssr::error::log_internal;
+use crate::ssr::identity::auth::hash_password;
+use crate::ssr::state::AppState;
+use crate::ssr::store::{OrgRow, StoreError, UserRow};
+
+/// Creates an organisation of `kind` (tenants need a plan) and records it in the audit log.
+pub async fn create_org(
+    state: &AppState,
+    actor: &str,
+    kind: OrgKind,
+    name: &str,
+    slug: &str,
+    plan: Option<&str>,
+) -> Result<OrgRow, AppError> {
+    let name = DisplayName::parse(name).map_err(|e| AppError::invalid("Name", e))?;
+    let slug = Slug::parse(slug).map_err(|e| AppError::invalid("Slug", e))?;
+    let plan = match (kind, plan) {
+        (OrgKind::Tenant, Some(p)) => Some(Plan::parse(p).map_err(|e| AppError::invalid("Plan", e))?),
+        (OrgKind::Tenant, None) => return Err(AppError::invalid("Plan", "a tenant needs a plan")),
+        (OrgKind::Operator, _) => None,
+    };
+    let row = OrgRow {
+        id: state.new_id(OrgId::from_parts).to_string(),
+        kind: kind.as_str().into(),
+        name: name.as_str().into(),
+        slug: slug.as_str().into(),
+        plan: plan.map(|p| p.as_str().into()),
+        created_at: state.now_ms(),
+        suspended_at: None,
+    };
+    match state.db.insert_org(&row).await {
+        Err(StoreError::Conflict) => {
+            return Err(AppError::new(ErrorCode::Conflict, format!("Slug: '{}' is already taken.", slug.as_str())));
+        }
+        other => other?,
+    }
+    let detail = format!("kind={} slug={} plan={}", row.kind, row.slug, row.plan.as_deref().unwrap_or("-"));
+    AuditEvent::new(actor, "org.created").about(&row.id, &row.id).detail(&detail).log(state).await?;
+    Ok(row)
+}
+
+/// A user to create, as given from outside. (No `Debug`: it holds a password.)
+#[derive(Clone)]
+pub struct NewUser<'a> {
+    /// Login e-mail.
+    pub email: &'a str,
+    /// Display name.
+    pub name: &'a str,
+    /// Role.
+    pub role: Role,
+    /// Initial password (checked against the policy).
+    pub password: String,
+    /// The organisation's slug.
+    pub org_slug: &'a str,
+    /// Days until access ends (required for auditors, 1-365).
+    pub expires_in_days: Option<i64>,
+}
+
+/// Creates a user in the organisation named by slug; the role must fit the
+/// organisation's kind. Records it in the audit log.
+pub async fn create_user(state: &AppState, actor: &str, new: NewUser<'_>) -> Result<UserRow, AppError> {
+    let email = Email::parse(new.email).map_err(|e| AppError::invalid("E-mail", e))?;
+    let name = DisplayName::parse(new.name).map_err(|e| AppError::invalid("Name", e))?;
+    check_new_password(&new.password).map_err(|e| AppError::invalid("Password", e))?;
+    let org = state.db.org_by_slug(new.org_slug.trim()).await?.ok_or_else(|| AppError::not_found("Organisation"))?;
+    if org.kind != new.role.org_kind().as_str() {
+        return Err(AppError::invalid(
+            "Role",
+            format!(
+                "{} belongs to a{} organisation",
+                new.role.label(),
+                if new.role.org_kind() == OrgKind::Tenant { " tenant" } else { "n operator" }
+            ),
+        ));
+    }
+    let expires_at = match (new.role, new.expires_in_days) {
+        (Role::Auditor, Some(d)) if (1..=365).contains(&d) => Some(state.now_ms() + d * 86_400_000),
+        (Role::Auditor, _) => {
+            return Err(AppError::invalid("Access expires in (days)", "auditors need an expiry of 1 to 365 days"));
+        }
+        _ => None,
+    };
+    let row = UserRow {
+        id: state.new_id(UserId::from_parts).to_string(),
+        org_id: org.id,
+        email: email.as_str().into(),
+        name: name.as_str().into(),
+        password_hash: hash_password(new.password).await?,
+        role: new.role.as_str().into(),
+        created_at: state.now_ms(),
+        expires_at,
+        disabled_at: None,
+    };
+    match state.db.insert_user(&row).await {
+        Err(StoreError::Conflict) => {
+            return Err(AppError::new(ErrorCode::Conflict, "E-mail: a user with this address exists."));
+        }
+        other => other?,
+    }
+    let detail = format!("email={} role={}", row.email, row.role);
+    AuditEvent::new(actor, "user.created").about(&row.org_id, &row.id).detail(&detail).log(state).await?;
+    Ok(row)
+}
+
+/// Changes a user's role. The new role must fit the user's organisation; tenant
+/// admins act only inside their own tenant (another tenant's user is "not
+/// found"); nobody changes their own role; auditor accounts are created with an
+/// expiry, never converted. The user's sessions end so the change applies at
+/// once, and it is recorded in the audit log.
+pub async fn change_role(
+    state: &AppState,
+    actor: &crate::ssr::identity::auth::Principal,
+    user_id: &str,
+    role: Role,
+) -> Result<UserRow, AppError> {
+    let mut user = state.db.user(user_id).await?.ok_or_else(|| AppError::not_found("User"))?;
+    if actor.role != Role::OperatorAdmin && user.org_id != actor.org_id {
+        return Err(AppError::not_found("User"));
+    }
+    if user.id == actor.user_id {
+        return Err(AppError::invalid("Role", "you cannot change your own role; ask another admin"));
+    }
+    let old = Role::parse(&user.role).map_err(log_internal)?;
+    if old == Role::Auditor || role == Role::Auditor {
+        return Err(AppError::invalid(
+            "Role",
+            "auditor access is granted by creating an auditor account with an expiry",
+        ));
+    }
+    if old.org_kind() != role.org_kind() {
+        return Err(AppError::invalid("Role", format!("{} is not a role in this user's organisation", role.label())));
+    }
+    if old == role {
+        return Ok(user);
+    }
+    if !state.db.set_user_role(&user.id, role.as_str()).await? {
+        return Err(AppError::not_found("User"));
+    }
+    state.db.revoke_user_sessions(&user.id, state.now_ms()).await?;
+    let detail = format!("email={} from={} to={}", user.email, old.as_str(), role.as_str());
+    AuditEvent::new(&actor.email, "user.role_changed").about(&user.org_id, &user.id).detail(&detail).log(state).await?;
+    user.role = role.as_str().into();
+    Ok(user)
+}
+
+/// Issues an API key with `scopes` for a tenant and records it in the audit
+/// log; returns the row and the key itself (shown once: only its hash is stored).
+pub async fn issue_api_key(
+    state: &AppState,
+    actor_email: &str,
+    created_by: &str,
+    org_id: &str,
+    name: &str,
+    scopes: &crate::domain::api_scope::Scopes,
+) -> Result<(crate::ssr::store::ApiKeyRow, String), AppError> {
+    if scopes.list().is_empty() {
+        return Err(AppError::invalid("Scopes", "a key needs at least one scope"));
+    }
+    let name = DisplayName::parse(name).map_err(|e| AppError::invalid("Key name", e))?;
+    let (secret, prefix, hash) = crate::ssr::identity::auth::new_api_key();
+    let row = crate::ssr::store::ApiKeyRow {
+        id: state.new_id(crate::domain::ids::ApiKeyId::from_parts).to_string(),
+        org_id: org_id.to_owned(),
+        name: name.as_str().into(),
+        prefix,
+        created_by: created_by.to_owned(),
+        created_at: state.now_ms(),
+        last_used_at: None,
+        revoked_at: None,
+        scopes: scopes.to_stored(),
+    };
+    state.db.insert_api_key(&row, &hash).await?;
+    AuditEvent::new(actor_email, "api_key.created")
+        .about(org_id, &row.id)
+        .detail(&format!("name={} prefix={} scopes={}", row.name, row.prefix, row.scopes))
+        .log(state)
+        .await?;
+    Ok((row, secret))
+}

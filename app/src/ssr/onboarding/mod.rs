@@ -1,0 +1,3 @@
+//! Tenant onboarding: invitations, the wizard's session and its steps.
+
+pub mod service;

@@ -1,0 +1,224 @@
+//! The policy-key rotation drill (a rehearsal): with two throwaway
+//! policy-signing keys it walks through a rotation end to end against the
+//! live database and services: a bundle signed by the old key verifies; the
+//! new key is added and both verify during the overlap; a new bundle signed
+//! by the new key is accepted; the old key is revoked; a bundle signed by it
+//! afterwards is refused while the earlier verification keeps its recorded
+//! result; the audit log's hash chain still verifies. Every step is written
+//! to the audit log; the report (with the log excerpt) is stored for download.
+//! The drill repository belongs to the operator, so it never counts towards
+//! adoption, and both drill keys end revoked.
+
+use crate::domain::AppError;
+use crate::domain::drill::{DrillReport, DrillStep};
+use crate::domain::ids::DrillId;
+use crate::ssr::AppState;
+use crate::ssr::audit::{AuditEvent, verify_chain};
+use crate::ssr::error::log_internal;
+use crate::ssr::policy::ingest::{self, Uploaded};
+use crate::ssr::store::SigningKeyRow;
+use crate::ssr::verification::trust::revoke_signing_key;
+use base64::Engine;
+
+/// The operator-owned repository the drill uploads to.
+pub const DRILL_REPO: &str = "drill/policy-key-rotation";
+
+struct Key {
+    row: SigningKeyRow,
+    pair: sigstore_verify::crypto::KeyPair,
+}
+
+impl Key {
+    fn sign(&self, bytes: &[u8]) -> String {
+        let sig = self.pair.sign(bytes).map(|s| s.as_bytes().to_vec()).unwrap_or_default();
+        base64::engine::general_purpose::STANDARD.encode(sig)
+    }
+}
+
+async fn new_key(state: &AppState, actor: &str, name: &str) -> Result<Key, AppError> {
+    let (private, public) = crate::ssr::verification::signing::generate_p256().map_err(log_internal)?;
+    let pair = crate::ssr::verification::signing::load_private_key(&private).map_err(log_internal)?;
+    Ok(Key { row: ingest::add_policy_key(state, actor, name, &public, None).await?, pair })
+}
+
+fn bundle(note: &str) -> Result<Vec<u8>, AppError> {
+    let rego = format!("package drill\n\n# {note}\ndefault allow := false\n");
+    crate::ssr::policy::bundle::build(&[("policies/drill.rego", rego.as_bytes())]).map_err(log_internal)
+}
+
+/// Records a step in the report and the audit log.
+struct Steps<'a> {
+    state: &'a AppState,
+    actor: &'a str,
+    id: String,
+    steps: Vec<DrillStep>,
+}
+
+impl Steps<'_> {
+    async fn record(&mut self, name: &str, ok: bool, detail: String) -> Result<bool, AppError> {
+        let n = u32::try_from(self.steps.len() + 1).unwrap_or(u32::MAX);
+        let text = format!("step {n} {}: {name}: {detail}", if ok { "ok" } else { "FAILED" });
+        AuditEvent::new(self.actor, "drill.step").about_target(&self.id).detail(&text).log(self.state).await?;
+        self.steps.push(DrillStep { n, name: name.to_owned(), ok, detail, at: self.state.now_ms() });
+        Ok(ok)
+    }
+}
+
+/// Runs the drill; returns its report (also stored). Errors only when storage fails:
+/// a step that does not behave as it should is a failed step in the report.
+pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillReport, AppError> {
+    let db = &state.db;
+    let operator = ingest::operator_id(state).await?;
+    let started_at = state.now_ms();
+    let first_seq = db.audit_entries(None, 1).await?.first().map_or(0, |r| r.seq);
+    let id = state.new_id(DrillId::from_parts).to_string();
+    let tag = id.trim_start_matches("drill_").chars().rev().take(8).collect::<String>();
+    AuditEvent::new(actor, "drill.started").about_target(&id).detail("policy-key rotation").log(state).await?;
+    let mut s = Steps { state, actor, id: id.clone(), steps: Vec::new() };
+    let repo = DRILL_REPO;
+    // 1. The old key signs a bundle, which is accepted.
+    let old = new_key(state, actor, &format!("drill-{tag}-old")).await?;
+    let b1 = bundle("signed by the old key before the rotation")?;
+    let v1 = next_version(state, &operator).await?;
+    let first = ingest::upload(state, actor, &operator, repo, v1, b1.clone(), old.sign(&b1)).await?;
+    let first_id = match &first {
+        Uploaded::Verified(row) => Some(row.id.clone()),
+        _ => None,
+    };
+    s.record(
+        "a bundle signed by the old key is accepted",
+        first_id.is_some(),
+        format!("version {v1} signed by {} ({})", old.row.name, old.row.key_id),
+    )
+    .await?;
+
+    // 2. The new key is added; during the overlap both verify.
+    let new = new_key(state, actor, &format!("drill-{tag}-new")).await?;
+    let probe = bundle("overlap probe")?;
+    let by_old = ingest::verify_signature(state, &probe, &old.sign(&probe)).await?;
+    let by_new = ingest::verify_signature(state, &probe, &new.sign(&probe)).await?;
+    s.record(
+        "overlap window: both keys verify",
+        by_old.is_ok() && by_new.is_ok(),
+        format!("old key: {}; new key: {}", outcome(&by_old), outcome(&by_new)),
+    )
+    .await?;
+
+    // 3. A new bundle signed by the new key is accepted.
+    let b2 = bundle("signed by the new key")?;
+    let v2 = next_version(state, &operator).await?;
+    let second = ingest::upload(state, actor, &operator, repo, v2, b2.clone(), new.sign(&b2)).await?;
+    s.record(
+        "a new bundle signed by the new key is accepted",
+        matches!(second, Uploaded::Verified(_)),
+        format!("version {v2} signed by {} ({})", new.row.name, new.row.key_id),
+    )
+    .await?;
+
+    // 4. The old key is revoked.
+    revoke_signing_key(state, actor, &operator, &old.row.id).await?;
+    s.record("the old key is revoked", true, format!("{} revoked", old.row.name)).await?;
+
+    // 5. A bundle the old key signs after its revocation is refused.
+    let b3 = bundle("signed by the old key after its revocation")?;
+    let v3 = next_version(state, &operator).await?;
+    let third = ingest::upload(state, actor, &operator, repo, v3, b3.clone(), old.sign(&b3)).await?;
+    let refused = match &third {
+        Uploaded::Failed(row) => format!("refused: {}", row.reason.as_deref().unwrap_or("?")),
+        _ => "ACCEPTED".to_owned(),
+    };
+    s.record(
+        "a bundle signed by the revoked key is refused",
+        matches!(third, Uploaded::Failed(_)),
+        format!("version {v3}: {refused}"),
+    )
+    .await?;
+
+    // 6. The verification made before the revocation keeps its recorded result.
+    let kept = match (&first_id, db.repo(&operator, repo).await?) {
+        (Some(id), Some(r)) => db.policy_bundle(&r.id, id).await?.filter(|b| b.status == "verified"),
+        _ => None,
+    };
+    s.record(
+        "earlier verifications keep their recorded results",
+        kept.is_some(),
+        match &kept {
+            Some(b) => format!(
+                "version {} still recorded as verified, signed by {}",
+                b.version,
+                b.signer.as_deref().unwrap_or("?")
+            ),
+            None => "the earlier verification is missing or changed".to_owned(),
+        },
+    )
+    .await?;
+
+    // 7. Rehearsal keys never stay valid.
+    revoke_signing_key(state, actor, &operator, &new.row.id).await?;
+    s.record("clean-up: the drill's new key is revoked too", true, format!("{} revoked", new.row.name)).await?;
+
+    // 8. The audit log chain verifies end to end.
+    let chain = verify_chain(db).await?;
+    let (chain_ok, chain_text) = match &chain {
+        Ok(n) => (true, format!("{n} entries, every hash and link verifies")),
+        Err(b) => (false, format!("broken at entry {} ({}): {}", b.seq, b.id, b.reason)),
+    };
+    s.record("the audit log's hash chain verifies", chain_ok, chain_text).await?;
+
+    let excerpt = db
+        .audit_page(first_seq, 200)
+        .await?
+        .into_iter()
+        .map(|r| {
+            format!(
+                "#{} {} {} {} {} prev={}… hash={}…",
+                r.seq,
+                crate::api::display_time(r.at),
+                r.actor,
+                r.action,
+                r.detail,
+                &r.prev_hash[..12.min(r.prev_hash.len())],
+                &r.hash[..12.min(r.hash.len())]
+            )
+        })
+        .collect();
+    let report = DrillReport {
+        passed: s.steps.iter().all(|st| st.ok),
+        id: id.clone(),
+        kind: "rotate-policy-key".into(),
+        actor: actor.to_owned(),
+        started_at,
+        finished_at: state.now_ms(),
+        steps: s.steps,
+        audit_excerpt: excerpt,
+    };
+    db.insert_drill(
+        &report.id,
+        &report.kind,
+        actor,
+        started_at,
+        report.passed,
+        &serde_json::to_string(&report).map_err(log_internal)?,
+    )
+    .await?;
+    let verdict = if report.passed { "passed" } else { "FAILED" };
+    AuditEvent::new(actor, "drill.finished").about_target(&id).detail(verdict).log(state).await?;
+    Ok(report)
+}
+
+/// The version after the drill repository's bundle in force.
+async fn next_version(state: &AppState, operator: &str) -> Result<i64, AppError> {
+    let db = &state.db;
+    let in_force = match db.repo(operator, DRILL_REPO).await? {
+        Some(r) => db.bundle_in_force(&r.id).await?.map_or(0, |b| b.version),
+        None => 0,
+    };
+    Ok(in_force + 1)
+}
+
+fn outcome(r: &Result<String, (&'static str, String)>) -> String {
+    match r {
+        Ok(signer) => format!("verifies ({signer})"),
+        Err((code, _)) => format!("refused ({code})"),
+    }
+}

@@ -1,0 +1,17 @@
+//! The Attestation API's core. [`engine`] wraps sigstore-verify (cosign blobs,
+//! Sigstore bundles against a trusted root); [`dsse`] reads in-toto envelopes
+//! and checks statement rules; [`attestation`] is the one service the REST
+//! API, the Verify page and the CLI call. Around it: signed [`receipts`],
+//! [`trust`] material (keys, stored policies, trusted roots), canonical
+//! [`public_key`]s, exactly-once [`idempotency`], the [`group_commit`] writer,
+//! and local [`signing`] for the CLI.
+
+pub mod attestation;
+pub mod dsse;
+pub mod engine;
+pub mod group_commit;
+pub mod idempotency;
+pub mod public_key;
+pub mod receipts;
+pub mod signing;
+pub mod trust;
