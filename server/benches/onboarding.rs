@@ -111,7 +111,7 @@ fn main() {
         let options =
             server::startup::leptos_options(concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml")).expect("options");
         let state = AppState::new(db, config, options);
-        server::demo::seed(&state).await.expect("seed");
+        server::cli::demo::seed(&state).await.expect("seed");
         let policy_key = KeyPair::generate_ecdsa_p256().expect("key");
         let pem = policy_key.public_key_der().expect("der").to_pem();
         app::ssr::policy::ingest::add_policy_key(&state, "bench", "policy-bench", &pem, None)

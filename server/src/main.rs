@@ -1,5 +1,5 @@
 //! `trust-portal`: the portal server and its command-line interface.
 
 fn main() -> std::process::ExitCode {
-    server::cli::main()
+    server::cli::main().into()
 }

@@ -439,8 +439,8 @@ async fn invoice_simulate_matches_across_tenants_and_formats() {
         let inv = invoices.iter().find(|i| i["tenant"] == slug).unwrap();
         inv["lines"].as_array().unwrap().iter().find(|l| l["event"] == "attestation.verify").unwrap()["units"].as_i64()
     };
-    assert_eq!(units("acme-robotics"), Some(1 + server::demo::DEMO_CALLS_ACME as i64));
-    assert_eq!(units("globex"), Some(server::demo::DEMO_CALLS_GLOBEX as i64));
+    assert_eq!(units("acme-robotics"), Some(1 + server::cli::demo::DEMO_CALLS_ACME as i64));
+    assert_eq!(units("globex"), Some(server::cli::demo::DEMO_CALLS_GLOBEX as i64));
 
     let (code, out, _) =
         cli.run(&["invoice", "simulate", "--tenant", "globex", "--period", &period, "--plan", "enterprise"], "").await;

@@ -8,7 +8,7 @@ use server::startup::{Portal, leptos_options};
 use sqlx::{Connection, Executor};
 
 /// Password of every demo user.
-pub const PASSWORD: &str = server::demo::DEMO_PASSWORD;
+pub const PASSWORD: &str = server::cli::demo::DEMO_PASSWORD;
 
 /// A running portal with demo data.
 pub struct TestApp {
@@ -65,7 +65,7 @@ impl TestApp {
         let portal = Portal::build_with_clock(config, options, clock).await.expect("portal starts");
         let addr = portal.local_addr().expect("bound");
         let state = portal.state.clone();
-        server::demo::seed(&state).await.expect("demo seed");
+        server::cli::demo::seed(&state).await.expect("demo seed");
         tokio::spawn(portal.serve(std::future::pending()));
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
         Self { base: format!("http://{addr}"), state, http, database_url, _dir: dir }

@@ -511,7 +511,7 @@ async fn a_resumed_session_records_its_resumption() {
 #[tokio::test]
 async fn the_demo_onboardings_show_in_the_funnel_well_under_an_hour() {
     let app = TestApp::spawn().await;
-    server::demo::seed_onboarding(&app.state).await.unwrap();
+    server::cli::demo::seed_onboarding(&app.state).await.unwrap();
     let admin = app.login("admin@operator.demo").await;
     let (s, o, _) = app.server_fn("onboarding_overview", Some(&admin), &[]).await;
     assert_eq!(s, 200, "{o}");

@@ -2,13 +2,13 @@
 //! portal show, as text, JSON or CSV; `invoice issue` issues closed months;
 //! `billing …`: the ledger and reconciliation.
 
+use super::output::Exit;
 use app::domain::invoice::{self, Invoice};
 use app::domain::period::Period;
 use app::domain::{AppError, Plan};
 use app::ssr::AppState;
 use app::ssr::billing::pricing;
 use clap::{Subcommand, ValueEnum};
-use std::process::ExitCode;
 
 /// `invoice` subcommands.
 #[derive(Debug, Subcommand)]
@@ -69,14 +69,14 @@ pub enum BillingCommand {
 }
 
 /// Runs a `billing` subcommand.
-pub async fn billing(state: &AppState, cmd: BillingCommand, json: bool) -> ExitCode {
+pub async fn billing(state: &AppState, cmd: BillingCommand, json: bool) -> Exit {
     match cmd {
         BillingCommand::Reconcile { period } => {
             let period = match Period::parse(&period) {
                 Ok(p) => p,
                 Err(e) => {
                     eprintln!("error: --period: {e}");
-                    return ExitCode::from(2);
+                    return Exit::Usage;
                 }
             };
             match pricing::reconcile_all(&state.db, period).await {
@@ -89,11 +89,11 @@ pub async fn billing(state: &AppState, cmd: BillingCommand, json: bool) -> ExitC
                             println!("{} {}", if r.is_clean() { "ok  " } else { "FAIL" }, r.summary());
                         }
                     }
-                    if clean { ExitCode::SUCCESS } else { ExitCode::from(1) }
+                    if clean { Exit::Success } else { Exit::Failed }
                 }
                 Err(e) => {
                     eprintln!("error: {}", e.message);
-                    ExitCode::from(1)
+                    Exit::Failed
                 }
             }
         }
@@ -104,11 +104,11 @@ pub async fn billing(state: &AppState, cmd: BillingCommand, json: bool) -> ExitC
                 } else {
                     println!("posted {posted}, retrying {retried}, parked {parked}");
                 }
-                ExitCode::SUCCESS
+                Exit::Success
             }
             Err(e) => {
                 eprintln!("error: {e}");
-                ExitCode::from(4)
+                Exit::Unavailable
             }
         },
         BillingCommand::DeadLetters { replay } => {
@@ -136,11 +136,11 @@ pub async fn billing(state: &AppState, cmd: BillingCommand, json: bool) -> ExitC
                             );
                         }
                     }
-                    ExitCode::SUCCESS
+                    Exit::Success
                 }
                 Err(e) => {
                     eprintln!("error: {e}");
-                    ExitCode::from(4)
+                    Exit::Unavailable
                 }
             }
         }
@@ -159,7 +159,7 @@ pub enum Format {
 }
 
 /// Runs an `invoice` subcommand. Exit 0, or 2 for bad input.
-pub async fn run(state: &AppState, cmd: InvoiceCommand, json: bool) -> ExitCode {
+pub async fn run(state: &AppState, cmd: InvoiceCommand, json: bool) -> Exit {
     let (result, format) = match cmd {
         InvoiceCommand::Simulate { tenant, period, plan, format } => (
             invoices(state, tenant.as_deref(), &period, plan.as_deref()).await,
@@ -172,11 +172,11 @@ pub async fn run(state: &AppState, cmd: InvoiceCommand, json: bool) -> ExitCode 
     match result {
         Ok(list) => {
             print!("{}", render(&list, format));
-            ExitCode::SUCCESS
+            Exit::Success
         }
         Err(e) => {
             eprintln!("error: {}", e.message);
-            ExitCode::from(2)
+            Exit::Usage
         }
     }
 }

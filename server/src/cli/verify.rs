@@ -3,13 +3,13 @@
 //! speaks the sigstore-conformance CLI protocol. Exit codes: 0 verified;
 //! 1 rejected (the reason on stderr); 2 bad usage or unreadable input.
 
-use crate::remote::{self, Portal, RemoteArgs};
+use super::output::Exit;
+use crate::cli::remote::{self, Portal, RemoteArgs};
 use app::ssr::verification::dsse::AttestationPolicy;
 use app::ssr::verification::engine::{self, BundlePolicy, Subject, VerificationError, Verified};
 use clap::Args;
 use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 /// Arguments of `verify-bundle`.
 #[derive(Debug, Args)]
@@ -170,7 +170,7 @@ impl Input {
 }
 
 /// Runs `verify-bundle`.
-pub fn verify_bundle(args: &VerifyBundleArgs, json: bool) -> ExitCode {
+pub fn verify_bundle(args: &VerifyBundleArgs, json: bool) -> Exit {
     if let Some(portal) = Portal::from_args(&args.remote) {
         return ask_portal(portal, json, || {
             if args.trusted_root.is_some() || args.staging {
@@ -226,7 +226,7 @@ pub fn verify_bundle(args: &VerifyBundleArgs, json: bool) -> ExitCode {
 }
 
 /// Runs `verify-attestation`.
-pub fn verify_attestation(args: &VerifyAttestationArgs, json: bool) -> ExitCode {
+pub fn verify_attestation(args: &VerifyAttestationArgs, json: bool) -> Exit {
     if let Some(portal) = Portal::from_args(&args.remote) {
         return ask_portal(portal, json, || {
             let envelope: Value = serde_json::from_str(&read_text(&args.envelope, "envelope")?)
@@ -248,7 +248,7 @@ pub fn verify_attestation(args: &VerifyAttestationArgs, json: bool) -> ExitCode 
 }
 
 /// Runs `verify-blob`.
-pub fn verify_blob(args: &VerifyBlobArgs, json: bool) -> ExitCode {
+pub fn verify_blob(args: &VerifyBlobArgs, json: bool) -> Exit {
     if let Some(portal) = Portal::from_args(&args.remote) {
         return ask_portal(portal, json, || {
             let mut request = request("cosign_blob", &args.file_or_digest)?;
@@ -295,7 +295,7 @@ fn ask_portal(
     portal: Result<Portal, remote::CallError>,
     json: bool,
     build: impl FnOnce() -> Result<Map<String, Value>, InputError>,
-) -> ExitCode {
+) -> Exit {
     let portal = match portal {
         Ok(p) => p,
         Err(e) => return remote::print_verdict(Err(e), json, |_| String::new()),
@@ -304,12 +304,12 @@ fn ask_portal(
         Ok(request) => remote::verify(&portal, &Value::Object(request), json),
         Err(InputError(message)) => {
             eprintln!("error: {message}");
-            ExitCode::from(2)
+            Exit::Usage
         }
     }
 }
 
-fn report(result: Result<Result<Verified, VerificationError>, InputError>, json: bool) -> ExitCode {
+fn report(result: Result<Result<Verified, VerificationError>, InputError>, json: bool) -> Exit {
     match result {
         Ok(Ok(v)) => {
             if json {
@@ -326,18 +326,18 @@ fn report(result: Result<Result<Verified, VerificationError>, InputError>, json:
                     println!("  ✓ {check}");
                 }
             }
-            ExitCode::SUCCESS
+            Exit::Success
         }
         Ok(Err(e)) => {
             if json {
                 println!("{}", serde_json::json!({ "verified": false, "reason": e.reason, "message": e.message }));
             }
             eprintln!("rejected: {} ({})", e.message, e.reason.as_str());
-            ExitCode::from(1)
+            Exit::Failed
         }
         Err(InputError(message)) => {
             eprintln!("error: {message}");
-            ExitCode::from(2)
+            Exit::Usage
         }
     }
 }
@@ -391,7 +391,7 @@ fn receipt_inputs(args: &VerifyReceiptArgs) -> Result<(String, String), InputErr
 }
 
 /// Runs `verify-receipt`: exit 0 when the portal's signature verifies.
-pub fn verify_receipt(args: &VerifyReceiptArgs, json: bool) -> ExitCode {
+pub fn verify_receipt(args: &VerifyReceiptArgs, json: bool) -> Exit {
     let run = || -> Result<Result<app::ssr::verification::receipts::CheckedReceipt, VerificationError>, InputError> {
         let (text, keys_text) = receipt_inputs(args)?;
         let keys: Vec<(Option<String>, String)> = match serde_json::from_str::<serde_json::Value>(&keys_text) {
@@ -429,18 +429,18 @@ pub fn verify_receipt(args: &VerifyReceiptArgs, json: bool) -> ExitCode {
                     p["timeVerified"].as_str().unwrap_or("?"),
                 );
             }
-            ExitCode::SUCCESS
+            Exit::Success
         }
         Ok(Err(e)) => {
             if json {
                 println!("{}", serde_json::json!({ "verified": false, "reason": e.reason, "message": e.message }));
             }
             eprintln!("rejected: {} ({})", e.message, e.reason.as_str());
-            ExitCode::from(1)
+            Exit::Failed
         }
         Err(InputError(message)) => {
             eprintln!("error: {message}");
-            ExitCode::from(2)
+            Exit::Usage
         }
     }
 }

@@ -5,10 +5,10 @@
 //! (reason on stderr); 2 bad usage, unreadable input, an unreachable portal or
 //! an error answer (400/401/413/429/5xx).
 
+use super::output::Exit;
 use clap::Args;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use std::process::ExitCode;
 use std::time::Duration;
 
 /// Artifacts up to this size travel as bytes (base64); larger ones as their
@@ -136,7 +136,7 @@ pub fn artifact_json(file_or_digest: &str) -> Result<Value, CallError> {
 }
 
 /// Sends a verification request and prints the result like the local commands do.
-pub fn verify(portal: &Portal, request: &Value, json_out: bool) -> ExitCode {
+pub fn verify(portal: &Portal, request: &Value, json_out: bool) -> Exit {
     let body = request.to_string().into_bytes();
     print_verdict(portal.post("/api/v1/verify", "application/json", body), json_out, |v| {
         let signer = &v["signer"];
@@ -163,7 +163,7 @@ pub fn print_verdict(
     verdict: Result<Verdict, CallError>,
     json_out: bool,
     human: impl FnOnce(&Value) -> String,
-) -> ExitCode {
+) -> Exit {
     match verdict {
         Ok(Verdict::Accepted(v)) => {
             if json_out {
@@ -171,18 +171,18 @@ pub fn print_verdict(
             } else {
                 println!("{}", human(&v));
             }
-            ExitCode::SUCCESS
+            Exit::Success
         }
         Ok(Verdict::Rejected { reason, message, body }) => {
             if json_out {
                 println!("{body}");
             }
             eprintln!("rejected: {message} ({reason})");
-            ExitCode::from(1)
+            Exit::Failed
         }
         Err(CallError(message)) => {
             eprintln!("error: {message}");
-            ExitCode::from(2)
+            Exit::Usage
         }
     }
 }

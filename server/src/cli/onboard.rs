@@ -8,12 +8,12 @@
 //!
 //! `trust-portal invite create` is the operator's side: a new invitation link.
 
-use crate::remote::{CallError, Portal, Verdict};
+use super::output::{Exit, report};
+use crate::cli::remote::{CallError, Portal, Verdict};
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// `trust-portal onboard` flags.
 #[derive(Debug, Clone, Args)]
@@ -80,11 +80,11 @@ pub enum InviteCommand {
 }
 
 /// Creates an invitation and prints its link.
-pub async fn invite(state: &app::ssr::AppState, cmd: InviteCommand, json_out: bool) -> ExitCode {
+pub async fn invite(state: &app::ssr::AppState, cmd: InviteCommand, json_out: bool) -> Exit {
     let InviteCommand::Create { label, days } = cmd;
     let created = app::ssr::onboarding::service::create_invitation(state, "cli", &label, days).await;
     let base = state.config.public_url.clone().unwrap_or_else(|| format!("http://{}", state.leptos_options.site_addr));
-    crate::cli::report(
+    report(
         json_out,
         created.map(|(row, token)| {
             json!({ "id": row.id, "link": format!("{}/invite/{token}", base.trim_end_matches('/')), "token": token, "expires_at": row.expires_at })
@@ -215,17 +215,17 @@ fn gather(step: u64, args: &OnboardArgs, session: &Value, term: &Terminal) -> Re
 }
 
 /// Runs the partner's onboarding against a portal.
-pub fn onboard(args: &OnboardArgs, json_out: bool) -> ExitCode {
+pub fn onboard(args: &OnboardArgs, json_out: bool) -> Exit {
     match run(args, json_out) {
         Ok(code) => code,
         Err(CallError(message)) => {
             eprintln!("error: {message}");
-            ExitCode::from(2)
+            Exit::Usage
         }
     }
 }
 
-fn run(args: &OnboardArgs, json_out: bool) -> Result<ExitCode, CallError> {
+fn run(args: &OnboardArgs, json_out: bool) -> Result<Exit, CallError> {
     let portal = Portal::new(&args.server, Some(token_of(&args.invite)))?;
     let term = Terminal { interactive: !args.yes };
     let mut session = match portal.get("/api/v1/onboarding")? {
@@ -245,7 +245,7 @@ fn run(args: &OnboardArgs, json_out: bool) -> Result<ExitCode, CallError> {
             if !json_out {
                 println!("Onboarding is complete.");
             }
-            return Ok(ExitCode::SUCCESS);
+            return Ok(Exit::Success);
         }
         let step = session["current_step"].as_u64().unwrap_or(1);
         if !json_out {
@@ -269,7 +269,7 @@ fn run(args: &OnboardArgs, json_out: bool) -> Result<ExitCode, CallError> {
                         println!("\nYour first API key (shown once; store it now):\n  {key}");
                         println!("Features on: {}", join(&session["data"]["features"]));
                     }
-                    return Ok(ExitCode::SUCCESS);
+                    return Ok(Exit::Success);
                 }
             }
             Verdict::Rejected { message, body, .. } => {
@@ -280,7 +280,7 @@ fn run(args: &OnboardArgs, json_out: bool) -> Result<ExitCode, CallError> {
                 eprintln!("  ✗ {message}");
                 eprintln!("    fix: {}", body["fix"].as_str().unwrap_or("see the message"));
                 if !term.confirm_retry() {
-                    return Ok(ExitCode::from(1));
+                    return Ok(Exit::Failed);
                 }
             }
         }

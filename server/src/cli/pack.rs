@@ -2,10 +2,10 @@
 //! evidence pack from files, and verify a pack offline. No configuration,
 //! database or network. Exit codes: 0 ok/verified; 1 rejected; 2 bad usage.
 
+use super::output::Exit;
 use app::ssr::{evidence::packs, verification::signing};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// Arguments of `keygen`.
 #[derive(Debug, Args)]
@@ -56,15 +56,15 @@ pub enum PackCommand {
         release: Option<String>,
         /// Upload to a running portal instead.
         #[command(flatten)]
-        remote: crate::remote::RemoteArgs,
+        remote: crate::cli::remote::RemoteArgs,
         /// The pack.
         pack: PathBuf,
     },
 }
 
-fn fail(message: impl std::fmt::Display) -> ExitCode {
+fn fail(message: impl std::fmt::Display) -> Exit {
     eprintln!("error: {message}");
-    ExitCode::from(2)
+    Exit::Usage
 }
 
 fn write_new(path: &std::path::Path, data: &[u8], private: bool) -> std::io::Result<()> {
@@ -81,7 +81,7 @@ fn write_new(path: &std::path::Path, data: &[u8], private: bool) -> std::io::Res
 }
 
 /// Runs `keygen`.
-pub fn keygen(args: &KeygenArgs, json: bool) -> ExitCode {
+pub fn keygen(args: &KeygenArgs, json: bool) -> Exit {
     let (private, public) = match signing::generate_p256() {
         Ok(k) => k,
         Err(e) => return fail(e),
@@ -97,21 +97,21 @@ pub fn keygen(args: &KeygenArgs, json: bool) -> ExitCode {
     } else {
         println!("wrote {} (private, keep secret) and {} (public)", pem.display(), publ.display());
     }
-    ExitCode::SUCCESS
+    Exit::Success
 }
 
 /// Runs `pack build` or `pack verify`.
-pub fn pack(cmd: &PackCommand, json: bool) -> ExitCode {
+pub fn pack(cmd: &PackCommand, json: bool) -> Exit {
     match cmd {
         PackCommand::Build { repo, tag, key, out, files } => build(repo, tag, key, out, files, json),
-        PackCommand::Verify { key, release, remote, pack } => match crate::remote::Portal::from_args(remote) {
+        PackCommand::Verify { key, release, remote, pack } => match crate::cli::remote::Portal::from_args(remote) {
             Some(portal) => upload(portal, release.as_deref(), pack, json),
             None => verify(key, release.as_deref(), pack, json),
         },
     }
 }
 
-fn build(repo: &str, tag: &str, key: &PathBuf, out: &PathBuf, files: &[PathBuf], json: bool) -> ExitCode {
+fn build(repo: &str, tag: &str, key: &PathBuf, out: &PathBuf, files: &[PathBuf], json: bool) -> Exit {
     if let Err(e) =
         app::ssr::evidence::service::check_repo(repo).and_then(|()| app::ssr::evidence::service::check_tag(tag))
     {
@@ -155,7 +155,7 @@ fn build(repo: &str, tag: &str, key: &PathBuf, out: &PathBuf, files: &[PathBuf],
     } else {
         println!("wrote {} ({} files, {} bytes) for {repo}@{tag}", out.display(), contents.len(), zip.len());
     }
-    ExitCode::SUCCESS
+    Exit::Success
 }
 
 /// `owner/name@tag` split in two.
@@ -165,11 +165,11 @@ fn parse_release(release: &str) -> Option<(&str, &str)> {
 
 /// Uploads a pack to the portal and prints its report.
 fn upload(
-    portal: Result<crate::remote::Portal, crate::remote::CallError>,
+    portal: Result<crate::cli::remote::Portal, crate::cli::remote::CallError>,
     release: Option<&str>,
     pack: &PathBuf,
     json: bool,
-) -> ExitCode {
+) -> Exit {
     let portal = match portal {
         Ok(p) => p,
         Err(e) => return fail(e.0),
@@ -190,17 +190,18 @@ fn upload(
     };
     let path = format!("/api/v1/repos/{repo}/releases/{tag}/pack");
     let verdict = portal.post(&path, "application/zip", zip);
-    if let Ok(crate::remote::Verdict::Accepted(v) | crate::remote::Verdict::Rejected { body: v, .. }) = &verdict
+    if let Ok(crate::cli::remote::Verdict::Accepted(v) | crate::cli::remote::Verdict::Rejected { body: v, .. }) =
+        &verdict
         && !json
         && let Ok(report) = serde_json::from_value::<packs::PackReport>(v["report"].clone())
     {
         print_checks(&report);
     }
-    crate::remote::print_verdict(verdict, json, |v| {
+    crate::cli::remote::print_verdict(verdict, json, |v| {
         format!(
             "Pack OK: {repo}@{tag} stored by the portal as {} (sha256:{})",
-            crate::remote::str_of(&v["id"]),
-            crate::remote::str_of(&v["sha256"])
+            crate::cli::remote::str_of(&v["id"]),
+            crate::cli::remote::str_of(&v["sha256"])
         )
     })
 }
@@ -216,7 +217,7 @@ fn print_checks(report: &packs::PackReport) {
     }
 }
 
-fn verify(keys: &[PathBuf], release: Option<&str>, pack: &PathBuf, json: bool) -> ExitCode {
+fn verify(keys: &[PathBuf], release: Option<&str>, pack: &PathBuf, json: bool) -> Exit {
     let mut pems = Vec::new();
     for k in keys {
         match std::fs::read_to_string(k) {
@@ -244,12 +245,12 @@ fn verify(keys: &[PathBuf], release: Option<&str>, pack: &PathBuf, json: bool) -
             if !json {
                 println!("Pack OK: signed by {}", report.signer_key_id.as_deref().unwrap_or("?"));
             }
-            ExitCode::SUCCESS
+            Exit::Success
         }
         Some(reason) => {
             let first = report.checks.iter().find(|c| c.status == "failed");
             eprintln!("rejected: {} ({reason})", first.map_or("", |c| c.detail.as_str()));
-            ExitCode::from(1)
+            Exit::Failed
         }
     }
 }

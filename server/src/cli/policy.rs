@@ -2,11 +2,11 @@
 //! rollout settings, adoption, and the reusable signing workflow;
 //! `trust-portal drill rotate-policy-key`: the key-rotation drill.
 
+use super::output::Exit;
 use app::domain::AppError;
 use app::domain::workflow;
 use app::ssr::AppState;
 use clap::Subcommand;
-use std::process::ExitCode;
 
 /// `policy` subcommands.
 #[derive(Debug, Subcommand)]
@@ -122,7 +122,7 @@ pub enum DrillCommand {
 }
 
 /// Prints the workflow; needs no database.
-pub fn workflow(cmd: &PolicyCommand, public_url: Option<&str>) -> Option<ExitCode> {
+pub fn workflow(cmd: &PolicyCommand, public_url: Option<&str>) -> Option<Exit> {
     let PolicyCommand::Workflow { portal_url, caller, org } = cmd else { return None };
     if *caller {
         print!("{}", workflow::caller_snippet(org));
@@ -131,15 +131,15 @@ pub fn workflow(cmd: &PolicyCommand, public_url: Option<&str>) -> Option<ExitCod
             workflow::keyless_identity(org),
             workflow::GITHUB_ISSUER
         );
-        return Some(ExitCode::SUCCESS);
+        return Some(Exit::Success);
     }
     let url = portal_url.as_deref().or(public_url).unwrap_or("https://portal.example.com");
     print!("{}", workflow::reusable_workflow(url));
-    Some(ExitCode::SUCCESS)
+    Some(Exit::Success)
 }
 
 /// Runs a `policy` subcommand.
-pub async fn run(state: &AppState, cmd: PolicyCommand, json: bool) -> ExitCode {
+pub async fn run(state: &AppState, cmd: PolicyCommand, json: bool) -> Exit {
     use app::ssr::policy::ingest;
     const ACTOR: &str = "cli";
     let result: Result<(serde_json::Value, String, bool), AppError> = match cmd {
@@ -237,7 +237,7 @@ pub async fn run(state: &AppState, cmd: PolicyCommand, json: bool) -> ExitCode {
             let met = r.adoption.colour() == app::domain::adoption::BadgeColour::Green;
             (serde_json::to_value(&r).unwrap_or_default(), text, met)
         }),
-        PolicyCommand::Workflow { .. } => return ExitCode::SUCCESS, // handled without a database
+        PolicyCommand::Workflow { .. } => return Exit::Success, // handled without a database
     };
     match result {
         Ok((value, text, ok)) => {
@@ -248,17 +248,17 @@ pub async fn run(state: &AppState, cmd: PolicyCommand, json: bool) -> ExitCode {
             } else {
                 println!("{text}: {value}");
             }
-            if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+            if ok { Exit::Success } else { Exit::Failed }
         }
         Err(e) => {
             eprintln!("error: {}", e.message);
-            ExitCode::from(2)
+            Exit::Usage
         }
     }
 }
 
 /// Runs a `drill` subcommand.
-pub async fn drill(state: &AppState, cmd: DrillCommand, json: bool) -> ExitCode {
+pub async fn drill(state: &AppState, cmd: DrillCommand, json: bool) -> Exit {
     let DrillCommand::RotatePolicyKey { out } = cmd;
     match app::ssr::policy::drill::rotate_policy_key(state, "cli").await {
         Ok(report) => {
@@ -267,18 +267,18 @@ pub async fn drill(state: &AppState, cmd: DrillCommand, json: bool) -> ExitCode 
                 && let Err(e) = std::fs::write(&path, &md)
             {
                 eprintln!("error: cannot write {}: {e}", path.display());
-                return ExitCode::from(2);
+                return Exit::Usage;
             }
             if json {
                 println!("{}", serde_json::to_string(&report).unwrap_or_default());
             } else {
                 print!("{md}");
             }
-            if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) }
+            if report.passed { Exit::Success } else { Exit::Failed }
         }
         Err(e) => {
             eprintln!("error: {}", e.message);
-            ExitCode::from(4)
+            Exit::Unavailable
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Demo data: an operator with one user per operator role, and two tenants on
 //! different plans with their admins and a member. Idempotent.
 
+use super::output::{Exit, report};
 use app::domain::{AppError, OrgKind, Role};
 use app::ssr::AppState;
 use app::ssr::identity::accounts::{NewUser, create_org, create_user};
@@ -356,3 +357,24 @@ pub async fn seed_onboarding(state: &AppState) -> Result<(), AppError> {
 
 /// The demo's organisation policy.
 const DEMO_POLICY: &str = "package org.release\n\ndefault allow := false\n\nallow if {\n\tinput.pack.verified\n\tinput.pack.signer in data.required_signers\n}\n";
+
+/// `demo` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum DemoCommand {
+    /// Create the demo organisations and logins (skipped if already there).
+    Seed,
+}
+
+/// Seeds the demo data and the evidence (`demo seed`).
+pub async fn run(state: &AppState, json: bool) -> Exit {
+    let result = match seed(state).await {
+        Ok(true) => seed_evidence(state).await.map(|()| true),
+        other => other,
+    }
+    .map(|seeded| serde_json::json!({ "seeded": seeded, "password": DEMO_PASSWORD, "logins": LOGINS }));
+    let human = match &result {
+        Ok(v) if v["seeded"] == true => "demo data created",
+        _ => "demo data already present",
+    };
+    report(json, result, human)
+}

@@ -1,0 +1,201 @@
+//! `admin` and `audit-log`: tenants, users, receipt keys, prices, trusted
+//! roots, backups, and checking the audit chain.
+
+use super::output::{Exit, report};
+use app::domain::{AppError, ErrorCode, OrgKind, Role};
+use app::ssr::AppState;
+use clap::Subcommand;
+use std::io::BufRead;
+
+/// `admin` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a tenant.
+    #[command(after_help = "Example:\n  trust-portal admin create-tenant --name 'Initech' --slug initech --plan pro")]
+    CreateTenant {
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// URL-safe handle (3-40 of a-z, 0-9, -).
+        #[arg(long)]
+        slug: String,
+        /// starter, pro or enterprise.
+        #[arg(long, default_value = "starter")]
+        plan: String,
+    },
+    /// Create a user. The password is read from standard input (one line), never from the command line.
+    #[command(
+        after_help = "Example:\n  echo 'a-long-password' | trust-portal admin create-user --email ops@example.com --name Ops --role operator_admin --org topicality"
+    )]
+    CreateUser {
+        /// Login e-mail.
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// operator_admin, security, finance, auditor, tenant_admin or tenant_member.
+        #[arg(long)]
+        role: String,
+        /// Slug of the organisation (the operator's for operator roles and auditors).
+        #[arg(long)]
+        org: String,
+        /// Days until access ends (required for auditors).
+        #[arg(long)]
+        expires_in_days: Option<i64>,
+    },
+    /// Write an online, consistent copy of the SQLite database to PATH.
+    #[command(
+        after_help = "Example:\n  trust-portal admin backup backups/portal-$(date +%F).db\nRestore: stop the portal, copy the backup over the database file (removing any -wal/-shm files), start it."
+    )]
+    Backup {
+        /// Where to write the copy (must not exist).
+        path: String,
+    },
+    /// Start signing receipts with a new Ed25519 key; the old one is retired but stays published.
+    #[command(
+        after_help = "Example:\n  trust-portal admin rotate-receipt-key\nRunning servers pick up the new key within a minute."
+    )]
+    RotateReceiptKey,
+    /// Add a price version: a plan's unit price for an event from a month on (this month or later).
+    #[command(
+        after_help = "Example:\n  trust-portal admin set-price --plan pro --event attestation.verify --price 0.004 --from 2027-01\nPrices are dollars with up to 6 decimals; each invoice line is rounded once to cents, half-up."
+    )]
+    SetPrice {
+        /// starter, pro or enterprise.
+        #[arg(long)]
+        plan: String,
+        /// attestation.verify or portal.download.
+        #[arg(long)]
+        event: String,
+        /// Dollars per unit, e.g. 0.0025.
+        #[arg(long)]
+        price: String,
+        /// First month it applies to, YYYY-MM (UTC).
+        #[arg(long)]
+        from: String,
+    },
+    /// Add a trusted root (trusted_root.json) that bundles and policies can name.
+    #[command(
+        after_help = "Example:\n  trust-portal admin add-trusted-root --name acme-private acme_trusted_root.json"
+    )]
+    AddTrustedRoot {
+        /// Name (lower-case letters, digits, dashes).
+        #[arg(long)]
+        name: String,
+        /// The trusted_root.json file.
+        path: std::path::PathBuf,
+    },
+}
+
+/// `audit-log` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AuditLogCommand {
+    /// Check every entry's hash and link; exit 1 and name the first bad entry if the chain is broken.
+    Verify,
+}
+
+/// Runs one `admin` subcommand.
+pub async fn run(state: &AppState, cmd: AdminCommand, json: bool) -> Exit {
+    match cmd {
+        AdminCommand::CreateTenant { name, slug, plan } => {
+            let r = app::ssr::identity::accounts::create_org(state, "cli", OrgKind::Tenant, &name, &slug, Some(&plan))
+                .await
+                .map(|o| serde_json::json!({ "id": o.id, "slug": o.slug, "plan": o.plan }));
+            report(json, r, "tenant created")
+        }
+        AdminCommand::CreateUser { email, name, role, org, expires_in_days } => {
+            let role = match Role::parse(&role) {
+                Ok(r) => r,
+                Err(e) => return report(json, Err(AppError::invalid("--role", e)), ""),
+            };
+            let mut password = String::new();
+            if std::io::stdin().lock().read_line(&mut password).is_err() {
+                return report(json, Err(AppError::invalid("password", "could not read standard input")), "");
+            }
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            let new = app::ssr::identity::accounts::NewUser {
+                email: &email,
+                name: &name,
+                role,
+                password,
+                org_slug: &org,
+                expires_in_days,
+            };
+            let r = app::ssr::identity::accounts::create_user(state, "cli", new).await.map(
+                |u| serde_json::json!({ "id": u.id, "email": u.email, "role": u.role, "expires_at": u.expires_at }),
+            );
+            report(json, r, "user created")
+        }
+        AdminCommand::RotateReceiptKey => {
+            let id = state.new_id(app::domain::ids::ReceiptKeyId::from_parts);
+            let r = state
+                .receipt_keys
+                .rotate(&state.db, state.now_ms(), id)
+                .await
+                .map(|id| serde_json::json!({ "receipt_key": id }))
+                .map_err(app::ssr::error::log_internal);
+            report(json, r, "receipt key rotated")
+        }
+        AdminCommand::SetPrice { plan, event, price, from } => {
+            let r = app::ssr::billing::pricing::add_price(state, "cli", &plan, &event, &price, &from).await.map(|p| {
+                serde_json::json!({ "id": p.id, "plan": p.plan, "event": p.event, "unit_price_micros": p.unit_price_micros, "from": from })
+            });
+            report(json, r, "price version added")
+        }
+        AdminCommand::AddTrustedRoot { name, path } => {
+            let text = match std::fs::read_to_string(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    return report(
+                        json,
+                        Err(AppError::invalid("PATH", format!("cannot read {}: {e}", path.display()))),
+                        "",
+                    );
+                }
+            };
+            let r = app::ssr::verification::trust::add_trusted_root(state, "cli", &name, &text)
+                .await
+                .map(|r| serde_json::json!({ "id": r.id, "name": r.name, "sha256": r.sha256 }));
+            report(json, r, "trusted root added")
+        }
+        AdminCommand::Backup { path } => {
+            if std::path::Path::new(&path).exists() {
+                return report(json, Err(AppError::invalid("PATH", format!("{path} exists; choose a new file"))), "");
+            }
+            let r = state
+                .db
+                .backup_sqlite(&path)
+                .await
+                .map(|()| serde_json::json!({ "backup": path }))
+                .map_err(|e| AppError::new(ErrorCode::InvalidInput, format!("backup failed: {e}")));
+            report(json, r, "backup written")
+        }
+    }
+}
+
+/// Checks the audit chain (`audit-log verify`).
+pub async fn verify_audit(state: &AppState, json: bool) -> Exit {
+    match app::ssr::audit::verify_chain(&state.db).await {
+        Ok(Ok(n)) => report(
+            json,
+            Ok(serde_json::json!({ "intact": true, "entries": n })),
+            &format!("audit log intact: {n} entries verified"),
+        ),
+        Ok(Err(brk)) => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "intact": false, "seq": brk.seq, "id": brk.id, "reason": brk.reason })
+                );
+            } else {
+                eprintln!("error: {brk}");
+            }
+            Exit::Failed
+        }
+        Err(e) => {
+            eprintln!("error: database: {e}");
+            Exit::Unavailable
+        }
+    }
+}
