@@ -24,7 +24,7 @@ use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-pub use crate::routes::body::MAX_BODY_BYTES;
+pub use crate::routes::api::body::MAX_BODY_BYTES;
 
 /// A failure to start.
 #[derive(Debug, thiserror::Error)]

@@ -1,31 +1,18 @@
-//! HTTP routes outside the Leptos pages: the machine API, health and metrics.
+//! HTTP routes outside the Leptos pages, by audience: [`api`] (machines,
+//! `/api/v1`), [`public`] (no login: health, badges, invitation links,
+//! workflow files) and [`session`] (downloads for signed-in users). [`error`]
+//! is the one REST error shape; [`download`] the one attachment shape.
 
-pub mod api_key;
-pub mod billing;
-pub mod body;
+pub mod api;
+pub mod download;
 pub mod error;
-pub mod health;
-pub mod onboarding;
-pub mod packs;
-pub mod policy;
-pub mod trust;
-pub mod usage_export;
-pub mod v1;
-pub mod verify;
+pub mod public;
+pub mod session;
 
 use app::ssr::AppState;
 use axum::Router;
 
-/// Routes for machines: `/api/v1/...`, `/healthz`, `/readyz`, `/metrics`.
+/// Every non-page route.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .merge(health::router())
-        .merge(v1::router())
-        .merge(verify::router())
-        .merge(trust::router())
-        .merge(packs::router())
-        .merge(policy::router())
-        .merge(onboarding::router())
-        .merge(billing::router())
-        .merge(usage_export::router())
+    Router::new().merge(public::router()).merge(api::router()).merge(session::router())
 }

@@ -2,7 +2,7 @@
 //! (see [`app::domain::api_scope`]): 401 without a valid key, 403
 //! `insufficient_scope` naming the missing scope.
 
-use super::error::ApiError;
+use crate::routes::error::ApiError;
 use app::domain::api_scope::{ApiScope, Scopes};
 use app::ssr::AppState;
 use app::ssr::identity::auth::authenticate_api_key;

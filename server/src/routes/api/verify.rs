@@ -11,7 +11,7 @@
 // buffers numbers as floats internally; no float reaches our code.
 #![expect(clippy::disallowed_types, reason = "serde-generated code for VerifyBody")]
 
-use super::error::{ApiError, ErrorBody, ErrorEnvelope};
+use crate::routes::error::{ApiError, ErrorBody, ErrorEnvelope};
 use app::domain::api_scope::ApiScope;
 use app::domain::entitlements::Feature;
 use app::domain::unique_json::UniqueKeys;

@@ -2,7 +2,7 @@
 //! `POST|GET /api/v1/repos/{owner}/{name}/releases/{tag}/pack` (upload, download)
 //! and `GET …/pack/report` (the verification report).
 
-use super::error::{ApiError, ErrorEnvelope};
+use crate::routes::error::{ApiError, ErrorEnvelope};
 use app::domain::api_scope::ApiScope;
 use app::ssr::AppState;
 use app::ssr::evidence::packs::PackReport;

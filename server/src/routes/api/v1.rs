@@ -1,6 +1,6 @@
 //! The machine API, `/api/v1`, authenticated with tenant API keys, and its OpenAPI document.
 
-use super::error::{ApiError, ErrorEnvelope};
+use crate::routes::error::{ApiError, ErrorEnvelope};
 use app::ssr::AppState;
 use app::ssr::identity::auth::authenticate_api_key;
 use axum::extract::State;

@@ -1,21 +1,18 @@
-//! Policy bundles over the machine API and the adoption badges.
+//! Policy bundles over the machine API.
 //!
 //! `POST|GET /api/v1/repos/{owner}/{name}/policy`: CI uploads `policy.tar.gz`,
 //! `policy.sig` and `version` as multipart form fields; GET says what is in
-//! force. `GET /badge/policy-adoption.svg` and
-//! `GET /badge/repos/{owner}/{name}/policy.svg` are public, shields.io style.
-//! `GET /signature-status/export.csv` is the auditors' report as CSV.
+//! force.
 
-use super::error::{ApiError, ErrorEnvelope};
-use app::domain::adoption::{BadgeColour, PolicyState, badge_svg};
+use crate::routes::error::{ApiError, ErrorEnvelope};
+
 use app::domain::api_scope::ApiScope;
 use app::domain::workflow::{FIELD_BUNDLE, FIELD_SIGNATURE, FIELD_VERSION};
 use app::ssr::AppState;
-use app::ssr::error::log_internal;
 use app::ssr::policy::ingest::{self, Uploaded};
 use app::ssr::store::PolicyBundleRow;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -28,14 +25,7 @@ const MAX_UPLOAD_BYTES: usize = app::ssr::policy::bundle::MAX_COMPRESSED + 64 * 
 
 /// The routes.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(POLICY_PATH, get(in_force).post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
-        .route("/badge/policy-adoption.svg", get(adoption_badge))
-        .route("/badge/repos/{owner}/{name}/policy.svg", get(repo_badge))
-        .route("/signature-status/export.csv", get(export_status))
-        .route("/drills/{id}/report.md", get(drill_report))
-        .route("/policy/workflow/org.policy.sign.yml", get(workflow_file))
-        .route("/policy/workflow/caller.yml", get(caller_file))
+    Router::new().route(POLICY_PATH, get(in_force).post(upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
 }
 
 /// A policy bundle upload and how it verified.
@@ -157,111 +147,4 @@ pub async fn in_force(
     let row = state.db.repo(&key.org_id, &repo).await?.ok_or_else(not_found)?;
     let bundle = state.db.bundle_in_force(&row.id).await?.ok_or_else(not_found)?;
     Ok(Json(response(&repo, &bundle)))
-}
-
-fn svg(body: String) -> Response {
-    let mut res = body.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/svg+xml; charset=utf-8"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache, max-age=0"));
-    res
-}
-
-/// Org-wide adoption: green at >= 95%, amber below, red below 80%.
-pub async fn adoption_badge(State(state): State<AppState>) -> Result<Response, ApiError> {
-    let report = app::ssr::policy::status::report(&state, None).await?;
-    let a = report.adoption;
-    Ok(svg(badge_svg("policy adoption", &a.percent_text(), a.colour())))
-}
-
-/// One repository: green when signed and current, amber when stale, red when unsigned or failed.
-pub async fn repo_badge(
-    State(state): State<AppState>,
-    Path((owner, name)): Path<(String, String)>,
-) -> Result<Response, ApiError> {
-    let repo = format!("{owner}/{name}");
-    // The tenant that proved the name is its own owns the badge; nobody else's row counts.
-    let status = match state.db.repo_owner(&repo).await? {
-        None => None,
-        Some(row) => {
-            let tenant = state.db.org(&row.org_id).await?.map(|o| o.slug).unwrap_or_default();
-            let rollout = state.db.rollout().await?;
-            Some(app::ssr::policy::status::repo_status(&state, &rollout, &tenant, row).await?)
-        }
-    };
-    let (message, colour) = match status {
-        None => ("unknown".to_owned(), BadgeColour::Grey),
-        Some(s) => {
-            let colour = match s.state {
-                PolicyState::Signed => BadgeColour::Green,
-                PolicyState::Stale => BadgeColour::Amber,
-                PolicyState::Unsigned | PolicyState::Failed => BadgeColour::Red,
-            };
-            let message = match s.version {
-                Some(v) if s.state == PolicyState::Signed => format!("signed v{v}"),
-                _ => s.state.as_str().to_owned(),
-            };
-            (message, colour)
-        }
-    };
-    Ok(svg(badge_svg("policy", &message, colour)))
-}
-
-/// Query of the CSV export.
-#[derive(Debug, serde::Deserialize)]
-pub struct ExportQuery {
-    /// `all`, `failing` or `stale`.
-    #[serde(default)]
-    pub show: String,
-}
-
-/// The signature status report as CSV, for a signed-in auditor, security or operator admin.
-pub async fn export_status(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    axum::extract::Query(q): axum::extract::Query<ExportQuery>,
-) -> Result<Response, ApiError> {
-    let p = app::ssr::identity::auth::principal_from_headers(&state, &headers).await?;
-    p.require(app::api::signature_status::READERS)?;
-    let show = app::domain::adoption::Show::parse(&q.show).map_err(|e| app::domain::AppError::invalid("show", e))?;
-    let report = app::ssr::policy::status::report(&state, None).await?.filtered(show);
-    download(report.to_csv(), "text/csv; charset=utf-8", "signature-status.csv")
-}
-
-/// A drill report (Markdown), for a signed-in auditor, security or operator admin.
-pub async fn drill_report(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let p = app::ssr::identity::auth::principal_from_headers(&state, &headers).await?;
-    p.require(app::api::signature_status::READERS)?;
-    let body = state.db.drill_report(&id).await?.ok_or_else(|| app::domain::AppError::not_found("Drill"))?;
-    let report: app::domain::drill::DrillReport = serde_json::from_str(&body).map_err(log_internal)?;
-    download(report.to_markdown(), "text/markdown; charset=utf-8", &format!("{id}.md"))
-}
-
-fn download(body: String, content_type: &'static str, name: &str) -> Result<Response, ApiError> {
-    let mut res = body.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(res)
-}
-
-/// The reusable signing workflow for this portal (a template: no secrets in it).
-pub async fn workflow_file(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let url = state.config.public_url.clone().unwrap_or_else(|| {
-        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:3000");
-        format!("http://{host}")
-    });
-    download(app::domain::workflow::reusable_workflow(&url), "application/yaml", "org.policy.sign.yml")
-}
-
-/// The job a repository adds to call the reusable workflow.
-pub async fn caller_file() -> Result<Response, ApiError> {
-    download(app::domain::workflow::caller_snippet("ORG"), "application/yaml", "policy.yml")
 }

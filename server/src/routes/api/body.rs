@@ -3,7 +3,7 @@
 //! only then reads at most `limit` bytes. A caller without a valid key never
 //! makes the portal read megabytes.
 
-use super::error::ApiError;
+use crate::routes::error::ApiError;
 use app::ssr::AppState;
 use app::ssr::rate_limit::GatePass;
 use axum::body::{Body, Bytes};

@@ -3,7 +3,8 @@
 //! (every tenant) or tenant admin (its own). Same numbers as the panel, the CLI
 //! and the API.
 
-use super::error::ApiError;
+use crate::routes::download::attachment;
+use crate::routes::error::ApiError;
 use app::domain::invoice::{self, Invoice};
 use app::domain::period::Period;
 use app::domain::{AppError, Role};
@@ -11,8 +12,8 @@ use app::ssr::AppState;
 use app::ssr::billing::pricing;
 use app::ssr::identity::auth::principal_from_headers;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::{Router, routing::get};
 use serde::Deserialize;
 
@@ -56,12 +57,5 @@ pub async fn export(
         ),
         other => return Err(AppError::invalid("format", format!("{other:?}: use csv or json")).into()),
     };
-    let mut res = body.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"invoices-{period}.{ext}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(res)
+    Ok(attachment(body, content_type, &format!("invoices-{period}.{ext}")))
 }

@@ -1,21 +1,18 @@
 //! Onboarding over HTTP.
 //!
-//! `GET /invite/{token}` is the invitation link: it keeps the token in an
-//! HttpOnly cookie (so it leaves the address bar and history) and sends the
-//! browser to the wizard at `/onboard`. The CLI drives the same state machine
-//! with `Authorization: Bearer tpi_…`: `GET /api/v1/onboarding`,
+//! The browser follows the invitation link ([`crate::routes::public::invite`]);
+//! the CLI drives the same state machine with `Authorization: Bearer tpi_…`: `GET /api/v1/onboarding`,
 //! `POST /api/v1/onboarding/steps/{step}` and `POST /api/v1/onboarding/go-to/{step}`.
 //! A step whose checks fail answers 422 with the reason, the fix and the session.
 //! Tenants list their webhook messages and replay one (same `webhook-id`) with their API key.
 
-use super::error::{ApiError, ErrorEnvelope};
-use app::api::onboarding::ONBOARD_COOKIE;
+use crate::routes::error::{ApiError, ErrorEnvelope};
 use app::domain::api_scope::ApiScope;
 use app::domain::onboarding::{OnboardingView, RepoSource, Step};
 use app::ssr::AppState;
 use app::ssr::onboarding::service::{self, StepInput, Via};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -25,44 +22,11 @@ use utoipa::ToSchema;
 /// The routes.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/invite/{token}", get(follow_link))
         .route("/api/v1/onboarding", get(session))
         .route("/api/v1/onboarding/steps/{step}", post(submit_step))
         .route("/api/v1/onboarding/go-to/{step}", post(go_to))
         .route("/api/v1/webhooks/messages", get(list_messages))
         .route("/api/v1/webhooks/messages/{id}/replay", post(replay_message))
-}
-
-/// Follows an invitation link: the token goes into a cookie and the browser to
-/// `/onboard`. A used or unknown link clears the cookie and says so
-/// (`/onboard?link=used|unknown`); an expired one keeps it, so its holder can
-/// ask for a new link.
-async fn follow_link(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let problem = service::check_link(&state, &token).await.err();
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-    let (cookie, location) = match problem {
-        Some(p @ (service::LinkProblem::Used | service::LinkProblem::Unknown)) => {
-            tracing::info!(problem = p.as_str(), "invitation link refused");
-            (
-                format!("{ONBOARD_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
-                format!("/onboard?link={}", p.as_str()),
-            )
-        }
-        other => (
-            format!(
-                "{ONBOARD_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-                token.trim(),
-                30 * 86_400
-            ),
-            if other.is_some() { "/onboard?link=expired".to_owned() } else { "/onboard".to_owned() },
-        ),
-    };
-    let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        res.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    res.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    res
 }
 
 fn invite_token(headers: &HeaderMap) -> Result<String, ApiError> {
@@ -92,7 +56,7 @@ pub struct SessionResponse {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StepFailed {
     /// `code` is the reason (`webhook_unreachable`, `signature_mismatch`, …).
-    pub error: super::error::ErrorBody,
+    pub error: crate::routes::error::ErrorBody,
     /// How to fix it.
     pub fix: String,
     /// The session.
@@ -186,7 +150,10 @@ pub async fn submit_step(
     let done = service::submit(&state, &token, input, Via::Cli).await?;
     if let Some(f) = done.view.failure.clone().filter(|f| f.step == step.number()) {
         let body = StepFailed {
-            error: super::error::ErrorBody { code: "step_failed", message: format!("{} ({})", f.message, f.reason) },
+            error: crate::routes::error::ErrorBody {
+                code: "step_failed",
+                message: format!("{} ({})", f.message, f.reason),
+            },
             fix: f.fix,
             session: done.view,
         };

@@ -3,7 +3,7 @@
 //! `/.well-known/trust-portal/receipt-keys.json`, and a tenant's signing keys
 //! and named policies (`/api/v1/signing-keys`, `/api/v1/policies`).
 
-use super::error::{ApiError, ErrorEnvelope};
+use crate::routes::error::{ApiError, ErrorEnvelope};
 use app::domain::AppError;
 use app::domain::api_scope::ApiScope;
 use app::ssr::AppState;

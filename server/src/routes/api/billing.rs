@@ -1,6 +1,6 @@
 //! Invoice previews for a tenant's API key: the same numbers as the CLI and the portal.
 
-use super::error::{ApiError, ErrorEnvelope};
+use crate::routes::error::{ApiError, ErrorEnvelope};
 use app::domain::api_scope::ApiScope;
 use app::domain::invoice::{self, Invoice};
 use app::domain::period::Period;

@@ -1,0 +1,28 @@
+//! The machine API under `/api/v1` (API keys with scopes, or an invitation
+//! bearer token for onboarding), described by the OpenAPI document in [`v1`].
+//! [`api_key`] authenticates and checks scope; [`body`] reads bodies only after that.
+
+pub mod api_key;
+pub mod billing;
+pub mod body;
+pub mod onboarding;
+pub mod packs;
+pub mod policy;
+pub mod trust;
+pub mod v1;
+pub mod verify;
+
+use app::ssr::AppState;
+use axum::Router;
+
+/// Every `/api/v1` route (and the published receipt keys).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(v1::router())
+        .merge(verify::router())
+        .merge(trust::router())
+        .merge(packs::router())
+        .merge(policy::router())
+        .merge(onboarding::router())
+        .merge(billing::router())
+}

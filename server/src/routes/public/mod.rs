@@ -1,0 +1,15 @@
+//! Routes anyone may call, without a login: health and metrics (the latter
+//! guarded, see [`health`]), badges, the invitation link and the workflow files.
+
+pub mod badges;
+pub mod health;
+pub mod invite;
+pub mod workflow;
+
+use app::ssr::AppState;
+use axum::Router;
+
+/// The public routes.
+pub fn router() -> Router<AppState> {
+    Router::new().merge(health::router()).merge(badges::router()).merge(invite::router()).merge(workflow::router())
+}

@@ -1,0 +1,13 @@
+//! Downloads for signed-in portal users (the session cookie; roles checked
+//! per route): usage exports and staff reports.
+
+pub mod reports;
+pub mod usage_export;
+
+use app::ssr::AppState;
+use axum::Router;
+
+/// The session download routes.
+pub fn router() -> Router<AppState> {
+    Router::new().merge(usage_export::router()).merge(reports::router())
+}

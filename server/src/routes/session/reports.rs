@@ -1,0 +1,55 @@
+//! Reports for signed-in staff, as downloads: the signature status report as
+//! CSV (`GET /signature-status/export.csv?show=all|failing|stale`) and a drill
+//! report as Markdown (`GET /drills/{id}/report.md`), for auditors, security
+//! and operator admins.
+
+use crate::routes::download::attachment;
+use crate::routes::error::ApiError;
+use app::ssr::AppState;
+use app::ssr::error::log_internal;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::get;
+
+/// The routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/signature-status/export.csv", get(export_status))
+        .route("/drills/{id}/report.md", get(drill_report))
+}
+
+/// Query of the CSV export.
+#[derive(Debug, serde::Deserialize)]
+pub struct ExportQuery {
+    /// `all`, `failing` or `stale`.
+    #[serde(default)]
+    pub show: String,
+}
+
+/// The signature status report as CSV, for a signed-in auditor, security or operator admin.
+pub async fn export_status(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<ExportQuery>,
+) -> Result<Response, ApiError> {
+    let p = app::ssr::identity::auth::principal_from_headers(&state, &headers).await?;
+    p.require(app::api::signature_status::READERS)?;
+    let show = app::domain::adoption::Show::parse(&q.show).map_err(|e| app::domain::AppError::invalid("show", e))?;
+    let report = app::ssr::policy::status::report(&state, None).await?.filtered(show);
+    Ok(attachment(report.to_csv(), "text/csv; charset=utf-8", "signature-status.csv"))
+}
+
+/// A drill report (Markdown), for a signed-in auditor, security or operator admin.
+pub async fn drill_report(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let p = app::ssr::identity::auth::principal_from_headers(&state, &headers).await?;
+    p.require(app::api::signature_status::READERS)?;
+    let body = state.db.drill_report(&id).await?.ok_or_else(|| app::domain::AppError::not_found("Drill"))?;
+    let report: app::domain::drill::DrillReport = serde_json::from_str(&body).map_err(log_internal)?;
+    Ok(attachment(report.to_markdown(), "text/markdown; charset=utf-8", &format!("{id}.md")))
+}
