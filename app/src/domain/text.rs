@@ -1,6 +1,58 @@
-//! Checked strings from outside: tenant slugs, names, e-mail addresses, passwords.
+//! Checked strings from outside: tenant slugs, names, e-mail addresses,
+//! passwords, repository names and release tags.
 
+use super::AppError;
 use serde::{Deserialize, Serialize};
+
+/// A repository's `owner/name`, GitHub-style: each part 1-100 of letters,
+/// digits, `.`, `_`, `-`, and neither `.` nor `..`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RepoName(String);
+
+impl RepoName {
+    /// Parses `owner/name`; the error names the field ("Repository") for forms and the API.
+    pub fn parse(s: &str) -> Result<Self, AppError> {
+        let part_ok = |p: &str| {
+            !p.is_empty()
+                && p.len() <= 100
+                && p != "."
+                && p != ".."
+                && p.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        };
+        match s.split_once('/') {
+            Some((owner, name)) if part_ok(owner) && part_ok(name) => Ok(Self(s.to_owned())),
+            _ => Err(AppError::invalid("Repository", "must be owner/name (letters, digits, '.', '_', '-')")),
+        }
+    }
+    /// The name as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A release tag: 1-128 of letters, digits, `.`, `_`, `-`, `+`, and neither `.` nor `..`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ReleaseTag(String);
+
+impl ReleaseTag {
+    /// Parses a tag; the error names the field ("Tag").
+    pub fn parse(s: &str) -> Result<Self, AppError> {
+        if !s.is_empty()
+            && s.len() <= 128
+            && s != "."
+            && s != ".."
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-+".contains(&b))
+        {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(AppError::invalid("Tag", "letters, digits, '.', '_', '-', '+' (at most 128)"))
+        }
+    }
+    /// The tag as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 /// A tenant's URL-safe handle: 3-40 of `a-z 0-9 -`, no leading/trailing `-`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

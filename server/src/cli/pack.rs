@@ -112,9 +112,7 @@ pub fn pack(cmd: &PackCommand, json: bool) -> Exit {
 }
 
 fn build(repo: &str, tag: &str, key: &PathBuf, out: &PathBuf, files: &[PathBuf], json: bool) -> Exit {
-    if let Err(e) =
-        app::ssr::evidence::service::check_repo(repo).and_then(|()| app::ssr::evidence::service::check_tag(tag))
-    {
+    if let Err(e) = app::domain::text::RepoName::parse(repo).and_then(|_| app::domain::text::ReleaseTag::parse(tag)) {
         return fail(e.message);
     }
     let pair = match std::fs::read_to_string(key).map_err(|e| e.to_string()).and_then(|t| signing::load_private_key(&t))

@@ -3,6 +3,7 @@
 //! `portal.download`). The REST API and the portal's pages call these.
 
 use crate::domain::ids::{PackId, UsageEventId};
+use crate::domain::text::{ReleaseTag, RepoName};
 use crate::domain::{AppError, ErrorCode};
 use crate::ssr::audit::AuditEvent;
 use crate::ssr::error::log_internal;
@@ -11,35 +12,6 @@ use crate::ssr::state::AppState;
 use crate::ssr::store::{PackRow, StoreError, UsageEventRow};
 use crate::ssr::verification::trust::check_window;
 use sha2::{Digest, Sha256};
-
-/// Checks `owner/name` (GitHub-style: letters, digits, `.`, `_`, `-`).
-pub fn check_repo(repo: &str) -> Result<(), AppError> {
-    let part_ok = |p: &str| {
-        !p.is_empty()
-            && p.len() <= 100
-            && p != "."
-            && p != ".."
-            && p.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-    };
-    match repo.split_once('/') {
-        Some((owner, name)) if part_ok(owner) && part_ok(name) => Ok(()),
-        _ => Err(AppError::invalid("Repository", "must be owner/name (letters, digits, '.', '_', '-')")),
-    }
-}
-
-/// Checks a release tag (letters, digits, `.`, `_`, `-`, `+`; at most 128).
-pub fn check_tag(tag: &str) -> Result<(), AppError> {
-    if !tag.is_empty()
-        && tag.len() <= 128
-        && tag != "."
-        && tag != ".."
-        && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-+".contains(&b))
-    {
-        Ok(())
-    } else {
-        Err(AppError::invalid("Tag", "letters, digits, '.', '_', '-', '+' (at most 128)"))
-    }
-}
 
 /// What an upload did.
 #[derive(Debug)]
@@ -61,8 +33,8 @@ pub async fn upload(
     tag: &str,
     zip: Vec<u8>,
 ) -> Result<Uploaded, AppError> {
-    check_repo(repo)?;
-    check_tag(tag)?;
+    RepoName::parse(repo)?;
+    ReleaseTag::parse(tag)?;
     crate::ssr::policy::ingest::check_ownership(state, org_id, repo).await?;
     let sha256 = hex::encode(Sha256::digest(&zip));
     if let Some(existing) = state.db.pack(org_id, repo, tag).await? {

@@ -662,7 +662,7 @@ async fn repository(
     let step = Step::Repository;
     let org_id = org_of(s)?;
     let repo = repo.trim();
-    crate::ssr::evidence::service::check_repo(repo).map_err(invalid(step))?;
+    crate::domain::text::RepoName::parse(repo).map_err(invalid(step))?;
     let now = state.now_ms();
     let mut keys: Vec<String> = state
         .db

@@ -135,7 +135,7 @@ pub async fn upload(
     bundle: Vec<u8>,
     signature: String,
 ) -> Result<Uploaded, AppError> {
-    crate::ssr::evidence::service::check_repo(repo)?;
+    crate::domain::text::RepoName::parse(repo)?;
     if version < 1 {
         return Err(AppError::invalid("version", "must be a whole number of at least 1"));
     }
@@ -254,7 +254,7 @@ pub async fn prove(state: &AppState, actor: &str, org_id: &str, repo: &str, proo
 /// An operator gives `repo` to the tenant `tenant_slug` (audited): that tenant
 /// owns the name from now on, every other tenant's claim is cleared.
 pub async fn assign_repo(state: &AppState, actor: &str, repo: &str, tenant_slug: &str) -> Result<RepoRow, AppError> {
-    crate::ssr::evidence::service::check_repo(repo)?;
+    crate::domain::text::RepoName::parse(repo)?;
     let org = state
         .db
         .org_by_slug(tenant_slug)
@@ -355,7 +355,7 @@ pub async fn set_repo_active(
     repo: &str,
     active: Option<bool>,
 ) -> Result<(), AppError> {
-    crate::ssr::evidence::service::check_repo(repo)?;
+    crate::domain::text::RepoName::parse(repo)?;
     if !state.db.set_repo_active(org_id, repo, active).await? {
         return Err(AppError::not_found("Repository"));
     }

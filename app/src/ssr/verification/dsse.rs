@@ -5,7 +5,7 @@
 //! payload type and payload, never the JSON around them, so verification does
 //! not depend on how the envelope was serialised.
 
-use crate::ssr::verification::engine::{Reason, VerificationError, fail};
+use crate::ssr::verification::reason::{Reason, VerificationError, fail};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

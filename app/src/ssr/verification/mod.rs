@@ -1,6 +1,6 @@
 //! The Attestation API's core. [`engine`] wraps sigstore-verify (cosign blobs,
 //! Sigstore bundles against a trusted root); [`dsse`] reads in-toto envelopes
-//! and checks statement rules; [`attestation`] is the one service the REST
+//! and checks statement rules; [`reason`] is the failure vocabulary all of them share; [`attestation`] is the one service the REST
 //! API, the Verify page and the CLI call. Around it: signed [`receipts`],
 //! [`trust`] material (keys, stored policies, trusted roots), canonical
 //! [`public_key`]s, exactly-once [`idempotency`], the [`group_commit`] writer,
@@ -12,6 +12,7 @@ pub mod engine;
 pub mod group_commit;
 pub mod idempotency;
 pub mod public_key;
+pub mod reason;
 pub mod receipts;
 pub mod signing;
 pub mod trust;
