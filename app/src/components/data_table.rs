@@ -1,7 +1,7 @@
 //! `DataTable`: the one table frame every listing uses (card, screen-reader
 //! caption, column headings with `scope="col"`), around rows given as children.
 
-use crate::pages::ui;
+use super::ui;
 use leptos::prelude::*;
 
 /// A captioned table with column headings; the children are its `<tr>` rows.

@@ -6,6 +6,7 @@ pub mod feedback;
 pub mod layout;
 pub mod onboard_wizard;
 pub mod sla_badge;
+pub mod ui;
 pub mod usage_panel;
 
 pub use data_table::DataTable;

@@ -5,13 +5,13 @@
 //! flight are announced (`aria-live`); after a step the new step's heading
 //! takes the focus.
 
+use super::ui;
 use crate::api::onboarding::{
     OnboardDetails, OnboardFinish, OnboardGoTo, OnboardPolicy, OnboardRepository, OnboardWebhook,
 };
 use crate::components::{ErrorNotice, action_feedback};
 use crate::domain::Plan;
 use crate::domain::onboarding::{OnboardingView, Step, StepStatus};
-use crate::pages::ui;
 use leptos::prelude::*;
 
 /// The wizard's server actions, one per transition.

@@ -3,9 +3,9 @@
 //! tenant an events-per-minute chart (server-rendered SVG), anomaly flag, daily
 //! usage, invoice preview, reconciliation and entitlements.
 
+use super::ui;
 use crate::components::{DataTable, EntitlementsNote};
 use crate::domain::usage::{TenantUsage, UsageOverview};
-use crate::pages::ui;
 use leptos::prelude::*;
 
 /// Chart size in SVG units (one bar per minute).
@@ -66,7 +66,7 @@ fn TenantSection(tenant: TenantUsage) -> impl IntoView {
             format!(
                 "Invoice {}: issued {}; final, later usage of the month is billed as an adjustment.",
                 issued.id,
-                crate::api::display_time(issued.at)
+                crate::domain::period::display_time(issued.at)
             )
         }
         None => "Invoice preview: draft, until the month ends and its grace window passes.".to_owned(),

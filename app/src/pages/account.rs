@@ -1,8 +1,8 @@
 //! `/account`: who you are, your role and when your access ends.
 
-use super::ui;
-use crate::api::display_time;
+use crate::components::ui;
 use crate::components::{CurrentUserCtx, ErrorNotice};
+use crate::domain::period::display_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};

@@ -1,9 +1,9 @@
 //! `/audit-log`: the security audit log, read-only, with the chain's integrity.
 
-use super::ui;
 use crate::api::audit::list_audit_log;
-use crate::api::display_time;
+use crate::components::ui;
 use crate::components::{DataTable, ErrorNotice};
+use crate::domain::period::display_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};

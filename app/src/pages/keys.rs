@@ -1,11 +1,11 @@
 //! `/keys`: a tenant's API keys. Tenant admins create (the key is shown once)
 //! and revoke; members read.
 
-use super::ui;
-use crate::api::display_time;
 use crate::api::keys::{ApiKeySummary, CreateApiKey, RevokeApiKey, list_api_keys, take_new_api_key};
+use crate::components::ui;
 use crate::components::{CurrentUserCtx, DataTable, ErrorNotice, action_feedback};
 use crate::domain::Role;
+use crate::domain::period::display_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};

@@ -1,7 +1,7 @@
 //! The login page (works with and without JavaScript).
 
-use super::ui;
 use crate::api::auth::Login;
+use crate::components::ui;
 use crate::components::{SlaBadge, action_feedback};
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -3,8 +3,8 @@
 //! login: the invitation is the credential. An expired, used or unknown link
 //! says so and offers to ask the operator for a new one.
 
-use super::ui;
 use crate::api::onboarding::{RequestNewInvitation, onboarding_session, take_onboarding_key};
+use crate::components::ui;
 use crate::components::{OnboardWizard, WizardActions, action_feedback};
 use crate::domain::{AppError, ErrorCode};
 use leptos::prelude::*;

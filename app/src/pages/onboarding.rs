@@ -4,13 +4,13 @@
 //! completed onboarding, the success rate, and the commonest failures, each
 //! against the sprint goals (<= 1 h, >= 90%).
 
-use super::ui;
-use crate::api::display_time;
 use crate::api::onboarding::{
     CreateInvitation, OnboardingReport, RenewInvitation, onboarding_overview, take_new_invitation,
 };
+use crate::components::ui;
 use crate::components::{DataTable, ErrorNotice, action_feedback};
 use crate::domain::onboarding::{Funnel, TARGET_SECONDS, TARGET_SUCCESS_PCT, human_duration};
+use crate::domain::period::display_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};

@@ -1,10 +1,10 @@
 //! `/packs`: the tenant's evidence packs, each with its files, digests and
 //! every signature check.
 
-use super::ui;
-use crate::api::display_time;
 use crate::api::evidence::{PackSummary, list_packs};
+use crate::components::ui;
 use crate::components::{DataTable, ErrorNotice};
+use crate::domain::period::display_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};

@@ -1,8 +1,8 @@
 //! `/prices`: price versions. Finance and operator admins read them; operator
 //! admins add a version for this month or a later one (past months never change).
 
-use super::ui;
 use crate::api::prices::{AddPrice, PriceVersion, list_prices};
+use crate::components::ui;
 use crate::components::{CurrentUserCtx, DataTable, ErrorNotice, action_feedback};
 use crate::domain::{Plan, Role};
 use leptos::prelude::*;

@@ -1,10 +1,10 @@
 //! `/receipts`: the tenant's signed receipts, each verifiable offline with the
 //! portal's published key.
 
-use super::ui;
-use crate::api::display_time;
 use crate::api::evidence::list_receipts;
+use crate::components::ui;
 use crate::components::{DataTable, ErrorNotice};
+use crate::domain::period::display_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};

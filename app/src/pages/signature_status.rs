@@ -2,14 +2,14 @@
 //! bundle (version, digest, signer, when verified, result) and each release
 //! pack, with filters for failing and stale items and a CSV export.
 
-use super::ui;
-use crate::api::display_time;
 use crate::api::signature_status::{
     DrillSummary, RunPolicyKeyDrill, SetPolicyRollout, list_drills, load_signature_status,
 };
+use crate::components::ui;
 use crate::components::{CurrentUserCtx, DataTable, ErrorNotice, action_feedback};
 use crate::domain::Role;
 use crate::domain::adoption::{PolicyState, SignatureStatus};
+use crate::domain::period::display_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;

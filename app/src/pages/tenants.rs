@@ -1,10 +1,10 @@
 //! `/tenants`: operator admins create tenants, change plans and suspend;
 //! security, finance and auditors read.
 
-use super::ui;
-use crate::api::display_time;
 use crate::api::tenants::{CreateTenant, SetTenantPlan, SetTenantSuspended, TenantSummary, list_tenants};
+use crate::components::ui;
 use crate::components::{CurrentUserCtx, DataTable, EntitlementsNote, ErrorNotice, action_feedback};
+use crate::domain::period::display_time;
 use crate::domain::{Plan, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;

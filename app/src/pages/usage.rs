@@ -1,8 +1,8 @@
 //! `/usage`: the UsagePanel for a month (`?period=YYYY-MM`, default this month).
 //! Finance and operator admins see every tenant; a tenant admin its own.
 
-use super::ui;
 use crate::api::usage::load_usage_overview;
+use crate::components::ui;
 use crate::components::{ErrorNotice, UsagePanel};
 use leptos::prelude::*;
 use leptos_meta::Title;

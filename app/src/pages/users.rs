@@ -1,9 +1,9 @@
 //! `/users`: operator admins see and create everyone; tenant admins their own tenant's users.
 
-use super::ui;
-use crate::api::display_time;
 use crate::api::users::{CreateUser, SetUserRole, UserSummary, list_users};
+use crate::components::ui;
 use crate::components::{CurrentUserCtx, DataTable, ErrorNotice, action_feedback};
+use crate::domain::period::display_time;
 use crate::domain::{OrgKind, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;

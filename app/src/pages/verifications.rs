@@ -1,9 +1,9 @@
 //! `/verifications`: the tenant's recent Attestation API calls, pass or fail.
 
-use super::ui;
-use crate::api::display_time;
 use crate::api::verifications::list_verifications;
+use crate::components::ui;
 use crate::components::{DataTable, ErrorNotice};
+use crate::domain::period::display_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};

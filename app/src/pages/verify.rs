@@ -2,9 +2,9 @@
 //! check listed. A dry run of the Attestation API's engine: nothing is
 //! recorded or billed and no receipt is issued.
 
-use super::ui;
 use crate::api::evidence::{CheckEvidence, CheckOutcome, take_check_outcome};
 use crate::components::ErrorNotice;
+use crate::components::ui;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};

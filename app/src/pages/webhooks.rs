@@ -2,12 +2,12 @@
 //! rotation, test delivery) and its messages with their delivery state; dead
 //! and delivered messages can be replayed with the same `webhook-id`.
 
-use super::ui;
-use crate::api::display_time;
 use crate::api::webhooks::{
     ReplayWebhook, RotateWebhookSecret, SendTestWebhook, SetWebhookUrl, WebhookOverview, webhook_settings,
 };
+use crate::components::ui;
 use crate::components::{DataTable, ErrorNotice, action_feedback};
+use crate::domain::period::display_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
