@@ -66,7 +66,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     let expires = now + i64::from(state.config.session_absolute_hours) * 3_600_000;
     state.db.insert_session(&auth::sha256_hex(&token), &user.id, now, expires).await?;
     AuditEvent::new(&user.email, "login").about(&user.org_id, &user.id).log(&state).await?;
-    set_cookie(&auth::session_cookie(&state, &token));
+    super::flash::set_cookie(&auth::session_cookie(&state, &token));
     let role = Role::parse(&user.role).map_err(|_| AppError::internal())?;
     leptos_axum::redirect(role.home());
     Ok(())
@@ -81,7 +81,7 @@ pub async fn logout() -> Result<(), AppError> {
         state.db.revoke_session(&p.session_hash, state.now_ms()).await?;
         AuditEvent::new(&p.email, "logout").about(&p.org_id, &p.user_id).log(&state).await?;
     }
-    set_cookie(&auth::clear_session_cookie(&state));
+    super::flash::set_cookie(&auth::clear_session_cookie(&state));
     leptos_axum::redirect("/login");
     Ok(())
 }
@@ -104,32 +104,5 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
             Ok(None)
         }
         Err(e) => Err(e),
-    }
-}
-
-/// Hands a one-time secret to a browser without JavaScript: a short-lived,
-/// path-scoped, HttpOnly cookie the page at `path` reads once ([`take_flash`]).
-#[cfg(feature = "ssr")]
-pub(crate) fn set_flash(state: &crate::ssr::AppState, name: &str, value: &str, path: &str) {
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-    set_cookie(&format!("{name}={value}; Path={path}; HttpOnly; SameSite=Strict; Max-Age=120{secure}"));
-}
-
-/// Reads a flash cookie set by [`set_flash`] once (it is cleared), if it starts with `prefix`.
-#[cfg(feature = "ssr")]
-pub(crate) fn take_flash(state: &crate::ssr::AppState, name: &str, path: &str, prefix: &str) -> Option<String> {
-    let found = super::keys::flash_cookie(name).filter(|v| v.starts_with(prefix));
-    if found.is_some() {
-        let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-        set_cookie(&format!("{name}=; Path={path}; HttpOnly; SameSite=Strict; Max-Age=0{secure}"));
-    }
-    found
-}
-
-/// Adds a `Set-Cookie` header to the server function's response.
-#[cfg(feature = "ssr")]
-pub(crate) fn set_cookie(value: &str) {
-    if let (Some(res), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value)) {
-        res.append_header(http::header::SET_COOKIE, v);
     }
 }

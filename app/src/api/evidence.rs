@@ -115,13 +115,10 @@ pub async fn check_evidence(
             message: Some(e.message),
         },
     };
-    if super::keys::is_plain_form_post() {
+    if super::flash::is_plain_form_post() {
         let json = serde_json::to_vec(&outcome).map_err(crate::ssr::error::log_internal)?;
         let value = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, json);
-        let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-        super::auth::set_cookie(&format!(
-            "{CHECK_FLASH_COOKIE}={value}; Path=/verify; HttpOnly; SameSite=Strict; Max-Age=120{secure}"
-        ));
+        super::flash::set_flash(&state, CHECK_FLASH_COOKIE, &value, "/verify");
     }
     Ok(outcome)
 }
@@ -130,11 +127,7 @@ pub async fn check_evidence(
 #[server(endpoint = "take_check_outcome")]
 pub async fn take_check_outcome() -> Result<Option<CheckOutcome>, AppError> {
     let (state, _) = crate::ssr::identity::auth::require_role(TENANT_ROLES).await?;
-    let Some(value) = super::keys::flash_cookie(CHECK_FLASH_COOKIE) else { return Ok(None) };
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-    super::auth::set_cookie(&format!(
-        "{CHECK_FLASH_COOKIE}=; Path=/verify; HttpOnly; SameSite=Strict; Max-Age=0{secure}"
-    ));
+    let Some(value) = super::flash::take_flash(&state, CHECK_FLASH_COOKIE, "/verify", "") else { return Ok(None) };
     let outcome = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, value)
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok());

@@ -88,10 +88,10 @@ pub async fn create_api_key(
     };
     let (row, secret) =
         crate::ssr::identity::accounts::issue_api_key(&state, &p.email, &p.user_id, &p.org_id, &name, &scopes).await?;
-    if is_plain_form_post() {
+    if super::flash::is_plain_form_post() {
         // No JavaScript: the browser is redirected back to the page, which
         // shows the key once from this short-lived, path-scoped cookie.
-        super::auth::set_flash(&state, FLASH_COOKIE, &secret, "/keys");
+        super::flash::set_flash(&state, FLASH_COOKIE, &secret, "/keys");
     }
     Ok(NewApiKey { id: row.id, secret: crate::domain::revealed::Revealed(secret) })
 }
@@ -112,30 +112,5 @@ pub async fn revoke_api_key(key_id: String) -> Result<(), AppError> {
 #[server(endpoint = "take_new_api_key")]
 pub async fn take_new_api_key() -> Result<Option<String>, AppError> {
     let (state, _) = crate::ssr::identity::auth::require_role(&[Role::TenantAdmin]).await?;
-    Ok(super::auth::take_flash(&state, FLASH_COOKIE, "/keys", crate::ssr::identity::auth::API_KEY_PREFIX))
-}
-
-/// The value of a flash cookie on the current request, if set.
-#[cfg(feature = "ssr")]
-pub(crate) fn flash_cookie(name: &str) -> Option<String> {
-    let parts = use_context::<http::request::Parts>()?;
-    parts
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(cookie::Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_owned())
-}
-
-/// True when the request is a browser form submission without JavaScript.
-#[cfg(feature = "ssr")]
-pub(crate) fn is_plain_form_post() -> bool {
-    use_context::<http::request::Parts>()
-        .and_then(|p| {
-            p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html"))
-        })
-        .unwrap_or(false)
+    Ok(super::flash::take_flash(&state, FLASH_COOKIE, "/keys", crate::ssr::identity::auth::API_KEY_PREFIX))
 }

@@ -19,7 +19,7 @@ pub const LINK_FLASH_COOKIE: &str = "tp_new_invite";
 
 #[cfg(feature = "ssr")]
 fn token() -> Result<String, AppError> {
-    super::keys::flash_cookie(ONBOARD_COOKIE).ok_or_else(|| {
+    super::flash::request_cookie(ONBOARD_COOKIE).ok_or_else(|| {
         AppError::new(
             ErrorCode::Unauthenticated,
             "Open the invitation link you were sent to start or resume onboarding.",
@@ -94,9 +94,9 @@ pub async fn onboard_finish() -> Result<Option<String>, AppError> {
     let state = state()?;
     let done = crate::ssr::onboarding::service::submit(&state, &token()?, StepInput::Finish, Via::Browser).await?;
     if let Some(key) = &done.api_key
-        && super::keys::is_plain_form_post()
+        && super::flash::is_plain_form_post()
     {
-        super::auth::set_flash(&state, KEY_FLASH_COOKIE, key, "/onboard");
+        super::flash::set_flash(&state, KEY_FLASH_COOKIE, key, "/onboard");
     }
     Ok(done.api_key)
 }
@@ -113,7 +113,7 @@ pub async fn onboard_go_to(step: String) -> Result<OnboardingView, AppError> {
 #[server(endpoint = "take_onboarding_key")]
 pub async fn take_onboarding_key() -> Result<Option<String>, AppError> {
     let state = state()?;
-    Ok(super::auth::take_flash(&state, KEY_FLASH_COOKIE, "/onboard", crate::ssr::identity::auth::API_KEY_PREFIX))
+    Ok(super::flash::take_flash(&state, KEY_FLASH_COOKIE, "/onboard", crate::ssr::identity::auth::API_KEY_PREFIX))
 }
 
 /// The holder of an expired or used link asks the operator for a new one.
@@ -247,8 +247,8 @@ fn hand_out_link(state: &crate::ssr::AppState, token: &str) -> String {
         format!("http://{host}")
     });
     let link = format!("{}/invite/{token}", base.trim_end_matches('/'));
-    if super::keys::is_plain_form_post() {
-        super::auth::set_flash(state, LINK_FLASH_COOKIE, &link, "/onboarding");
+    if super::flash::is_plain_form_post() {
+        super::flash::set_flash(state, LINK_FLASH_COOKIE, &link, "/onboarding");
     }
     link
 }
@@ -257,5 +257,5 @@ fn hand_out_link(state: &crate::ssr::AppState, token: &str) -> String {
 #[server(endpoint = "take_new_invitation")]
 pub async fn take_new_invitation() -> Result<Option<String>, AppError> {
     let (state, _) = crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin]).await?;
-    Ok(super::auth::take_flash(&state, LINK_FLASH_COOKIE, "/onboarding", "http"))
+    Ok(super::flash::take_flash(&state, LINK_FLASH_COOKIE, "/onboarding", "http"))
 }

@@ -41,7 +41,7 @@ pub struct DrillReport {
 impl DrillReport {
     /// The downloadable report (Markdown).
     pub fn to_markdown(&self) -> String {
-        let time = crate::api::display_time;
+        let time = crate::domain::period::display_time;
         let mut out = format!(
             "# Drill report: {}\n\n- Drill: `{}`\n- Run by: {}\n- Started: {}\n- Finished: {}\n- Result: **{}**\n\n## Steps\n\n| # | Step | Result | Detail |\n|---|------|--------|--------|\n",
             self.kind,

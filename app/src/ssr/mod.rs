@@ -6,13 +6,14 @@
 //! [`policy`] (signed policy bundles, adoption, drills), [`billing`] (usage,
 //! ledger, invoices, entitlements), [`onboarding`] (the tenant wizard),
 //! [`webhooks`] (signing and delivery). Platform: [`state`], [`config`],
-//! [`clock`], [`error`], [`audit`], [`rate_limit`], [`sla`]. [`store`] is the
+//! [`clock`], [`cookies`], [`error`], [`audit`], [`rate_limit`], [`sla`]. [`store`] is the
 //! one place for SQL.
 
 pub mod audit;
 pub mod billing;
 pub mod clock;
 pub mod config;
+pub mod cookies;
 pub mod error;
 pub mod evidence;
 pub mod identity;

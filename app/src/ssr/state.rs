@@ -78,12 +78,12 @@ impl AppState {
             sla: Arc::new(SlaRecorder::default()),
             rate_limiter,
             login_limiter: Arc::new(crate::ssr::rate_limit::RateLimiter::new(
-                crate::ssr::identity::auth::LOGIN_ATTEMPTS_PER_MINUTE,
-                crate::ssr::identity::auth::LOGIN_ATTEMPTS_BURST,
+                crate::ssr::identity::throttle::LOGIN_ATTEMPTS_PER_MINUTE,
+                crate::ssr::identity::throttle::LOGIN_ATTEMPTS_BURST,
             )),
             login_client_limiter: Arc::new(crate::ssr::rate_limit::RateLimiter::new(
-                crate::ssr::identity::auth::CLIENT_LOGIN_ATTEMPTS_PER_MINUTE,
-                crate::ssr::identity::auth::CLIENT_LOGIN_ATTEMPTS_BURST,
+                crate::ssr::identity::throttle::CLIENT_LOGIN_ATTEMPTS_PER_MINUTE,
+                crate::ssr::identity::throttle::CLIENT_LOGIN_ATTEMPTS_BURST,
             )),
             throttle_log: Arc::default(),
             webhook_in_flight: Arc::default(),

@@ -105,7 +105,7 @@ async fn auditor_access_expires() {
 #[tokio::test]
 async fn password_guessing_is_throttled_per_account() {
     let app = TestApp::spawn().await;
-    let burst = app::ssr::identity::auth::LOGIN_ATTEMPTS_BURST;
+    let burst = app::ssr::identity::throttle::LOGIN_ATTEMPTS_BURST;
     for _ in 0..burst {
         let (_, b, _) =
             app.server_fn("login", None, &[("email", "admin@acme.demo"), ("password", "guess-guess")]).await;
@@ -169,7 +169,7 @@ async fn login_from(app: &TestApp, source: [u8; 4], email: &str, password: &str)
 async fn a_lockout_caused_by_someone_else_lets_the_owner_in() {
     let app = TestApp::spawn().await;
     let attacker = [127, 0, 0, 9];
-    for _ in 0..app::ssr::identity::auth::LOGIN_ATTEMPTS_BURST {
+    for _ in 0..app::ssr::identity::throttle::LOGIN_ATTEMPTS_BURST {
         login_from(&app, attacker, "admin@acme.demo", "guess-guess").await;
     }
     let (status, b) = login_from(&app, attacker, "admin@acme.demo", PASSWORD).await;
@@ -192,7 +192,7 @@ async fn one_client_spraying_many_accounts_is_throttled() {
     let clock = app::ssr::clock::ManualClock::new(1_800_000_000_000);
     let app = TestApp::spawn_with_clock(|_| {}, std::sync::Arc::new(clock)).await;
     let sprayer = [127, 0, 0, 7];
-    let burst = app::ssr::identity::auth::CLIENT_LOGIN_ATTEMPTS_BURST;
+    let burst = app::ssr::identity::throttle::CLIENT_LOGIN_ATTEMPTS_BURST;
     for i in 0..burst {
         let (status, _) = login_from(&app, sprayer, &format!("user{i}@nowhere.example"), "password-1").await;
         assert_eq!(status, 401, "attempt {i} is checked");
@@ -209,7 +209,7 @@ async fn an_office_behind_one_address_is_not_locked_out_by_its_own_logins() {
     let app = TestApp::spawn_with_clock(|_| {}, std::sync::Arc::new(clock)).await;
     let office = [127, 0, 0, 5];
     let people = ["admin@acme.demo", "member@acme.demo", "admin@globex.demo", "finance@operator.demo"];
-    let logins = app::ssr::identity::auth::CLIENT_LOGIN_ATTEMPTS_BURST as usize + 4;
+    let logins = app::ssr::identity::throttle::CLIENT_LOGIN_ATTEMPTS_BURST as usize + 4;
     for i in 0..logins {
         let (status, b) = login_from(&app, office, people[i % people.len()], PASSWORD).await;
         assert!(status < 400, "login {i} of the office: {status} {b}");

@@ -5,6 +5,8 @@
 //! random bits, so a slow hash adds nothing).
 
 use crate::domain::{AppError, ErrorCode, OrgKind, Role};
+use crate::ssr::cookies;
+use crate::ssr::cookies::SameSite;
 use crate::ssr::state::{AppState, use_app_state};
 use crate::ssr::store::{ApiKeyRow, SessionRow};
 use argon2::Argon2;
@@ -17,18 +19,6 @@ use std::sync::LazyLock;
 pub const SESSION_COOKIE_SECURE: &str = "__Host-tp_session";
 /// Cookie name over plain HTTP in development (browsers refuse `__Host-` without `Secure`).
 pub const SESSION_COOKIE_PLAIN: &str = "tp_session";
-/// Login attempts per account from one client per minute, sustained
-/// (password guessing is throttled per account and client address, so a
-/// lockout an attacker causes does not lock the owner out elsewhere).
-pub const LOGIN_ATTEMPTS_PER_MINUTE: u32 = 10;
-/// Login attempts per account from one client allowed at once before the per-minute rate applies.
-pub const LOGIN_ATTEMPTS_BURST: u32 = 20;
-/// Failed logins from one client, all accounts together, per minute (password
-/// spraying). Successful logins do not count, so an office behind one address
-/// is not locked out by its own people.
-pub const CLIENT_LOGIN_ATTEMPTS_PER_MINUTE: u32 = 30;
-/// Failed logins from one client, all accounts together, at once.
-pub const CLIENT_LOGIN_ATTEMPTS_BURST: u32 = 60;
 /// How long a login waits for a free password-hashing slot before it is
 /// told the portal is busy.
 const HASH_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
@@ -169,20 +159,9 @@ impl Principal {
     }
 }
 
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(cookie::Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_owned())
-}
-
 /// The session token sent by the browser, if any.
 pub fn session_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    cookie_value(headers, session_cookie_name(state.config.secure_cookies()))
+    crate::ssr::cookies::read(headers, session_cookie_name(state.config.secure_cookies()))
 }
 
 /// Resolves the caller from the session cookie, enforcing revocation, idle
@@ -258,21 +237,13 @@ pub async fn require_role(roles: &[Role]) -> Result<(AppState, Principal), AppEr
 pub fn session_cookie(state: &AppState, token: &str) -> String {
     let secure = state.config.secure_cookies();
     let max_age = i64::from(state.config.session_absolute_hours) * 3600;
-    format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-        session_cookie_name(secure),
-        if secure { "; Secure" } else { "" }
-    )
+    cookies::set(session_cookie_name(secure), token, "/", SameSite::Lax, max_age, secure)
 }
 
 /// `Set-Cookie` value that deletes the session cookie.
 pub fn clear_session_cookie(state: &AppState) -> String {
     let secure = state.config.secure_cookies();
-    format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        session_cookie_name(secure),
-        if secure { "; Secure" } else { "" }
-    )
+    cookies::remove(session_cookie_name(secure), "/", SameSite::Lax, secure)
 }
 
 /// A new API key: (the key shown once, its visible prefix, its hash).

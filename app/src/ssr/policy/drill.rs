@@ -173,7 +173,7 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
             format!(
                 "#{} {} {} {} {} prev={}… hash={}…",
                 r.seq,
-                crate::api::display_time(r.at),
+                crate::domain::period::display_time(r.at),
                 r.actor,
                 r.action,
                 r.detail,

@@ -4,12 +4,17 @@
 
 use app::api::onboarding::ONBOARD_COOKIE;
 use app::ssr::AppState;
+use app::ssr::cookies;
+use app::ssr::cookies::SameSite;
 use app::ssr::onboarding::service;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+
+/// How long the invitation cookie lasts (the wizard can be resumed for a month).
+const INVITATION_COOKIE_SECONDS: i64 = 30 * 86_400;
 
 /// The route.
 pub fn router() -> Router<AppState> {
@@ -22,21 +27,14 @@ pub fn router() -> Router<AppState> {
 /// ask for a new link.
 async fn follow_link(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     let problem = service::check_link(&state, &token).await.err();
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let secure = state.config.secure_cookies();
     let (cookie, location) = match problem {
         Some(p @ (service::LinkProblem::Used | service::LinkProblem::Unknown)) => {
             tracing::info!(problem = p.as_str(), "invitation link refused");
-            (
-                format!("{ONBOARD_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
-                format!("/onboard?link={}", p.as_str()),
-            )
+            (cookies::remove(ONBOARD_COOKIE, "/", SameSite::Lax, secure), format!("/onboard?link={}", p.as_str()))
         }
         other => (
-            format!(
-                "{ONBOARD_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-                token.trim(),
-                30 * 86_400
-            ),
+            cookies::set(ONBOARD_COOKIE, token.trim(), "/", SameSite::Lax, INVITATION_COOKIE_SECONDS, secure),
             if other.is_some() { "/onboard?link=expired".to_owned() } else { "/onboard".to_owned() },
         ),
     };
