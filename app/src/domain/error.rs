@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 /// Machine-readable reason for a failed server function call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[non_exhaustive]
 pub enum ErrorCode {
     /// No valid session: the caller must log in.
     Unauthenticated,

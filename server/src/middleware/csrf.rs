@@ -7,9 +7,9 @@
 //! Clients that send neither (the CLI, CI jobs with API keys) carry no
 //! ambient cookies a forged request could ride on, so they pass.
 
-use crate::routes::error::ApiError;
+use crate::routes::error::{ApiCode, ApiError};
 use axum::extract::Request;
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -37,8 +37,7 @@ pub fn cross_site_reason(method: &Method, headers: &HeaderMap) -> Option<&'stati
 pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
     if let Some(reason) = cross_site_reason(req.method(), req.headers()) {
         tracing::warn!(method = %req.method(), path = %super::loggable_path(req.uri().path()), reason, "refused cross-site request");
-        return ApiError::new(StatusCode::FORBIDDEN, "cross_site_request", format!("Refused: {reason}."))
-            .into_response();
+        return ApiError::new(ApiCode::CrossSiteRequest, format!("Refused: {reason}.")).into_response();
     }
     next.run(req).await
 }

@@ -56,6 +56,31 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, in declaration order (the OpenAPI document lists them).
+    pub const ALL: &[Reason] = &[
+        Reason::SignatureMismatch,
+        Reason::DigestMismatch,
+        Reason::IdentityMismatch,
+        Reason::IssuerMismatch,
+        Reason::CertificateInvalid,
+        Reason::TransparencyLogInvalid,
+        Reason::TimestampInvalid,
+        Reason::MalformedBundle,
+        Reason::MalformedKey,
+        Reason::MalformedSignature,
+        Reason::MalformedDigest,
+        Reason::TrustRootInvalid,
+        Reason::PolicyIncomplete,
+        Reason::MalformedEnvelope,
+        Reason::PredicateTypeMismatch,
+        Reason::BuilderMismatch,
+        Reason::SourceMismatch,
+        Reason::KeyRevoked,
+        Reason::KeyOutsideValidity,
+        Reason::UnknownTrustMaterial,
+        Reason::PolicyConflict,
+    ];
+
     /// The wire spelling.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -2,12 +2,12 @@
 //! (see [`app::domain::api_scope`]): 401 without a valid key, 403
 //! `insufficient_scope` naming the missing scope.
 
-use crate::routes::error::ApiError;
+use crate::routes::error::{ApiCode, ApiError};
 use app::domain::api_scope::{ApiScope, Scopes};
 use app::ssr::AppState;
 use app::ssr::identity::auth::authenticate_api_key;
 use app::ssr::store::ApiKeyRow;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 
 /// The caller's key, if it may do what `scope` covers.
 pub async fn with_scope(state: &AppState, headers: &HeaderMap, scope: ApiScope) -> Result<ApiKeyRow, ApiError> {
@@ -16,8 +16,7 @@ pub async fn with_scope(state: &AppState, headers: &HeaderMap, scope: ApiScope) 
         return Ok(key);
     }
     Err(ApiError::new(
-        StatusCode::FORBIDDEN,
-        "insufficient_scope",
+        ApiCode::InsufficientScope,
         format!(
             "This API key lacks the '{scope}' scope ({}). Create a key that has it on the API keys page.",
             scope.label().to_lowercase()

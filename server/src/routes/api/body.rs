@@ -3,11 +3,10 @@
 //! only then reads at most `limit` bytes. A caller without a valid key never
 //! makes the portal read megabytes.
 
-use crate::routes::error::ApiError;
+use crate::routes::error::{ApiCode, ApiError};
 use app::ssr::AppState;
 use app::ssr::rate_limit::GatePass;
 use axum::body::{Body, Bytes};
-use axum::http::StatusCode;
 
 /// Largest request body accepted (4 MiB).
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
@@ -18,17 +17,9 @@ pub async fn read(body: Body, limit: usize, what: &str) -> Result<Bytes, ApiErro
         let too_large = std::error::Error::source(&e)
             .is_some_and(|s| s.downcast_ref::<http_body_util::LengthLimitError>().is_some());
         if too_large {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("{what}: larger than {} MiB", limit / (1024 * 1024)),
-            )
+            ApiError::new(ApiCode::PayloadTooLarge, format!("{what}: larger than {} MiB", limit / (1024 * 1024)))
         } else {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_request",
-                format!("{what}: the body could not be read ({e})"),
-            )
+            ApiError::new(ApiCode::InvalidRequest, format!("{what}: the body could not be read ({e})"))
         }
     })
 }
@@ -37,8 +28,7 @@ pub async fn read(body: Body, limit: usize, what: &str) -> Result<Bytes, ApiErro
 pub fn enter<'a>(state: &'a AppState, org_id: &str) -> Result<GatePass<'a>, ApiError> {
     state.tenant_gate.enter(org_id).ok_or_else(|| {
         ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_concurrent",
+            ApiCode::TooManyConcurrent,
             format!(
                 "This tenant already has {} verifications or uploads running; retry when one has finished.",
                 state.config.tenant_concurrency

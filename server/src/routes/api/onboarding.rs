@@ -6,7 +6,7 @@
 //! A step whose checks fail answers 422 with the reason, the fix and the session.
 //! Tenants list their webhook messages and replay one (same `webhook-id`) with their API key.
 
-use crate::routes::error::{ApiError, ErrorEnvelope};
+use crate::routes::error::{ApiCode, ApiError, ErrorEnvelope};
 use app::domain::api_scope::ApiScope;
 use app::domain::onboarding::{OnboardingView, RepoSource, Step};
 use app::ssr::AppState;
@@ -34,11 +34,7 @@ fn invite_token(headers: &HeaderMap) -> Result<String, ApiError> {
         .filter(|t| t.starts_with(service::INVITE_PREFIX))
         .map(str::to_owned)
         .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthenticated",
-                "Send the invitation token as 'Authorization: Bearer tpi_…'.",
-            )
+            ApiError::new(ApiCode::Unauthenticated, "Send the invitation token as 'Authorization: Bearer tpi_…'.")
         })
 }
 
@@ -92,7 +88,7 @@ pub struct StepBody {
 }
 
 fn required(v: Option<String>, field: &str) -> Result<String, ApiError> {
-    v.ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", format!("{field}: missing")))
+    v.ok_or_else(|| ApiError::new(ApiCode::InvalidInput, format!("{field}: missing")))
 }
 
 fn input(step: Step, b: StepBody) -> Result<StepInput, ApiError> {
@@ -107,14 +103,12 @@ fn input(step: Step, b: StepBody) -> Result<StepInput, ApiError> {
         },
         Step::Webhook => StepInput::Webhook { url: required(b.url, "url")? },
         Step::Policy => StepInput::Policy {
-            version: b
-                .version
-                .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", "version: missing"))?,
+            version: b.version.ok_or_else(|| ApiError::new(ApiCode::InvalidInput, "version: missing"))?,
         },
         Step::Repository => StepInput::Repository {
             repo: required(b.repo, "repo")?,
             source: RepoSource::parse(b.source.as_deref().unwrap_or("releases"))
-                .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", format!("source: {e}")))?,
+                .map_err(|e| ApiError::new(ApiCode::InvalidInput, format!("source: {e}")))?,
             public_key: b.public_key,
         },
         Step::Finish => StepInput::Finish,
@@ -145,13 +139,13 @@ pub async fn submit_step(
     body: Option<Json<StepBody>>,
 ) -> Result<Response, ApiError> {
     let token = invite_token(&headers)?;
-    let step = Step::parse(&step).map_err(|e| ApiError::new(StatusCode::NOT_FOUND, "not_found", e))?;
+    let step = Step::parse(&step).map_err(|e| ApiError::new(ApiCode::NotFound, e))?;
     let input = input(step, body.map(|Json(b)| b).unwrap_or_default())?;
     let done = service::submit(&state, &token, input, Via::Cli).await?;
     if let Some(f) = done.view.failure.clone().filter(|f| f.step == step.number()) {
         let body = StepFailed {
             error: crate::routes::error::ErrorBody {
-                code: "step_failed",
+                code: ApiCode::StepFailed.into(),
                 message: format!("{} ({})", f.message, f.reason),
             },
             fix: f.fix,
@@ -171,7 +165,7 @@ pub async fn go_to(
     headers: HeaderMap,
 ) -> Result<Json<SessionResponse>, ApiError> {
     let token = invite_token(&headers)?;
-    let step = Step::parse(&step).map_err(|e| ApiError::new(StatusCode::NOT_FOUND, "not_found", e))?;
+    let step = Step::parse(&step).map_err(|e| ApiError::new(ApiCode::NotFound, e))?;
     let session = service::go_to(&state, &token, step, Via::Cli).await?;
     Ok(Json(SessionResponse { session, api_key: None }))
 }

@@ -4,7 +4,7 @@
 //! `policy.sig` and `version` as multipart form fields; GET says what is in
 //! force.
 
-use crate::routes::error::{ApiError, ErrorEnvelope};
+use crate::routes::error::{ApiCode, ApiError, ErrorEnvelope};
 
 use app::domain::api_scope::ApiScope;
 use app::domain::workflow::{FIELD_BUNDLE, FIELD_SIGNATURE, FIELD_VERSION};
@@ -67,7 +67,7 @@ fn response(repo: &str, row: &PolicyBundleRow) -> BundleResponse {
 }
 
 fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "invalid_input", message)
+    ApiError::new(ApiCode::InvalidInput, message)
 }
 
 /// Uploads a signed policy bundle for a repository.

@@ -11,7 +11,7 @@
 // buffers numbers as floats internally; no float reaches our code.
 #![expect(clippy::disallowed_types, reason = "serde-generated code for VerifyBody")]
 
-use crate::routes::error::{ApiError, ErrorBody, ErrorEnvelope};
+use crate::routes::error::{ApiCode, ApiError, Code, ErrorBody, ErrorEnvelope};
 use app::domain::api_scope::ApiScope;
 use app::domain::entitlements::Feature;
 use app::domain::unique_json::UniqueKeys;
@@ -21,7 +21,7 @@ use app::ssr::error::log_internal;
 use app::ssr::store::IdempotencyRow;
 use app::ssr::verification::attestation::{self, ArtifactInput, Caller, KeyRef, Kind, Success, VerifyRequest};
 use app::ssr::verification::dsse::AttestationPolicy;
-use app::ssr::verification::engine::{self, BundlePolicy, Signer, VerificationError};
+use app::ssr::verification::engine::{self, BundlePolicy, Reason, Signer, VerificationError};
 use app::ssr::verification::idempotency::{self, Prior};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -174,8 +174,7 @@ pub async fn verify(
     let limiter = if high { &state.rate_limiter_high } else { &state.rate_limiter };
     if let Err(retry_after_s) = limiter.check(&key.id, state.now_ms()) {
         let mut res = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
+            ApiCode::RateLimited,
             format!("Too many requests for this API key; retry in {retry_after_s} s."),
         )
         .into_response();
@@ -201,8 +200,8 @@ pub async fn verify(
     let request = match parse(&body) {
         Ok(r) => r,
         Err(Invalid { kind, code, message }) => {
-            attestation::record_invalid(&state, caller, kind, code).await?;
-            return Err(ApiError::new(StatusCode::BAD_REQUEST, code, message));
+            attestation::record_invalid(&state, caller, kind, code.as_str()).await?;
+            return Err(ApiError::bad_request(code, message));
         }
     };
     let kind = request.kind.as_str();
@@ -249,8 +248,7 @@ async fn stored_answer(
     match idempotency::prior(&state.db, org_id, key, body_sha256, state.now_ms()).await? {
         Prior::New => Ok(None),
         Prior::Conflict => Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "idempotency_key_reused",
+            ApiCode::IdempotencyKeyReused,
             "This Idempotency-Key was already used with a different request body; use a new key for a new request.",
         )),
         Prior::Replay(row) => {
@@ -283,7 +281,7 @@ fn answer(
             receipt_url: format!("/api/v1/receipts/{id}"),
         }),
         Err(e) => serde_json::to_value(ErrorEnvelope {
-            error: ErrorBody { code: e.reason.as_str(), message: e.message.clone() },
+            error: ErrorBody { code: e.reason.into(), message: e.message.clone() },
         }),
     };
     let status = match result {
@@ -309,18 +307,18 @@ fn respond(status: StatusCode, answer: &serde_json::Value, id: &str, replayed: b
 /// Why a request was refused before verification.
 struct Invalid {
     kind: &'static str,
-    code: &'static str,
+    code: Code,
     message: String,
 }
 
-fn invalid(kind: &'static str, code: &'static str, message: impl Into<String>) -> Invalid {
-    Invalid { kind, code, message: message.into() }
+fn invalid(kind: &'static str, code: impl Into<Code>, message: impl Into<String>) -> Invalid {
+    Invalid { kind, code: code.into(), message: message.into() }
 }
 
 /// Parses the body into a checked request, naming the field at fault.
 fn parse(body: &[u8]) -> Result<VerifyRequest, Invalid> {
     let parsed: VerifyBody = serde_json::from_slice(body).map_err(|e| {
-        invalid("unknown", "invalid_request", format!("Request body is not a valid verification request: {e}"))
+        invalid("unknown", ApiCode::InvalidRequest, format!("Request body is not a valid verification request: {e}"))
     })?;
     match parsed {
         VerifyBody::CosignBlob { artifact, signature, key } => {
@@ -342,7 +340,7 @@ fn parse(body: &[u8]) -> Result<VerifyRequest, Invalid> {
             let mut request = with_policy(kind, policy)?;
             if key.is_none() && request.policy.is_none() {
                 BundlePolicy::keyless(request.identity.as_deref(), request.issuer.as_deref())
-                    .map_err(|e| invalid(kind.as_str(), e.reason.as_str(), format!("policy: {}", e.message)))?;
+                    .map_err(|e| invalid(kind.as_str(), e.reason, format!("policy: {}", e.message)))?;
             }
             request.artifact = artifact_input(kind, artifact)?;
             request.evidence = bundle_json;
@@ -388,7 +386,7 @@ fn with_policy(kind: Kind, p: PolicyFields) -> Result<VerifyRequest, Invalid> {
     if p.policy.is_some() && inline {
         return Err(invalid(
             kind.as_str(),
-            "invalid_request",
+            ApiCode::InvalidRequest,
             "policy: a stored policy replaces identity, issuer, trusted_root and statement rules; give one or the other",
         ));
     }
@@ -403,7 +401,7 @@ fn with_policy(kind: Kind, p: PolicyFields) -> Result<VerifyRequest, Invalid> {
 }
 
 fn missing_key(kind: Kind) -> Invalid {
-    invalid(kind.as_str(), "invalid_request", "give public_key (PEM) or key (a stored key's name)")
+    invalid(kind.as_str(), ApiCode::InvalidRequest, "give public_key (PEM) or key (a stored key's name)")
 }
 
 fn key_ref(kind: Kind, k: KeyFields) -> Result<Option<KeyRef>, Invalid> {
@@ -411,7 +409,7 @@ fn key_ref(kind: Kind, k: KeyFields) -> Result<Option<KeyRef>, Invalid> {
         (Some(pem), None) => Ok(Some(KeyRef::Pem(pem))),
         (None, Some(name)) => Ok(Some(KeyRef::Stored(name))),
         (None, None) => Ok(None),
-        (Some(_), Some(_)) => Err(invalid(kind.as_str(), "invalid_request", "give public_key or key, not both")),
+        (Some(_), Some(_)) => Err(invalid(kind.as_str(), ApiCode::InvalidRequest, "give public_key or key, not both")),
     }
 }
 
@@ -419,7 +417,7 @@ fn json_object(kind: Kind, field: &str, v: &serde_json::Value) -> Result<String,
     if v.is_object() {
         Ok(v.to_string())
     } else {
-        Err(invalid(kind.as_str(), "invalid_request", format!("{field}: must be a JSON object")))
+        Err(invalid(kind.as_str(), ApiCode::InvalidRequest, format!("{field}: must be a JSON object")))
     }
 }
 
@@ -429,10 +427,10 @@ fn artifact_input(kind: Kind, a: ArtifactBody) -> Result<ArtifactInput, Invalid>
         (Some(b64), None) => base64::engine::general_purpose::STANDARD
             .decode(b64.trim())
             .map(ArtifactInput::Bytes)
-            .map_err(|e| invalid(kind, "invalid_request", format!("artifact.base64: not valid base64 ({e})"))),
+            .map_err(|e| invalid(kind, ApiCode::InvalidRequest, format!("artifact.base64: not valid base64 ({e})"))),
         (None, Some(d)) => engine::parse_sha256_digest(d.trim()).map(ArtifactInput::Sha256).ok_or_else(|| {
-            invalid(kind, "malformed_digest", "artifact.digest: must be sha256: followed by 64 hex digits")
+            invalid(kind, Reason::MalformedDigest, "artifact.digest: must be sha256: followed by 64 hex digits")
         }),
-        _ => Err(invalid(kind, "invalid_request", "artifact: give exactly one of base64 or digest")),
+        _ => Err(invalid(kind, ApiCode::InvalidRequest, "artifact: give exactly one of base64 or digest")),
     }
 }
