@@ -27,10 +27,8 @@ pub struct AuditEntry {
 /// (operator admins, security, auditors).
 #[server(endpoint = "list_audit_log")]
 pub async fn list_audit_log() -> Result<(Vec<AuditEntry>, bool), AppError> {
-    use crate::domain::Role;
     use crate::ssr::audit::verify_chain;
-    let (state, _) =
-        crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin, Role::Security, Role::Auditor]).await?;
+    let (state, _) = crate::ssr::identity::auth::require(crate::domain::Action::ReadAuditLog).await?;
     let rows = state.db.audit_entries(None, 200).await?;
     let intact = verify_chain(&state.db).await?.is_ok();
     Ok((

@@ -7,10 +7,6 @@ use crate::domain::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Roles that see their tenant's evidence.
-#[cfg(feature = "ssr")]
-const TENANT_ROLES: &[crate::domain::Role] = &[crate::domain::Role::TenantAdmin, crate::domain::Role::TenantMember];
-
 /// The outcome of a check on the Verify page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckOutcome {
@@ -48,7 +44,7 @@ pub async fn check_evidence(
 ) -> Result<CheckOutcome, AppError> {
     use crate::ssr::verification::attestation::{self, ArtifactInput, KeyRef, Kind, VerifyRequest};
     use crate::ssr::verification::dsse::AttestationPolicy;
-    let (state, p) = crate::ssr::identity::auth::require_role(TENANT_ROLES).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::UseTenantWorkspace).await?;
     let given = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let kind = match kind.as_str() {
         "cosign_blob" => Kind::CosignBlob,
@@ -126,7 +122,7 @@ pub async fn check_evidence(
 /// The outcome of the last no-JavaScript check, once; clears it.
 #[server(endpoint = "take_check_outcome")]
 pub async fn take_check_outcome() -> Result<Option<CheckOutcome>, AppError> {
-    let (state, _) = crate::ssr::identity::auth::require_role(TENANT_ROLES).await?;
+    let (state, _) = crate::ssr::identity::auth::require(crate::domain::Action::UseTenantWorkspace).await?;
     let Some(value) = super::flash::take_flash(&state, CHECK_FLASH_COOKIE, "/verify", "") else { return Ok(None) };
     let outcome = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, value)
         .ok()
@@ -152,7 +148,7 @@ pub struct ReceiptSummary {
 /// The tenant's newest 100 receipts.
 #[server(endpoint = "list_receipts")]
 pub async fn list_receipts() -> Result<Vec<ReceiptSummary>, AppError> {
-    let (state, p) = crate::ssr::identity::auth::require_role(TENANT_ROLES).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::UseTenantWorkspace).await?;
     let rows = state.db.receipts(&p.org_id, 100).await?;
     Ok(rows
         .into_iter()
@@ -209,7 +205,7 @@ pub struct PackSummary {
 /// The tenant's newest 50 packs with their reports.
 #[server(endpoint = "list_packs")]
 pub async fn list_packs() -> Result<Vec<PackSummary>, AppError> {
-    let (state, p) = crate::ssr::identity::auth::require_role(TENANT_ROLES).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::UseTenantWorkspace).await?;
     let rows = state.db.packs(&p.org_id, 50).await?;
     rows.into_iter()
         .map(|r| {

@@ -2,8 +2,6 @@
 #![expect(missing_docs, reason = "#[server] generates argument structs whose fields cannot carry docs")]
 
 use crate::domain::AppError;
-#[cfg(feature = "ssr")]
-use crate::domain::Role;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -41,7 +39,7 @@ pub const FLASH_COOKIE: &str = "tp_new_key";
 /// The caller's tenant's keys.
 #[server(endpoint = "list_api_keys")]
 pub async fn list_api_keys() -> Result<Vec<ApiKeySummary>, AppError> {
-    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::TenantAdmin, Role::TenantMember]).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::UseTenantWorkspace).await?;
     let rows = state.db.api_keys(&p.org_id).await?;
     Ok(rows
         .into_iter()
@@ -71,7 +69,7 @@ pub async fn create_api_key(
     #[server(default)] scopes_chosen: Option<String>,
 ) -> Result<NewApiKey, AppError> {
     use crate::domain::api_scope::{ApiScope, Scopes};
-    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::TenantAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageTenantSettings).await?;
     let chosen: Vec<ApiScope> = [
         (scope_verify, ApiScope::Verify),
         (scope_evidence, ApiScope::Evidence),
@@ -100,7 +98,7 @@ pub async fn create_api_key(
 #[server(endpoint = "revoke_api_key")]
 pub async fn revoke_api_key(key_id: String) -> Result<(), AppError> {
     use crate::ssr::audit::AuditEvent;
-    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::TenantAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageTenantSettings).await?;
     if !state.db.revoke_api_key(&key_id, &p.org_id, state.now_ms()).await? {
         return Err(AppError::not_found("API key"));
     }
@@ -111,6 +109,6 @@ pub async fn revoke_api_key(key_id: String) -> Result<(), AppError> {
 /// The key created by the last no-JavaScript form post, once; clears it.
 #[server(endpoint = "take_new_api_key")]
 pub async fn take_new_api_key() -> Result<Option<String>, AppError> {
-    let (state, _) = crate::ssr::identity::auth::require_role(&[Role::TenantAdmin]).await?;
+    let (state, _) = crate::ssr::identity::auth::require(crate::domain::Action::ManageTenantSettings).await?;
     Ok(super::flash::take_flash(&state, FLASH_COOKIE, "/keys", crate::ssr::identity::auth::API_KEY_PREFIX))
 }

@@ -4,9 +4,9 @@
 #![expect(missing_docs, reason = "#[server] generates argument structs whose fields cannot carry docs")]
 
 use crate::domain::AppError;
-use crate::domain::onboarding::{Funnel, OnboardingView};
 #[cfg(feature = "ssr")]
-use crate::domain::{ErrorCode, Role};
+use crate::domain::ErrorCode;
+use crate::domain::onboarding::{Funnel, OnboardingView};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -171,7 +171,7 @@ pub struct OnboardingReport {
 /// The funnel, sessions and invitations (operator admins).
 #[server(endpoint = "onboarding_overview")]
 pub async fn onboarding_overview() -> Result<OnboardingReport, AppError> {
-    let (state, _) = crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin]).await?;
+    let (state, _) = crate::ssr::identity::auth::require(crate::domain::Action::ManageOnboarding).await?;
     let sessions = crate::ssr::onboarding::service::funnel_sessions(&state).await?;
     let reasons = state.db.onboarding_failure_reasons().await?;
     let funnel = crate::domain::onboarding::funnel(&sessions, &reasons);
@@ -222,7 +222,7 @@ pub async fn onboarding_overview() -> Result<OnboardingReport, AppError> {
 /// Creates an invitation and returns its link, shown once (operator admins).
 #[server(endpoint = "create_invitation")]
 pub async fn create_invitation(label: String, days: String) -> Result<String, AppError> {
-    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageOnboarding).await?;
     let days =
         days.trim().parse::<i64>().map_err(|_| AppError::invalid("Valid for (days)", "a whole number, 1 to 30"))?;
     let (_, token) = crate::ssr::onboarding::service::create_invitation(&state, &p.email, &label, days).await?;
@@ -232,7 +232,7 @@ pub async fn create_invitation(label: String, days: String) -> Result<String, Ap
 /// Sends an unused invitation out again with a new link (the old one stops working; progress is kept).
 #[server(endpoint = "renew_invitation")]
 pub async fn renew_invitation(id: String) -> Result<String, AppError> {
-    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageOnboarding).await?;
     let token = crate::ssr::onboarding::service::renew_invitation(&state, &p.email, &id, 7).await?;
     Ok(hand_out_link(&state, &token))
 }
@@ -256,6 +256,6 @@ fn hand_out_link(state: &crate::ssr::AppState, token: &str) -> String {
 /// The invitation link created by the last no-JavaScript form post, once.
 #[server(endpoint = "take_new_invitation")]
 pub async fn take_new_invitation() -> Result<Option<String>, AppError> {
-    let (state, _) = crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin]).await?;
+    let (state, _) = crate::ssr::identity::auth::require(crate::domain::Action::ManageOnboarding).await?;
     Ok(super::flash::take_flash(&state, LINK_FLASH_COOKIE, "/onboarding", "http"))
 }

@@ -38,8 +38,7 @@ fn version(row: crate::ssr::store::PriceRow) -> PriceVersion {
 /// Every price version, newest first (operator admins and finance).
 #[server(endpoint = "list_prices")]
 pub async fn list_prices() -> Result<Vec<PriceVersion>, AppError> {
-    use crate::domain::Role;
-    let (state, _) = crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin, Role::Finance]).await?;
+    let (state, _) = crate::ssr::identity::auth::require(crate::domain::Action::ReadPrices).await?;
     let rows = state.db.prices().await?;
     Ok(rows.into_iter().map(version).collect())
 }
@@ -47,8 +46,7 @@ pub async fn list_prices() -> Result<Vec<PriceVersion>, AppError> {
 /// Adds a price version from `from` (`YYYY-MM`, this month or later) on (operator admins). Audited.
 #[server(endpoint = "add_price")]
 pub async fn add_price(plan: String, event: String, price: String, from: String) -> Result<PriceVersion, AppError> {
-    use crate::domain::Role;
-    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManagePrices).await?;
     let row = crate::ssr::billing::pricing::add_price(&state, &p.email, &plan, &event, &price, &from).await?;
     Ok(version(row))
 }

@@ -5,16 +5,11 @@ use crate::domain::AppError;
 use crate::domain::adoption::SignatureStatus;
 use leptos::prelude::*;
 
-/// Roles that may read the report.
-#[cfg(feature = "ssr")]
-pub const READERS: &[crate::domain::Role] =
-    &[crate::domain::Role::Auditor, crate::domain::Role::Security, crate::domain::Role::OperatorAdmin];
-
 /// Every repository's policy bundle and every release pack, filtered by `show` (`all`, `failing`, `stale`).
 #[server(endpoint = "signature_status")]
 pub async fn load_signature_status(show: String) -> Result<SignatureStatus, AppError> {
     use crate::domain::adoption::Show;
-    let (state, _) = crate::ssr::identity::auth::require_role(READERS).await?;
+    let (state, _) = crate::ssr::identity::auth::require(crate::domain::Action::ReadSignatureStatus).await?;
     let show = Show::parse(&show).map_err(|e| AppError::invalid("show", e))?;
     Ok(crate::ssr::policy::status::report(&state, None).await?.filtered(show))
 }
@@ -49,7 +44,7 @@ fn summary(r: &crate::domain::drill::DrillReport) -> DrillSummary {
 #[server(endpoint = "list_drills")]
 pub async fn list_drills() -> Result<Vec<DrillSummary>, AppError> {
     use crate::ssr::error::log_internal;
-    let (state, _) = crate::ssr::identity::auth::require_role(READERS).await?;
+    let (state, _) = crate::ssr::identity::auth::require(crate::domain::Action::ReadSignatureStatus).await?;
     let bodies = state.db.drill_reports(20).await?;
     bodies
         .iter()
@@ -62,8 +57,7 @@ pub async fn list_drills() -> Result<Vec<DrillSummary>, AppError> {
 /// Runs the policy-key rotation drill now (security and operator admins).
 #[server(endpoint = "run_policy_key_drill")]
 pub async fn run_policy_key_drill() -> Result<DrillSummary, AppError> {
-    use crate::domain::Role;
-    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::Security, Role::OperatorAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManagePolicyRollout).await?;
     Ok(summary(&crate::ssr::policy::drill::rotate_policy_key(&state, &p.email).await?))
 }
 
@@ -77,8 +71,7 @@ pub async fn set_policy_rollout(
     keyless_identity: String,
     keyless_issuer: String,
 ) -> Result<(), AppError> {
-    use crate::domain::Role;
-    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::Security, Role::OperatorAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManagePolicyRollout).await?;
     let number = |field: &str, text: &str| -> Result<i64, AppError> {
         text.trim().parse().map_err(|_| AppError::invalid(field, format!("'{text}' is not a whole number")))
     };

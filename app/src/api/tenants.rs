@@ -46,10 +46,7 @@ async fn summary(
 /// All tenants (operator admins, security, finance, auditors).
 #[server(endpoint = "list_tenants")]
 pub async fn list_tenants() -> Result<Vec<TenantSummary>, AppError> {
-    use crate::domain::Role;
-    let (state, _) =
-        crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin, Role::Security, Role::Finance, Role::Auditor])
-            .await?;
+    let (state, _) = crate::ssr::identity::auth::require(crate::domain::Action::ListTenants).await?;
     let rows = state.db.tenants().await?;
     let mut list = Vec::with_capacity(rows.len());
     for row in rows {
@@ -61,8 +58,8 @@ pub async fn list_tenants() -> Result<Vec<TenantSummary>, AppError> {
 /// Creates a tenant (operator admins).
 #[server(endpoint = "create_tenant")]
 pub async fn create_tenant(name: String, slug: String, plan: String) -> Result<TenantSummary, AppError> {
-    use crate::domain::{OrgKind, Role};
-    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin]).await?;
+    use crate::domain::OrgKind;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageTenants).await?;
     let row = crate::ssr::identity::accounts::create_org(&state, &p.email, OrgKind::Tenant, &name, &slug, Some(&plan))
         .await?;
     summary(&state, &p.email, row).await
@@ -71,9 +68,8 @@ pub async fn create_tenant(name: String, slug: String, plan: String) -> Result<T
 /// Changes a tenant's plan (operator admins).
 #[server(endpoint = "set_tenant_plan")]
 pub async fn set_tenant_plan(tenant_id: String, plan: String) -> Result<(), AppError> {
-    use crate::domain::Role;
     use crate::ssr::audit::AuditEvent;
-    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageTenants).await?;
     let plan = Plan::parse(&plan).map_err(|e| AppError::invalid("Plan", e))?;
     if !state.db.set_tenant_plan(&tenant_id, plan.as_str()).await? {
         return Err(AppError::not_found("Tenant"));
@@ -91,9 +87,8 @@ pub async fn set_tenant_plan(tenant_id: String, plan: String) -> Result<(), AppE
 /// A suspended tenant's users cannot log in and its API keys stop working.
 #[server(endpoint = "set_tenant_suspended")]
 pub async fn set_tenant_suspended(tenant_id: String, suspend: String) -> Result<(), AppError> {
-    use crate::domain::Role;
     use crate::ssr::audit::AuditEvent;
-    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageTenants).await?;
     let suspend = match suspend.as_str() {
         "true" => true,
         "false" => false,

@@ -11,10 +11,8 @@ use leptos::prelude::*;
 /// The overview for a month (`YYYY-MM`; empty means the current month).
 #[server(endpoint = "usage_overview")]
 pub async fn load_usage_overview(#[server(default)] period: String) -> Result<UsageOverview, AppError> {
-    use crate::domain::Role;
     use crate::domain::period::Period;
-    let (state, p) =
-        crate::ssr::identity::auth::require_role(&[Role::Finance, Role::OperatorAdmin, Role::TenantAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ReadUsage).await?;
     let period = match period.trim() {
         "" => Period::containing(state.now_ms()),
         text => Period::parse(text).map_err(|e| AppError::invalid("Month", e))?,

@@ -30,7 +30,7 @@ pub struct UserSummary {
 #[server(endpoint = "list_users")]
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     use crate::ssr::error::log_internal;
-    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin, Role::TenantAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageUsers).await?;
     let scope = (p.role == Role::TenantAdmin).then_some(p.org_id.as_str());
     let rows = state.db.users(scope).await?;
     rows.into_iter()
@@ -62,7 +62,7 @@ pub async fn create_user(
     #[server(default)] expires_in_days: String,
 ) -> Result<UserSummary, AppError> {
     use crate::ssr::identity::accounts::{NewUser, create_user as create};
-    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin, Role::TenantAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageUsers).await?;
     let role = Role::parse(&role).map_err(|e| AppError::invalid("Role", e))?;
     // Tenant admins create users only in their own tenant; operator admins anywhere.
     let own_slug;
@@ -108,7 +108,7 @@ pub async fn create_user(
 /// tenant's users). The user's sessions end so the new role applies at once.
 #[server(endpoint = "set_user_role")]
 pub async fn set_user_role(user_id: String, role: String) -> Result<(), AppError> {
-    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::OperatorAdmin, Role::TenantAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageUsers).await?;
     let role = Role::parse(&role).map_err(|e| AppError::invalid("Role", e))?;
     crate::ssr::identity::accounts::change_role(&state, &p, &user_id, role).await?;
     Ok(())

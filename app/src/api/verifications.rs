@@ -26,8 +26,7 @@ pub struct VerificationSummary {
 /// The caller's tenant's newest 100 calls (tenant admins and members).
 #[server(endpoint = "list_verifications")]
 pub async fn list_verifications() -> Result<Vec<VerificationSummary>, AppError> {
-    use crate::domain::Role;
-    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::TenantAdmin, Role::TenantMember]).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::UseTenantWorkspace).await?;
     let rows = state.db.verifications(&p.org_id, 100).await?;
     Ok(rows
         .into_iter()

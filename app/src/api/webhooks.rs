@@ -3,8 +3,6 @@
 #![expect(missing_docs, reason = "#[server] generates argument structs whose fields cannot carry docs")]
 
 use crate::domain::AppError;
-#[cfg(feature = "ssr")]
-use crate::domain::Role;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -43,7 +41,7 @@ pub struct WebhookOverview {
 /// The caller's tenant's endpoint and messages.
 #[server(endpoint = "webhook_settings")]
 pub async fn webhook_settings() -> Result<WebhookOverview, AppError> {
-    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::TenantAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageTenantSettings).await?;
     let ep = state.db.webhook_endpoint(&p.org_id).await?;
     let messages = state
         .db
@@ -72,21 +70,21 @@ pub async fn webhook_settings() -> Result<WebhookOverview, AppError> {
 /// Sets the endpoint URL (checked by the SSRF guard).
 #[server(endpoint = "set_webhook_url")]
 pub async fn set_webhook_url(url: String) -> Result<(), AppError> {
-    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::TenantAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageTenantSettings).await?;
     crate::ssr::webhooks::delivery::set_endpoint(&state, &p.email, &p.org_id, &url).await.map(|_| ())
 }
 
 /// Rotates the signing secret (the old one keeps signing for a day).
 #[server(endpoint = "rotate_webhook_secret")]
 pub async fn rotate_webhook_secret() -> Result<(), AppError> {
-    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::TenantAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageTenantSettings).await?;
     crate::ssr::webhooks::delivery::rotate_secret(&state, &p.email, &p.org_id).await.map(|_| ())
 }
 
 /// Sends a signed test message now; the error says what the receiver did.
 #[server(endpoint = "send_test_webhook")]
 pub async fn send_test_webhook() -> Result<String, AppError> {
-    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::TenantAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageTenantSettings).await?;
     let (row, outcome) = crate::ssr::webhooks::delivery::test_delivery(&state, &p.org_id).await?;
     match outcome {
         Ok(status) => Ok(format!("{} delivered (HTTP {status})", row.id)),
@@ -97,7 +95,7 @@ pub async fn send_test_webhook() -> Result<String, AppError> {
 /// Delivers a dead or delivered message again with the same `webhook-id`.
 #[server(endpoint = "replay_webhook")]
 pub async fn replay_webhook(id: String) -> Result<String, AppError> {
-    let (state, p) = crate::ssr::identity::auth::require_role(&[Role::TenantAdmin]).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageTenantSettings).await?;
     let row = crate::ssr::webhooks::delivery::replay(&state, &p.email, &p.org_id, &id).await?;
     Ok(format!("{}: {}", row.id, row.status))
 }

@@ -92,6 +92,58 @@ impl Plan {
     }
 }
 
+/// What a caller may do. One table, [`Role::may`], answers for server
+/// functions, session routes and the navigation (each [`NavItem`] names the
+/// action its page needs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Sign in and see the own account.
+    UseAccount,
+    /// See the own tenant's verifications, receipts, packs and API keys; use the Verify page.
+    UseTenantWorkspace,
+    /// Create and revoke the tenant's API keys; set and test its webhooks.
+    ManageTenantSettings,
+    /// Usage and invoice previews (operator staff: every tenant; tenant admins: their own).
+    ReadUsage,
+    /// List users, create them and change roles (tenant admins: in their tenant).
+    ManageUsers,
+    /// List tenants.
+    ListTenants,
+    /// Create tenants, change plans, suspend.
+    ManageTenants,
+    /// See the price versions.
+    ReadPrices,
+    /// Add price versions.
+    ManagePrices,
+    /// The onboarding funnel and invitations.
+    ManageOnboarding,
+    /// The signature status report, drill reports and their exports.
+    ReadSignatureStatus,
+    /// Set the policy rollout and run key-rotation drills.
+    ManagePolicyRollout,
+    /// Read (and check) the audit log.
+    ReadAuditLog,
+}
+
+impl Action {
+    /// Every action, for the permission matrix.
+    pub const ALL: &[Action] = &[
+        Action::UseAccount,
+        Action::UseTenantWorkspace,
+        Action::ManageTenantSettings,
+        Action::ReadUsage,
+        Action::ManageUsers,
+        Action::ListTenants,
+        Action::ManageTenants,
+        Action::ReadPrices,
+        Action::ManagePrices,
+        Action::ManageOnboarding,
+        Action::ReadSignatureStatus,
+        Action::ManagePolicyRollout,
+        Action::ReadAuditLog,
+    ];
+}
+
 /// A page a role can reach from the navigation bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NavItem {
@@ -99,22 +151,26 @@ pub struct NavItem {
     pub path: &'static str,
     /// Link text.
     pub label: &'static str,
+    /// What the page's server functions require.
+    pub needs: Action,
 }
 
-const TENANTS: NavItem = NavItem { path: "/tenants", label: "Tenants" };
-const USERS: NavItem = NavItem { path: "/users", label: "Users" };
-const KEYS: NavItem = NavItem { path: "/keys", label: "API keys" };
-const VERIFICATIONS: NavItem = NavItem { path: "/verifications", label: "Verifications" };
-const VERIFY: NavItem = NavItem { path: "/verify", label: "Verify" };
-const RECEIPTS: NavItem = NavItem { path: "/receipts", label: "Receipts" };
-const PACKS: NavItem = NavItem { path: "/packs", label: "Packs" };
-const AUDIT: NavItem = NavItem { path: "/audit-log", label: "Audit log" };
-const ACCOUNT: NavItem = NavItem { path: "/account", label: "Account" };
-const USAGE: NavItem = NavItem { path: "/usage", label: "Usage" };
-const PRICES: NavItem = NavItem { path: "/prices", label: "Prices" };
-const WEBHOOKS: NavItem = NavItem { path: "/webhooks", label: "Webhooks" };
-const ONBOARDING: NavItem = NavItem { path: "/onboarding", label: "Onboarding" };
-const SIGNATURES: NavItem = NavItem { path: "/signature-status", label: "Signature status" };
+const TENANTS: NavItem = NavItem { path: "/tenants", label: "Tenants", needs: Action::ListTenants };
+const USERS: NavItem = NavItem { path: "/users", label: "Users", needs: Action::ManageUsers };
+const KEYS: NavItem = NavItem { path: "/keys", label: "API keys", needs: Action::UseTenantWorkspace };
+const VERIFICATIONS: NavItem =
+    NavItem { path: "/verifications", label: "Verifications", needs: Action::UseTenantWorkspace };
+const VERIFY: NavItem = NavItem { path: "/verify", label: "Verify", needs: Action::UseTenantWorkspace };
+const RECEIPTS: NavItem = NavItem { path: "/receipts", label: "Receipts", needs: Action::UseTenantWorkspace };
+const PACKS: NavItem = NavItem { path: "/packs", label: "Packs", needs: Action::UseTenantWorkspace };
+const AUDIT: NavItem = NavItem { path: "/audit-log", label: "Audit log", needs: Action::ReadAuditLog };
+const ACCOUNT: NavItem = NavItem { path: "/account", label: "Account", needs: Action::UseAccount };
+const USAGE: NavItem = NavItem { path: "/usage", label: "Usage", needs: Action::ReadUsage };
+const PRICES: NavItem = NavItem { path: "/prices", label: "Prices", needs: Action::ReadPrices };
+const WEBHOOKS: NavItem = NavItem { path: "/webhooks", label: "Webhooks", needs: Action::ManageTenantSettings };
+const ONBOARDING: NavItem = NavItem { path: "/onboarding", label: "Onboarding", needs: Action::ManageOnboarding };
+const SIGNATURES: NavItem =
+    NavItem { path: "/signature-status", label: "Signature status", needs: Action::ReadSignatureStatus };
 
 impl Role {
     /// The organisation kind this role belongs to.
@@ -159,6 +215,23 @@ impl Role {
         }
     }
 
+    /// Whether this role may do `action`: the one permission table.
+    pub fn may(self, action: Action) -> bool {
+        use Role::{Auditor, Finance, OperatorAdmin, Security, TenantAdmin, TenantMember};
+        match action {
+            Action::UseAccount => true,
+            Action::UseTenantWorkspace => matches!(self, TenantAdmin | TenantMember),
+            Action::ManageTenantSettings => self == TenantAdmin,
+            Action::ReadUsage => matches!(self, Finance | OperatorAdmin | TenantAdmin),
+            Action::ManageUsers => matches!(self, OperatorAdmin | TenantAdmin),
+            Action::ListTenants => matches!(self, OperatorAdmin | Security | Finance | Auditor),
+            Action::ManageTenants | Action::ManagePrices | Action::ManageOnboarding => self == OperatorAdmin,
+            Action::ReadPrices => matches!(self, OperatorAdmin | Finance),
+            Action::ReadSignatureStatus | Action::ReadAuditLog => matches!(self, Auditor | Security | OperatorAdmin),
+            Action::ManagePolicyRollout => matches!(self, Security | OperatorAdmin),
+        }
+    }
+
     /// The first screen after login.
     pub fn home(self) -> &'static str {
         self.nav().first().map_or("/account", |n| n.path)
@@ -192,6 +265,66 @@ mod tests {
         }
         assert!(Role::Auditor.is_read_only());
         assert!(!Role::OperatorAdmin.is_read_only());
+    }
+
+    /// The whole matrix, written out: a change to who may do what changes this test.
+    #[test]
+    fn the_permission_matrix() {
+        use Role::{
+            Auditor as Au, Finance as Fi, OperatorAdmin as Op, Security as Se, TenantAdmin as Ta, TenantMember as Tm,
+        };
+        let expected: &[(Action, &[Role])] = &[
+            (Action::UseAccount, &[Op, Se, Fi, Au, Ta, Tm]),
+            (Action::UseTenantWorkspace, &[Ta, Tm]),
+            (Action::ManageTenantSettings, &[Ta]),
+            (Action::ReadUsage, &[Op, Fi, Ta]),
+            (Action::ManageUsers, &[Op, Ta]),
+            (Action::ListTenants, &[Op, Se, Fi, Au]),
+            (Action::ManageTenants, &[Op]),
+            (Action::ReadPrices, &[Op, Fi]),
+            (Action::ManagePrices, &[Op]),
+            (Action::ManageOnboarding, &[Op]),
+            (Action::ReadSignatureStatus, &[Op, Se, Au]),
+            (Action::ManagePolicyRollout, &[Op, Se]),
+            (Action::ReadAuditLog, &[Op, Se, Au]),
+        ];
+        assert_eq!(expected.len(), Action::ALL.len());
+        for &(action, allowed) in expected {
+            for &r in Role::ALL {
+                assert_eq!(r.may(action), allowed.contains(&r), "{r:?} {action:?}");
+            }
+        }
+        for r in Role::ALL {
+            assert!(!r.is_read_only() || !r.may(Action::ManageTenants), "read-only roles change nothing");
+        }
+    }
+
+    /// Navigation follows the table: a role's links are exactly the pages it may use.
+    #[test]
+    fn navigation_follows_the_permission_table() {
+        let pages = [
+            TENANTS,
+            USERS,
+            KEYS,
+            VERIFICATIONS,
+            VERIFY,
+            RECEIPTS,
+            PACKS,
+            AUDIT,
+            ACCOUNT,
+            USAGE,
+            PRICES,
+            WEBHOOKS,
+            ONBOARDING,
+            SIGNATURES,
+        ];
+        for &r in Role::ALL {
+            let mut shown: Vec<&str> = r.nav().iter().map(|n| n.path).collect();
+            let mut allowed: Vec<&str> = pages.iter().filter(|p| r.may(p.needs)).map(|p| p.path).collect();
+            shown.sort_unstable();
+            allowed.sort_unstable();
+            assert_eq!(shown, allowed, "{r:?}");
+        }
     }
 
     #[test]

@@ -20,4 +20,4 @@ pub mod usage;
 pub mod workflow;
 
 pub use error::{AppError, ErrorCode};
-pub use identity::{OrgKind, Plan, Role};
+pub use identity::{Action, OrgKind, Plan, Role};

@@ -4,7 +4,7 @@
 //! passwords as argon2id hashes, tokens and keys as SHA-256 (they carry 256
 //! random bits, so a slow hash adds nothing).
 
-use crate::domain::{AppError, ErrorCode, OrgKind, Role};
+use crate::domain::{Action, AppError, ErrorCode, OrgKind, Role};
 use crate::ssr::cookies;
 use crate::ssr::cookies::SameSite;
 use crate::ssr::state::{AppState, use_app_state};
@@ -153,9 +153,9 @@ pub struct Principal {
 }
 
 impl Principal {
-    /// Refuses unless the caller has one of `roles`.
-    pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
-        if roles.contains(&self.role) { Ok(()) } else { Err(AppError::forbidden()) }
+    /// Refuses unless the caller's role may do `action` ([`Role::may`]).
+    pub fn require(&self, action: Action) -> Result<(), AppError> {
+        if self.role.may(action) { Ok(()) } else { Err(AppError::forbidden()) }
     }
 }
 
@@ -226,10 +226,10 @@ pub async fn require_principal() -> Result<(AppState, Principal), AppError> {
     Ok((state, p))
 }
 
-/// Like [`require_principal`], and checks the role.
-pub async fn require_role(roles: &[Role]) -> Result<(AppState, Principal), AppError> {
+/// Like [`require_principal`], and checks that the caller's role may do `action`.
+pub async fn require(action: Action) -> Result<(AppState, Principal), AppError> {
     let (state, p) = require_principal().await?;
-    p.require(roles)?;
+    p.require(action)?;
     Ok((state, p))
 }
 

@@ -35,7 +35,7 @@ pub async fn export_status(
     axum::extract::Query(q): axum::extract::Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let p = app::ssr::identity::auth::principal_from_headers(&state, &headers).await?;
-    p.require(app::api::signature_status::READERS)?;
+    p.require(app::domain::Action::ReadSignatureStatus)?;
     let show = app::domain::adoption::Show::parse(&q.show).map_err(|e| app::domain::AppError::invalid("show", e))?;
     let report = app::ssr::policy::status::report(&state, None).await?.filtered(show);
     Ok(attachment(report.to_csv(), "text/csv; charset=utf-8", "signature-status.csv"))
@@ -48,7 +48,7 @@ pub async fn drill_report(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let p = app::ssr::identity::auth::principal_from_headers(&state, &headers).await?;
-    p.require(app::api::signature_status::READERS)?;
+    p.require(app::domain::Action::ReadSignatureStatus)?;
     let body = state.db.drill_report(&id).await?.ok_or_else(|| app::domain::AppError::not_found("Drill"))?;
     let report: app::domain::drill::DrillReport = serde_json::from_str(&body).map_err(log_internal)?;
     Ok(attachment(report.to_markdown(), "text/markdown; charset=utf-8", &format!("{id}.md")))

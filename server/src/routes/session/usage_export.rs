@@ -5,9 +5,9 @@
 
 use crate::routes::download::attachment;
 use crate::routes::error::ApiError;
+use app::domain::AppError;
 use app::domain::invoice::{self, Invoice};
 use app::domain::period::Period;
-use app::domain::{AppError, Role};
 use app::ssr::AppState;
 use app::ssr::billing::pricing;
 use app::ssr::identity::auth::principal_from_headers;
@@ -39,7 +39,7 @@ pub async fn export(
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let p = principal_from_headers(&state, &headers).await?;
-    p.require(&[Role::Finance, Role::OperatorAdmin, Role::TenantAdmin])?;
+    p.require(app::domain::Action::ReadUsage)?;
     let period = Period::parse(&q.period).map_err(|e| AppError::invalid("period", e))?;
     let invoices: Vec<Invoice> = if p.role.sees_all_tenants() {
         pricing::simulate_all(&state.db, period).await?
