@@ -9,7 +9,7 @@
 //!    step 4 downloads and verifies a release pack).
 
 use app::domain::onboarding::RepoSource;
-use app::ssr::onboarding::service::{StepInput, Via, create_invitation, submit};
+use app::ssr::onboarding::{StepInput, Via, create_invitation, submit};
 use app::ssr::webhooks::scheme::Secret;
 use app::ssr::webhooks::ssrf::{Outbound, OutboundPolicy, Subnet};
 use app::ssr::{AppState, config::PortalConfig, store::Db};

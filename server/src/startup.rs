@@ -153,7 +153,7 @@ async fn webhook_loop(state: AppState, deliver: bool) {
         let now = state.now_ms();
         if now.saturating_sub(last_abandon_check) >= 60_000 {
             last_abandon_check = now;
-            match app::ssr::onboarding::service::mark_abandoned(&state).await {
+            match app::ssr::onboarding::mark_abandoned(&state).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(sessions = n, "onboarding sessions marked abandoned"),
                 Err(e) => tracing::warn!(error = %e.message, "marking abandoned onboardings failed; will retry"),

@@ -33,19 +33,19 @@ fn state() -> Result<crate::ssr::AppState, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-use crate::ssr::onboarding::service::{StepInput, Via};
+use crate::ssr::onboarding::{StepInput, Via};
 
 #[cfg(feature = "ssr")]
 async fn submit(input: StepInput) -> Result<OnboardingView, AppError> {
     let state = state()?;
-    Ok(crate::ssr::onboarding::service::submit(&state, &token()?, input, Via::Browser).await?.view)
+    Ok(crate::ssr::onboarding::submit(&state, &token()?, input, Via::Browser).await?.view)
 }
 
 /// The session of the invitation in this browser (starting it on first use).
 #[server(endpoint = "onboarding_session")]
 pub async fn onboarding_session() -> Result<OnboardingView, AppError> {
     let state = state()?;
-    crate::ssr::onboarding::service::show(&state, &token()?, Via::Browser).await
+    crate::ssr::onboarding::show(&state, &token()?, Via::Browser).await
 }
 
 /// Step 1: creates the tenant and its admin login (later: changes the plan).
@@ -92,7 +92,7 @@ pub async fn onboard_repository(
 #[server(endpoint = "onboard_finish")]
 pub async fn onboard_finish() -> Result<Option<String>, AppError> {
     let state = state()?;
-    let done = crate::ssr::onboarding::service::submit(&state, &token()?, StepInput::Finish, Via::Browser).await?;
+    let done = crate::ssr::onboarding::submit(&state, &token()?, StepInput::Finish, Via::Browser).await?;
     if let Some(key) = &done.api_key
         && super::flash::is_plain_form_post()
     {
@@ -106,7 +106,7 @@ pub async fn onboard_finish() -> Result<Option<String>, AppError> {
 pub async fn onboard_go_to(step: String) -> Result<OnboardingView, AppError> {
     let state = state()?;
     let step = crate::domain::onboarding::Step::parse(&step).map_err(|e| AppError::invalid("Step", e))?;
-    crate::ssr::onboarding::service::go_to(&state, &token()?, step, Via::Browser).await
+    crate::ssr::onboarding::go_to(&state, &token()?, step, Via::Browser).await
 }
 
 /// The API key issued by the last no-JavaScript finish, once.
@@ -120,7 +120,7 @@ pub async fn take_onboarding_key() -> Result<Option<String>, AppError> {
 #[server(endpoint = "request_new_invitation")]
 pub async fn request_new_invitation(note: String) -> Result<(), AppError> {
     let state = state()?;
-    crate::ssr::onboarding::service::request_new_link(&state, &token()?, &note).await
+    crate::ssr::onboarding::request_new_link(&state, &token()?, &note).await
 }
 
 /// An invitation as listed for the operator.
@@ -172,7 +172,7 @@ pub struct OnboardingReport {
 #[server(endpoint = "onboarding_overview")]
 pub async fn onboarding_overview() -> Result<OnboardingReport, AppError> {
     let (state, _) = crate::ssr::identity::auth::require(crate::domain::Action::ManageOnboarding).await?;
-    let sessions = crate::ssr::onboarding::service::funnel_sessions(&state).await?;
+    let sessions = crate::ssr::onboarding::funnel_sessions(&state).await?;
     let reasons = state.db.onboarding_failure_reasons().await?;
     let funnel = crate::domain::onboarding::funnel(&sessions, &reasons);
     let now = state.now_ms();
@@ -225,7 +225,7 @@ pub async fn create_invitation(label: String, days: String) -> Result<String, Ap
     let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageOnboarding).await?;
     let days =
         days.trim().parse::<i64>().map_err(|_| AppError::invalid("Valid for (days)", "a whole number, 1 to 30"))?;
-    let (_, token) = crate::ssr::onboarding::service::create_invitation(&state, &p.email, &label, days).await?;
+    let (_, token) = crate::ssr::onboarding::create_invitation(&state, &p.email, &label, days).await?;
     Ok(hand_out_link(&state, &token))
 }
 
@@ -233,7 +233,7 @@ pub async fn create_invitation(label: String, days: String) -> Result<String, Ap
 #[server(endpoint = "renew_invitation")]
 pub async fn renew_invitation(id: String) -> Result<String, AppError> {
     let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageOnboarding).await?;
-    let token = crate::ssr::onboarding::service::renew_invitation(&state, &p.email, &id, 7).await?;
+    let token = crate::ssr::onboarding::renew_invitation(&state, &p.email, &id, 7).await?;
     Ok(hand_out_link(&state, &token))
 }
 

@@ -82,7 +82,7 @@ pub enum InviteCommand {
 /// Creates an invitation and prints its link.
 pub async fn invite(state: &app::ssr::AppState, cmd: InviteCommand, json_out: bool) -> Exit {
     let InviteCommand::Create { label, days } = cmd;
-    let created = app::ssr::onboarding::service::create_invitation(state, "cli", &label, days).await;
+    let created = app::ssr::onboarding::create_invitation(state, "cli", &label, days).await;
     let base = state.config.public_url.clone().unwrap_or_else(|| format!("http://{}", state.leptos_options.site_addr));
     report(
         json_out,

@@ -444,8 +444,8 @@ async fn expired_links_say_so_and_idle_sessions_are_abandoned_then_resumed() {
 
     // A day and a half idle: abandoned (telemetry), but the link still works until it expires.
     clock.advance_ms(25 * 3_600_000);
-    assert_eq!(app::ssr::onboarding::service::mark_abandoned(&app.state).await.unwrap(), 1);
-    assert_eq!(app::ssr::onboarding::service::mark_abandoned(&app.state).await.unwrap(), 0, "once");
+    assert_eq!(app::ssr::onboarding::mark_abandoned(&app.state).await.unwrap(), 1);
+    assert_eq!(app::ssr::onboarding::mark_abandoned(&app.state).await.unwrap(), 0, "once");
     let admin = app.login("admin@operator.demo").await;
     let (_, o, _) = app.server_fn("onboarding_overview", Some(&admin), &[]).await;
     assert_eq!((o["funnel"]["abandoned"].as_u64(), o["funnel"]["success_pct"].as_u64()), (Some(1), Some(0)), "{o}");
@@ -486,7 +486,7 @@ async fn a_resumed_session_records_its_resumption() {
     let p = Partner { app: &app, token: invite(&app, "Comeback Co", "7").await };
     assert_eq!(p.step("1", details("comeback")).await.0, 200);
     clock.advance_ms(2 * 86_400_000);
-    assert_eq!(app::ssr::onboarding::service::mark_abandoned(&app.state).await.unwrap(), 1);
+    assert_eq!(app::ssr::onboarding::mark_abandoned(&app.state).await.unwrap(), 1);
     clock.advance_ms(1000);
     let (s, v) = p.get().await;
     assert_eq!((s, v["session"]["current_step"].as_u64()), (200, Some(2)));

@@ -10,7 +10,7 @@ use crate::routes::error::{ApiCode, ApiError, ErrorEnvelope};
 use app::domain::api_scope::ApiScope;
 use app::domain::onboarding::{OnboardingView, RepoSource, Step};
 use app::ssr::AppState;
-use app::ssr::onboarding::service::{self, StepInput, Via};
+use app::ssr::onboarding::{self, StepInput, Via};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -31,7 +31,7 @@ pub fn router() -> Router<AppState> {
 
 fn invite_token(headers: &HeaderMap) -> Result<String, ApiError> {
     app::ssr::identity::auth::bearer_token(headers)
-        .filter(|t| t.starts_with(service::INVITE_PREFIX))
+        .filter(|t| t.starts_with(onboarding::INVITE_PREFIX))
         .map(str::to_owned)
         .ok_or_else(|| {
             ApiError::new(ApiCode::Unauthenticated, "Send the invitation token as 'Authorization: Bearer tpi_…'.")
@@ -120,7 +120,7 @@ fn input(step: Step, b: StepBody) -> Result<StepInput, ApiError> {
     responses((status = 200, body = SessionResponse), (status = 401, body = ErrorEnvelope), (status = 403, description = "Expired or used invitation", body = ErrorEnvelope)))]
 pub async fn session(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<SessionResponse>, ApiError> {
     let token = invite_token(&headers)?;
-    let session = service::show(&state, &token, Via::Cli).await?;
+    let session = onboarding::show(&state, &token, Via::Cli).await?;
     Ok(Json(SessionResponse { session, api_key: None }))
 }
 
@@ -141,7 +141,7 @@ pub async fn submit_step(
     let token = invite_token(&headers)?;
     let step = Step::parse(&step).map_err(|e| ApiError::new(ApiCode::NotFound, e))?;
     let input = input(step, body.map(|Json(b)| b).unwrap_or_default())?;
-    let done = service::submit(&state, &token, input, Via::Cli).await?;
+    let done = onboarding::submit(&state, &token, input, Via::Cli).await?;
     if let Some(f) = done.view.failure.clone().filter(|f| f.step == step.number()) {
         let body = StepFailed {
             error: crate::routes::error::ErrorBody {
@@ -166,7 +166,7 @@ pub async fn go_to(
 ) -> Result<Json<SessionResponse>, ApiError> {
     let token = invite_token(&headers)?;
     let step = Step::parse(&step).map_err(|e| ApiError::new(ApiCode::NotFound, e))?;
-    let session = service::go_to(&state, &token, step, Via::Cli).await?;
+    let session = onboarding::go_to(&state, &token, step, Via::Cli).await?;
     Ok(Json(SessionResponse { session, api_key: None }))
 }
 

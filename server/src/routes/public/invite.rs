@@ -6,7 +6,7 @@ use app::api::onboarding::ONBOARD_COOKIE;
 use app::ssr::AppState;
 use app::ssr::cookies;
 use app::ssr::cookies::SameSite;
-use app::ssr::onboarding::service;
+use app::ssr::onboarding;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -26,10 +26,10 @@ pub fn router() -> Router<AppState> {
 /// (`/onboard?link=used|unknown`); an expired one keeps it, so its holder can
 /// ask for a new link.
 async fn follow_link(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let problem = service::check_link(&state, &token).await.err();
+    let problem = onboarding::check_link(&state, &token).await.err();
     let secure = state.config.secure_cookies();
     let (cookie, location) = match problem {
-        Some(p @ (service::LinkProblem::Used | service::LinkProblem::Unknown)) => {
+        Some(p @ (onboarding::LinkProblem::Used | onboarding::LinkProblem::Unknown)) => {
             tracing::info!(problem = p.as_str(), "invitation link refused");
             (cookies::remove(ONBOARD_COOKIE, "/", SameSite::Lax, secure), format!("/onboard?link={}", p.as_str()))
         }
