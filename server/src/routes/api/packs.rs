@@ -2,13 +2,14 @@
 //! `POST|GET /api/v1/repos/{owner}/{name}/releases/{tag}/pack` (upload, download)
 //! and `GET …/pack/report` (the verification report).
 
+use crate::routes::download::attachment;
 use crate::routes::error::{ApiError, ErrorEnvelope};
 use app::domain::api_scope::ApiScope;
 use app::ssr::AppState;
 use app::ssr::evidence::packs::PackReport;
 use app::ssr::evidence::service::{self, Uploaded};
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -104,15 +105,9 @@ pub async fn download(
 ) -> Result<Response, ApiError> {
     let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
     let (row, zip) = service::download(&state, &key.org_id, &format!("{owner}/{name}"), &tag).await?;
-    let mut res = zip.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
-    let file = format!("attachment; filename=\"{owner}-{name}-{tag}-pack.zip\"");
-    if let Ok(v) = HeaderValue::from_str(&file) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
+    let mut res = attachment(zip, "application/zip", &format!("{owner}-{name}-{tag}-pack.zip"));
     if let Ok(v) = HeaderValue::from_str(&row.sha256) {
-        h.insert("x-content-sha256", v);
+        res.headers_mut().insert("x-content-sha256", v);
     }
     Ok(res)
 }
