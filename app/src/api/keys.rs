@@ -97,13 +97,8 @@ pub async fn create_api_key(
 /// Revokes one of the caller's tenant's keys (404 for another tenant's key).
 #[server(endpoint = "revoke_api_key")]
 pub async fn revoke_api_key(key_id: String) -> Result<(), AppError> {
-    use crate::ssr::audit::AuditEvent;
     let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageTenantSettings).await?;
-    if !state.db.revoke_api_key(&key_id, &p.org_id, state.now_ms()).await? {
-        return Err(AppError::not_found("API key"));
-    }
-    AuditEvent::new(&p.email, "api_key.revoked").about(&p.org_id, &key_id).log(&state).await?;
-    Ok(())
+    crate::ssr::identity::accounts::revoke_api_key(&state, &p.email, &p.org_id, &key_id).await
 }
 
 /// The key created by the last no-JavaScript form post, once; clears it.

@@ -68,39 +68,20 @@ pub async fn create_tenant(name: String, slug: String, plan: String) -> Result<T
 /// Changes a tenant's plan (operator admins).
 #[server(endpoint = "set_tenant_plan")]
 pub async fn set_tenant_plan(tenant_id: String, plan: String) -> Result<(), AppError> {
-    use crate::ssr::audit::AuditEvent;
     let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageTenants).await?;
     let plan = Plan::parse(&plan).map_err(|e| AppError::invalid("Plan", e))?;
-    if !state.db.set_tenant_plan(&tenant_id, plan.as_str()).await? {
-        return Err(AppError::not_found("Tenant"));
-    }
-    AuditEvent::new(&p.email, "tenant.plan_changed")
-        .about(&tenant_id, &tenant_id)
-        .detail(&format!("plan={}", plan.as_str()))
-        .log(&state)
-        .await?;
-    crate::ssr::billing::entitlements::for_org(&state, &tenant_id, &p.email).await?;
-    Ok(())
+    crate::ssr::identity::accounts::set_plan(&state, &p.email, &tenant_id, plan).await
 }
 
 /// Suspends (`suspend = "true"`) or reactivates a tenant (operator admins).
 /// A suspended tenant's users cannot log in and its API keys stop working.
 #[server(endpoint = "set_tenant_suspended")]
 pub async fn set_tenant_suspended(tenant_id: String, suspend: String) -> Result<(), AppError> {
-    use crate::ssr::audit::AuditEvent;
     let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageTenants).await?;
     let suspend = match suspend.as_str() {
         "true" => true,
         "false" => false,
         _ => return Err(AppError::invalid("suspend", "must be true or false")),
     };
-    let at = suspend.then(|| state.now_ms());
-    if !state.db.set_tenant_suspended(&tenant_id, at).await? {
-        return Err(AppError::not_found("Tenant"));
-    }
-    AuditEvent::new(&p.email, if suspend { "tenant.suspended" } else { "tenant.reactivated" })
-        .about(&tenant_id, &tenant_id)
-        .log(&state)
-        .await?;
-    Ok(())
+    crate::ssr::identity::accounts::set_suspended(&state, &p.email, &tenant_id, suspend).await
 }

@@ -5,7 +5,7 @@
 
 use crate::domain::ids::AuditId;
 use crate::ssr::state::AppState;
-use crate::ssr::store::{AuditRow, Db, StoreError, StoreResult};
+use crate::ssr::store::{AuditRow, Db, StoreError, StoreResult, Tx};
 use sha2::{Digest, Sha256};
 
 /// The `prev_hash` of the first entry.
@@ -55,6 +55,11 @@ impl<'a> AuditEvent<'a> {
     pub async fn log(self, state: &AppState) -> Result<(), crate::domain::AppError> {
         record(state, self).await.map_err(crate::ssr::error::log_internal)
     }
+
+    /// Appends the event as part of `tx` (see [`append`]).
+    pub async fn log_in(&self, tx: &mut Tx<'_>, state: &AppState) -> Result<(), crate::domain::AppError> {
+        append(tx, state, self).await.map_err(crate::ssr::error::log_internal)
+    }
 }
 
 /// The chain hash of an entry.
@@ -68,16 +73,24 @@ pub fn entry_hash(prev_hash: &str, id: &str, at: i64, e: &AuditEvent<'_>) -> Str
     hex::encode(h.finalize())
 }
 
-/// Appends an event, retrying when a concurrent writer extended the chain first.
+/// Appends an event in its own unit of work.
 pub async fn record(state: &AppState, e: AuditEvent<'_>) -> StoreResult<()> {
-    for _ in 0..20 {
-        let prev_hash = state.db.audit_head().await?.unwrap_or_else(|| GENESIS.to_owned());
-        let id = state.new_id(AuditId::from_parts).to_string();
-        let at = state.now_ms();
-        let row = AuditRow {
+    let mut tx = state.db.transaction().await?;
+    append(&mut tx, state, &e).await?;
+    tx.commit().await
+}
+
+/// Appends an event as part of `tx`: it is in the log exactly when the
+/// change it describes is committed.
+pub async fn append(tx: &mut Tx<'_>, state: &AppState, e: &AuditEvent<'_>) -> StoreResult<()> {
+    let id = state.new_id(AuditId::from_parts).to_string();
+    let at = state.now_ms();
+    tx.append_audit(|head| {
+        let prev_hash = head.unwrap_or_else(|| GENESIS.to_owned());
+        AuditRow {
             seq: 0,
-            hash: entry_hash(&prev_hash, &id, at, &e),
-            id,
+            hash: entry_hash(&prev_hash, &id, at, e),
+            id: id.clone(),
             at,
             actor: e.actor.to_owned(),
             action: e.action.to_owned(),
@@ -85,13 +98,9 @@ pub async fn record(state: &AppState, e: AuditEvent<'_>) -> StoreResult<()> {
             target: e.target.map(str::to_owned),
             detail: e.detail.to_owned(),
             prev_hash,
-        };
-        match state.db.insert_audit(&row).await {
-            Err(StoreError::Conflict) => tokio::task::yield_now().await,
-            other => return other,
         }
-    }
-    Err(StoreError::Corrupt("audit log: too much contention appending".into()))
+    })
+    .await
 }
 
 /// Where the chain breaks.

@@ -145,7 +145,9 @@ async fn demo_ci_key(state: &AppState, org_id: &str, actor: &str) -> Result<app:
         revoked_at: None,
         scopes: "verify evidence read".into(),
     };
-    state.db.insert_api_key(&key, &hash).await?;
+    let mut tx = state.db.transaction().await?;
+    tx.insert_api_key(&key, &hash).await?;
+    tx.commit().await?;
     Ok(key)
 }
 
@@ -317,7 +319,9 @@ pub async fn seed_onboarding(state: &AppState) -> Result<(), AppError> {
             renewal_note: None,
         };
         db.insert_invitation(&invitation).await?;
-        db.use_invitation(&invitation.id, done).await?;
+        let mut tx = db.transaction().await?;
+        tx.use_invitation(&invitation.id, done).await?;
+        tx.commit().await?;
         let data = OnboardingData {
             tenant_name: Some(org.name.clone()),
             tenant_slug: Some(org.slug.clone()),

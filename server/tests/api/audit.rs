@@ -55,3 +55,32 @@ async fn concurrent_appends_keep_one_chain() {
     }
     assert!(verify_chain(&app.state.db).await.unwrap().is_ok());
 }
+
+/// The change and its audit entry commit together: a unit of work dropped
+/// before commit leaves neither; committed, both are there and the chain holds.
+#[tokio::test]
+async fn a_change_and_its_entry_commit_together_or_not_at_all() {
+    use app::ssr::audit::{AuditEvent, append};
+    let app = TestApp::spawn().await;
+    let db = &app.state.db;
+    let acme = db.org_by_slug("acme-robotics").await.unwrap().unwrap();
+
+    let mut tx = db.transaction().await.unwrap();
+    assert!(tx.set_tenant_suspended(&acme.id, Some(1)).await.unwrap());
+    append(&mut tx, &app.state, &AuditEvent::new("test", "test.rolled_back").about(&acme.id, &acme.id)).await.unwrap();
+    drop(tx);
+    assert_eq!(db.org(&acme.id).await.unwrap().unwrap().suspended_at, None, "the write was rolled back");
+    assert_eq!(count(db, "test.rolled_back").await, 0, "and so was its entry");
+
+    let mut tx = db.transaction().await.unwrap();
+    assert!(tx.set_tenant_suspended(&acme.id, Some(1)).await.unwrap());
+    append(&mut tx, &app.state, &AuditEvent::new("test", "test.committed").about(&acme.id, &acme.id)).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(db.org(&acme.id).await.unwrap().unwrap().suspended_at, Some(1));
+    assert_eq!(count(db, "test.committed").await, 1);
+    assert!(verify_chain(db).await.unwrap().is_ok());
+}
+
+async fn count(db: &app::ssr::store::Db, action: &str) -> usize {
+    db.audit_entries(None, 10_000).await.unwrap().into_iter().filter(|e| e.action == action).count()
+}

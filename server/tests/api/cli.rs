@@ -152,7 +152,9 @@ async fn sigterm_drains_flushes_metrics_and_exits_cleanly() {
         revoked_at: None,
         scopes: "read".into(),
     };
-    db.insert_api_key(&row, &hash).await.unwrap();
+    let mut tx = db.transaction().await.unwrap();
+    tx.insert_api_key(&row, &hash).await.unwrap();
+    tx.commit().await.unwrap();
     for _ in 0..3 {
         let r = http.get(format!("{base}/api/v1/me")).bearer_auth(&key).send().await.unwrap();
         assert_eq!(r.status(), 200);

@@ -1,6 +1,7 @@
 //! Creating organisations and users: the one place their rules live, used by
 //! server functions, the CLI and the demo seed.
 
+use crate::domain::api_scope::Scopes;
 use crate::domain::ids::{OrgId, UserId};
 use crate::domain::text::{DisplayName, Email, Slug, check_new_password};
 use crate::domain::{AppError, ErrorCode, OrgKind, Plan, Role};
@@ -8,7 +9,7 @@ use crate::ssr::audit::AuditEvent;
 use crate::ssr::error::log_internal;
 use crate::ssr::identity::auth::hash_password;
 use crate::ssr::state::AppState;
-use crate::ssr::store::{OrgRow, StoreError, UserRow};
+use crate::ssr::store::{ApiKeyRow, OrgRow, StoreError, Tx, UserRow};
 
 /// Creates an organisation of `kind` (tenants need a plan) and records it in the audit log.
 pub async fn create_org(
@@ -35,14 +36,16 @@ pub async fn create_org(
         created_at: state.now_ms(),
         suspended_at: None,
     };
-    match state.db.insert_org(&row).await {
+    let mut tx = state.db.transaction().await?;
+    match tx.insert_org(&row).await {
         Err(StoreError::Conflict) => {
             return Err(AppError::new(ErrorCode::Conflict, format!("Slug: '{}' is already taken.", slug.as_str())));
         }
         other => other?,
     }
     let detail = format!("kind={} slug={} plan={}", row.kind, row.slug, row.plan.as_deref().unwrap_or("-"));
-    AuditEvent::new(actor, "org.created").about(&row.id, &row.id).detail(&detail).log(state).await?;
+    AuditEvent::new(actor, "org.created").about(&row.id, &row.id).detail(&detail).log_in(&mut tx, state).await?;
+    tx.commit().await?;
     Ok(row)
 }
 
@@ -98,14 +101,16 @@ pub async fn create_user(state: &AppState, actor: &str, new: NewUser<'_>) -> Res
         expires_at,
         disabled_at: None,
     };
-    match state.db.insert_user(&row).await {
+    let mut tx = state.db.transaction().await?;
+    match tx.insert_user(&row).await {
         Err(StoreError::Conflict) => {
             return Err(AppError::new(ErrorCode::Conflict, "E-mail: a user with this address exists."));
         }
         other => other?,
     }
     let detail = format!("email={} role={}", row.email, row.role);
-    AuditEvent::new(actor, "user.created").about(&row.org_id, &row.id).detail(&detail).log(state).await?;
+    AuditEvent::new(actor, "user.created").about(&row.org_id, &row.id).detail(&detail).log_in(&mut tx, state).await?;
+    tx.commit().await?;
     Ok(row)
 }
 
@@ -140,12 +145,18 @@ pub async fn change_role(
     if old == role {
         return Ok(user);
     }
-    if !state.db.set_user_role(&user.id, role.as_str()).await? {
+    let mut tx = state.db.transaction().await?;
+    if !tx.set_user_role(&user.id, role.as_str()).await? {
         return Err(AppError::not_found("User"));
     }
-    state.db.revoke_user_sessions(&user.id, state.now_ms()).await?;
+    tx.revoke_user_sessions(&user.id, state.now_ms()).await?;
     let detail = format!("email={} from={} to={}", user.email, old.as_str(), role.as_str());
-    AuditEvent::new(&actor.email, "user.role_changed").about(&user.org_id, &user.id).detail(&detail).log(state).await?;
+    AuditEvent::new(&actor.email, "user.role_changed")
+        .about(&user.org_id, &user.id)
+        .detail(&detail)
+        .log_in(&mut tx, state)
+        .await?;
+    tx.commit().await?;
     user.role = role.as_str().into();
     Ok(user)
 }
@@ -158,14 +169,30 @@ pub async fn issue_api_key(
     created_by: &str,
     org_id: &str,
     name: &str,
-    scopes: &crate::domain::api_scope::Scopes,
-) -> Result<(crate::ssr::store::ApiKeyRow, String), AppError> {
+    scopes: &Scopes,
+) -> Result<(ApiKeyRow, String), AppError> {
+    let mut tx = state.db.transaction().await?;
+    let issued = issue_api_key_in(&mut tx, state, actor_email, created_by, org_id, name, scopes).await?;
+    tx.commit().await?;
+    Ok(issued)
+}
+
+/// [`issue_api_key`] as part of a larger unit of work.
+pub async fn issue_api_key_in(
+    tx: &mut Tx<'_>,
+    state: &AppState,
+    actor_email: &str,
+    created_by: &str,
+    org_id: &str,
+    name: &str,
+    scopes: &Scopes,
+) -> Result<(ApiKeyRow, String), AppError> {
     if scopes.list().is_empty() {
         return Err(AppError::invalid("Scopes", "a key needs at least one scope"));
     }
     let name = DisplayName::parse(name).map_err(|e| AppError::invalid("Key name", e))?;
     let (secret, prefix, hash) = crate::ssr::identity::auth::new_api_key();
-    let row = crate::ssr::store::ApiKeyRow {
+    let row = ApiKeyRow {
         id: state.new_id(crate::domain::ids::ApiKeyId::from_parts).to_string(),
         org_id: org_id.to_owned(),
         name: name.as_str().into(),
@@ -176,11 +203,63 @@ pub async fn issue_api_key(
         revoked_at: None,
         scopes: scopes.to_stored(),
     };
-    state.db.insert_api_key(&row, &hash).await?;
+    tx.insert_api_key(&row, &hash).await?;
     AuditEvent::new(actor_email, "api_key.created")
         .about(org_id, &row.id)
         .detail(&format!("name={} prefix={} scopes={}", row.name, row.prefix, row.scopes))
-        .log(state)
+        .log_in(tx, state)
         .await?;
     Ok((row, secret))
+}
+
+/// Revokes one of a tenant's keys (not found for another tenant's key or
+/// one already revoked) and records it; the key stops working once committed.
+pub async fn revoke_api_key(state: &AppState, actor_email: &str, org_id: &str, key_id: &str) -> Result<(), AppError> {
+    let mut tx = state.db.transaction().await?;
+    if !tx.revoke_api_key(key_id, org_id, state.now_ms()).await? {
+        return Err(AppError::not_found("API key"));
+    }
+    AuditEvent::new(actor_email, "api_key.revoked").about(org_id, key_id).log_in(&mut tx, state).await?;
+    Ok(tx.commit().await?)
+}
+
+/// Moves a tenant to `plan` and records it, then re-decides its
+/// entitlements. Setting the plan it already has changes and records nothing.
+pub async fn set_plan(state: &AppState, actor_email: &str, tenant_id: &str, plan: Plan) -> Result<(), AppError> {
+    let org = state.db.org(tenant_id).await?.filter(|o| o.kind == OrgKind::Tenant.as_str());
+    let org = org.ok_or_else(|| AppError::not_found("Tenant"))?;
+    if org.plan.as_deref() == Some(plan.as_str()) {
+        return Ok(());
+    }
+    let mut tx = state.db.transaction().await?;
+    if !tx.set_tenant_plan(tenant_id, plan.as_str()).await? {
+        return Err(AppError::not_found("Tenant"));
+    }
+    AuditEvent::new(actor_email, "tenant.plan_changed")
+        .about(tenant_id, tenant_id)
+        .detail(&format!("plan={}", plan.as_str()))
+        .log_in(&mut tx, state)
+        .await?;
+    tx.commit().await?;
+    crate::ssr::billing::entitlements::for_org(state, tenant_id, actor_email).await?;
+    Ok(())
+}
+
+/// Suspends or reactivates a tenant and records it. A suspended tenant's
+/// users cannot log in and its API keys stop working once this commits.
+pub async fn set_suspended(
+    state: &AppState,
+    actor_email: &str,
+    tenant_id: &str,
+    suspend: bool,
+) -> Result<(), AppError> {
+    let mut tx = state.db.transaction().await?;
+    if !tx.set_tenant_suspended(tenant_id, suspend.then(|| state.now_ms())).await? {
+        return Err(AppError::not_found("Tenant"));
+    }
+    AuditEvent::new(actor_email, if suspend { "tenant.suspended" } else { "tenant.reactivated" })
+        .about(tenant_id, tenant_id)
+        .log_in(&mut tx, state)
+        .await?;
+    Ok(tx.commit().await?)
 }

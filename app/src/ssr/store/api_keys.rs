@@ -1,6 +1,6 @@
 //! Machine API keys, stored by the SHA-256 of the key.
 
-use super::{Db, StoreResult};
+use super::{Db, StoreResult, Tx};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -66,25 +66,6 @@ pub struct ApiKeyRow {
 const COLUMNS: &str = "id, org_id, name, prefix, created_by, created_at, last_used_at, revoked_at, scopes";
 
 impl Db {
-    /// Stores a new key by its hash.
-    pub async fn insert_api_key(&self, k: &ApiKeyRow, key_hash: &str) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO api_keys (id, org_id, name, prefix, key_hash, created_by, created_at, scopes) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&k.id)
-        .bind(&k.org_id)
-        .bind(&k.name)
-        .bind(&k.prefix)
-        .bind(key_hash)
-        .bind(&k.created_by)
-        .bind(k.created_at)
-        .bind(&k.scopes)
-        .execute(self.pool())
-        .await?;
-        Ok(())
-    }
-
     /// A tenant's keys, newest first.
     pub async fn api_keys(&self, org_id: &str) -> StoreResult<Vec<ApiKeyRow>> {
         Ok(sqlx::query_as(&format!(
@@ -93,18 +74,6 @@ impl Db {
         .bind(org_id)
         .fetch_all(self.pool())
         .await?)
-    }
-
-    /// Revokes a key of this tenant; false if there is no such live key.
-    pub async fn revoke_api_key(&self, id: &str, org_id: &str, now: i64) -> StoreResult<bool> {
-        let r = sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND org_id = $3 AND revoked_at IS NULL")
-            .bind(now)
-            .bind(id)
-            .bind(org_id)
-            .execute(self.pool())
-            .await?;
-        self.key_cache.clear();
-        Ok(r.rows_affected() == 1)
     }
 
     /// A live key by hash, whose tenant is not suspended; records the use.
@@ -132,5 +101,38 @@ impl Db {
             }
         }
         Ok(row)
+    }
+}
+
+impl Tx<'_> {
+    /// Stores a new key by its hash.
+    pub async fn insert_api_key(&mut self, k: &ApiKeyRow, key_hash: &str) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO api_keys (id, org_id, name, prefix, key_hash, created_by, created_at, scopes) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&k.id)
+        .bind(&k.org_id)
+        .bind(&k.name)
+        .bind(&k.prefix)
+        .bind(key_hash)
+        .bind(&k.created_by)
+        .bind(k.created_at)
+        .bind(&k.scopes)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Revokes a key of this tenant; false if there is no such live key.
+    pub async fn revoke_api_key(&mut self, id: &str, org_id: &str, now: i64) -> StoreResult<bool> {
+        let r = sqlx::query("UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND org_id = $3 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(id)
+            .bind(org_id)
+            .execute(self.conn())
+            .await?;
+        self.forget_keys_on_commit();
+        Ok(r.rows_affected() == 1)
     }
 }

@@ -1,6 +1,7 @@
 //! The append-only, hash-chained audit log.
 
-use super::{Db, StoreError, StoreResult};
+use super::{Db, StoreError, StoreResult, Tx};
+use sqlx::Connection;
 
 /// One audit-log entry as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -30,35 +31,6 @@ pub struct AuditRow {
 const COLUMNS: &str = "seq, id, at, actor, action, org_id, target, detail, prev_hash, hash";
 
 impl Db {
-    /// The hash of the newest entry, if any.
-    pub async fn audit_head(&self) -> StoreResult<Option<String>> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(self.pool()).await?;
-        Ok(row.map(|r| r.0))
-    }
-
-    /// Appends an entry. `Conflict` when another writer extended the chain
-    /// first (`prev_hash` is unique), in which case the caller retries.
-    pub async fn insert_audit(&self, e: &AuditRow) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO audit_log (id, at, actor, action, org_id, target, detail, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&e.id)
-        .bind(e.at)
-        .bind(&e.actor)
-        .bind(&e.action)
-        .bind(&e.org_id)
-        .bind(&e.target)
-        .bind(&e.detail)
-        .bind(&e.prev_hash)
-        .bind(&e.hash)
-        .execute(self.pool())
-        .await
-        .map_err(StoreError::from)?;
-        Ok(())
-    }
-
     /// Newest entries first, optionally for one organisation.
     pub async fn audit_entries(&self, org_id: Option<&str>, limit: i64) -> StoreResult<Vec<AuditRow>> {
         let q = match org_id {
@@ -79,5 +51,46 @@ impl Db {
             .bind(limit)
             .fetch_all(self.pool())
             .await?)
+    }
+}
+
+impl Tx<'_> {
+    /// Appends the entry `entry(head)` builds after the chain's head (`None`
+    /// for the first entry). Inside a savepoint: when a concurrent writer
+    /// extends the chain first (`prev_hash` is unique), only the savepoint is
+    /// rolled back and the entry is built again on the new head.
+    pub async fn append_audit(&mut self, mut entry: impl FnMut(Option<String>) -> AuditRow) -> StoreResult<()> {
+        for _ in 0..20 {
+            let mut savepoint = self.conn().begin().await?;
+            let head: Option<String> = sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(&mut *savepoint)
+                .await?;
+            let e = entry(head);
+            let inserted = sqlx::query(
+                "INSERT INTO audit_log (id, at, actor, action, org_id, target, detail, prev_hash, hash) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(&e.id)
+            .bind(e.at)
+            .bind(&e.actor)
+            .bind(&e.action)
+            .bind(&e.org_id)
+            .bind(&e.target)
+            .bind(&e.detail)
+            .bind(&e.prev_hash)
+            .bind(&e.hash)
+            .execute(&mut *savepoint)
+            .await
+            .map_err(StoreError::from);
+            match inserted {
+                Ok(_) => return Ok(savepoint.commit().await?),
+                Err(StoreError::Conflict) => {
+                    savepoint.rollback().await?;
+                    tokio::task::yield_now().await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(StoreError::Corrupt("audit log: too much contention appending".into()))
     }
 }

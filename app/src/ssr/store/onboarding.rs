@@ -1,7 +1,7 @@
 //! Invitations, onboarding sessions and their telemetry, and the published
 //! policy versions partners pick from.
 
-use super::{Db, StoreResult};
+use super::{Db, StoreResult, Tx};
 
 /// An invitation (the token itself is never stored, only its SHA-256).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -150,16 +150,6 @@ impl Db {
             .await?)
     }
 
-    /// Marks an invitation used; true when this call did.
-    pub async fn use_invitation(&self, id: &str, now: i64) -> StoreResult<bool> {
-        let done = sqlx::query("UPDATE invitations SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-            .bind(now)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
-        Ok(done.rows_affected() > 0)
-    }
-
     /// Gives an unused invitation a new token and expiry (its session, if any, carries on);
     /// true when it was renewed.
     pub async fn renew_invitation(&self, id: &str, token_hash: &str, expires_at: i64) -> StoreResult<bool> {
@@ -235,29 +225,6 @@ impl Db {
         .bind(&s.id)
         .execute(self.pool())
         .await?;
-        Ok(())
-    }
-
-    /// Claims a session's completion; true for the one caller that did (a
-    /// second browser tab or the CLI racing it gets false).
-    pub async fn complete_onboarding(&self, id: &str, now: i64) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE onboarding_sessions SET completed_at = $1, updated_at = $1, abandoned_at = NULL \
-             WHERE id = $2 AND completed_at IS NULL",
-        )
-        .bind(now)
-        .bind(id)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() > 0)
-    }
-
-    /// Undoes a completion claim whose work failed.
-    pub async fn uncomplete_onboarding(&self, id: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE onboarding_sessions SET completed_at = NULL WHERE id = $1")
-            .bind(id)
-            .execute(self.pool())
-            .await?;
         Ok(())
     }
 
@@ -363,5 +330,31 @@ impl Db {
         Ok(row.map(|(version, sha256, published_by, published_at, bundle, signature)| {
             (PolicyReleaseRow { version, sha256, published_by, published_at }, bundle, signature)
         }))
+    }
+}
+
+impl Tx<'_> {
+    /// Claims a session's completion; true for the one caller that did (a
+    /// second browser tab or the CLI racing it gets false).
+    pub async fn complete_onboarding(&mut self, id: &str, now: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE onboarding_sessions SET completed_at = $1, updated_at = $1, abandoned_at = NULL \
+             WHERE id = $2 AND completed_at IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Marks an invitation used; true when this call did.
+    pub async fn use_invitation(&mut self, id: &str, now: i64) -> StoreResult<bool> {
+        let done = sqlx::query("UPDATE invitations SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        Ok(done.rows_affected() > 0)
     }
 }

@@ -1,6 +1,6 @@
 //! Organisations: the operator and its tenants.
 
-use super::{Db, StoreResult};
+use super::{Db, StoreResult, Tx};
 
 /// An organisation as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -24,24 +24,6 @@ pub struct OrgRow {
 const COLUMNS: &str = "id, kind, name, slug, plan, created_at, suspended_at";
 
 impl Db {
-    /// Inserts an organisation; `Conflict` if the slug is taken.
-    pub async fn insert_org(&self, org: &OrgRow) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO orgs (id, kind, name, slug, plan, created_at, suspended_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&org.id)
-        .bind(&org.kind)
-        .bind(&org.name)
-        .bind(&org.slug)
-        .bind(&org.plan)
-        .bind(org.created_at)
-        .bind(org.suspended_at)
-        .execute(self.pool())
-        .await?;
-        Ok(())
-    }
-
     /// One organisation by id.
     pub async fn org(&self, id: &str) -> StoreResult<Option<OrgRow>> {
         Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM orgs WHERE id = $1"))
@@ -73,25 +55,45 @@ impl Db {
         .fetch_all(self.pool())
         .await?)
     }
+}
 
+impl Tx<'_> {
     /// Changes a tenant's plan; false if no such tenant.
-    pub async fn set_tenant_plan(&self, id: &str, plan: &str) -> StoreResult<bool> {
+    pub async fn set_tenant_plan(&mut self, id: &str, plan: &str) -> StoreResult<bool> {
         let r = sqlx::query("UPDATE orgs SET plan = $1 WHERE id = $2 AND kind = 'tenant'")
             .bind(plan)
             .bind(id)
-            .execute(self.pool())
+            .execute(self.conn())
             .await?;
         Ok(r.rows_affected() == 1)
     }
 
     /// Suspends (`Some(time)`) or reactivates (`None`) a tenant; false if no such tenant.
-    pub async fn set_tenant_suspended(&self, id: &str, at: Option<i64>) -> StoreResult<bool> {
+    pub async fn set_tenant_suspended(&mut self, id: &str, at: Option<i64>) -> StoreResult<bool> {
         let r = sqlx::query("UPDATE orgs SET suspended_at = $1 WHERE id = $2 AND kind = 'tenant'")
             .bind(at)
             .bind(id)
-            .execute(self.pool())
+            .execute(self.conn())
             .await?;
-        self.key_cache.clear();
+        self.forget_keys_on_commit();
         Ok(r.rows_affected() == 1)
+    }
+
+    /// Inserts an organisation; `Conflict` if the slug is taken.
+    pub async fn insert_org(&mut self, org: &OrgRow) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO orgs (id, kind, name, slug, plan, created_at, suspended_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&org.id)
+        .bind(&org.kind)
+        .bind(&org.name)
+        .bind(&org.slug)
+        .bind(&org.plan)
+        .bind(org.created_at)
+        .bind(org.suspended_at)
+        .execute(self.conn())
+        .await?;
+        Ok(())
     }
 }

@@ -1,6 +1,6 @@
 //! Browser sessions, stored by the SHA-256 of their token.
 
-use super::{Db, StoreResult};
+use super::{Db, StoreResult, Tx};
 
 /// A session joined with its user and organisation.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -36,20 +36,6 @@ pub struct SessionRow {
 }
 
 impl Db {
-    /// Stores a new session.
-    pub async fn insert_session(&self, token_hash: &str, user_id: &str, now: i64, expires_at: i64) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)",
-        )
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(now)
-        .bind(expires_at)
-        .execute(self.pool())
-        .await?;
-        Ok(())
-    }
-
     /// A session with its user and organisation.
     pub async fn session(&self, token_hash: &str) -> StoreResult<Option<SessionRow>> {
         Ok(sqlx::query_as(
@@ -74,16 +60,6 @@ impl Db {
         Ok(())
     }
 
-    /// Revokes one session.
-    pub async fn revoke_session(&self, token_hash: &str, now: i64) -> StoreResult<()> {
-        sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL")
-            .bind(now)
-            .bind(token_hash)
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
     /// Deletes sessions that ended (expired or revoked) before `cutoff`; returns how many.
     pub async fn purge_sessions(&self, cutoff: i64) -> StoreResult<u64> {
         let r = sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1")
@@ -92,13 +68,45 @@ impl Db {
             .await?;
         Ok(r.rows_affected())
     }
+}
+
+impl Tx<'_> {
+    /// Stores a new session.
+    pub async fn insert_session(
+        &mut self,
+        token_hash: &str,
+        user_id: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Revokes one session.
+    pub async fn revoke_session(&mut self, token_hash: &str, now: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(token_hash)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
 
     /// Revokes every live session of a user (e.g. on role change or disable).
-    pub async fn revoke_user_sessions(&self, user_id: &str, now: i64) -> StoreResult<u64> {
+    pub async fn revoke_user_sessions(&mut self, user_id: &str, now: i64) -> StoreResult<u64> {
         let r = sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
             .bind(now)
             .bind(user_id)
-            .execute(self.pool())
+            .execute(self.conn())
             .await?;
         Ok(r.rows_affected())
     }

@@ -1,6 +1,6 @@
 //! User accounts.
 
-use super::{Db, StoreResult};
+use super::{Db, StoreResult, Tx};
 
 /// A user as stored (the password hash never leaves the server).
 #[derive(Clone, sqlx::FromRow)]
@@ -51,26 +51,6 @@ pub struct UserListing {
 }
 
 impl Db {
-    /// Inserts a user; `Conflict` if the e-mail is taken.
-    pub async fn insert_user(&self, u: &UserRow) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO users (id, org_id, email, name, password_hash, role, created_at, expires_at, disabled_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&u.id)
-        .bind(&u.org_id)
-        .bind(&u.email)
-        .bind(&u.name)
-        .bind(&u.password_hash)
-        .bind(&u.role)
-        .bind(u.created_at)
-        .bind(u.expires_at)
-        .bind(u.disabled_at)
-        .execute(self.pool())
-        .await?;
-        Ok(())
-    }
-
     /// A user by login e-mail.
     pub async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRow>> {
         Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE email = $1"))
@@ -87,13 +67,6 @@ impl Db {
             .await?)
     }
 
-    /// Changes a user's role; false if there is no such user.
-    pub async fn set_user_role(&self, id: &str, role: &str) -> StoreResult<bool> {
-        let r =
-            sqlx::query("UPDATE users SET role = $1 WHERE id = $2").bind(role).bind(id).execute(self.pool()).await?;
-        Ok(r.rows_affected() == 1)
-    }
-
     /// Users with their organisation, optionally only those of one organisation, by e-mail.
     pub async fn users(&self, org_id: Option<&str>) -> StoreResult<Vec<UserListing>> {
         let select = "SELECT u.id, u.org_id, u.email, u.name, u.password_hash, u.role, u.created_at, u.expires_at, \
@@ -107,5 +80,34 @@ impl Db {
             query = query.bind(org);
         }
         Ok(query.fetch_all(self.pool()).await?)
+    }
+}
+
+impl Tx<'_> {
+    /// Inserts a user; `Conflict` if the e-mail is taken.
+    pub async fn insert_user(&mut self, u: &UserRow) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO users (id, org_id, email, name, password_hash, role, created_at, expires_at, disabled_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&u.id)
+        .bind(&u.org_id)
+        .bind(&u.email)
+        .bind(&u.name)
+        .bind(&u.password_hash)
+        .bind(&u.role)
+        .bind(u.created_at)
+        .bind(u.expires_at)
+        .bind(u.disabled_at)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Changes a user's role; false if there is no such user.
+    pub async fn set_user_role(&mut self, id: &str, role: &str) -> StoreResult<bool> {
+        let r =
+            sqlx::query("UPDATE users SET role = $1 WHERE id = $2").bind(role).bind(id).execute(self.conn()).await?;
+        Ok(r.rows_affected() == 1)
     }
 }

@@ -26,9 +26,7 @@ pub(crate) async fn details(
     match &s.row.org_id {
         Some(org_id) => {
             // The tenant exists: only the plan may change here.
-            if state.db.set_tenant_plan(org_id, plan.as_str()).await? {
-                crate::ssr::billing::entitlements::for_org(state, org_id, actor).await.map_err(Refusal::Error)?;
-            }
+            accounts::set_plan(state, actor, org_id, plan).await.map_err(Refusal::Error)?;
         }
         None => {
             let org = accounts::create_org(state, actor, OrgKind::Tenant, name, slug, Some(plan.as_str()))
