@@ -47,7 +47,8 @@ async fn a_request_that_never_finishes_its_body_times_out() {
 #[tokio::test]
 async fn a_dead_endpoint_delays_only_its_own_tenant() {
     let app = TestApp::spawn_with(|c| {
-        c.outbound_allowlist = vec![app::ssr::webhooks::ssrf::Subnet::parse("127.0.0.0/8").unwrap()]
+        c.outbound_allowlist = vec![app::ssr::webhooks::ssrf::Subnet::parse("127.0.0.0/8").unwrap()];
+        c.webhook_worker = true; // the server's own worker is what this test is about
     })
     .await;
     // Acme's receiver accepts connections and never answers.

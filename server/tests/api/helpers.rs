@@ -37,7 +37,8 @@ async fn fresh_database_url(dir: &tempfile::TempDir) -> String {
 }
 
 impl TestApp {
-    /// Starts a portal on a fresh database, seeded with the demo data.
+    /// Starts a portal on a fresh database, seeded with the demo data, with
+    /// the ledger and webhook workers off.
     pub async fn spawn() -> Self {
         Self::spawn_with(|_| {}).await
     }
@@ -54,9 +55,31 @@ impl TestApp {
     ) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let database_url = fresh_database_url(&dir).await;
+        let app = Self::start(database_url, dir, adjust, clock).await;
+        server::cli::demo::seed(&app.state).await.expect("demo seed");
+        app
+    }
+
+    /// A second server process on this portal's database (nothing seeded):
+    /// what a deployment with several processes behind a balancer runs.
+    pub async fn another_process(&self, adjust: impl FnOnce(&mut PortalConfig)) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        Self::start(self.database_url.clone(), dir, adjust, std::sync::Arc::new(app::ssr::clock::SystemClock)).await
+    }
+
+    async fn start(
+        database_url: String,
+        dir: tempfile::TempDir,
+        adjust: impl FnOnce(&mut PortalConfig),
+        clock: std::sync::Arc<dyn app::ssr::clock::Clock>,
+    ) -> Self {
         let mut config = PortalConfig {
             database_url: app::ssr::config::DatabaseUrl(database_url.clone()),
             metrics_flush_seconds: 1,
+            // The ledger and webhook workers are off: a test drives them (or
+            // turns them on in `adjust`), so no race decides what it sees.
+            ledger_worker: false,
+            webhook_worker: false,
             ..PortalConfig::default()
         };
         adjust(&mut config);
@@ -65,7 +88,6 @@ impl TestApp {
         let portal = Portal::build_with_clock(config, options, clock).await.expect("portal starts");
         let addr = portal.local_addr().expect("bound");
         let state = portal.state.clone();
-        server::cli::demo::seed(&state).await.expect("demo seed");
         tokio::spawn(portal.serve(std::future::pending()));
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
         Self { base: format!("http://{addr}"), state, http, database_url, _dir: dir }

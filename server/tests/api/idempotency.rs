@@ -116,3 +116,35 @@ async fn a_hundred_concurrent_identical_requests_make_one_event() {
     assert_eq!(answers.iter().filter(|(_, _, replayed)| !replayed).count(), 1, "one request did the work");
     assert_eq!(events_for(&app, &org, "burst-1").await, 1);
 }
+
+/// Two server processes on one database (the per-key lock is per process):
+/// identical requests spread over both still make one event and one answer.
+#[tokio::test]
+async fn identical_requests_on_two_processes_make_one_event() {
+    let roomy = |c: &mut app::ssr::config::PortalConfig| {
+        c.api_rate_per_minute = 100_000;
+        c.api_burst = 100_000;
+    };
+    let first = TestApp::spawn_with(roomy).await;
+    let second = first.another_process(roomy).await;
+    let (key, org) = acme(&first).await;
+    let body = signed(b"artifact sent to two processes");
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let app = if i % 2 == 0 { &first } else { &second };
+        let (http, url, key, body) = (app.http.clone(), app.url("/api/v1/verify"), key.clone(), body.clone());
+        set.spawn(async move {
+            let r = http.post(url).bearer_auth(key).header("Idempotency-Key", "two-procs").json(&body).send().await;
+            let r = r.unwrap();
+            let replayed = r.headers().contains_key("idempotent-replayed");
+            (r.status().as_u16(), r.json::<Value>().await.unwrap(), replayed)
+        });
+    }
+    let answers = set.join_all().await;
+    let distinct: std::collections::BTreeSet<String> =
+        answers.iter().map(|(s, v, _)| format!("{s} {}", v["verification_id"].as_str().unwrap_or("?"))).collect();
+    assert_eq!(distinct.len(), 1, "every caller got the same answer: {distinct:?}");
+    assert!(distinct.iter().all(|a| a.starts_with("200 ver_")), "{distinct:?}");
+    assert_eq!(answers.iter().filter(|(_, _, replayed)| !replayed).count(), 1, "one answer is fresh, the rest replays");
+    assert_eq!(events_for(&first, &org, "two-procs").await, 1);
+}

@@ -43,7 +43,7 @@ async fn a_month_is_issued_once_after_its_grace_and_late_units_become_adjustment
     let april = Period::parse("2026-04").unwrap();
     let (may, june) = (april.next(), april.next().next());
     let clock = ManualClock::new(april.start_ms() + 19 * DAY);
-    let app = TestApp::spawn_with_clock(|c| c.ledger_worker = false, Arc::new(clock.clone())).await;
+    let app = TestApp::spawn_with_clock(|_| {}, Arc::new(clock.clone())).await;
     let acme_key = key_of(&app, "admin@acme.demo").await; // Pro: $0.005
     let org = app.state.db.org_by_slug("acme-robotics").await.unwrap().unwrap();
     for _ in 0..5 {

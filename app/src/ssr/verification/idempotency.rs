@@ -11,7 +11,11 @@
 //! instead of verifying in parallel.
 
 use crate::domain::AppError;
-use crate::ssr::store::{Db, IdempotencyRow, StoreError};
+use crate::ssr::AppState;
+use crate::ssr::error::log_internal;
+use crate::ssr::store::{IdempotencyRow, StoreError};
+use crate::ssr::verification::attestation::Outcome;
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 
@@ -32,24 +36,115 @@ pub fn check_key(raw: &[u8]) -> Result<String, AppError> {
     Ok(String::from_utf8_lossy(raw).into_owned())
 }
 
-/// What a stored key says about a request.
-#[derive(Debug)]
-pub enum Prior {
-    /// Never seen (or expired): go ahead.
-    New,
-    /// Seen with the same body: answer with this.
-    Replay(IdempotencyRow),
-    /// Seen with a different body: refuse (409).
-    Conflict,
+/// An answer already given under a key, to send again.
+#[derive(Debug, Clone)]
+pub struct Replay {
+    /// Its HTTP status.
+    pub status: u16,
+    /// Its JSON body.
+    pub body: serde_json::Value,
+    /// The id of the call that gave it.
+    pub verification_id: String,
 }
 
-/// Looks the key up; a different body under the same key is a conflict.
-pub async fn prior(db: &Db, org_id: &str, key: &str, body_sha256: &str, now: i64) -> Result<Prior, AppError> {
-    match db.idempotent_answer(org_id, key, now).await? {
-        None => Ok(Prior::New),
-        Some(row) if row.request_sha256 == body_sha256 => Ok(Prior::Replay(row)),
-        Some(_) => Ok(Prior::Conflict),
+/// What a stored key decides for a request before any work is done.
+#[derive(Debug)]
+pub enum Known {
+    /// Seen with the same body: send the first answer again.
+    Replay(Replay),
+    /// Seen with a different body: refuse (409); nothing is recorded.
+    Reused,
+}
+
+/// Where a request stands once its key was looked up.
+#[derive(Debug)]
+pub enum Start {
+    /// New (or no key): do the work, then [`Attempt::commit`] it.
+    Proceed(Attempt),
+    /// The key already decided the answer.
+    Known(Known),
+}
+
+/// How a committed attempt ended.
+#[derive(Debug)]
+pub enum Committed {
+    /// This request's answer was recorded and is the answer.
+    Fresh,
+    /// Another server process committed the same key first: its answer stands.
+    Known(Known),
+}
+
+/// A request going ahead under its key (or with none). While it lives,
+/// identical requests in this process wait for it.
+#[derive(Debug)]
+pub struct Attempt {
+    org_id: String,
+    key: Option<String>,
+    body_sha256: String,
+    _held: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+/// Takes the key's turn in this process, then looks it up.
+pub async fn start(state: &AppState, org_id: &str, key: Option<String>, body: &[u8]) -> Result<Start, AppError> {
+    let body_sha256 = hex::encode(Sha256::digest(body));
+    let held = match &key {
+        Some(k) => Some(state.idempotency_locks.lock(org_id, k).await),
+        None => None,
+    };
+    if let Some(k) = &key
+        && let Some(known) = known(state, org_id, k, &body_sha256).await?
+    {
+        return Ok(Start::Known(known));
     }
+    Ok(Start::Proceed(Attempt { org_id: org_id.to_owned(), key, body_sha256, _held: held }))
+}
+
+impl Attempt {
+    /// Records the call with its key and the answer `status`/`body` to
+    /// replay for it, in the call's own transaction (group commit).
+    pub async fn commit(
+        self,
+        state: &AppState,
+        mut outcome: Outcome,
+        status: u16,
+        body: &serde_json::Value,
+    ) -> Result<Committed, AppError> {
+        if let Some(k) = &self.key {
+            let now = state.now_ms();
+            if let Some((_, usage)) = &mut outcome.record.success {
+                usage.idempotency_key = Some(k.clone());
+            }
+            outcome.record.idempotency = Some(IdempotencyRow {
+                org_id: self.org_id.clone(),
+                idem_key: k.clone(),
+                request_sha256: self.body_sha256.clone(),
+                verification_id: outcome.id.clone(),
+                status: i64::from(status),
+                response: body.to_string(),
+                created_at: now,
+                expires_at: now + KEY_TTL_MS,
+            });
+        }
+        match (outcome.commit(state).await, &self.key) {
+            (Ok(_), _) => Ok(Committed::Fresh),
+            (Err(StoreError::Conflict), Some(k)) => match known(state, &self.org_id, k, &self.body_sha256).await? {
+                Some(known) => Ok(Committed::Known(known)),
+                None => Err(log_internal("idempotency key conflicted but no answer is stored")),
+            },
+            (Err(e), _) => Err(log_internal(e)),
+        }
+    }
+}
+
+/// What the stored key says: `None` when never seen (or expired).
+async fn known(state: &AppState, org_id: &str, key: &str, body_sha256: &str) -> Result<Option<Known>, AppError> {
+    let Some(row) = state.db.idempotent_answer(org_id, key, state.now_ms()).await? else { return Ok(None) };
+    if row.request_sha256 != body_sha256 {
+        return Ok(Some(Known::Reused));
+    }
+    let body = serde_json::from_str(&row.response).map_err(log_internal)?;
+    let status = u16::try_from(row.status).map_err(log_internal)?;
+    Ok(Some(Known::Replay(Replay { status, body, verification_id: row.verification_id })))
 }
 
 /// Per-(tenant, key) locks, so concurrent retries in one process wait for the
@@ -78,11 +173,6 @@ impl KeyLocks {
         };
         lock.lock_owned().await
     }
-}
-
-/// Whether a failed write lost an idempotency race (answer from the stored row).
-pub fn lost_race(e: &StoreError) -> bool {
-    matches!(e, StoreError::Conflict)
 }
 
 #[cfg(test)]

@@ -18,18 +18,16 @@ use app::domain::unique_json::UniqueKeys;
 use app::ssr::AppState;
 use app::ssr::billing::entitlements;
 use app::ssr::error::log_internal;
-use app::ssr::store::IdempotencyRow;
 use app::ssr::verification::attestation::{self, ArtifactInput, Caller, KeyRef, Kind, Success, VerifyRequest};
 use app::ssr::verification::dsse::AttestationPolicy;
 use app::ssr::verification::engine::{self, BundlePolicy, Reason, Signer, VerificationError};
-use app::ssr::verification::idempotency::{self, Prior};
+use app::ssr::verification::idempotency::{self, Committed, Known, Start};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router, routing::post};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 /// The route.
@@ -183,17 +181,10 @@ pub async fn verify(
     }
     let idem_key = headers.get(IDEMPOTENCY_KEY).map(|v| idempotency::check_key(v.as_bytes())).transpose()?;
     let body = super::body::read(body, super::body::MAX_BODY_BYTES, "Request body").await?;
-    let body_sha256 = hex::encode(Sha256::digest(&body));
-    // Identical retries in this process wait here for the first one.
-    let _held = match &idem_key {
-        Some(k) => Some(state.idempotency_locks.lock(&key.org_id, k).await),
-        None => None,
+    let attempt = match idempotency::start(&state, &key.org_id, idem_key, &body).await? {
+        Start::Proceed(attempt) => attempt,
+        Start::Known(known) => return answer_known(known),
     };
-    if let Some(k) = &idem_key
-        && let Some(res) = stored_answer(&state, &key.org_id, k, &body_sha256).await?
-    {
-        return Ok(res);
-    }
     // Taken after the replay check: retries waiting on their key's first call do no work.
     let _running = super::body::enter(&state, &key.org_id)?;
     let caller = Caller { org_id: &key.org_id, api_key_id: &key.id };
@@ -205,59 +196,28 @@ pub async fn verify(
         }
     };
     let kind = request.kind.as_str();
-    let mut outcome = attestation::evaluate(&state, caller, request).await?;
+    let outcome = attestation::evaluate(&state, caller, request).await?;
     let (status, answer) = answer(&outcome.id, kind, &outcome.result);
-    if let Some(k) = &idem_key {
-        let now = state.now_ms();
-        if let Some((_, usage)) = &mut outcome.record.success {
-            usage.idempotency_key = Some(k.clone());
-        }
-        outcome.record.idempotency = Some(IdempotencyRow {
-            org_id: key.org_id.clone(),
-            idem_key: k.clone(),
-            request_sha256: body_sha256.clone(),
-            verification_id: outcome.id.clone(),
-            status: i64::from(status.as_u16()),
-            response: answer.to_string(),
-            created_at: now,
-            expires_at: now + idempotency::KEY_TTL_MS,
-        });
-    }
     let id = outcome.id.clone();
-    match outcome.commit(&state).await {
-        Ok(_) => Ok(respond(status, &answer, &id, false)),
-        // Another server process committed this key first: answer as it did.
-        Err(e) if idempotency::lost_race(&e) && idem_key.is_some() => {
-            let k = idem_key.as_deref().unwrap_or_default();
-            stored_answer(&state, &key.org_id, k, &body_sha256).await?.ok_or_else(|| log_internal(e).into())
-        }
-        Err(e) => Err(log_internal(e).into()),
+    match attempt.commit(&state, outcome, status.as_u16(), &answer).await? {
+        Committed::Fresh => Ok(respond(status, &answer, &id, false)),
+        Committed::Known(known) => answer_known(known),
     }
 }
 
 /// The request header naming a client's idempotency key.
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
-/// The answer stored for a key: a replay for the same body, 409 for another.
-async fn stored_answer(
-    state: &AppState,
-    org_id: &str,
-    key: &str,
-    body_sha256: &str,
-) -> Result<Option<Response>, ApiError> {
-    match idempotency::prior(&state.db, org_id, key, body_sha256, state.now_ms()).await? {
-        Prior::New => Ok(None),
-        Prior::Conflict => Err(ApiError::new(
+/// The answer a stored key decided: a replay for the same body, 409 for another.
+fn answer_known(known: Known) -> Result<Response, ApiError> {
+    match known {
+        Known::Reused => Err(ApiError::new(
             ApiCode::IdempotencyKeyReused,
             "This Idempotency-Key was already used with a different request body; use a new key for a new request.",
         )),
-        Prior::Replay(row) => {
-            let status = u16::try_from(row.status).ok().and_then(|s| StatusCode::from_u16(s).ok());
-            let answer: Option<serde_json::Value> = serde_json::from_str(&row.response).ok();
-            match (status, answer) {
-                (Some(status), Some(answer)) => Ok(Some(respond(status, &answer, &row.verification_id, true))),
-                _ => Err(log_internal("unreadable stored idempotent answer").into()),
-            }
+        Known::Replay(r) => {
+            let status = StatusCode::from_u16(r.status).map_err(log_internal)?;
+            Ok(respond(status, &r.body, &r.verification_id, true))
         }
     }
 }
