@@ -1,7 +1,7 @@
 //! Invoice previews for a tenant's API key: the same numbers as the CLI and the portal.
 
+use super::api_key::{Key, Read};
 use crate::routes::error::{ApiError, ErrorEnvelope};
-use app::domain::api_scope::ApiScope;
 use app::domain::invoice::{self, Invoice};
 use app::domain::period::Period;
 use app::domain::{AppError, Plan};
@@ -40,10 +40,10 @@ pub struct PreviewQuery {
     security(("api_key" = [])))]
 pub async fn preview(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Key { row: key, .. }: Key<Read>,
+    _headers: HeaderMap,
     Query(q): Query<PreviewQuery>,
 ) -> Result<Response, ApiError> {
-    let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
     let period = Period::parse(&q.period).map_err(|e| AppError::invalid("period", e))?;
     let plan = q.plan.as_deref().map(Plan::parse).transpose().map_err(|e| AppError::invalid("plan", e))?;
     let org = state.db.org(&key.org_id).await?.ok_or_else(AppError::internal)?;

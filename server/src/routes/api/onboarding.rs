@@ -6,8 +6,8 @@
 //! A step whose checks fail answers 422 with the reason, the fix and the session.
 //! Tenants list their webhook messages and replay one (same `webhook-id`) with their API key.
 
+use super::api_key::{Admin, Key, Read};
 use crate::routes::error::{ApiCode, ApiError, ErrorEnvelope};
-use app::domain::api_scope::ApiScope;
 use app::domain::onboarding::{OnboardingView, RepoSource, Step};
 use app::ssr::AppState;
 use app::ssr::onboarding::{self, StepInput, Via};
@@ -206,9 +206,8 @@ fn message_info(d: app::ssr::store::DeliveryRow) -> MessageInfo {
     responses((status = 200, body = [MessageInfo]), (status = 401, body = ErrorEnvelope)), security(("api_key" = [])))]
 pub async fn list_messages(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Key { row: key, .. }: Key<Read>,
 ) -> Result<Json<Vec<MessageInfo>>, ApiError> {
-    let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
     let rows = state.db.deliveries(&key.org_id, 200).await?;
     Ok(Json(rows.into_iter().map(message_info).collect()))
 }
@@ -221,9 +220,8 @@ pub async fn list_messages(
 pub async fn replay_message(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    Key { row: key, .. }: Key<Admin>,
 ) -> Result<Json<MessageInfo>, ApiError> {
-    let key = super::api_key::with_scope(&state, &headers, ApiScope::Admin).await?;
     let row = app::ssr::webhooks::delivery::replay(&state, &format!("api-key:{}", key.id), &key.org_id, &id).await?;
     Ok(Json(message_info(row)))
 }

@@ -2,9 +2,9 @@
 //! `POST|GET /api/v1/repos/{owner}/{name}/releases/{tag}/pack` (upload, download)
 //! and `GET …/pack/report` (the verification report).
 
+use super::api_key::{Evidence, Key, Read};
 use crate::routes::download::attachment;
 use crate::routes::error::{ApiError, ErrorEnvelope};
-use app::domain::api_scope::ApiScope;
 use app::ssr::AppState;
 use app::ssr::evidence::packs::PackReport;
 use app::ssr::evidence::service::{self, Uploaded};
@@ -74,11 +74,10 @@ fn response(row: &app::ssr::store::PackRow) -> Result<PackResponse, ApiError> {
     security(("api_key" = [])))]
 pub async fn upload(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Key { row: key, .. }: Key<Evidence>,
     Path((owner, name, tag)): Path<(String, String, String)>,
     body: axum::body::Body,
 ) -> Result<Response, ApiError> {
-    let key = super::api_key::with_scope(&state, &headers, ApiScope::Evidence).await?;
     let _running = super::body::enter(&state, &key.org_id)?;
     let body = super::body::read(body, MAX_PACK_BYTES, "Pack").await?;
     let repo = format!("{owner}/{name}");
@@ -100,10 +99,10 @@ pub async fn upload(
     security(("api_key" = [])))]
 pub async fn download(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Key { row: key, .. }: Key<Read>,
+    _headers: HeaderMap,
     Path((owner, name, tag)): Path<(String, String, String)>,
 ) -> Result<Response, ApiError> {
-    let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
     let (row, zip) = service::download(&state, &key.org_id, &format!("{owner}/{name}"), &tag).await?;
     let mut res = attachment(zip, "application/zip", &format!("{owner}-{name}-{tag}-pack.zip"));
     if let Ok(v) = HeaderValue::from_str(&row.sha256) {
@@ -122,10 +121,9 @@ pub async fn download(
     security(("api_key" = [])))]
 pub async fn report(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Key { row: key, .. }: Key<Read>,
     Path((owner, name, tag)): Path<(String, String, String)>,
 ) -> Result<Json<PackResponse>, ApiError> {
-    let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
     let row = state
         .db
         .pack(&key.org_id, &format!("{owner}/{name}"), &tag)

@@ -4,15 +4,15 @@
 //! `policy.sig` and `version` as multipart form fields; GET says what is in
 //! force.
 
+use super::api_key::{Evidence, Key, Read};
 use crate::routes::error::{ApiCode, ApiError, ErrorEnvelope};
 
-use app::domain::api_scope::ApiScope;
 use app::domain::workflow::{FIELD_BUNDLE, FIELD_SIGNATURE, FIELD_VERSION};
 use app::ssr::AppState;
 use app::ssr::policy::ingest::{self, Uploaded};
 use app::ssr::store::PolicyBundleRow;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -90,10 +90,9 @@ fn bad(message: impl Into<String>) -> ApiError {
 pub async fn upload(
     State(state): State<AppState>,
     Path((owner, name)): Path<(String, String)>,
-    headers: HeaderMap,
+    Key { row: key, .. }: Key<Evidence>,
     mut form: Multipart,
 ) -> Result<Response, ApiError> {
-    let key = super::api_key::with_scope(&state, &headers, ApiScope::Evidence).await?;
     let _running = super::body::enter(&state, &key.org_id)?;
     let (mut version, mut bundle, mut signature) = (None, None, None);
     while let Some(field) = form.next_field().await.map_err(|e| bad(format!("multipart body: {e}")))? {
@@ -139,9 +138,8 @@ pub async fn upload(
 pub async fn in_force(
     State(state): State<AppState>,
     Path((owner, name)): Path<(String, String)>,
-    headers: HeaderMap,
+    Key { row: key, .. }: Key<Read>,
 ) -> Result<Json<BundleResponse>, ApiError> {
-    let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
     let repo = format!("{owner}/{name}");
     let not_found = || app::domain::AppError::not_found("Policy bundle");
     let row = state.db.repo(&key.org_id, &repo).await?.ok_or_else(not_found)?;

@@ -3,9 +3,9 @@
 //! `/.well-known/trust-portal/receipt-keys.json`, and a tenant's signing keys
 //! and named policies (`/api/v1/signing-keys`, `/api/v1/policies`).
 
+use super::api_key::{Admin, Key, Read};
 use crate::routes::error::{ApiError, ErrorEnvelope};
 use app::domain::AppError;
-use app::domain::api_scope::ApiScope;
 use app::ssr::AppState;
 use app::ssr::clock::rfc3339;
 use app::ssr::error::log_internal;
@@ -13,7 +13,7 @@ use app::ssr::store::{PolicyRow, SigningKeyRow};
 use app::ssr::verification::receipts::{self, KeySet};
 use app::ssr::verification::trust::{self, NewSigningKey};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -57,10 +57,9 @@ pub struct ReceiptResponse {
 )]
 pub async fn receipt(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Key { row: key, .. }: Key<Read>,
     Path(id): Path<String>,
 ) -> Result<Json<ReceiptResponse>, ApiError> {
-    let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
     let row = state.db.receipt(&key.org_id, &id).await?.ok_or_else(|| AppError::not_found("Receipt"))?;
     let receipt = serde_json::from_str(&row.envelope).map_err(log_internal)?;
     Ok(Json(ReceiptResponse {
@@ -141,9 +140,8 @@ fn parse_time(field: &str, v: Option<&str>) -> Result<Option<i64>, ApiError> {
     security(("api_key" = [])))]
 pub async fn list_signing_keys(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Key { row: key, .. }: Key<Read>,
 ) -> Result<Json<Vec<SigningKeyInfo>>, ApiError> {
-    let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
     let rows = state.db.signing_keys(&key.org_id).await?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
@@ -158,10 +156,9 @@ pub async fn list_signing_keys(
     security(("api_key" = [])))]
 pub async fn add_signing_key(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Key { row: key, .. }: Key<Admin>,
     body: Result<Json<NewSigningKeyBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<SigningKeyInfo>), ApiError> {
-    let key = super::api_key::with_scope(&state, &headers, ApiScope::Admin).await?;
     let Json(b) = body.map_err(|e| ApiError::from(AppError::invalid("Body", e.body_text())))?;
     let new = NewSigningKey {
         name: &b.name,
@@ -180,10 +177,9 @@ pub async fn add_signing_key(
     security(("api_key" = [])))]
 pub async fn revoke_signing_key(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Key { row: key, .. }: Key<Admin>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let key = super::api_key::with_scope(&state, &headers, ApiScope::Admin).await?;
     trust::revoke_signing_key(&state, &key.id, &key.org_id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -231,9 +227,8 @@ impl From<PolicyRow> for PolicyBody {
     security(("api_key" = [])))]
 pub async fn list_policies(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Key { row: key, .. }: Key<Read>,
 ) -> Result<Json<Vec<PolicyBody>>, ApiError> {
-    let key = super::api_key::with_scope(&state, &headers, ApiScope::Read).await?;
     let rows = state.db.policies(&key.org_id).await?;
     Ok(Json(rows.into_iter().map(Into::into).collect()))
 }
@@ -248,10 +243,9 @@ pub async fn list_policies(
     security(("api_key" = [])))]
 pub async fn add_policy(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Key { row: key, .. }: Key<Admin>,
     body: Result<Json<PolicyBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<PolicyBody>), ApiError> {
-    let key = super::api_key::with_scope(&state, &headers, ApiScope::Admin).await?;
     let Json(b) = body.map_err(|e| ApiError::from(AppError::invalid("Body", e.body_text())))?;
     let row = PolicyRow {
         org_id: key.org_id.clone(),

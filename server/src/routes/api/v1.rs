@@ -1,10 +1,9 @@
 //! The machine API, `/api/v1`, authenticated with tenant API keys, and its OpenAPI document.
 
+use super::api_key::AnyKey;
 use crate::routes::error::{ApiError, ErrorEnvelope};
 use app::ssr::AppState;
-use app::ssr::identity::auth::authenticate_api_key;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
@@ -63,8 +62,7 @@ pub struct KeyInfo {
     ),
     security(("api_key" = []))
 )]
-pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<MeResponse>, ApiError> {
-    let key = authenticate_api_key(&state, &headers).await?;
+pub async fn me(State(state): State<AppState>, AnyKey(key): AnyKey) -> Result<Json<MeResponse>, ApiError> {
     let org = state.db.org(&key.org_id).await?.ok_or_else(app::domain::AppError::internal)?;
     let ent = app::ssr::billing::entitlements::current(&state, &org, "system").await?;
     Ok(Json(MeResponse {

@@ -11,8 +11,8 @@
 // buffers numbers as floats internally; no float reaches our code.
 #![expect(clippy::disallowed_types, reason = "serde-generated code for VerifyBody")]
 
+use super::api_key::{Key, Verify};
 use crate::routes::error::{ApiCode, ApiError, Code, ErrorBody, ErrorEnvelope};
-use app::domain::api_scope::ApiScope;
 use app::domain::entitlements::Feature;
 use app::domain::unique_json::UniqueKeys;
 use app::ssr::AppState;
@@ -164,10 +164,10 @@ pub struct VerifyResponse {
 )]
 pub async fn verify(
     State(state): State<AppState>,
+    Key { row: key, .. }: Key<Verify>,
     headers: HeaderMap,
     body: axum::body::Body,
 ) -> Result<Response, ApiError> {
-    let key = super::api_key::with_scope(&state, &headers, ApiScope::Verify).await?;
     let high = entitlements::allows(&state, &key.org_id, Feature::HighRateLimit).await?;
     let limiter = if high { &state.rate_limiter_high } else { &state.rate_limiter };
     if let Err(retry_after_s) = limiter.check(&key.id, state.now_ms()) {

@@ -1,7 +1,9 @@
 //! Downloads for signed-in portal users (the session cookie; roles checked
-//! per route): usage exports and staff reports.
+//! per route): usage exports and staff reports. [`signed_in`] is the
+//! session extractor they share.
 
 pub mod reports;
+pub mod signed_in;
 pub mod usage_export;
 
 use app::ssr::AppState;

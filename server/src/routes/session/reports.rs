@@ -3,13 +3,13 @@
 //! report as Markdown (`GET /drills/{id}/report.md`), for auditors, security
 //! and operator admins.
 
+use super::signed_in::SignedIn;
 use crate::routes::download::attachment;
 use crate::routes::error::ApiError;
 use app::ssr::AppState;
 use app::ssr::error::log_internal;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 
@@ -31,10 +31,9 @@ pub struct ExportQuery {
 /// The signature status report as CSV, for a signed-in auditor, security or operator admin.
 pub async fn export_status(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn(p): SignedIn,
     axum::extract::Query(q): axum::extract::Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    let p = app::ssr::identity::auth::principal_from_headers(&state, &headers).await?;
     p.require(app::domain::Action::ReadSignatureStatus)?;
     let show = app::domain::adoption::Show::parse(&q.show).map_err(|e| app::domain::AppError::invalid("show", e))?;
     let report = app::ssr::policy::status::report(&state, None).await?.filtered(show);
@@ -44,10 +43,9 @@ pub async fn export_status(
 /// A drill report (Markdown), for a signed-in auditor, security or operator admin.
 pub async fn drill_report(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn(p): SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let p = app::ssr::identity::auth::principal_from_headers(&state, &headers).await?;
     p.require(app::domain::Action::ReadSignatureStatus)?;
     let body = state.db.drill_report(&id).await?.ok_or_else(|| app::domain::AppError::not_found("Drill"))?;
     let report: app::domain::drill::DrillReport = serde_json::from_str(&body).map_err(log_internal)?;

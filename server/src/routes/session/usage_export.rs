@@ -3,6 +3,7 @@
 //! (every tenant) or tenant admin (its own). Same numbers as the panel, the CLI
 //! and the API.
 
+use super::signed_in::SignedIn;
 use crate::routes::download::attachment;
 use crate::routes::error::ApiError;
 use app::domain::AppError;
@@ -10,9 +11,7 @@ use app::domain::invoice::{self, Invoice};
 use app::domain::period::Period;
 use app::ssr::AppState;
 use app::ssr::billing::pricing;
-use app::ssr::identity::auth::principal_from_headers;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::{Router, routing::get};
 use serde::Deserialize;
@@ -35,10 +34,9 @@ pub struct ExportQuery {
 /// Downloads the month's invoice previews.
 pub async fn export(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn(p): SignedIn,
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    let p = principal_from_headers(&state, &headers).await?;
     p.require(app::domain::Action::ReadUsage)?;
     let period = Period::parse(&q.period).map_err(|e| AppError::invalid("period", e))?;
     let invoices: Vec<Invoice> = if p.role.sees_all_tenants() {
