@@ -42,8 +42,9 @@ pub async fn check_evidence(
     #[server(default)] predicate_type: String,
     #[server(default)] builder_id: String,
 ) -> Result<CheckOutcome, AppError> {
-    use crate::ssr::verification::attestation::{self, ArtifactInput, KeyRef, Kind, VerifyRequest};
-    use crate::ssr::verification::dsse::AttestationPolicy;
+    use crate::ssr::verification::attestation::{self, Kind};
+    use crate::ssr::verification::request::{Malformed, RequestParts};
+    use crate::ssr::verification::rules::{AttestationPolicy, PolicyRules};
     let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::UseTenantWorkspace).await?;
     let given = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let kind = match kind.as_str() {
@@ -52,42 +53,41 @@ pub async fn check_evidence(
         "in_toto" => Kind::InToto,
         _ => return Err(AppError::invalid("Kind", "choose a kind of evidence")),
     };
-    let artifact = match (given(artifact_digest), artifact_text.is_empty()) {
-        (Some(d), _) => ArtifactInput::Sha256(
-            crate::ssr::verification::engine::parse_sha256_digest(&d)
-                .ok_or_else(|| AppError::invalid("Artifact digest", "must be sha256: followed by 64 hex digits"))?,
-        ),
-        (None, false) => ArtifactInput::Bytes(artifact_text.into_bytes()),
-        (None, true) => {
-            return Err(AppError::invalid("Artifact", "paste the artifact's text or give its sha256: digest"));
-        }
-    };
     if evidence.trim().is_empty() {
         return Err(AppError::invalid("Evidence", "paste the signature, bundle or envelope"));
     }
-    let key = match (given(public_key), given(key)) {
-        (Some(pem), None) => Some(KeyRef::Pem(pem)),
-        (None, Some(name)) => Some(KeyRef::Stored(name)),
-        (None, None) => None,
-        (Some(_), Some(_)) => {
-            return Err(AppError::invalid("Key", "paste a public key or choose a stored key, not both"));
-        }
-    };
-    let request = VerifyRequest {
+    let artifact_digest = given(artifact_digest);
+    let parts = RequestParts {
         kind,
-        artifact,
+        // A digest, when given, is what is checked.
+        artifact_bytes: (artifact_digest.is_none() && !artifact_text.is_empty()).then(|| artifact_text.into_bytes()),
+        artifact_digest,
         evidence,
-        key,
-        identity: given(identity),
-        issuer: given(issuer),
-        trusted_root: None,
-        attestation: AttestationPolicy {
-            predicate_type: given(predicate_type),
-            builder_id: given(builder_id),
-            ..Default::default()
+        public_key: given(public_key),
+        stored_key: given(key),
+        rules: PolicyRules {
+            identity: given(identity),
+            issuer: given(issuer),
+            trusted_root: None,
+            statement: AttestationPolicy {
+                predicate_type: given(predicate_type),
+                builder_id: given(builder_id),
+                ..Default::default()
+            },
         },
         policy: None,
     };
+    let request = parts.build().map_err(|m| match m {
+        Malformed::ArtifactChoice => {
+            AppError::invalid("Artifact", "paste the artifact's text or give its sha256: digest")
+        }
+        Malformed::Digest => AppError::invalid("Artifact digest", "must be sha256: followed by 64 hex digits"),
+        Malformed::TwoKeys => AppError::invalid("Key", "paste a public key or choose a stored key, not both"),
+        Malformed::NoKey => AppError::invalid("Key", "paste the public key or choose a stored key"),
+        Malformed::PolicyAndRules => {
+            AppError::invalid("Policy", "a stored policy replaces the rules; give one or the other")
+        }
+    })?;
     let outcome = match attestation::check(&state, &p.org_id, request).await? {
         Ok(v) => CheckOutcome {
             verified: true,

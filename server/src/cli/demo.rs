@@ -112,10 +112,7 @@ pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
             artifact: ArtifactInput::Bytes(artifact.clone()),
             evidence: signature.to_owned(),
             key: Some(KeyRef::Stored("release-2026".into())),
-            identity: None,
-            issuer: None,
-            trusted_root: None,
-            attestation: Default::default(),
+            rules: Default::default(),
             policy: None,
         };
         let _recorded = attestation::verify(state, caller, request).await?; // one passes, one is rejected
@@ -173,10 +170,7 @@ async fn seed_usage(state: &AppState, org_id: &str, api_key_id: &str, n: usize) 
             artifact: ArtifactInput::Bytes(artifact),
             evidence: base64::engine::general_purpose::STANDARD.encode(signature.as_bytes()),
             key: Some(KeyRef::Pem(public.clone())),
-            identity: None,
-            issuer: None,
-            trusted_root: None,
-            attestation: Default::default(),
+            rules: Default::default(),
             policy: None,
         };
         let (id, result) = attestation::verify(state, caller, request).await?;

@@ -5,8 +5,8 @@
 
 use super::output::Exit;
 use crate::cli::remote::{self, Portal, RemoteArgs};
-use app::ssr::verification::dsse::AttestationPolicy;
 use app::ssr::verification::engine::{self, BundlePolicy, Subject, VerificationError, Verified};
+use app::ssr::verification::rules::AttestationPolicy;
 use clap::Args;
 use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
@@ -66,17 +66,10 @@ pub struct AttestationArgs {
 }
 
 impl AttestationArgs {
-    /// The rules as fields of an API request.
+    /// The rules as fields of an API request (their wire names, as the rules type serialises them).
     fn insert_into(&self, request: &mut Map<String, Value>) {
-        for (field, value) in [
-            ("predicate_type", &self.predicate_type),
-            ("builder_id", &self.builder_id),
-            ("source_repo", &self.source_repo),
-            ("source_ref", &self.source_ref),
-        ] {
-            if let Some(v) = value {
-                request.insert(field.into(), json!(v));
-            }
+        if let Value::Object(rules) = json!(self.policy()) {
+            request.extend(rules);
         }
     }
 

@@ -242,6 +242,11 @@ async fn named_policies_replace_inline_rules() {
     let half = json!({"name": "half", "identity": "someone@example.com"});
     let (status, v) = call(&app, &acme, reqwest::Method::POST, "/api/v1/policies", Some(&half)).await;
     assert_eq!(status, 400, "{v}");
+    // A misspelt rule is refused, not dropped (the policy would check less than it reads).
+    let typo = json!({"name": "typo", "builder_id": BUILDER, "source_reff": "refs/tags/v1"});
+    let (status, v) = call(&app, &acme, reqwest::Method::POST, "/api/v1/policies", Some(&typo)).await;
+    assert_eq!(status, 400, "{v}");
+    assert!(v["error"]["message"].as_str().unwrap().contains("source_reff"), "{v}");
     let body = |policy: &str| json!({"kind": "in_toto", "artifact": {"base64": B64.encode(b"img")}, "envelope": provenance(&kp, b"img"), "public_key": pem, "policy": policy});
     let (status, v) = verify(&app, &acme, &body("firmware-release")).await;
     assert_eq!(status, 200, "{v}");

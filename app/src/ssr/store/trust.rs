@@ -2,6 +2,7 @@
 //! tenant's signing keys and named verification policies.
 
 use super::{Db, StoreResult};
+use crate::ssr::verification::rules::PolicyRules;
 
 /// One of the portal's receipt-signing keys. (No derived `Debug`: it holds
 /// the private key.)
@@ -75,20 +76,9 @@ pub struct PolicyRow {
     pub org_id: String,
     /// Name used in requests.
     pub name: String,
-    /// Required certificate identity (keyless).
-    pub identity: Option<String>,
-    /// Required OIDC issuer (keyless).
-    pub issuer: Option<String>,
-    /// Trusted root name (default: public-good).
-    pub trusted_root: Option<String>,
-    /// Required in-toto predicate type.
-    pub predicate_type: Option<String>,
-    /// Required builder id.
-    pub builder_id: Option<String>,
-    /// Required source repository.
-    pub source_repo: Option<String>,
-    /// Required source ref.
-    pub source_ref: Option<String>,
+    /// Its rules.
+    #[sqlx(flatten)]
+    pub rules: PolicyRules,
     /// Creation time (ms).
     pub created_at: i64,
 }
@@ -246,13 +236,13 @@ impl Db {
         .bind(&p.id)
         .bind(&p.org_id)
         .bind(&p.name)
-        .bind(&p.identity)
-        .bind(&p.issuer)
-        .bind(&p.trusted_root)
-        .bind(&p.predicate_type)
-        .bind(&p.builder_id)
-        .bind(&p.source_repo)
-        .bind(&p.source_ref)
+        .bind(&p.rules.identity)
+        .bind(&p.rules.issuer)
+        .bind(&p.rules.trusted_root)
+        .bind(&p.rules.statement.predicate_type)
+        .bind(&p.rules.statement.builder_id)
+        .bind(&p.rules.statement.source_repo)
+        .bind(&p.rules.statement.source_ref)
         .bind(p.created_at)
         .execute(self.pool())
         .await?;

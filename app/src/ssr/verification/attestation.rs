@@ -12,7 +12,7 @@ use crate::ssr::error::log_internal;
 use crate::ssr::state::AppState;
 use crate::ssr::store::{CallRecord, ReceiptRow, StoreError, UsageEventRow, VerificationRow};
 use crate::ssr::verification::dsse::AttestationPolicy;
-use crate::ssr::verification::engine::{self, BundlePolicy, Reason, Subject, VerificationError, Verified, fail};
+use crate::ssr::verification::engine::{self, BundlePolicy, Reason, VerificationError, Verified, fail};
 use crate::ssr::verification::receipts::{ReceiptFacts, statement};
 use crate::ssr::verification::trust::{self, Rejection};
 use serde_json::{Value, json};
@@ -20,77 +20,7 @@ use sigstore_verify::trust_root::TrustedRoot;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// The artifact as the caller gave it.
-#[derive(Debug, Clone)]
-pub enum ArtifactInput {
-    /// The bytes.
-    Bytes(Vec<u8>),
-    /// Only the SHA-256.
-    Sha256([u8; 32]),
-}
-
-impl ArtifactInput {
-    fn subject(&self) -> Subject<'_> {
-        match self {
-            Self::Bytes(b) => Subject::Bytes(b),
-            Self::Sha256(d) => Subject::Sha256(*d),
-        }
-    }
-}
-
-/// What kind of evidence is verified.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// A cosign `sign-blob` signature made with a key.
-    CosignBlob,
-    /// A Sigstore bundle, keyless or with a managed key.
-    SigstoreBundle,
-    /// An in-toto attestation in a key-signed DSSE envelope.
-    InToto,
-}
-
-impl Kind {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::CosignBlob => "cosign_blob",
-            Self::SigstoreBundle => "sigstore_bundle",
-            Self::InToto => "in_toto",
-        }
-    }
-}
-
-/// A public key given inline or named from the tenant's stored keys.
-#[derive(Debug, Clone)]
-pub enum KeyRef {
-    /// PEM text.
-    Pem(String),
-    /// Name or `skey_…` id of a stored key (its validity window applies).
-    Stored(String),
-}
-
-/// A checked verification request (shape validated; names not yet resolved).
-#[derive(Debug, Clone)]
-pub struct VerifyRequest {
-    /// The kind.
-    pub kind: Kind,
-    /// What was signed.
-    pub artifact: ArtifactInput,
-    /// Base64 signature, bundle JSON or DSSE envelope JSON.
-    pub evidence: String,
-    /// The key, for key-based kinds and managed-key bundles.
-    pub key: Option<KeyRef>,
-    /// Required certificate identity (keyless bundles).
-    pub identity: Option<String>,
-    /// Required OIDC issuer (keyless bundles).
-    pub issuer: Option<String>,
-    /// Trusted root name (bundles; default public-good).
-    pub trusted_root: Option<String>,
-    /// Rules on an in-toto statement.
-    pub attestation: AttestationPolicy,
-    /// A stored policy's name, replacing identity, issuer, root and rules.
-    pub policy: Option<String>,
-}
+pub use super::request::{ArtifactInput, KeyRef, Kind, VerifyRequest};
 
 /// How the evidence is checked, once names are resolved.
 enum Check {
@@ -151,15 +81,7 @@ pub async fn prepare(state: &AppState, org_id: &str, mut req: VerifyRequest) -> 
     if let Some(name) = req.policy.take() {
         let p = trust::stored_policy(state, org_id, &name).await?;
         policy_json["policy"] = json!(name);
-        req.identity = p.identity;
-        req.issuer = p.issuer;
-        req.trusted_root = p.trusted_root;
-        req.attestation = AttestationPolicy {
-            predicate_type: p.predicate_type,
-            builder_id: p.builder_id,
-            source_repo: p.source_repo,
-            source_ref: p.source_ref,
-        };
+        req.rules = p.rules;
         policy_name = Some(name);
     }
     check_applicable(&req, policy_name.as_deref())?;
@@ -183,27 +105,27 @@ pub async fn prepare(state: &AppState, org_id: &str, mut req: VerifyRequest) -> 
         Kind::SigstoreBundle => {
             let policy = match pem {
                 Some(pem) => BundlePolicy::Key { pem },
-                None => BundlePolicy::keyless(req.identity.as_deref(), req.issuer.as_deref())?,
+                None => BundlePolicy::keyless(req.rules.identity.as_deref(), req.rules.issuer.as_deref())?,
             };
             if let BundlePolicy::Keyless { identity, issuer } = &policy {
                 policy_json["identity"] = json!(identity);
                 policy_json["issuer"] = json!(issuer);
             }
-            let root = trust::trusted_root(state, req.trusted_root.as_deref()).await?;
-            root_name = Some(req.trusted_root.clone().unwrap_or_else(|| trust::PUBLIC_GOOD.into()));
+            let root = trust::trusted_root(state, req.rules.trusted_root.as_deref()).await?;
+            root_name = Some(req.rules.trusted_root.clone().unwrap_or_else(|| trust::PUBLIC_GOOD.into()));
             policy_json["trusted_root"] = json!(root_name);
             Check::Bundle { root, policy }
         }
     };
-    if !req.attestation.is_empty() {
-        policy_json["attestation"] = json!(req.attestation);
+    if !req.rules.statement.is_empty() {
+        policy_json["attestation"] = json!(req.rules.statement);
     }
     Ok(Prepared {
         kind: req.kind,
         artifact: req.artifact,
         evidence: req.evidence,
         check,
-        attestation: req.attestation,
+        attestation: req.rules.statement,
         policy_json,
         root_name,
     })
@@ -216,23 +138,26 @@ pub async fn prepare(state: &AppState, org_id: &str, mut req: VerifyRequest) -> 
 /// cosign signature.
 fn check_applicable(req: &VerifyRequest, policy: Option<&str>) -> Result<(), VerificationError> {
     let source = policy.map_or_else(|| "the request".to_owned(), |name| format!("policy '{name}'"));
-    let keyless = req.identity.is_some() || req.issuer.is_some();
+    let rules = &req.rules;
+    let keyless = rules.is_keyless();
     let conflict = |what: String| Err(fail(Reason::PolicyConflict, what));
     if keyless && req.key.is_some() {
         return conflict(format!(
             "{source} requires a keyless signer (certificate identity {:?} from issuer {:?}); a key cannot satisfy it. \
              Send the Sigstore bundle without public_key or key.",
-            req.identity.as_deref().unwrap_or_default(),
-            req.issuer.as_deref().unwrap_or_default(),
+            rules.identity.as_deref().unwrap_or_default(),
+            rules.issuer.as_deref().unwrap_or_default(),
         ));
     }
     match req.kind {
         Kind::SigstoreBundle => Ok(()),
-        Kind::CosignBlob if keyless || req.trusted_root.is_some() || !req.attestation.is_empty() => conflict(format!(
-            "{source} has rules a cosign_blob signature cannot satisfy (it carries no certificate, trusted root \
+        Kind::CosignBlob if keyless || rules.trusted_root.is_some() || !rules.statement.is_empty() => {
+            conflict(format!(
+                "{source} has rules a cosign_blob signature cannot satisfy (it carries no certificate, trusted root \
              or in-toto statement); use kind sigstore_bundle or in_toto, or a policy without those rules"
-        )),
-        Kind::InToto if keyless || req.trusted_root.is_some() => conflict(format!(
+            ))
+        }
+        Kind::InToto if keyless || rules.trusted_root.is_some() => conflict(format!(
             "{source} requires a keyless signer or a trusted root; in_toto envelopes are signed with a key. \
              Send a Sigstore bundle (kind sigstore_bundle) instead"
         )),

@@ -6,6 +6,7 @@
 //! not depend on how the envelope was serialised.
 
 use crate::ssr::verification::reason::{Reason, VerificationError, fail};
+pub use crate::ssr::verification::rules::AttestationPolicy;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -89,33 +90,6 @@ impl Envelope {
         } else {
             Err(fail(Reason::SignatureMismatch, "no signature of the DSSE envelope verifies with the key"))
         }
-    }
-}
-
-/// Optional rules on an in-toto statement; an empty policy only checks the subject.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttestationPolicy {
-    /// Required `predicateType` (exact).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub predicate_type: Option<String>,
-    /// Required builder id (SLSA v1 `runDetails.builder.id`, v0.2 `builder.id`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub builder_id: Option<String>,
-    /// Required source repository (e.g. `https://github.com/acme/firmware`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_repo: Option<String>,
-    /// Required source ref (e.g. `refs/tags/v1.2.0`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source_ref: Option<String>,
-}
-
-impl AttestationPolicy {
-    /// True when no rule is set.
-    pub fn is_empty(&self) -> bool {
-        self.predicate_type.is_none()
-            && self.builder_id.is_none()
-            && self.source_repo.is_none()
-            && self.source_ref.is_none()
     }
 }
 

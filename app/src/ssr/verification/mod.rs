@@ -1,10 +1,10 @@
 //! The Attestation API's core. [`engine`] wraps sigstore-verify (cosign blobs,
 //! Sigstore bundles against a trusted root); [`dsse`] reads in-toto envelopes
 //! and checks statement rules; [`reason`] is the failure vocabulary all of them share; [`attestation`] is the one service the REST
-//! API, the Verify page and the CLI call. Around it: signed [`receipts`],
+//! API, the Verify page and the CLI call, with its [`request`] builder. Around it: signed [`receipts`],
 //! [`trust`] material (keys, stored policies, trusted roots), canonical
 //! [`public_key`]s, exactly-once [`idempotency`], the [`group_commit`] writer,
-//! and local [`signing`] for the CLI.
+//! local [`signing`] for the CLI, and the policy [`rules`] every caller shares.
 
 pub mod attestation;
 pub mod dsse;
@@ -14,5 +14,7 @@ pub mod idempotency;
 pub mod public_key;
 pub mod reason;
 pub mod receipts;
+pub mod request;
+pub mod rules;
 pub mod signing;
 pub mod trust;

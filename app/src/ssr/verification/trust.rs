@@ -209,39 +209,21 @@ pub async fn revoke_signing_key(state: &AppState, actor: &str, org_id: &str, id:
 pub async fn add_policy(state: &AppState, actor: &str, mut p: PolicyRow) -> Result<PolicyRow, AppError> {
     let name = Slug::parse(&p.name).map_err(|e| AppError::invalid("Name", e))?;
     p.name = name.as_str().to_owned();
-    let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
-    if blank(&p.identity) != blank(&p.issuer) {
+    p.rules = p.rules.without_blanks();
+    if p.rules.identity.is_some() != p.rules.issuer.is_some() {
         return Err(AppError::invalid(
             "Identity",
             "a keyless policy needs both a certificate identity and an OIDC issuer",
         ));
     }
-    for field in [
-        &mut p.identity,
-        &mut p.issuer,
-        &mut p.trusted_root,
-        &mut p.predicate_type,
-        &mut p.builder_id,
-        &mut p.source_repo,
-        &mut p.source_ref,
-    ] {
-        if field.as_deref().is_some_and(|s| s.trim().is_empty()) {
-            *field = None;
-        }
-    }
-    let constrains = p.identity.is_some()
-        || p.predicate_type.is_some()
-        || p.builder_id.is_some()
-        || p.source_repo.is_some()
-        || p.source_ref.is_some();
-    if !constrains {
+    if !p.rules.constrains() {
         return Err(AppError::invalid(
             "Policy",
             "a policy needs at least one rule: a keyless signer (identity + issuer), a predicate type, \
              a builder id, a source repository or a source ref (a trusted root alone constrains nothing)",
         ));
     }
-    if let Some(root) = p.trusted_root.as_deref()
+    if let Some(root) = p.rules.trusted_root.as_deref()
         && root != PUBLIC_GOOD
         && state.db.trusted_root(root).await?.is_none()
     {

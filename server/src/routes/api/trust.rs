@@ -11,6 +11,7 @@ use app::ssr::clock::rfc3339;
 use app::ssr::error::log_internal;
 use app::ssr::store::{PolicyRow, SigningKeyRow};
 use app::ssr::verification::receipts::{self, KeySet};
+use app::ssr::verification::rules;
 use app::ssr::verification::trust::{self, NewSigningKey};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -184,39 +185,37 @@ pub async fn revoke_signing_key(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A named verification policy.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PolicyBody {
-    /// Name used in verify requests (`"policy": "<name>"`).
-    pub name: String,
-    /// Required certificate identity (keyless).
-    pub identity: Option<String>,
-    /// Required OIDC issuer (keyless).
-    pub issuer: Option<String>,
-    /// Trusted root name (default `public-good`).
-    pub trusted_root: Option<String>,
-    /// Required in-toto predicateType.
-    pub predicate_type: Option<String>,
-    /// Required builder id.
-    pub builder_id: Option<String>,
-    /// Required source repository.
-    pub source_repo: Option<String>,
-    /// Required source ref.
-    pub source_ref: Option<String>,
-}
+pub use policy_body::PolicyBody;
 
-impl From<PolicyRow> for PolicyBody {
-    fn from(p: PolicyRow) -> Self {
-        Self {
-            name: p.name,
-            identity: p.identity,
-            issuer: p.issuer,
-            trusted_root: p.trusted_root,
-            predicate_type: p.predicate_type,
-            builder_id: p.builder_id,
-            source_repo: p.source_repo,
-            source_ref: p.source_ref,
+/// The stored-policy wire type, apart so the lint exception below covers only it.
+mod policy_body {
+    // Not billing code: serde's derive for a flattened struct buffers numbers
+    // as floats internally; no float reaches our code.
+    #![expect(clippy::disallowed_types, reason = "serde-generated code for the flattened PolicyRules")]
+    use app::ssr::store::PolicyRow;
+    use app::ssr::verification::rules::{self, PolicyRules};
+    use serde::{Deserialize, Serialize};
+    use utoipa::ToSchema;
+
+    /// A named verification policy.
+    /// Any other field is refused.
+    // (By hand: serde's deny_unknown_fields cannot see through `flatten`; see `rules::OtherFields`.)
+    #[derive(Debug, Serialize, Deserialize, ToSchema)]
+    pub struct PolicyBody {
+        /// Name used in verify requests (`"policy": "<name>"`).
+        pub name: String,
+        /// The rules.
+        #[serde(flatten)]
+        pub rules: PolicyRules,
+        /// Anything else sent (refused).
+        #[serde(flatten, skip_serializing)]
+        #[schema(ignore)]
+        pub other: rules::OtherFields,
+    }
+
+    impl From<PolicyRow> for PolicyBody {
+        fn from(p: PolicyRow) -> Self {
+            Self { name: p.name, rules: p.rules, other: Default::default() }
         }
     }
 }
@@ -247,18 +246,10 @@ pub async fn add_policy(
     body: Result<Json<PolicyBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<PolicyBody>), ApiError> {
     let Json(b) = body.map_err(|e| ApiError::from(AppError::invalid("Body", e.body_text())))?;
-    let row = PolicyRow {
-        org_id: key.org_id.clone(),
-        name: b.name,
-        identity: b.identity,
-        issuer: b.issuer,
-        trusted_root: b.trusted_root,
-        predicate_type: b.predicate_type,
-        builder_id: b.builder_id,
-        source_repo: b.source_repo,
-        source_ref: b.source_ref,
-        ..Default::default()
-    };
+    if let Some(field) = rules::unknown_field(&b.other) {
+        return Err(AppError::invalid("Body", format!("unknown field `{field}`")).into());
+    }
+    let row = PolicyRow { org_id: key.org_id.clone(), name: b.name, rules: b.rules, ..Default::default() };
     let row = trust::add_policy(&state, &key.id, row).await?;
     Ok((StatusCode::CREATED, Json(row.into())))
 }

@@ -18,10 +18,11 @@ use app::domain::unique_json::UniqueKeys;
 use app::ssr::AppState;
 use app::ssr::billing::entitlements;
 use app::ssr::error::log_internal;
-use app::ssr::verification::attestation::{self, ArtifactInput, Caller, KeyRef, Kind, Success, VerifyRequest};
-use app::ssr::verification::dsse::AttestationPolicy;
-use app::ssr::verification::engine::{self, BundlePolicy, Reason, Signer, VerificationError};
+use app::ssr::verification::attestation::{self, Caller, Kind, Success, VerifyRequest};
+use app::ssr::verification::engine::{BundlePolicy, Signer, VerificationError};
 use app::ssr::verification::idempotency::{self, Committed, Known, Start};
+use app::ssr::verification::request::{Malformed, RequestParts};
+use app::ssr::verification::rules::PolicyRules;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -57,22 +58,11 @@ pub struct KeyFields {
 /// Rules on the evidence: inline, or a stored policy by name.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct PolicyFields {
-    /// Name of one of the tenant's stored policies (replaces the inline rules below).
+    /// Name of one of the tenant's stored policies (replaces the inline rules).
     pub policy: Option<String>,
-    /// Required certificate identity (SAN), keyless bundles.
-    pub identity: Option<String>,
-    /// Required OIDC issuer, keyless bundles.
-    pub issuer: Option<String>,
-    /// Trusted root by name (default `public-good`).
-    pub trusted_root: Option<String>,
-    /// Required in-toto predicateType.
-    pub predicate_type: Option<String>,
-    /// Required builder id (SLSA v1 `runDetails.builder.id`, v0.2 `builder.id`).
-    pub builder_id: Option<String>,
-    /// Required source repository.
-    pub source_repo: Option<String>,
-    /// Required source ref.
-    pub source_ref: Option<String>,
+    /// The inline rules.
+    #[serde(flatten)]
+    pub rules: PolicyRules,
 }
 
 /// A verification request; `kind` selects the shape.
@@ -280,97 +270,55 @@ fn parse(body: &[u8]) -> Result<VerifyRequest, Invalid> {
     let parsed: VerifyBody = serde_json::from_slice(body).map_err(|e| {
         invalid("unknown", ApiCode::InvalidRequest, format!("Request body is not a valid verification request: {e}"))
     })?;
-    match parsed {
+    let (kind, artifact, evidence, key, policy) = match parsed {
         VerifyBody::CosignBlob { artifact, signature, key } => {
-            let kind = Kind::CosignBlob;
-            Ok(VerifyRequest {
-                kind,
-                artifact: artifact_input(kind, artifact)?,
-                evidence: signature,
-                key: Some(key_ref(kind, key)?.ok_or_else(|| missing_key(kind))?),
-                ..bare(kind)
-            })
+            (Kind::CosignBlob, artifact, signature, key, PolicyFields::default())
         }
         VerifyBody::SigstoreBundle { artifact, bundle, key, policy } => {
-            let kind = Kind::SigstoreBundle;
-            let bundle_json = json_object(kind, "bundle", &bundle.0)?;
-            // A key with identity + issuer, inline or from a stored policy, is refused by
-            // the service (`policy_conflict`), the one place that rule lives.
-            let key = key_ref(kind, key)?;
-            let mut request = with_policy(kind, policy)?;
-            if key.is_none() && request.policy.is_none() {
-                BundlePolicy::keyless(request.identity.as_deref(), request.issuer.as_deref())
-                    .map_err(|e| invalid(kind.as_str(), e.reason, format!("policy: {}", e.message)))?;
-            }
-            request.artifact = artifact_input(kind, artifact)?;
-            request.evidence = bundle_json;
-            request.key = key;
-            Ok(request)
+            (Kind::SigstoreBundle, artifact, json_object(Kind::SigstoreBundle, "bundle", &bundle.0)?, key, policy)
         }
         VerifyBody::InToto { artifact, envelope, key, policy } => {
-            let kind = Kind::InToto;
-            let envelope_json = json_object(kind, "envelope", &envelope.0)?;
-            let key = key_ref(kind, key)?.ok_or_else(|| missing_key(kind))?;
-            let mut request = with_policy(kind, policy)?;
-            request.artifact = artifact_input(kind, artifact)?;
-            request.evidence = envelope_json;
-            request.key = Some(key);
-            Ok(request)
+            (Kind::InToto, artifact, json_object(Kind::InToto, "envelope", &envelope.0)?, key, policy)
         }
-    }
-}
-
-/// A request of `kind` with nothing set yet.
-fn bare(kind: Kind) -> VerifyRequest {
-    VerifyRequest {
-        kind,
-        artifact: ArtifactInput::Bytes(Vec::new()),
-        evidence: String::new(),
-        key: None,
-        identity: None,
-        issuer: None,
-        trusted_root: None,
-        attestation: AttestationPolicy::default(),
-        policy: None,
-    }
-}
-
-fn with_policy(kind: Kind, p: PolicyFields) -> Result<VerifyRequest, Invalid> {
-    let attestation = AttestationPolicy {
-        predicate_type: p.predicate_type,
-        builder_id: p.builder_id,
-        source_repo: p.source_repo,
-        source_ref: p.source_ref,
     };
-    let inline = p.identity.is_some() || p.issuer.is_some() || p.trusted_root.is_some() || !attestation.is_empty();
-    if p.policy.is_some() && inline {
-        return Err(invalid(
-            kind.as_str(),
-            ApiCode::InvalidRequest,
-            "policy: a stored policy replaces identity, issuer, trusted_root and statement rules; give one or the other",
-        ));
+    let artifact_bytes =
+        artifact.base64.map(|b64| base64::engine::general_purpose::STANDARD.decode(b64.trim())).transpose().map_err(
+            |e| invalid(kind.as_str(), ApiCode::InvalidRequest, format!("artifact.base64: not valid base64 ({e})")),
+        )?;
+    let request = RequestParts {
+        kind,
+        artifact_bytes,
+        artifact_digest: artifact.digest,
+        evidence,
+        public_key: key.public_key,
+        stored_key: key.key,
+        rules: policy.rules,
+        policy: policy.policy,
     }
-    Ok(VerifyRequest {
-        identity: p.identity,
-        issuer: p.issuer,
-        trusted_root: p.trusted_root,
-        attestation,
-        policy: p.policy,
-        ..bare(kind)
-    })
+    .build()
+    .map_err(|m| malformed(kind, m))?;
+    // A key with identity + issuer, inline or from a stored policy, is refused by
+    // the service (`policy_conflict`), the one place that rule lives.
+    if kind == Kind::SigstoreBundle && request.key.is_none() && request.policy.is_none() {
+        BundlePolicy::keyless(request.rules.identity.as_deref(), request.rules.issuer.as_deref())
+            .map_err(|e| invalid(kind.as_str(), e.reason, format!("policy: {}", e.message)))?;
+    }
+    Ok(request)
 }
 
-fn missing_key(kind: Kind) -> Invalid {
-    invalid(kind.as_str(), ApiCode::InvalidRequest, "give public_key (PEM) or key (a stored key's name)")
-}
-
-fn key_ref(kind: Kind, k: KeyFields) -> Result<Option<KeyRef>, Invalid> {
-    match (k.public_key, k.key) {
-        (Some(pem), None) => Ok(Some(KeyRef::Pem(pem))),
-        (None, Some(name)) => Ok(Some(KeyRef::Stored(name))),
-        (None, None) => Ok(None),
-        (Some(_), Some(_)) => Err(invalid(kind.as_str(), ApiCode::InvalidRequest, "give public_key or key, not both")),
-    }
+/// The API's wording of a request whose parts disagree.
+fn malformed(kind: Kind, m: Malformed) -> Invalid {
+    let message = match m {
+        Malformed::ArtifactChoice => "artifact: give exactly one of base64 or digest",
+        Malformed::Digest => "artifact.digest: must be sha256: followed by 64 hex digits",
+        Malformed::TwoKeys => "give public_key or key, not both",
+        Malformed::NoKey => "give public_key (PEM) or key (a stored key's name)",
+        Malformed::PolicyAndRules => {
+            "policy: a stored policy replaces identity, issuer, trusted_root and statement rules; give one or the other"
+        }
+    };
+    let code: Code = m.reason().map_or(ApiCode::InvalidRequest.into(), Into::into);
+    invalid(kind.as_str(), code, message)
 }
 
 fn json_object(kind: Kind, field: &str, v: &serde_json::Value) -> Result<String, Invalid> {
@@ -378,19 +326,5 @@ fn json_object(kind: Kind, field: &str, v: &serde_json::Value) -> Result<String,
         Ok(v.to_string())
     } else {
         Err(invalid(kind.as_str(), ApiCode::InvalidRequest, format!("{field}: must be a JSON object")))
-    }
-}
-
-fn artifact_input(kind: Kind, a: ArtifactBody) -> Result<ArtifactInput, Invalid> {
-    let kind = kind.as_str();
-    match (a.base64, a.digest) {
-        (Some(b64), None) => base64::engine::general_purpose::STANDARD
-            .decode(b64.trim())
-            .map(ArtifactInput::Bytes)
-            .map_err(|e| invalid(kind, ApiCode::InvalidRequest, format!("artifact.base64: not valid base64 ({e})"))),
-        (None, Some(d)) => engine::parse_sha256_digest(d.trim()).map(ArtifactInput::Sha256).ok_or_else(|| {
-            invalid(kind, Reason::MalformedDigest, "artifact.digest: must be sha256: followed by 64 hex digits")
-        }),
-        _ => Err(invalid(kind, ApiCode::InvalidRequest, "artifact: give exactly one of base64 or digest")),
     }
 }
