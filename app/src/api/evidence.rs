@@ -169,8 +169,8 @@ pub async fn list_receipts() -> Result<Vec<ReceiptSummary>, AppError> {
 pub struct PackLine {
     /// What (a file's digest, a signature…).
     pub check: String,
-    /// `passed`, `failed` or `not_checked`.
-    pub status: String,
+    /// Passed, failed or not checked.
+    pub status: crate::domain::status::CheckStatus,
     /// Why.
     pub detail: String,
 }
@@ -184,8 +184,8 @@ pub struct PackSummary {
     pub repo: String,
     /// Release tag.
     pub tag: String,
-    /// `verified` or `failed`.
-    pub status: String,
+    /// Verified or failed.
+    pub status: crate::domain::status::Verdict,
     /// Reason code of the first failure.
     pub reason: Option<String>,
     /// SHA-256 of the zip.

@@ -16,7 +16,7 @@ pub struct VerificationSummary {
     /// SHA-256 of the verified subject.
     pub subject_sha256: Option<String>,
     /// `verified`, `rejected` or `invalid_request`.
-    pub outcome: String,
+    pub outcome: crate::domain::status::CallOutcome,
     /// Reason code of a failure.
     pub reason: Option<String>,
     /// Verification time in microseconds.

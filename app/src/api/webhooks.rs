@@ -14,7 +14,7 @@ pub struct WebhookMessage {
     /// Event type.
     pub event_type: String,
     /// `pending`, `delivered`, `dead` or `test`.
-    pub status: String,
+    pub status: crate::domain::status::DeliveryStatus,
     /// Attempts made.
     pub attempts: i64,
     /// Next attempt (ms).

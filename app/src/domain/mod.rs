@@ -14,6 +14,7 @@ pub mod period;
 pub mod reconciliation;
 pub mod revealed;
 pub mod sla;
+pub mod status;
 pub mod text;
 pub mod unique_json;
 pub mod usage;

@@ -58,11 +58,11 @@ fn Pack(pack: PackSummary) -> impl IntoView {
     let label = title.clone();
     let status = match &pack.reason {
         Some(r) => format!("{} ({r})", pack.status),
-        None => pack.status.clone(),
+        None => pack.status.to_string(),
     };
     view! {
         <section class=ui::CARD data-testid="pack" aria-label=label>
-            <h2 class="text-lg font-semibold">{title}" "<span class=status_class(&pack.status)>{status}</span></h2>
+            <h2 class="text-lg font-semibold">{title}" "<span class=status_class(pack.status.as_str())>{status}</span></h2>
             <p class="text-xs text-slate-600">
                 {format!("Uploaded {} · {} bytes · zip sha256 {}", display_time(pack.created_at), pack.size_bytes, pack.sha256)}
                 {pack.signer_key_id.map(|k| format!(" · manifest signed by {k}"))}
@@ -76,7 +76,7 @@ fn Pack(pack: PackSummary) -> impl IntoView {
                 {pack.checks.into_iter().map(|c| view! {
                     <tr data-testid="pack-check">
                         <td class=ui::TD>{c.check}</td>
-                        <td class=ui::TD><span class=status_class(&c.status)>{c.status.clone()}</span></td>
+                        <td class=ui::TD><span class=status_class(c.status.as_str())>{c.status.as_str()}</span></td>
                         <td class=ui::TD>{c.detail}</td>
                     </tr>
                 }).collect_view()}

@@ -4,6 +4,7 @@ use crate::api::verifications::list_verifications;
 use crate::components::ui;
 use crate::components::{DataTable, ErrorNotice};
 use crate::domain::period::display_time;
+use crate::domain::status::CallOutcome;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
@@ -36,10 +37,10 @@ impl LazyRoute for VerificationsPage {
                         Ok(list) => view! {
                             <DataTable caption="Recent verifications" headers=&["Time", "Kind", "Subject (SHA-256)", "Outcome", "Took"]>
                                         {list.into_iter().map(|v| {
-                                            let ok = v.outcome == "verified";
+                                            let ok = v.outcome == CallOutcome::Verified;
                                             let outcome = match &v.reason {
                                                 Some(r) => format!("{} ({r})", v.outcome),
-                                                None => v.outcome.clone(),
+                                                None => v.outcome.to_string(),
                                             };
                                             view! {
                                                 <tr data-testid="verification-row">

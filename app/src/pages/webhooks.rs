@@ -8,6 +8,7 @@ use crate::api::webhooks::{
 use crate::components::ui;
 use crate::components::{DataTable, ErrorNotice, action_feedback};
 use crate::domain::period::display_time;
+use crate::domain::status::DeliveryStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
@@ -103,13 +104,13 @@ fn Messages(s: WebhookOverview, replay: ServerAction<ReplayWebhook>) -> impl Int
     view! {
         <DataTable caption="Messages" headers=&["webhook-id", "Event", "Status", "Attempts", "Next attempt", "Last error", "Created", ""]>
             {s.messages.into_iter().map(|m| {
-                let replayable = m.status == "dead" || m.status == "delivered";
+                let replayable = matches!(m.status, DeliveryStatus::Dead | DeliveryStatus::Delivered);
                 let id = m.id.clone();
                 view! {
                     <tr data-testid="webhook-message">
                         <td class=ui::TD><code class="text-xs">{m.id}</code></td>
                         <td class=ui::TD>{m.event_type}</td>
-                        <td class=ui::TD>{m.status}</td>
+                        <td class=ui::TD>{m.status.as_str()}</td>
                         <td class=ui::TD>{m.attempts}</td>
                         <td class=ui::TD>{m.next_attempt_at.map(display_time)}</td>
                         <td class=ui::TD>{m.last_error}</td>

@@ -3,6 +3,7 @@
 //! database or network. Exit codes: 0 ok/verified; 1 rejected; 2 bad usage.
 
 use super::output::Exit;
+use app::domain::status::CheckStatus;
 use app::ssr::{evidence::packs, verification::signing};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -206,10 +207,10 @@ fn upload(
 
 fn print_checks(report: &packs::PackReport) {
     for c in &report.checks {
-        let mark = match c.status.as_str() {
-            "passed" => "✓",
-            "failed" => "✗",
-            _ => "·",
+        let mark = match c.status {
+            CheckStatus::Passed => "✓",
+            CheckStatus::Failed => "✗",
+            CheckStatus::NotChecked => "·",
         };
         println!("  {mark} {}: {}", c.check, c.detail);
     }
@@ -246,7 +247,7 @@ fn verify(keys: &[PathBuf], release: Option<&str>, pack: &PathBuf, json: bool) -
             Exit::Success
         }
         Some(reason) => {
-            let first = report.checks.iter().find(|c| c.status == "failed");
+            let first = report.checks.iter().find(|c| c.status == CheckStatus::Failed);
             eprintln!("rejected: {} ({reason})", first.map_or("", |c| c.detail.as_str()));
             Exit::Failed
         }

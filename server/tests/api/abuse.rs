@@ -85,7 +85,7 @@ async fn a_dead_endpoint_delays_only_its_own_tenant() {
     let mut delivered = false;
     for _ in 0..50 {
         let row = app.state.db.delivery(&globex, &fine).await.unwrap().unwrap();
-        if row.status == "delivered" {
+        if row.status.as_str() == "delivered" {
             delivered = true;
             break;
         }
@@ -93,7 +93,7 @@ async fn a_dead_endpoint_delays_only_its_own_tenant() {
     }
     assert!(delivered, "globex's delivery waited behind acme's dead endpoint");
     let first = app.state.db.delivery(&acme, &stuck[0]).await.unwrap().unwrap();
-    assert_ne!(first.status, "delivered", "acme's endpoint never answered");
+    assert_ne!(first.status.as_str(), "delivered", "acme's endpoint never answered");
 }
 
 #[tokio::test]

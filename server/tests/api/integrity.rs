@@ -110,7 +110,11 @@ async fn a_stored_keyless_policy_is_never_satisfied_by_a_key() {
 
     let acme = app.state.db.org_by_slug("acme-robotics").await.unwrap().unwrap().id;
     let receipts = app.state.db.verifications(&acme, 10).await.unwrap();
-    assert_eq!(receipts.iter().filter(|r| r.outcome == "verified").count(), 1, "only the keyless call verified");
+    assert_eq!(
+        receipts.iter().filter(|r| r.outcome.as_str() == "verified").count(),
+        1,
+        "only the keyless call verified"
+    );
 }
 
 /// The happy-path message-signature bundle with an unsigned DSSE envelope

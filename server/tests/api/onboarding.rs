@@ -542,7 +542,7 @@ async fn tenant_webhooks_retry_on_schedule_go_dead_and_replay_with_the_same_id()
     for _ in 0..40 {
         app::ssr::webhooks::delivery::deliver_due(&app.state).await.unwrap();
         let row = app.state.db.delivery(&acme.id, &id).await.unwrap().unwrap();
-        if row.status == "dead" {
+        if row.status.as_str() == "dead" {
             break;
         }
         if let Some(due) = row.next_attempt_at

@@ -227,7 +227,7 @@ async fn stored_keys_apply_their_validity_windows() {
     }
     let acme_org = app.state.db.org_by_slug("acme-robotics").await.unwrap().unwrap().id;
     let rows = app.state.db.verifications(&acme_org, 20).await.unwrap();
-    assert_eq!(rows.iter().filter(|r| r.outcome == "verified").count(), 1, "earlier results are kept");
+    assert_eq!(rows.iter().filter(|r| r.outcome.as_str() == "verified").count(), 1, "earlier results are kept");
 }
 
 #[tokio::test]

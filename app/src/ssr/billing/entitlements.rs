@@ -4,6 +4,7 @@
 //! short-lived per-process cache.
 
 use crate::domain::entitlements::{Entitlements, Evidence, Feature};
+use crate::domain::status::Verdict;
 use crate::domain::{AppError, Plan};
 use crate::ssr::AppState;
 use crate::ssr::audit::AuditEvent;
@@ -28,7 +29,7 @@ async fn newest_evidence(state: &AppState, org_id: &str) -> Result<Option<Eviden
     };
     Ok(pack.map(|p| Evidence {
         label: format!("release pack {}@{}", p.repo, p.tag),
-        verified: p.status == "verified",
+        verified: p.status == Verdict::Verified,
         reason: p.reason,
         verified_at: p.created_at,
         id: p.id,

@@ -12,6 +12,7 @@
 //! [`MAX_RATIO`] times. An entry that inflates to more or less than it
 //! declared, or to another CRC, is refused too. Each error names the rule.
 
+use crate::domain::status::CheckStatus;
 use crate::ssr::verification::dsse::Envelope;
 use crate::ssr::verification::engine::{self, Reason, Subject};
 use serde::{Deserialize, Serialize};
@@ -189,8 +190,8 @@ pub fn build(
 pub struct PackCheck {
     /// What was checked.
     pub check: String,
-    /// `passed`, `failed` or `not_checked`.
-    pub status: String,
+    /// Passed, failed or not checked.
+    pub status: CheckStatus,
     /// Why.
     pub detail: String,
 }
@@ -213,15 +214,15 @@ pub struct PackReport {
 impl PackReport {
     fn push(&mut self, check: String, result: Result<String, (String, String)>) {
         let (status, detail) = match result {
-            Ok(detail) => ("passed", detail),
+            Ok(detail) => (CheckStatus::Passed, detail),
             Err((reason, detail)) => {
                 if self.reason.is_none() {
                     self.reason = Some(reason);
                 }
-                ("failed", detail)
+                (CheckStatus::Failed, detail)
             }
         };
-        self.checks.push(PackCheck { check, status: status.into(), detail });
+        self.checks.push(PackCheck { check, status, detail });
     }
 
     /// Records an item that could not be checked: the pack is then not
@@ -230,7 +231,7 @@ impl PackReport {
         if self.reason.is_none() {
             self.reason = Some(reason.into());
         }
-        self.checks.push(PackCheck { check, status: "not_checked".into(), detail });
+        self.checks.push(PackCheck { check, status: CheckStatus::NotChecked, detail });
     }
 }
 
@@ -430,7 +431,10 @@ mod tests {
         let report = verify(&sample(&kp), &[pem], Some(("acme/firmware", "v1.0.0")));
         assert!(report.verified, "{report:#?}");
         assert!(
-            report.checks.iter().any(|c| c.check == "policy.tar.gz.sig signs policy.tar.gz" && c.status == "passed")
+            report
+                .checks
+                .iter()
+                .any(|c| c.check == "policy.tar.gz.sig signs policy.tar.gz" && c.status == CheckStatus::Passed)
         );
         assert_eq!(report.manifest.expect("manifest").files.len(), 3);
     }
@@ -503,7 +507,12 @@ mod tests {
         let report = verify(&pack, &[pem], None);
         assert!(!report.verified, "{report:#?}");
         assert_eq!(report.reason.as_deref(), Some("pack_item_unchecked"));
-        assert!(report.checks.iter().any(|c| c.check.starts_with("a.txt.sigstore.json") && c.status == "not_checked"));
+        assert!(
+            report
+                .checks
+                .iter()
+                .any(|c| c.check.starts_with("a.txt.sigstore.json") && c.status == CheckStatus::NotChecked)
+        );
     }
 
     #[test]
@@ -519,7 +528,10 @@ mod tests {
         let report = verify(&pack, &[pem], None);
         assert!(!report.verified);
         assert!(
-            report.checks.iter().any(|c| c.check == "policy.tar.gz.sig signs policy.tar.gz" && c.status == "failed"),
+            report
+                .checks
+                .iter()
+                .any(|c| c.check == "policy.tar.gz.sig signs policy.tar.gz" && c.status == CheckStatus::Failed),
             "{report:#?}"
         );
     }

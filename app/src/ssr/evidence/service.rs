@@ -3,6 +3,7 @@
 //! `portal.download`). The REST API and the portal's pages call these.
 
 use crate::domain::ids::{PackId, UsageEventId};
+use crate::domain::status::Verdict;
 use crate::domain::text::{ReleaseTag, RepoName};
 use crate::domain::{AppError, ErrorCode};
 use crate::ssr::audit::AuditEvent;
@@ -75,7 +76,7 @@ pub async fn upload(
         sha256,
         size_bytes: i64::try_from(zip.len()).unwrap_or(i64::MAX),
         manifest: report.manifest.as_ref().and_then(|m| serde_json::to_string(m).ok()).unwrap_or_default(),
-        status: if report.verified { "verified" } else { "failed" }.into(),
+        status: Verdict::of(report.verified),
         reason: report.reason.clone(),
         report: serde_json::to_string(&report).map_err(log_internal)?,
         signer_key_id: report.signer_key_id.clone(),
@@ -90,13 +91,13 @@ pub async fn upload(
     let detail = format!("{repo}@{tag} status={} sha256={}", row.status, row.sha256);
     AuditEvent::new(actor, "pack.uploaded").about(org_id, &row.id).detail(&detail).log(state).await?;
     crate::ssr::policy::ingest::touch(state, org_id, repo).await?; // a release is activity: the repo counts as active
-    if row.status == "verified" {
+    if row.status == Verdict::Verified {
         // Verified evidence signed with this tenant's keys proves the name is its own.
         crate::ssr::policy::ingest::prove(state, actor, org_id, repo, &format!("verified pack {}", row.id)).await?;
     }
     // The newest pack is the tenant's evidence: paid features follow it at once.
     crate::ssr::billing::entitlements::for_org(state, org_id, actor).await?;
-    let event = if row.status == "verified" { "pack.verified" } else { "pack.failed" };
+    let event = if row.status == Verdict::Verified { "pack.verified" } else { "pack.failed" };
     let data = serde_json::json!({ "repo": repo, "tag": tag, "sha256": row.sha256, "reason": row.reason });
     crate::ssr::webhooks::delivery::enqueue(state, org_id, event, &data).await?;
     Ok(Uploaded::Created(row))

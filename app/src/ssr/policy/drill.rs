@@ -12,6 +12,7 @@
 use crate::domain::AppError;
 use crate::domain::drill::{DrillReport, DrillStep};
 use crate::domain::ids::DrillId;
+use crate::domain::status::Verdict;
 use crate::ssr::AppState;
 use crate::ssr::audit::{AuditEvent, verify_chain};
 use crate::ssr::error::log_internal;
@@ -136,7 +137,7 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
 
     // 6. The verification made before the revocation keeps its recorded result.
     let kept = match (&first_id, db.repo(&operator, repo).await?) {
-        (Some(id), Some(r)) => db.policy_bundle(&r.id, id).await?.filter(|b| b.status == "verified"),
+        (Some(id), Some(r)) => db.policy_bundle(&r.id, id).await?.filter(|b| b.status == Verdict::Verified),
         _ => None,
     };
     s.record(

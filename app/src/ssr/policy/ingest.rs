@@ -9,6 +9,7 @@
 //! replaces the bundle in force.
 
 use crate::domain::ids::{PolicyBundleId, RepoId};
+use crate::domain::status::Verdict;
 use crate::domain::{AppError, ErrorCode};
 use crate::ssr::AppState;
 use crate::ssr::audit::AuditEvent;
@@ -181,7 +182,7 @@ pub async fn upload(
         version,
         sha256,
         size_bytes,
-        status: "verified".into(),
+        status: Verdict::Verified,
         reason: None,
         detail: None,
         signer: None,
@@ -190,12 +191,12 @@ pub async fn upload(
     };
     match (files, signed) {
         (Err(e), _) => {
-            row.status = "failed".into();
+            row.status = Verdict::Failed;
             row.reason = Some(e.code.to_owned());
             row.detail = Some(e.message);
         }
         (Ok(_), Err((code, why))) => {
-            row.status = "failed".into();
+            row.status = Verdict::Failed;
             row.reason = Some(code.to_owned());
             row.detail = Some(why);
         }
@@ -219,7 +220,7 @@ pub async fn upload(
     );
     AuditEvent::new(actor, "policy.uploaded").about(org_id, &row.id).detail(&detail).log(state).await?;
     sync_alerts(state).await;
-    Ok(if row.status == "verified" { Uploaded::Verified(row) } else { Uploaded::Failed(row) })
+    Ok(if row.status == Verdict::Verified { Uploaded::Verified(row) } else { Uploaded::Failed(row) })
 }
 
 /// Refuses `org_id`'s upload for `repo` when another tenant owns the name

@@ -5,6 +5,7 @@ use crate::domain::AppError;
 use crate::domain::adoption::{
     Adoption, AlertView, BundleFacts, PackStatus, PolicyState, RepoPolicyStatus, SignatureStatus, classify,
 };
+use crate::domain::status::Verdict;
 use crate::ssr::AppState;
 use crate::ssr::store::{RepoRow, RolloutRow};
 
@@ -24,7 +25,7 @@ pub async fn repo_status(
     let latest = db.latest_bundle(&repo.id).await?;
     let facts = BundleFacts {
         in_force: in_force.as_ref().map(|b| b.version),
-        latest_failed: latest.filter(|b| b.status != "verified").and_then(|b| b.reason),
+        latest_failed: latest.filter(|b| b.status != Verdict::Verified).and_then(|b| b.reason),
     };
     let (policy_state, reason) = classify(&facts, rollout.current_version, rollout.allowed_lag);
     let active = match repo.active_override {
@@ -69,7 +70,7 @@ pub async fn report(state: &AppState, scope: Option<&str>) -> Result<SignatureSt
                 tenant: t.slug.clone(),
                 repo: p.repo,
                 tag: p.tag,
-                status: p.status,
+                status: p.status.as_str().into(),
                 reason: p.reason,
                 signer_key_id: p.signer_key_id,
                 verified_at: p.created_at,

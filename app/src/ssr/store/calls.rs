@@ -54,7 +54,7 @@ impl Db {
                 .bind(&v.api_key_id)
                 .bind(&v.kind)
                 .bind(&v.subject_sha256)
-                .bind(&v.outcome)
+                .bind(v.outcome.as_str())
                 .bind(&v.reason)
                 .bind(&v.signer)
                 .bind(v.latency_us)

@@ -1,6 +1,7 @@
 //! Uploaded evidence packs (one per tenant, repository and release tag).
 
 use super::{Db, StoreResult};
+use crate::domain::status::Verdict;
 
 /// A stored pack with its verification outcome (the zip is loaded separately).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -20,7 +21,8 @@ pub struct PackRow {
     /// `manifest.json` as uploaded.
     pub manifest: String,
     /// `verified` or `failed`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: Verdict,
     /// Reason code when failed.
     pub reason: Option<String>,
     /// JSON report: each file and check with its result.
@@ -47,7 +49,7 @@ impl Db {
         .bind(&p.sha256)
         .bind(p.size_bytes)
         .bind(&p.manifest)
-        .bind(&p.status)
+        .bind(p.status.as_str())
         .bind(&p.reason)
         .bind(&p.report)
         .bind(&p.signer_key_id)

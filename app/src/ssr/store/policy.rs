@@ -1,6 +1,7 @@
 //! Repositories, their policy bundles, and the org-wide rollout settings.
 
 use super::{Db, StoreResult};
+use crate::domain::status::Verdict;
 
 /// A repository known to the portal.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -39,7 +40,8 @@ pub struct PolicyBundleRow {
     /// Size of `policy.tar.gz`.
     pub size_bytes: i64,
     /// `verified` or `failed`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: Verdict,
     /// Reason code when failed.
     pub reason: Option<String>,
     /// What exactly failed, for people.
@@ -217,7 +219,7 @@ impl Db {
         .bind(b.version)
         .bind(&b.sha256)
         .bind(b.size_bytes)
-        .bind(&b.status)
+        .bind(b.status.as_str())
         .bind(&b.reason)
         .bind(&b.detail)
         .bind(&b.signer)

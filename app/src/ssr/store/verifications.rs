@@ -1,6 +1,7 @@
 //! The record of Attestation API calls.
 
 use super::{Db, StoreResult};
+use crate::domain::status::CallOutcome;
 
 /// One call to the Attestation API, as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -16,7 +17,8 @@ pub struct VerificationRow {
     /// SHA-256 of the subject, when the request got that far.
     pub subject_sha256: Option<String>,
     /// `verified`, `rejected` or `invalid_request`.
-    pub outcome: String,
+    #[sqlx(try_from = "String")]
+    pub outcome: CallOutcome,
     /// Reason code of a rejection or invalid request.
     pub reason: Option<String>,
     /// JSON of the signer, when verified.

@@ -1,6 +1,7 @@
 //! Tenant webhook endpoints and the delivery queue.
 
 use super::{Db, StoreResult};
+use crate::domain::status::DeliveryStatus;
 
 /// A tenant's webhook endpoint. (No `Debug`: it holds the signing secret.)
 #[derive(Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -35,7 +36,8 @@ pub struct DeliveryRow {
     /// The JSON body sent.
     pub payload: String,
     /// `pending`, `delivered`, `dead` or `test`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: DeliveryStatus,
     /// Attempts made.
     pub attempts: i64,
     /// When the next attempt is due (ms), while pending.
@@ -93,7 +95,7 @@ impl Db {
         .bind(&d.org_id)
         .bind(&d.event_type)
         .bind(&d.payload)
-        .bind(&d.status)
+        .bind(d.status.as_str())
         .bind(d.attempts)
         .bind(d.next_attempt_at)
         .bind(d.last_status)
@@ -138,7 +140,7 @@ impl Db {
             "UPDATE webhook_deliveries SET status = $1, attempts = $2, next_attempt_at = $3, last_status = $4, \
              last_error = $5, delivered_at = $6 WHERE id = $7",
         )
-        .bind(&d.status)
+        .bind(d.status.as_str())
         .bind(d.attempts)
         .bind(d.next_attempt_at)
         .bind(d.last_status)

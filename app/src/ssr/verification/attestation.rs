@@ -8,6 +8,7 @@
 
 use crate::domain::AppError;
 use crate::domain::ids::{ReceiptKeyId, UsageEventId, VerificationId};
+use crate::domain::status::CallOutcome;
 use crate::ssr::error::log_internal;
 use crate::ssr::state::AppState;
 use crate::ssr::store::{CallRecord, ReceiptRow, StoreError, UsageEventRow, VerificationRow};
@@ -316,13 +317,12 @@ pub async fn evaluate(state: &AppState, caller: Caller<'_>, req: VerifyRequest) 
     let receipt = serde_json::to_value(&envelope).map_err(log_internal)?;
     let row = VerificationRow {
         subject_sha256: Some(verified.subject_sha256.clone()),
-        outcome: "verified".into(),
         reason: None,
         signer: serde_json::to_string(&verified.signer).ok(),
         latency_us: elapsed_us(started),
         // The same instant as the receipt and the usage event: they fall in the same billing period.
         created_at: now,
-        ..call_row(state, caller, &id, kind.as_str())
+        ..call_row(state, caller, &id, kind.as_str(), CallOutcome::Verified)
     };
     let receipt_row = ReceiptRow {
         id: id.clone(),
@@ -352,15 +352,15 @@ fn elapsed_us(started: Instant) -> i64 {
     i64::try_from(started.elapsed().as_micros()).unwrap_or(i64::MAX)
 }
 
-/// The row of a call, before its outcome is known.
-fn call_row(state: &AppState, caller: Caller<'_>, id: &str, kind: &str) -> VerificationRow {
+/// The row of a call with its outcome (details filled in by the caller).
+fn call_row(state: &AppState, caller: Caller<'_>, id: &str, kind: &str, outcome: CallOutcome) -> VerificationRow {
     VerificationRow {
         id: id.to_owned(),
         org_id: caller.org_id.to_owned(),
         api_key_id: caller.api_key_id.to_owned(),
         kind: kind.to_owned(),
         subject_sha256: None,
-        outcome: String::new(),
+        outcome,
         reason: None,
         signer: None,
         latency_us: 0,
@@ -377,10 +377,9 @@ fn rejected(
     started: Instant,
 ) -> Outcome {
     let row = VerificationRow {
-        outcome: "rejected".into(),
         reason: Some(e.reason.as_str().to_owned()),
         latency_us: elapsed_us(started),
-        ..call_row(state, caller, &id, kind.as_str())
+        ..call_row(state, caller, &id, kind.as_str(), CallOutcome::Rejected)
     };
     Outcome { id, result: Err(e), record: CallRecord { verification: row, success: None, idempotency: None } }
 }
@@ -394,9 +393,8 @@ pub async fn record_invalid(
 ) -> Result<String, AppError> {
     let id = state.new_id(VerificationId::from_parts).to_string();
     let row = VerificationRow {
-        outcome: "invalid_request".into(),
         reason: Some(reason.to_owned()),
-        ..call_row(state, caller, &id, kind)
+        ..call_row(state, caller, &id, kind, CallOutcome::InvalidRequest)
     };
     let record = CallRecord { verification: row, success: None, idempotency: None };
     state.calls.write(&state.db, record).await?;

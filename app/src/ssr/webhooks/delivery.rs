@@ -7,6 +7,7 @@
 
 use crate::domain::entitlements::Feature;
 use crate::domain::ids::{WebhookEndpointId, WebhookMessageId};
+use crate::domain::status::DeliveryStatus;
 use crate::domain::{AppError, ErrorCode};
 use crate::ssr::AppState;
 use crate::ssr::audit::AuditEvent;
@@ -219,7 +220,7 @@ pub async fn test_delivery(state: &AppState, org_id: &str) -> Result<(DeliveryRo
         org_id: org_id.to_owned(),
         event_type: "webhook.test".into(),
         payload: payload(state, "webhook.test", &serde_json::json!({ "message": "Test delivery from Trust Portal" })),
-        status: "test".into(),
+        status: DeliveryStatus::Test,
         attempts: 0,
         next_attempt_at: None,
         last_status: None,
@@ -275,7 +276,7 @@ pub async fn enqueue(
         org_id: org_id.to_owned(),
         event_type: event_type.to_owned(),
         payload: payload(state, event_type, data),
-        status: "pending".into(),
+        status: DeliveryStatus::Pending,
         attempts: 0,
         next_attempt_at: Some(now),
         last_status: None,
@@ -368,7 +369,7 @@ async fn deliver_batch(state: &AppState, rows: Vec<DeliveryRow>) -> Result<usize
             continue; // another process has it
         }
         let Some(ep) = state.db.webhook_endpoint(&row.org_id).await? else {
-            row.status = "dead".into();
+            row.status = DeliveryStatus::Dead;
             row.next_attempt_at = None;
             row.last_error = Some("the tenant has no webhook endpoint any more".into());
             state.db.record_attempt(&row).await?;
@@ -378,13 +379,13 @@ async fn deliver_batch(state: &AppState, rows: Vec<DeliveryRow>) -> Result<usize
         made += 1;
         match outcome {
             Ok(_) => {
-                row.status = "delivered".into();
+                row.status = DeliveryStatus::Delivered;
                 row.next_attempt_at = None;
             }
             Err(e) => match retry_delay_ms(row.attempts, jitter()) {
                 Some(delay) => row.next_attempt_at = Some(state.now_ms() + delay),
                 None => {
-                    row.status = "dead".into();
+                    row.status = DeliveryStatus::Dead;
                     row.next_attempt_at = None;
                     tracing::warn!(message = %row.id, tenant = %row.org_id, error = %e.message, "webhook dead after the last attempt");
                 }
@@ -399,7 +400,7 @@ async fn deliver_batch(state: &AppState, rows: Vec<DeliveryRow>) -> Result<usize
 /// `webhook-id`, due now, and attempts it (only it).
 pub async fn replay(state: &AppState, actor: &str, org_id: &str, id: &str) -> Result<DeliveryRow, AppError> {
     let row = state.db.delivery(org_id, id).await?.ok_or_else(|| AppError::not_found("Webhook message"))?;
-    if row.status == "test" {
+    if row.status == DeliveryStatus::Test {
         return Err(AppError::invalid("Message", "test deliveries are not replayed; send a new test"));
     }
     if !state.db.requeue_delivery(org_id, id, state.now_ms()).await? {

@@ -193,7 +193,7 @@ fn message_info(d: app::ssr::store::DeliveryRow) -> MessageInfo {
     MessageInfo {
         id: d.id,
         event_type: d.event_type,
-        status: d.status,
+        status: d.status.as_str().into(),
         attempts: d.attempts,
         next_attempt_at: d.next_attempt_at,
         last_status: d.last_status,

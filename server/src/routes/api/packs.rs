@@ -5,6 +5,7 @@
 use super::api_key::{Evidence, Key, Read};
 use crate::routes::download::attachment;
 use crate::routes::error::{ApiError, ErrorEnvelope};
+use app::domain::status::Verdict;
 use app::ssr::AppState;
 use app::ssr::evidence::packs::PackReport;
 use app::ssr::evidence::service::{self, Uploaded};
@@ -54,7 +55,7 @@ fn response(row: &app::ssr::store::PackRow) -> Result<PackResponse, ApiError> {
         repo: row.repo.clone(),
         tag: row.tag.clone(),
         sha256: row.sha256.clone(),
-        status: row.status.clone(),
+        status: row.status.as_str().into(),
         reason: row.reason.clone(),
         report: service::report(row)?,
     })
@@ -82,7 +83,7 @@ pub async fn upload(
     let body = super::body::read(body, MAX_PACK_BYTES, "Pack").await?;
     let repo = format!("{owner}/{name}");
     let (status, row) = match service::upload(&state, &key.id, &key.org_id, &repo, &tag, body.to_vec()).await? {
-        Uploaded::Created(row) if row.status == "verified" => (StatusCode::CREATED, row),
+        Uploaded::Created(row) if row.status == Verdict::Verified => (StatusCode::CREATED, row),
         Uploaded::Created(row) => (StatusCode::UNPROCESSABLE_ENTITY, row),
         Uploaded::Unchanged(row) => (StatusCode::OK, row),
     };

@@ -58,7 +58,7 @@ fn response(repo: &str, row: &PolicyBundleRow) -> BundleResponse {
         repo: repo.to_owned(),
         version: row.version,
         sha256: row.sha256.clone(),
-        status: row.status.clone(),
+        status: row.status.as_str().into(),
         reason: row.reason.clone(),
         detail: row.detail.clone(),
         signer: row.signer.clone(),

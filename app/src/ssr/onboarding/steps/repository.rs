@@ -2,6 +2,7 @@
 
 use super::{Refusal, failed, invalid, org_of};
 use crate::domain::onboarding::{RepoSource, Step};
+use crate::domain::status::{CheckStatus, Verdict};
 use crate::ssr::AppState;
 use crate::ssr::error::log_internal;
 use crate::ssr::onboarding::model::Session;
@@ -86,7 +87,7 @@ pub(crate) async fn repository(
                 ));
             };
             // Packs are immutable evidence: one that failed when uploaded stays failed.
-            if pack.status != "verified" {
+            if pack.status != Verdict::Verified {
                 return Err(failed(
                     step,
                     pack.reason.as_deref().unwrap_or("pack_failed"),
@@ -106,7 +107,7 @@ pub(crate) async fn repository(
     .map_err(|e| Refusal::Error(log_internal(e)))?;
     if !report.verified {
         let reason = report.reason.clone().unwrap_or_else(|| "pack_failed".into());
-        let first = report.checks.iter().find(|c| c.status == "failed");
+        let first = report.checks.iter().find(|c| c.status == CheckStatus::Failed);
         let message = first.map_or_else(
             || format!("the pack of {repo}@{tag} does not verify"),
             |c| format!("{repo}@{tag}: {} failed: {}", c.check, c.detail),
