@@ -1,4 +1,5 @@
 use crate::helpers::{PASSWORD, TestApp, error_code, session_cookie};
+use app::ssr::clock::Clock;
 
 #[tokio::test]
 async fn login_sets_a_hardened_session_cookie_and_logout_revokes_it() {
@@ -87,15 +88,22 @@ async fn roles_are_checked_on_every_server_function() {
 
 #[tokio::test]
 async fn auditor_access_expires() {
-    let app = TestApp::spawn().await;
+    // Sessions long enough to outlive the account, so the account's own expiry is what ends access.
+    let clock = app::ssr::clock::ManualClock::new(app::ssr::clock::SystemClock.now_ms());
+    let app = TestApp::spawn_with_clock(
+        |c| {
+            c.session_idle_minutes = 400 * 24 * 60;
+            c.session_absolute_hours = 400 * 24;
+        },
+        std::sync::Arc::new(clock.clone()),
+    )
+    .await;
     let cookie = app.login("auditor@audit.demo").await;
     let (_, me, _) = app.server_fn("current_user", Some(&cookie), &[]).await;
-    assert!(me["expires_at"].as_i64().is_some());
-    sqlx::query("UPDATE users SET expires_at = $1 WHERE email = 'auditor@audit.demo'")
-        .bind(app.state.now_ms() - 1)
-        .execute(app.state.db.pool())
-        .await
-        .unwrap();
+    let expires_at = me["expires_at"].as_i64().unwrap();
+    let (_, b, _) = app.server_fn("list_tenants", Some(&cookie), &[]).await;
+    assert!(b.is_array(), "access until its end: {b}");
+    clock.advance_ms(expires_at - clock.now_ms() + 1);
     let (_, b, _) = app.server_fn("list_tenants", Some(&cookie), &[]).await;
     assert_eq!(error_code(&b), "access_expired");
     let (_, b, _) = app.server_fn("login", None, &[("email", "auditor@audit.demo"), ("password", PASSWORD)]).await;
@@ -123,16 +131,13 @@ async fn password_guessing_is_throttled_per_account() {
 
 #[tokio::test]
 async fn ended_sessions_are_purged_after_a_day() {
-    let app = TestApp::spawn().await;
-    let live = app.login("admin@acme.demo").await;
+    let (app, clock) = TestApp::spawn_on_manual_clock().await;
     let ended = app.login("admin@globex.demo").await;
     app.server_fn("logout", Some(&ended), &[]).await;
     let day = 24 * 3_600_000;
-    sqlx::query("UPDATE sessions SET revoked_at = revoked_at - $1 WHERE revoked_at IS NOT NULL")
-        .bind(day + 1)
-        .execute(app.state.db.pool())
-        .await
-        .unwrap();
+    clock.advance_ms(day + 1);
+    let live = app.login("admin@acme.demo").await;
+    assert_eq!(app.state.db.purge_sessions(app.state.now_ms() - 2 * day).await.unwrap(), 0, "not yet a day over");
     let purged = app.state.db.purge_sessions(app.state.now_ms() - day).await.unwrap();
     assert_eq!(purged, 1);
     let (_, me, _) = app.server_fn("current_user", Some(&live), &[]).await;
@@ -141,14 +146,10 @@ async fn ended_sessions_are_purged_after_a_day() {
 
 #[tokio::test]
 async fn idle_sessions_end() {
-    let app = TestApp::spawn().await;
+    let (app, clock) = TestApp::spawn_on_manual_clock().await;
     let cookie = app.login("admin@operator.demo").await;
     let idle_ms = i64::from(app.state.config.session_idle_minutes) * 60_000;
-    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - $1")
-        .bind(idle_ms + 1000)
-        .execute(app.state.db.pool())
-        .await
-        .unwrap();
+    clock.advance_ms(idle_ms + 1000);
     let (_, b, _) = app.server_fn("list_tenants", Some(&cookie), &[]).await;
     assert_eq!(error_code(&b), "unauthenticated");
 }

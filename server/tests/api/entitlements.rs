@@ -35,7 +35,7 @@ async fn upload_release(app: &TestApp, key: &str, kp: &KeyPair, tag: &str, expec
 
 #[tokio::test]
 async fn paid_features_follow_the_newest_verified_pack_and_every_change_is_audited() {
-    let app = TestApp::spawn().await;
+    let (app, clock) = TestApp::spawn_on_manual_clock().await;
     let acme = tenant_key(&app, "admin@acme.demo").await;
     let globex = tenant_key(&app, "admin@globex.demo").await;
     let acme_org = app.state.db.org_by_slug("acme-robotics").await.unwrap().unwrap().id;
@@ -50,6 +50,7 @@ async fn paid_features_follow_the_newest_verified_pack_and_every_change_is_audit
 
     // Only a failing pack: still Starter, and the reason names it.
     let kp = add_release_key(&app, &acme).await;
+    clock.advance_ms(1_000); // each release comes out later than the one before
     upload_release(&app, &acme, &KeyPair::generate_ecdsa_p256().unwrap(), "v2.9.9", 422).await;
     let t = me(&app, &acme).await;
     assert_eq!(t["active_plan"], "starter", "{t}");
@@ -57,6 +58,7 @@ async fn paid_features_follow_the_newest_verified_pack_and_every_change_is_audit
     assert!(why.contains("acme/firmware@v2.9.9") && why.contains("signature_mismatch"), "{why}");
 
     // A pack that verifies: Pro features on.
+    clock.advance_ms(1_000); // each release comes out later than the one before
     upload_release(&app, &acme, &kp, "v3.0.0", 201).await;
     let t = me(&app, &acme).await;
     assert_eq!(t["active_plan"], "pro", "{t}");
@@ -64,22 +66,19 @@ async fn paid_features_follow_the_newest_verified_pack_and_every_change_is_audit
     assert_eq!(t["features_off_reason"], Value::Null);
 
     // A newer pack that fails (junk, or a broken release) does not switch features off.
+    clock.advance_ms(1_000); // each release comes out later than the one before
     upload_release(&app, &acme, &KeyPair::generate_ecdsa_p256().unwrap(), "v3.0.1", 422).await;
     let t = me(&app, &acme).await;
     assert_eq!((t["plan"].as_str(), t["active_plan"].as_str()), (Some("pro"), Some("pro")), "{t}");
     assert!(t["features"].as_array().unwrap().contains(&json!("high_rate_limit")));
 
     // A newer pack that verifies: still Pro, no change recorded.
+    clock.advance_ms(1_000); // each release comes out later than the one before
     upload_release(&app, &acme, &kp, "v3.0.2", 201).await;
     assert_eq!(me(&app, &acme).await["active_plan"], "pro");
 
     // Evidence ages out: 91 days later the scheduled refresh drops Acme to Starter, once.
-    sqlx::query("UPDATE packs SET created_at = created_at - $1 WHERE org_id = $2")
-        .bind(91 * 86_400_000_i64)
-        .bind(&acme_org)
-        .execute(app.state.db.pool())
-        .await
-        .unwrap();
+    clock.advance_ms(91 * 86_400_000);
     assert_eq!(app::ssr::billing::entitlements::refresh_all(&app.state).await.unwrap(), 1);
     assert_eq!(
         app::ssr::billing::entitlements::refresh_all(&app.state).await.unwrap(),

@@ -60,6 +60,14 @@ impl TestApp {
         app
     }
 
+    /// Like [`TestApp::spawn`], on a manual clock stopped at the wall-clock
+    /// time: the test moves time with it, never by editing rows.
+    pub async fn spawn_on_manual_clock() -> (Self, app::ssr::clock::ManualClock) {
+        use app::ssr::clock::{Clock, ManualClock, SystemClock};
+        let clock = ManualClock::new(SystemClock.now_ms());
+        (Self::spawn_with_clock(|_| {}, std::sync::Arc::new(clock.clone())).await, clock)
+    }
+
     /// A second server process on this portal's database (nothing seeded):
     /// what a deployment with several processes behind a balancer runs.
     pub async fn another_process(&self, adjust: impl FnOnce(&mut PortalConfig)) -> Self {
