@@ -185,7 +185,7 @@ async fn flush_loop(state: AppState) {
             last_key_reload = now;
             state.receipt_keys.reload().await;
         }
-        if now.saturating_sub(last_purge) >= 3_600_000 {
+        if state.config.maintenance_worker && now.saturating_sub(last_purge) >= 3_600_000 {
             last_purge = now;
             match state.db.purge_sessions(now - SESSION_RETENTION_MS).await {
                 Ok(0) => {}

@@ -60,6 +60,11 @@ pub struct PortalConfig {
     /// Whether this process delivers queued tenant webhooks (`PORTAL_WEBHOOK_WORKER`, default
     /// true; several processes may all do it safely: each message is leased by one).
     pub webhook_worker: bool,
+    /// Whether this process runs the hourly upkeep, once at start and then every hour
+    /// (`PORTAL_MAINTENANCE_WORKER`, default true; several processes may all do it safely):
+    /// session purge, month reconciliation, issuing due invoices, re-deciding entitlements,
+    /// policy alerts and purging expired idempotency keys.
+    pub maintenance_worker: bool,
     /// Where alerts are delivered as signed webhooks (`PORTAL_ALERT_WEBHOOK_URL`), if anywhere.
     pub alert_webhook_url: Option<String>,
     /// The `whsec_…` secret signing alert webhooks (`PORTAL_ALERT_WEBHOOK_SECRET`; never logged).
@@ -110,6 +115,7 @@ impl Default for PortalConfig {
             invoice_grace_hours: 72,
             ledger_worker: true,
             webhook_worker: true,
+            maintenance_worker: true,
             alert_webhook_url: None,
             alert_webhook_secret: None,
             metrics_token: None,
@@ -306,19 +312,18 @@ impl PortalConfig {
         if !log_format_set && c.environment == Environment::Production {
             c.log_format = LogFormat::Json;
         }
-        if let Some(v) = env("PORTAL_LEDGER_WORKER") {
-            c.ledger_worker = match v.as_str() {
-                "true" => true,
-                "false" => false,
-                _ => return Err(err("PORTAL_LEDGER_WORKER", format!("'{v}' is not 'true' or 'false'"))),
-            };
-        }
-        if let Some(v) = env("PORTAL_WEBHOOK_WORKER") {
-            c.webhook_worker = match v.as_str() {
-                "true" => true,
-                "false" => false,
-                _ => return Err(err("PORTAL_WEBHOOK_WORKER", format!("'{v}' is not 'true' or 'false'"))),
-            };
+        for (name, flag) in [
+            ("PORTAL_LEDGER_WORKER", &mut c.ledger_worker),
+            ("PORTAL_WEBHOOK_WORKER", &mut c.webhook_worker),
+            ("PORTAL_MAINTENANCE_WORKER", &mut c.maintenance_worker),
+        ] {
+            if let Some(v) = env(name) {
+                *flag = match v.as_str() {
+                    "true" => true,
+                    "false" => false,
+                    _ => return Err(err(name, format!("'{v}' is not 'true' or 'false'"))),
+                };
+            }
         }
         if let Some(v) = env("PORTAL_ALERT_WEBHOOK_URL").filter(|v| !v.trim().is_empty()) {
             c.alert_webhook_url = Some(v);

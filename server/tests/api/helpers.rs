@@ -38,7 +38,7 @@ async fn fresh_database_url(dir: &tempfile::TempDir) -> String {
 
 impl TestApp {
     /// Starts a portal on a fresh database, seeded with the demo data, with
-    /// the ledger and webhook workers off.
+    /// the ledger, webhook and upkeep workers off.
     pub async fn spawn() -> Self {
         Self::spawn_with(|_| {}).await
     }
@@ -84,10 +84,11 @@ impl TestApp {
         let mut config = PortalConfig {
             database_url: app::ssr::config::DatabaseUrl(database_url.clone()),
             metrics_flush_seconds: 1,
-            // The ledger and webhook workers are off: a test drives them (or
-            // turns them on in `adjust`), so no race decides what it sees.
+            // The ledger, webhook and upkeep workers are off: a test drives
+            // them (or turns them on in `adjust`), so no race decides what it sees.
             ledger_worker: false,
             webhook_worker: false,
+            maintenance_worker: false,
             ..PortalConfig::default()
         };
         adjust(&mut config);

@@ -1,6 +1,6 @@
 //! Snapshots (insta) of the documents people and machines read whole: the
-//! OpenAPI document, an invoice preview, the onboarding view and a pack
-//! report. The portal runs on a stopped clock, so times are fixed; ids,
+//! OpenAPI document, an invoice preview, the onboarding view, a pack
+//! report and a key-rotation drill report. The portal runs on a stopped clock, so times are fixed; ids,
 //! secrets and digests of throw-away keys are redacted. The same snapshot
 //! must hold on SQLite and on Postgres. Update with `INSTA_UPDATE=always`
 //! after a deliberate change, and review the diff.
@@ -78,4 +78,40 @@ async fn a_pack_report() {
         ".id" => "[id]",
         ".sha256" => "[zip digest: the signature is random]",
     });
+}
+
+#[tokio::test]
+async fn a_drill_report() {
+    let app = portal().await;
+    let report = app::ssr::policy::drill::rotate_policy_key(&app.state, "security@operator.demo").await.unwrap();
+    let text = serde_json::to_string(&report).unwrap();
+    // The drill's run name and its throw-away keys are random, and with them every
+    // key id, bundle digest and audit hash; the steps, their order and wording are not.
+    let run = text.split("drill-").nth(1).and_then(|rest| rest.get(..8)).unwrap().to_owned();
+    let report: Value = serde_json::from_str(&redact_hex(&text.replace(&run, "[run]"))).unwrap();
+    assert_json_snapshot!("drill_report", report, { ".id" => "[id]" });
+    assert!(report["passed"].as_bool().unwrap());
+}
+
+/// Replaces every run of 12 or more hex digits (not all decimal) with `[hex]`.
+fn redact_hex(text: &str) -> String {
+    let (mut out, mut run) = (String::with_capacity(text.len()), String::new());
+    let flush = |out: &mut String, run: &mut String| {
+        if run.len() >= 12 && !run.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str("[hex]");
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_hexdigit() && !c.is_ascii_uppercase() {
+            run.push(c);
+        } else {
+            flush(&mut out, &mut run);
+            out.push(c);
+        }
+    }
+    flush(&mut out, &mut run);
+    out
 }
