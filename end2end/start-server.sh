@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# Starts the portal for the browser tests on a fresh SQLite database with demo data,
+# Starts the portal for the browser tests on a fresh SQLite database with demo data
+# (in DATA_DIR, default end2end/.data; each spec file gets its own, see tests/helpers.ts),
 # and beside it a local repository host and webhook receiver (fixtures/forge.mjs) on
 # the next port, serving release packs built and signed here by the portal's own CLI.
 set -euo pipefail
 port=${1:-3100}
+data=${2:-end2end/.data}
 forge_port=$((port + 1))
 cd "$(dirname "$0")/.."
-rm -rf end2end/.data && mkdir -p end2end/.data/forge
+rm -rf "$data" && mkdir -p "$data/forge"
 bin=${TRUST_PORTAL_BIN:-target/debug/trust-portal}
 
 # Release packs: partner/widgets-* signed by the partner's release key (verifies), and
 # partner/broken signed by another key (fails against the partner's public key). A
 # repository name belongs to the one tenant that proves it, so each test that onboards
 # a partner to a verified pack has its own repository (per project: js-on / js-off).
-forge=end2end/.data/forge
+forge=$data/forge
 "$bin" keygen --out "$forge/release-key" >/dev/null
 "$bin" keygen --out "$forge/stranger-key" >/dev/null
 echo '{"spdxVersion":"SPDX-2.3","name":"widgets"}' > "$forge/sbom.spdx.json"
@@ -29,7 +31,7 @@ node end2end/fixtures/forge.mjs "$forge_port" "$forge" &
 forge_pid=$!
 trap 'kill $forge_pid 2>/dev/null || true' EXIT
 
-export PORTAL_DATABASE_URL="sqlite:end2end/.data/e2e.db"
+export PORTAL_DATABASE_URL="sqlite:$data/e2e.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:$port"
 export PORTAL_METRICS_FLUSH_SECONDS=1
 export PORTAL_RELEASES_API_URL="http://127.0.0.1:$forge_port/api/v3"

@@ -3,13 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser, Page, TestInfo } from '@playwright/test';
-import { expect, expectAccessible, jsOn, login, settled, test, unique } from './helpers';
+import { expect, expectAccessible, jsOn, login, portal, settled, test, unique } from './helpers';
 
-// The local repository host and webhook receiver started beside the portal (fixtures/forge.mjs).
-const PORTAL = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100)}`;
-const FORGE = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 1}`;
-const DATA = resolve(__dirname, '../.data/forge');
-const RELEASE_KEY_PUB = readFileSync(`${DATA}/release-key.pub`, 'utf8');
 const BIN = resolve(__dirname, '..', '..', process.env.TRUST_PORTAL_BIN ?? 'target/debug/trust-portal');
 
 /** An operator admin creates an invitation on the Onboarding page; returns the link. */
@@ -22,7 +17,7 @@ function widgets(testInfo: TestInfo, use: 'wizard' | 'cli'): string {
 }
 
 async function invite(browser: Browser, testInfo: TestInfo, label: string): Promise<string> {
-  const context = await browser.newContext({ javaScriptEnabled: jsOn(testInfo), baseURL: PORTAL });
+  const context = await browser.newContext({ javaScriptEnabled: jsOn(testInfo), baseURL: portal().url });
   const page = await context.newPage();
   await login(page, 'admin@operator.demo', '/tenants');
   await page.goto('/onboarding');
@@ -56,7 +51,7 @@ async function stepDetails(page: Page, slug: string) {
 }
 
 async function stepWebhook(page: Page, hook: string) {
-  await page.getByLabel('Webhook URL').fill(`${FORGE}/hooks/${hook}`);
+  await page.getByLabel('Webhook URL').fill(`${portal().forge}/hooks/${hook}`);
   await page.getByRole('button', { name: 'Send test delivery' }).click();
 }
 
@@ -69,13 +64,13 @@ async function stepPolicy(page: Page) {
 
 async function stepRepository(page: Page, repo: string) {
   await page.getByLabel('Repository (owner/name)').fill(repo);
-  await page.getByLabel('Pack-signing public key (PEM)').fill(RELEASE_KEY_PUB);
+  await page.getByLabel('Pack-signing public key (PEM)').fill(readFileSync(`${portal().data}/release-key.pub`, 'utf8'));
   await page.getByRole('button', { name: 'Fetch and verify' }).click();
 }
 
 /** Every delivery the receiver got verifies with the secret (Standard Webhooks, HMAC-SHA256). */
 async function deliveries(page: Page, hook: string, secret: string): Promise<string[]> {
-  const got: { headers: Record<string, string>; body: string }[] = await (await page.request.get(`${FORGE}/hooks/${hook}`)).json();
+  const got: { headers: Record<string, string>; body: string }[] = await (await page.request.get(`${portal().forge}/hooks/${hook}`)).json();
   const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
   return got.map(({ headers, body }) => {
     const expected = createHmac('sha256', key).update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${body}`).digest('base64');
@@ -140,7 +135,7 @@ test('a new partner completes all five steps: tenant, signed webhook test, polic
   await expect(page.getByTestId('webhook-message')).toHaveCount(3);
   await completed.getByRole('button', { name: 'Replay' }).click();
   await expect.poll(async () => (await deliveries(page, slug, secret)).length).toBe(4);
-  const got: { headers: Record<string, string> }[] = await (await page.request.get(`${FORGE}/hooks/${slug}`)).json();
+  const got: { headers: Record<string, string> }[] = await (await page.request.get(`${portal().forge}/hooks/${slug}`)).json();
   expect(got[3].headers['webhook-id']).toBe(got[2].headers['webhook-id']);
   await expectAccessible(page);
 });
@@ -155,7 +150,7 @@ test('a partner who stops at step 3 resumes from the CLI, which finishes the sam
 
   const out = execFileSync(
     BIN,
-    ['onboard', '--server', PORTAL, '--yes', '--repo', widgets(testInfo, 'cli'), '--public-key', `${DATA}/release-key.pub`],
+    ['onboard', '--server', portal().url, '--yes', '--repo', widgets(testInfo, 'cli'), '--public-key', `${portal().data}/release-key.pub`],
     { env: { ...process.env, PORTAL_INVITE: link }, encoding: 'utf8' },
   );
   expect(out).toContain('(step 3 of 5, resumed)');
