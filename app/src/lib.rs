@@ -68,10 +68,12 @@ fn set_content_security_policy() {
 pub fn App() -> impl IntoView {
     use components::Layout;
     use pages::{
-        account::AccountPage, audit_log::AuditLogPage, home::HomePage, keys::KeysPage, login::LoginPage,
-        not_found::NotFound, onboard::OnboardPage, onboarding::OnboardingPage, packs::PacksPage, prices::PricesPage,
-        receipts::ReceiptsPage, signature_status::SignatureStatusPage, tenants::TenantsPage, usage::UsagePage,
-        users::UsersPage, verifications::VerificationsPage, verify::VerifyPage, webhooks::WebhooksPage,
+        account::AccountPage, audit_join::AuditJoinPage, audit_join::AuditNdaPage, audit_library::AuditLibraryPage,
+        audit_log::AuditLogPage, audits::AuditsPage, engagement::EngagementPage, home::HomePage, keys::KeysPage,
+        login::LoginPage, not_found::NotFound, onboard::OnboardPage, onboarding::OnboardingPage, packs::PacksPage,
+        prices::PricesPage, receipts::ReceiptsPage, signature_status::SignatureStatusPage, tenants::TenantsPage,
+        usage::UsagePage, users::UsersPage, verifications::VerificationsPage, verify::VerifyPage,
+        webhooks::WebhooksPage,
     };
     provide_meta_context();
     view! {
@@ -80,6 +82,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view={Lazy::<LoginPage>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/audit/join") view={Lazy::<AuditJoinPage>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("tenants") view={Lazy::<TenantsPage>::new()} ssr=SsrMode::Async />
@@ -97,6 +100,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("onboarding") view={Lazy::<OnboardingPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("webhooks") view={Lazy::<WebhooksPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("account") view={Lazy::<AccountPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("audits") view={Lazy::<AuditsPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("audits/:id") view={Lazy::<EngagementPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("audit-library") view={Lazy::<AuditLibraryPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("audit/nda") view={Lazy::<AuditNdaPage>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -4,7 +4,7 @@ const roles = [
   { email: 'admin@operator.demo', home: '/tenants', heading: 'Tenants' },
   { email: 'security@operator.demo', home: '/audit-log', heading: 'Audit log' },
   { email: 'finance@operator.demo', home: '/tenants', heading: 'Tenants' },
-  { email: 'auditor@audit.demo', home: '/audit-log', heading: 'Audit log' },
+  { email: 'auditor@audit.demo', home: '/audits', heading: 'Audits' },
   { email: 'admin@acme.demo', home: '/keys', heading: 'API keys' },
   { email: 'member@acme.demo', home: '/keys', heading: 'API keys' },
 ];
@@ -32,7 +32,7 @@ for (const r of roles) {
 }
 
 test('auditors see no control that changes state', async ({ page }) => {
-  await login(page, 'auditor@audit.demo', '/audit-log');
+  await login(page, 'auditor@audit.demo', '/audits');
   await page.goto('/tenants');
   await expect(page.getByTestId('tenant-row').first()).toBeVisible();
   await expect(page.getByRole('button', { name: /Create|Save|Suspend|Revoke/ })).toHaveCount(0);

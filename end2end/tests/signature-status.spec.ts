@@ -1,7 +1,8 @@
 import { expect, expectAccessible, login, settled, test } from './helpers';
 
 test('an auditor opens signature status, sees the one failing repo among passing ones, and nothing that changes state', async ({ page }) => {
-  await login(page, 'auditor@audit.demo', '/audit-log');
+  await login(page, 'auditor@audit.demo', '/audits');
+  await page.goto('/signature-status');
   await page.getByRole('link', { name: 'Signature status' }).click();
   await expect(page).toHaveURL(/\/signature-status$/);
   await settled(page);

@@ -201,6 +201,9 @@ async fn flush_loop(state: AppState) {
             if let Err(e) = app::ssr::policy::alerts::sync_policy_alerts(&state).await {
                 tracing::warn!(error = %e.message, "alert sync failed; will retry");
             }
+            if let Err(e) = app::ssr::audit_kit::alerts::sync(&state).await {
+                tracing::warn!(error = %e.message, "overdue-remediation alert sync failed; will retry");
+            }
             if let Err(e) = app::ssr::policy::alerts::redeliver(&state).await {
                 tracing::warn!(error = %e.message, "alert redelivery failed; will retry");
             }

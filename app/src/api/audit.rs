@@ -23,15 +23,22 @@ pub struct AuditEntry {
     pub hash_prefix: String,
 }
 
-/// The newest 200 entries, and whether the whole chain verifies
-/// (operator admins, security, auditors).
+/// The newest 200 entries, and whether the whole chain verifies (operator
+/// admins and security: every entry; an auditor: the entries about their
+/// engagement and its tenants, logged).
 #[server(endpoint = "list_audit_log")]
 pub async fn list_audit_log() -> Result<(Vec<AuditEntry>, bool), AppError> {
     use crate::ssr::audit::verify_chain;
-    let (state, _) = crate::ssr::identity::auth::require(crate::domain::Action::ReadAuditLog).await?;
-    let rows = state.db.audit_entries(None, 200).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ReadAuditLog).await?;
+    let rows = match &p.audit {
+        None => state.db.audit_entries(None, 200).await?,
+        Some(scope) => {
+            let orgs: Vec<String> = scope.tenants.iter().cloned().collect();
+            state.db.audit_entries_about(&orgs, &scope.engagement_id, 200).await?
+        }
+    };
     let intact = verify_chain(&state.db).await?.is_ok();
-    Ok((
+    let listed = (
         rows.into_iter()
             .map(|r| AuditEntry {
                 seq: r.seq,
@@ -42,7 +49,8 @@ pub async fn list_audit_log() -> Result<(Vec<AuditEntry>, bool), AppError> {
                 detail: r.detail,
                 hash_prefix: r.hash.chars().take(12).collect(),
             })
-            .collect(),
+            .collect::<Vec<_>>(),
         intact,
-    ))
+    );
+    crate::ssr::audit_kit::access::viewed(&state, p.viewer(), "audit log", listed).await
 }

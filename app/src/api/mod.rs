@@ -4,6 +4,9 @@
 //! Endpoints are named explicitly so their URLs (`/api/<name>`) are stable.
 
 pub mod audit;
+pub mod audit_fieldwork;
+pub mod audit_library;
+pub mod audits;
 pub mod auth;
 pub mod evidence;
 #[cfg(feature = "ssr")]

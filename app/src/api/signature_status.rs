@@ -5,13 +5,17 @@ use crate::domain::AppError;
 use crate::domain::adoption::SignatureStatus;
 use leptos::prelude::*;
 
-/// Every repository's policy bundle and every release pack, filtered by `show` (`all`, `failing`, `stale`).
+/// Every repository's policy bundle and every release pack the caller may see
+/// (an auditor: their engagement's scope, logged), filtered by `show`
+/// (`all`, `failing`, `stale`).
 #[server(endpoint = "signature_status")]
 pub async fn load_signature_status(show: String) -> Result<SignatureStatus, AppError> {
     use crate::domain::adoption::Show;
-    let (state, _) = crate::ssr::identity::auth::require(crate::domain::Action::ReadSignatureStatus).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ReadSignatureStatus).await?;
     let show = Show::parse(&show).map_err(|e| AppError::invalid("show", e))?;
-    Ok(crate::ssr::policy::status::report(&state, None).await?.filtered(show))
+    let sees = p.sees();
+    let report = crate::ssr::policy::status::report_within(&state, |org, repo| sees.repo(org, repo)).await?;
+    crate::ssr::audit_kit::access::viewed(&state, p.viewer(), "signature status", report.filtered(show)).await
 }
 
 /// A drill run, as listed.
@@ -40,12 +44,16 @@ fn summary(r: &crate::domain::drill::DrillReport) -> DrillSummary {
     }
 }
 
-/// Recent key-rotation drills (newest first).
+/// Recent key-rotation drills (newest first): the operator's evidence, so
+/// not shown to an auditor of a tenant's own engagement.
 #[server(endpoint = "list_drills")]
 pub async fn list_drills() -> Result<Vec<DrillSummary>, AppError> {
     use crate::ssr::error::log_internal;
-    let (state, _) = crate::ssr::identity::auth::require(crate::domain::Action::ReadSignatureStatus).await?;
-    let bodies = state.db.drill_reports(20).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ReadSignatureStatus).await?;
+    if !p.sees().operator_evidence() {
+        return Ok(Vec::new());
+    }
+    let bodies = state.db.drill_reports_of("rotate-policy-key", 20).await?;
     bodies
         .iter()
         .map(|b| {

@@ -43,16 +43,16 @@ async fn summary(
     })
 }
 
-/// All tenants (operator admins, security, finance, auditors).
+/// All tenants (operator admins, security, finance); an auditor's engagement's tenants (logged).
 #[server(endpoint = "list_tenants")]
 pub async fn list_tenants() -> Result<Vec<TenantSummary>, AppError> {
-    let (state, _) = crate::ssr::identity::auth::require(crate::domain::Action::ListTenants).await?;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ListTenants).await?;
     let rows = state.db.tenants().await?;
     let mut list = Vec::with_capacity(rows.len());
-    for row in rows {
+    for row in rows.into_iter().filter(|r| p.sees().tenant(&r.id)) {
         list.push(summary(&state, "system", row).await?);
     }
-    Ok(list)
+    crate::ssr::audit_kit::access::viewed(&state, p.viewer(), "tenants", list).await
 }
 
 /// Creates a tenant (operator admins).

@@ -49,9 +49,9 @@ pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
         .collect()
 }
 
-/// Creates a user. Operator admins may create operator-side users (including
-/// auditors, who need `expires_in_days`) and tenant users for any tenant
-/// (`tenant_slug`); tenant admins only tenant users in their own tenant.
+/// Creates a user. Operator admins may create operator-side users and tenant
+/// users for any tenant (`tenant_slug`); tenant admins only tenant users in
+/// their own tenant. Auditors join through an engagement's invitation instead.
 #[server(endpoint = "create_user")]
 pub async fn create_user(
     email: String,
@@ -59,7 +59,6 @@ pub async fn create_user(
     role: String,
     password: String,
     #[server(default)] tenant_slug: String,
-    #[server(default)] expires_in_days: String,
 ) -> Result<UserSummary, AppError> {
     use crate::ssr::identity::accounts::{NewUser, create_user as create};
     let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageUsers).await?;
@@ -77,19 +76,7 @@ pub async fn create_user(
         }
         (_, OrgKind::Tenant) => tenant_slug.as_str(),
     };
-    let expires_in_days = if expires_in_days.trim().is_empty() {
-        None
-    } else {
-        Some(
-            expires_in_days
-                .trim()
-                .parse()
-                .map_err(|_| AppError::invalid("Access expires in (days)", "must be a whole number"))?,
-        )
-    };
-    let row =
-        create(&state, &p.email, NewUser { email: &email, name: &name, role, password, org_slug, expires_in_days })
-            .await?;
+    let row = create(&state, &p.email, NewUser { email: &email, name: &name, role, password, org_slug }).await?;
     let expires_at = row.expires_at;
     let org = state.db.org(&row.org_id).await?.ok_or_else(AppError::internal)?;
     Ok(UserSummary {

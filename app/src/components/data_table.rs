@@ -11,13 +11,16 @@ pub fn DataTable(
     caption: &'static str,
     /// Column headings, in order.
     headers: &'static [&'static str],
+    /// Show the caption as the table's heading (otherwise only screen readers read it).
+    #[prop(optional)]
+    show_caption: bool,
     /// The rows.
     children: Children,
 ) -> impl IntoView {
     view! {
         <div class=ui::CARD>
             <table class=ui::TABLE>
-                <caption class="sr-only">{caption}</caption>
+                <caption class=if show_caption { "mb-2 text-left text-base font-semibold text-slate-900" } else { "sr-only" }>{caption}</caption>
                 <thead>
                     <tr>{headers.iter().map(|h| view! { <th scope="col" class=ui::TH>{*h}</th> }).collect_view()}</tr>
                 </thead>

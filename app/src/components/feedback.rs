@@ -17,12 +17,15 @@ pub fn ErrorNotice(
         ErrorCode::Forbidden => "Not allowed",
         ErrorCode::NotFound => "Not found",
         ErrorCode::InvalidInput | ErrorCode::Conflict => "Please check the form",
+        ErrorCode::NdaRequired => "Confidentiality agreement",
         _ => "Something went wrong",
     };
+    let nda = error.code == ErrorCode::NdaRequired;
     view! {
         <div role="alert" class="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900">
             <p class="font-semibold">{title}</p>
             <p>{error.message}</p>
+            {nda.then(|| view! { <p class="mt-1"><a class="underline" href="/audit/nda">"Read and accept the NDA"</a></p> })}
         </div>
     }
     .into_any()

@@ -1,5 +1,6 @@
 //! Reusable view pieces.
 
+pub mod audit_status;
 pub mod data_table;
 pub mod entitlements_note;
 pub mod feedback;
@@ -9,6 +10,7 @@ pub mod sla_badge;
 pub mod ui;
 pub mod usage_panel;
 
+pub use audit_status::AuditStatus;
 pub use data_table::DataTable;
 pub use entitlements_note::EntitlementsNote;
 pub use feedback::{ErrorNotice, action_feedback};

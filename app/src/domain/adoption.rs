@@ -281,6 +281,21 @@ impl Show {
 }
 
 impl SignatureStatus {
+    /// Keeps only what `keep(tenant_slug, repo)` allows (an auditor's
+    /// engagement scope), with adoption counted over the repositories kept.
+    /// Alerts are about `tenant/owner/name` and are kept the same way.
+    pub fn restricted(mut self, keep: impl Fn(&str, &str) -> bool) -> Self {
+        self.repos.retain(|r| keep(&r.tenant, &r.repo));
+        self.packs.retain(|p| keep(&p.tenant, &p.repo));
+        self.alerts.retain(|a| a.subject.split_once('/').is_some_and(|(tenant, repo)| keep(tenant, repo)));
+        let active: Vec<&RepoPolicyStatus> = self.repos.iter().filter(|r| r.active).collect();
+        self.adoption = Adoption {
+            adopted: i64::try_from(active.iter().filter(|r| r.state == PolicyState::Signed).count()).unwrap_or(0),
+            active: i64::try_from(active.len()).unwrap_or(0),
+        };
+        self
+    }
+
     /// Keeps the rows `show` asks for (adoption figures stay those of all repositories).
     pub fn filtered(mut self, show: Show) -> Self {
         match show {
@@ -327,6 +342,48 @@ mod tests {
         let (state, why) = classify(&f(Some(5), Some("signature_mismatch")), 5, 0);
         assert_eq!(state, PolicyState::Failed, "a failed latest upload is an alert even with an older one in force");
         assert!(why.unwrap().contains("signature_mismatch"));
+    }
+
+    #[test]
+    fn a_restricted_report_counts_adoption_over_what_it_keeps() {
+        let repo = |tenant: &str, name: &str, state| RepoPolicyStatus {
+            tenant: tenant.into(),
+            repo: name.into(),
+            active: true,
+            state,
+            reason: None,
+            version: None,
+            sha256: None,
+            signer: None,
+            verified_at: None,
+        };
+        let all = SignatureStatus {
+            adoption: Adoption { adopted: 1, active: 2 },
+            current_version: 1,
+            allowed_lag: 0,
+            active_days: 30,
+            keyless_identity: None,
+            keyless_issuer: None,
+            repos: vec![
+                repo("acme", "acme/fw", PolicyState::Signed),
+                repo("globex", "globex/api", PolicyState::Unsigned),
+            ],
+            packs: vec![],
+            alerts: vec![AlertView {
+                kind: "policy.unsigned".into(),
+                subject: "globex/globex/api".into(),
+                message: String::new(),
+                opened_at: 0,
+                delivered: None,
+            }],
+        };
+        let acme = all.clone().restricted(|t, _| t == "acme");
+        assert_eq!(acme.repos.len(), 1);
+        assert_eq!(acme.adoption, Adoption { adopted: 1, active: 1 });
+        assert!(acme.alerts.is_empty(), "globex's alert is outside");
+        let globex = all.restricted(|t, r| t == "globex" && r == "globex/api");
+        assert_eq!(globex.alerts.len(), 1);
+        assert_eq!(globex.adoption, Adoption { adopted: 0, active: 1 });
     }
 
     #[test]

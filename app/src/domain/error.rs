@@ -24,6 +24,8 @@ pub enum ErrorCode {
     AccessExpired,
     /// The organisation is suspended.
     Suspended,
+    /// An auditor must accept the engagement's current NDA first.
+    NdaRequired,
     /// The object already exists (e.g. a tenant slug is taken).
     Conflict,
     /// Too many attempts; the message says when to try again.

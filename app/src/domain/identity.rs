@@ -132,6 +132,20 @@ pub enum Action {
     ManagePolicyRollout,
     /// Read (and check) the audit log.
     ReadAuditLog,
+    /// Open audit engagements, scope them, invite and revoke auditors, record
+    /// decisions and remediate findings (tenant admins: their own tenant's
+    /// engagements, with the `auditor_access` feature).
+    ManageAudits,
+    /// See audit engagements (auditors: only their own).
+    ReadAudits,
+    /// An auditor's fieldwork: evidence requests, samples, findings, and the answer to a sign-off pack.
+    AuditFieldwork,
+    /// Comment in a finding's or evidence request's thread.
+    CommentOnAudits,
+    /// Accept an engagement's confidentiality agreement (auditors).
+    AcceptNda,
+    /// The operator's evidence library: documents, vendor attestations, recovery targets and restore drills.
+    ManageAuditLibrary,
 }
 
 impl Action {
@@ -150,6 +164,12 @@ impl Action {
         Action::ReadSignatureStatus,
         Action::ManagePolicyRollout,
         Action::ReadAuditLog,
+        Action::ManageAudits,
+        Action::ReadAudits,
+        Action::AuditFieldwork,
+        Action::CommentOnAudits,
+        Action::AcceptNda,
+        Action::ManageAuditLibrary,
     ];
 }
 
@@ -180,6 +200,9 @@ const WEBHOOKS: NavItem = NavItem { path: "/webhooks", label: "Webhooks", needs:
 const ONBOARDING: NavItem = NavItem { path: "/onboarding", label: "Onboarding", needs: Action::ManageOnboarding };
 const SIGNATURES: NavItem =
     NavItem { path: "/signature-status", label: "Signature status", needs: Action::ReadSignatureStatus };
+const AUDITS: NavItem = NavItem { path: "/audits", label: "Audits", needs: Action::ReadAudits };
+const AUDIT_LIBRARY: NavItem =
+    NavItem { path: "/audit-library", label: "Audit library", needs: Action::ManageAuditLibrary };
 
 impl Role {
     /// The organisation kind this role belongs to.
@@ -207,20 +230,24 @@ impl Role {
         matches!(self, Role::Auditor)
     }
 
-    /// May see every tenant (operator staff and auditors).
+    /// May see every tenant (operator staff; auditors see their engagement's scope).
     pub fn sees_all_tenants(self) -> bool {
-        self.org_kind() == OrgKind::Operator
+        matches!(self, Role::OperatorAdmin | Role::Security | Role::Finance)
     }
 
     /// Navigation entries, first one being the role's home screen.
     pub fn nav(self) -> &'static [NavItem] {
         match self {
-            Role::OperatorAdmin => &[TENANTS, USERS, ONBOARDING, USAGE, PRICES, SIGNATURES, AUDIT, ACCOUNT],
-            Role::Security => &[AUDIT, SIGNATURES, TENANTS, ACCOUNT],
+            Role::OperatorAdmin => {
+                &[TENANTS, USERS, ONBOARDING, USAGE, PRICES, SIGNATURES, AUDITS, AUDIT_LIBRARY, AUDIT, ACCOUNT]
+            }
+            Role::Security => &[AUDIT, SIGNATURES, AUDITS, AUDIT_LIBRARY, TENANTS, ACCOUNT],
             Role::Finance => &[TENANTS, USAGE, PRICES, ACCOUNT],
-            Role::TenantAdmin => &[KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, USAGE, WEBHOOKS, USERS, ACCOUNT],
+            Role::TenantAdmin => {
+                &[KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, USAGE, WEBHOOKS, USERS, AUDITS, ACCOUNT]
+            }
             Role::TenantMember => &[KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, ACCOUNT],
-            Role::Auditor => &[AUDIT, SIGNATURES, TENANTS, ACCOUNT],
+            Role::Auditor => &[AUDITS, SIGNATURES, TENANTS, AUDIT, ACCOUNT],
         }
     }
 
@@ -237,7 +264,12 @@ impl Role {
             Action::ManageTenants | Action::ManagePrices | Action::ManageOnboarding => self == OperatorAdmin,
             Action::ReadPrices => matches!(self, OperatorAdmin | Finance),
             Action::ReadSignatureStatus | Action::ReadAuditLog => matches!(self, Auditor | Security | OperatorAdmin),
-            Action::ManagePolicyRollout => matches!(self, Security | OperatorAdmin),
+            Action::ManagePolicyRollout | Action::ManageAuditLibrary => matches!(self, Security | OperatorAdmin),
+            Action::ManageAudits => matches!(self, Security | OperatorAdmin | TenantAdmin),
+            Action::ReadAudits | Action::CommentOnAudits => {
+                matches!(self, Security | OperatorAdmin | TenantAdmin | Auditor)
+            }
+            Action::AuditFieldwork | Action::AcceptNda => self == Auditor,
         }
     }
 
@@ -296,6 +328,12 @@ mod tests {
             (Action::ReadSignatureStatus, &[Op, Se, Au]),
             (Action::ManagePolicyRollout, &[Op, Se]),
             (Action::ReadAuditLog, &[Op, Se, Au]),
+            (Action::ManageAudits, &[Op, Se, Ta]),
+            (Action::ReadAudits, &[Op, Se, Ta, Au]),
+            (Action::AuditFieldwork, &[Au]),
+            (Action::CommentOnAudits, &[Op, Se, Ta, Au]),
+            (Action::AcceptNda, &[Au]),
+            (Action::ManageAuditLibrary, &[Op, Se]),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for &(action, allowed) in expected {
@@ -306,6 +344,21 @@ mod tests {
         for r in Role::ALL {
             assert!(!r.is_read_only() || !r.may(Action::ManageTenants), "read-only roles change nothing");
         }
+        // Auditors write only their fieldwork (requests, findings, comments, the answer to a pack) and the NDA.
+        let auditor_writes: Vec<Action> = [
+            Action::ManageTenantSettings,
+            Action::ManageUsers,
+            Action::ManageTenants,
+            Action::ManagePrices,
+            Action::ManageOnboarding,
+            Action::ManagePolicyRollout,
+            Action::ManageAudits,
+            Action::ManageAuditLibrary,
+        ]
+        .into_iter()
+        .filter(|a| Au.may(*a))
+        .collect();
+        assert_eq!(auditor_writes, Vec::<Action>::new());
     }
 
     /// Navigation follows the table: a role's links are exactly the pages it may use.
@@ -326,6 +379,8 @@ mod tests {
             WEBHOOKS,
             ONBOARDING,
             SIGNATURES,
+            AUDITS,
+            AUDIT_LIBRARY,
         ];
         for &r in Role::ALL {
             let mut shown: Vec<&str> = r.nav().iter().map(|n| n.path).collect();

@@ -128,6 +128,32 @@ typed_id!(/// A tenant's webhook endpoint.
     WebhookEndpointId, "ep");
 typed_id!(/// A webhook message: its id is the `webhook-id`, the same on every attempt.
     WebhookMessageId, "msg");
+typed_id!(/// An audit engagement.
+    EngagementId, "eng");
+typed_id!(/// An invitation of an auditor to an engagement.
+    AuditInvitationId, "ainv");
+typed_id!(/// A click-wrap NDA acceptance.
+    NdaAcceptanceId, "nda");
+typed_id!(/// One auditor view or download in the access log.
+    AccessLogId, "acc");
+typed_id!(/// An evidence request.
+    RequestId, "req");
+typed_id!(/// A sample drawn from a population.
+    SampleId, "smp");
+typed_id!(/// A finding.
+    FindingId, "fnd");
+typed_id!(/// A comment in a finding's or request's thread.
+    CommentId, "cmt");
+typed_id!(/// One version of a decision.
+    DecisionId, "dec");
+typed_id!(/// A manual checklist item.
+    ChecklistItemId, "chk");
+typed_id!(/// A document (DPA, DPIA, evidence).
+    DocumentId, "doc");
+typed_id!(/// A vendor attestation.
+    VendorAttestationId, "vatt");
+typed_id!(/// An auditor's answer to a sign-off pack.
+    AcceptanceId, "acpt");
 
 #[cfg(test)]
 mod tests {

@@ -2,6 +2,7 @@
 
 pub mod adoption;
 pub mod api_scope;
+pub mod audit_kit;
 pub mod drill;
 pub mod entitlements;
 pub mod error;

@@ -92,6 +92,74 @@ impl fmt::Display for Period {
     }
 }
 
+/// A calendar day in UTC, written `YYYY-MM-DD`: review dates, due dates and
+/// audit periods. Covers `[start_ms, end_ms)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Day {
+    /// Year (1970-9999).
+    pub year: i32,
+    /// Month (1-12).
+    pub month: u8,
+    /// Day of the month (1-31, valid for the month).
+    pub day: u8,
+}
+
+impl Day {
+    /// Parses `YYYY-MM-DD`, naming what is wrong (the day must exist: no 2026-02-30).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let t = text.trim();
+        let bad = || format!("{t:?} is not a date written YYYY-MM-DD (for example 2026-04-17)");
+        let (ym, d) = t.rsplit_once('-').ok_or_else(bad)?;
+        let month = Period::parse(ym).map_err(|_| bad())?;
+        if d.len() != 2 || !d.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let day: u8 = d.parse().map_err(|_| bad())?;
+        let days_in_month = (month.end_ms() - month.start_ms()) / DAY_MS;
+        if day == 0 || i64::from(day) > days_in_month {
+            return Err(bad());
+        }
+        Ok(Self { year: month.year, month: month.month, day })
+    }
+
+    /// The day holding a time (Unix ms; times before 1970 give 1970-01-01).
+    pub fn containing(ms: i64) -> Self {
+        let (year, month, day) = civil_from_days(ms.max(0).div_euclid(DAY_MS));
+        Self { year: i32::try_from(year).unwrap_or(9999), month, day }
+    }
+
+    /// First millisecond of the day.
+    pub fn start_ms(self) -> i64 {
+        days_from_civil(self.year, self.month, self.day) * DAY_MS
+    }
+
+    /// First millisecond after the day (a due date is met until then).
+    pub fn end_ms(self) -> i64 {
+        self.start_ms() + DAY_MS
+    }
+}
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl TryFrom<String> for Day {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s)
+    }
+}
+
+impl From<Day> for String {
+    fn from(d: Day) -> String {
+        d.to_string()
+    }
+}
+
 /// Formats Unix milliseconds for display (UTC, minute precision).
 pub fn display_time(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
@@ -129,12 +197,31 @@ mod tests {
         }
     }
 
+    #[test]
+    fn days_parse_only_when_they_exist() {
+        let d = Day::parse("2024-02-29").unwrap();
+        assert_eq!(d.to_string(), "2024-02-29");
+        assert_eq!(d.start_ms(), 1_709_164_800_000);
+        assert_eq!(d.end_ms() - d.start_ms(), DAY_MS);
+        for bad in ["2023-02-29", "2026-04-31", "2026-04-00", "2026-4-01", "2026-04-1", "20260401", "", "2026-13-01"] {
+            assert!(Day::parse(bad).is_err(), "{bad}");
+        }
+        assert!(Day::parse("2026-04-30").unwrap() < Day::parse("2026-05-01").unwrap());
+    }
+
     proptest! {
         #[test]
         fn every_time_falls_in_the_month_containing_it(ms in 0i64..253_402_300_799_000) {
             let p = Period::containing(ms);
             prop_assert!(p.start_ms() <= ms && ms < p.end_ms(), "{p} {ms}");
             prop_assert_eq!(Period::parse(&p.to_string()).unwrap(), p);
+        }
+
+        #[test]
+        fn every_time_falls_in_the_day_containing_it(ms in 0i64..253_402_300_799_000) {
+            let d = Day::containing(ms);
+            prop_assert!(d.start_ms() <= ms && ms < d.end_ms(), "{d} {ms}");
+            prop_assert_eq!(Day::parse(&d.to_string()).unwrap(), d);
         }
     }
 }

@@ -9,7 +9,11 @@
 //! first client-side visit; server-rendered loads are unaffected.
 
 pub mod account;
+pub mod audit_join;
+pub mod audit_library;
 pub mod audit_log;
+pub mod audits;
+pub mod engagement;
 pub mod home;
 pub mod keys;
 pub mod login;

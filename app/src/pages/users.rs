@@ -78,10 +78,6 @@ fn CreateUserForm(action: ServerAction<CreateUser>, creator: Role) -> impl IntoV
                         <label for="user-tenant" class=ui::LABEL>"Tenant slug (tenant roles)"</label>
                         <input id="user-tenant" name="tenant_slug" class=ui::INPUT />
                     </div>
-                    <div>
-                        <label for="user-expiry" class=ui::LABEL>"Access expires in (days, auditors)"</label>
-                        <input id="user-expiry" name="expires_in_days" type="number" min="1" max="365" class=ui::INPUT />
-                    </div>
                 })}
                 <div class="sm:col-span-3"><button type="submit" class=ui::BUTTON>"Create user"</button></div>
             </ActionForm>

@@ -41,6 +41,12 @@ impl Clock for ManualClock {
     }
 }
 
+/// Parses an RFC 3339 time into Unix milliseconds.
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    let t = time::OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc3339).ok()?;
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok()
+}
+
 /// Formats Unix milliseconds as RFC 3339 (UTC), or the number if out of range.
 pub fn rfc3339(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)

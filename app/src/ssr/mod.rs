@@ -5,15 +5,19 @@
 //! API's engine, receipts and trust material), [`evidence`] (release packs),
 //! [`policy`] (signed policy bundles, adoption, drills), [`billing`] (usage,
 //! ledger, invoices, entitlements), [`onboarding`] (the tenant wizard),
-//! [`webhooks`] (signing and delivery). Platform: [`state`], [`config`],
-//! [`clock`], [`cookies`], [`error`], [`audit`], [`rate_limit`], [`sla`]. [`store`] is the
-//! one place for SQL.
+//! [`webhooks`] (signing and delivery), [`audit_kit`] (external audit
+//! engagements). Platform: [`state`], [`config`], [`clock`], [`cookies`],
+//! [`error`], [`audit`] (the hash-chained log), [`alerting`], [`drill_run`],
+//! [`rate_limit`], [`sla`]. [`store`] is the one place for SQL.
 
+pub mod alerting;
 pub mod audit;
+pub mod audit_kit;
 pub mod billing;
 pub mod clock;
 pub mod config;
 pub mod cookies;
+pub mod drill_run;
 pub mod error;
 pub mod evidence;
 pub mod identity;

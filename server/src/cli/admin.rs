@@ -34,15 +34,12 @@ pub enum AdminCommand {
         /// Display name.
         #[arg(long)]
         name: String,
-        /// operator_admin, security, finance, auditor, tenant_admin or tenant_member.
+        /// operator_admin, security, finance, tenant_admin or tenant_member (auditors join an engagement: `audit invite`).
         #[arg(long)]
         role: String,
-        /// Slug of the organisation (the operator's for operator roles and auditors).
+        /// Slug of the organisation (the operator's for operator roles).
         #[arg(long)]
         org: String,
-        /// Days until access ends (required for auditors).
-        #[arg(long)]
-        expires_in_days: Option<i64>,
     },
     /// Write an online, consistent copy of the SQLite database to PATH.
     #[command(
@@ -104,7 +101,7 @@ pub async fn run(state: &AppState, cmd: AdminCommand, json: bool) -> Exit {
                 .map(|o| serde_json::json!({ "id": o.id, "slug": o.slug, "plan": o.plan }));
             report(json, r, "tenant created")
         }
-        AdminCommand::CreateUser { email, name, role, org, expires_in_days } => {
+        AdminCommand::CreateUser { email, name, role, org } => {
             let role = match Role::parse(&role) {
                 Ok(r) => r,
                 Err(e) => return report(json, Err(AppError::invalid("--role", e)), ""),
@@ -114,14 +111,8 @@ pub async fn run(state: &AppState, cmd: AdminCommand, json: bool) -> Exit {
                 return report(json, Err(AppError::invalid("password", "could not read standard input")), "");
             }
             let password = password.trim_end_matches(['\r', '\n']).to_owned();
-            let new = app::ssr::identity::accounts::NewUser {
-                email: &email,
-                name: &name,
-                role,
-                password,
-                org_slug: &org,
-                expires_in_days,
-            };
+            let new =
+                app::ssr::identity::accounts::NewUser { email: &email, name: &name, role, password, org_slug: &org };
             let r = app::ssr::identity::accounts::create_user(state, "cli", new).await.map(
                 |u| serde_json::json!({ "id": u.id, "email": u.email, "role": u.role, "expires_at": u.expires_at }),
             );

@@ -43,7 +43,8 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
     create_org(state, actor, OrgKind::Operator, "Topicality", "topicality", None).await?;
     create_org(state, actor, OrgKind::Tenant, "Acme Robotics", "acme-robotics", Some("pro")).await?;
     create_org(state, actor, OrgKind::Tenant, "Globex", "globex", Some("starter")).await?;
-    for login in LOGINS {
+    // Auditors join an engagement through its invitation: the demo auditor does, below.
+    for login in LOGINS.iter().filter(|l| l.role != Role::Auditor) {
         create_user(
             state,
             actor,
@@ -53,12 +54,48 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
                 role: login.role,
                 password: DEMO_PASSWORD.to_owned(),
                 org_slug: login.org,
-                expires_in_days: (login.role == Role::Auditor).then_some(30),
             },
         )
         .await?;
     }
+    seed_engagement(state).await?;
     Ok(true)
+}
+
+/// The demo engagement's name.
+pub const DEMO_ENGAGEMENT: &str = "External audit dry-run (Sprint 12)";
+const DAY_MS: i64 = 86_400_000;
+
+/// The day `days` from now, `YYYY-MM-DD`.
+fn day_from_now(state: &AppState, days: i64) -> String {
+    app::domain::period::Day::containing(state.now_ms() + days * DAY_MS).to_string()
+}
+
+/// The demo engagement: opened by security over Acme and Globex, in
+/// fieldwork, and the demo auditor joined through its invitation (NDA
+/// accepted, access for 30 days).
+async fn seed_engagement(state: &AppState) -> Result<(), AppError> {
+    use app::ssr::audit_kit::engagements::{self, NewEngagement, ScopeInput};
+    use app::ssr::audit_kit::invitations;
+    let security = app::ssr::identity::auth::principal_for(state, "security@operator.demo").await?;
+    let new = NewEngagement {
+        name: DEMO_ENGAGEMENT.into(),
+        firm: "Northwind Assurance LLP".into(),
+        period_start: day_from_now(state, -30),
+        period_end: day_from_now(state, 14),
+        access_ends: day_from_now(state, 29),
+        scope: ScopeInput {
+            tenants: vec!["acme-robotics".into(), "globex".into()],
+            repos: vec![],
+            document: app::domain::audit_kit::SCOPE_TEMPLATE.into(),
+        },
+    };
+    let e = engagements::open(state, &security, new).await?;
+    engagements::start(state, &security, &e.id).await?;
+    let invited = invitations::invite(state, &security, &e.id, "auditor@audit.demo", "Aditya Auditor").await?;
+    let nda = state.db.ndas(&e.id).await?.pop().ok_or_else(AppError::internal)?;
+    invitations::join(state, &invited.token, DEMO_PASSWORD.to_owned(), &nda.sha256, "127.0.0.1 (demo seed)").await?;
+    Ok(())
 }
 
 /// Demo evidence for Acme Robotics (after [`seed`], only when it seeded):
@@ -82,16 +119,21 @@ pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
 
     let policy = b"demo policy bundle: policies/org.rego".to_vec();
     let policy_sig = base64::engine::general_purpose::STANDARD.encode(sign(&policy));
-    let files = vec![
-        ("policy.tar.gz".to_owned(), policy.clone()),
-        ("policy.tar.gz.sig".to_owned(), policy_sig.clone().into_bytes()),
-        ("sbom.spdx.json".to_owned(), br#"{"spdxVersion":"SPDX-2.3","name":"robot-firmware"}"#.to_vec()),
-        ("RELEASE-NOTES.md".to_owned(), b"# robot-firmware v2.4.0\n".to_vec()),
-    ];
-    let created = app::ssr::clock::rfc3339(state.now_ms());
-    // The tampered older release first: the newest pack (Acme's evidence for its Pro features) verifies.
-    for (tag, tamper) in [("v2.3.9", true), ("v2.4.0", false)] {
-        let mut files = files.clone();
+    let files = |sbom: &str, tag: &str| {
+        vec![
+            ("policy.tar.gz".to_owned(), policy.clone()),
+            ("policy.tar.gz.sig".to_owned(), policy_sig.clone().into_bytes()),
+            ("sbom.spdx.json".to_owned(), sbom.replace("{TAG}", tag).into_bytes()),
+            ("RELEASE-NOTES.md".to_owned(), format!("# robot-firmware {tag}\n").into_bytes()),
+        ]
+    };
+    // Each release was cut 6 minutes before its pack arrived (time-to-pack).
+    let created = app::ssr::clock::rfc3339(state.now_ms() - 6 * 60_000);
+    // An older verified release, a tampered one, then the newest (Acme's evidence for its Pro
+    // features), which verifies: the audit's SBOM diff compares v2.3.5 with v2.4.0.
+    for (tag, sbom, tamper) in [("v2.3.5", SBOM_V235, false), ("v2.3.9", SBOM_V235, true), ("v2.4.0", SBOM_V240, false)]
+    {
+        let mut files = files(sbom, tag);
         let zip = app::ssr::evidence::packs::build("acme/robot-firmware", tag, &created, &files, sign)
             .map_err(|_| AppError::internal())?;
         let zip = if tamper {
@@ -125,7 +167,256 @@ pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
     let globex_key = demo_ci_key(state, &globex.id, actor).await?;
     seed_usage(state, &globex.id, &globex_key.id, DEMO_CALLS_GLOBEX).await?;
     seed_policy(state).await?;
-    seed_onboarding(state).await
+    seed_onboarding(state).await?;
+    seed_audit(state).await
+}
+
+/// Acme's SBOMs (SPDX 2.3): v2.4.0 upgrades openssl, relicenses zlib's bundle and adds libyaml.
+const SBOM_V235: &str = r#"{"spdxVersion":"SPDX-2.3","dataLicense":"CC0-1.0","SPDXID":"SPDXRef-DOCUMENT",
+ "name":"robot-firmware-{TAG}","documentNamespace":"https://acme.example/spdx/robot-firmware-{TAG}",
+ "creationInfo":{"created":"2026-03-01T10:00:00Z","creators":["Tool: syft-1.0.0"]},
+ "packages":[
+  {"name":"openssl","SPDXID":"SPDXRef-Package-openssl","versionInfo":"3.0.13","downloadLocation":"NOASSERTION",
+   "licenseConcluded":"Apache-2.0","licenseDeclared":"Apache-2.0",
+   "externalRefs":[{"referenceCategory":"PACKAGE-MANAGER","referenceType":"purl","referenceLocator":"pkg:deb/debian/openssl@3.0.13"}]},
+  {"name":"zlib","SPDXID":"SPDXRef-Package-zlib","versionInfo":"1.3","downloadLocation":"NOASSERTION",
+   "licenseConcluded":"Zlib","licenseDeclared":"Zlib"},
+  {"name":"left-pad","SPDXID":"SPDXRef-Package-left-pad","versionInfo":"1.3.0","downloadLocation":"NOASSERTION",
+   "licenseDeclared":"WTFPL",
+   "externalRefs":[{"referenceCategory":"PACKAGE-MANAGER","referenceType":"purl","referenceLocator":"pkg:npm/left-pad@1.3.0"}]}
+ ]}"#;
+const SBOM_V240: &str = r#"{"spdxVersion":"SPDX-2.3","dataLicense":"CC0-1.0","SPDXID":"SPDXRef-DOCUMENT",
+ "name":"robot-firmware-{TAG}","documentNamespace":"https://acme.example/spdx/robot-firmware-{TAG}",
+ "creationInfo":{"created":"2026-04-01T10:00:00Z","creators":["Tool: syft-1.0.0"]},
+ "packages":[
+  {"name":"openssl","SPDXID":"SPDXRef-Package-openssl","versionInfo":"3.0.15","downloadLocation":"NOASSERTION",
+   "licenseConcluded":"Apache-2.0","licenseDeclared":"Apache-2.0",
+   "externalRefs":[{"referenceCategory":"PACKAGE-MANAGER","referenceType":"purl","referenceLocator":"pkg:deb/debian/openssl@3.0.15"}]},
+  {"name":"zlib","SPDXID":"SPDXRef-Package-zlib","versionInfo":"1.3","downloadLocation":"NOASSERTION",
+   "licenseConcluded":"Zlib AND MIT","licenseDeclared":"Zlib AND MIT"},
+  {"name":"libyaml","SPDXID":"SPDXRef-Package-libyaml","versionInfo":"0.2.5","downloadLocation":"NOASSERTION",
+   "licenseDeclared":"MIT",
+   "externalRefs":[{"referenceCategory":"PACKAGE-MANAGER","referenceType":"purl","referenceLocator":"pkg:deb/debian/libyaml@0.2.5"}]}
+ ]}"#;
+
+/// The demo audit's fieldwork, done through the portal's services by the
+/// people who would do it: security fills the library (DPA, DPIA, a vendor
+/// attestation, recovery targets, a real restore drill); the auditor raises
+/// requests, draws a sample, files two low findings and looks around (the
+/// access log); security answers, remediates and records decisions, one of
+/// them a scope delta. The checklist then shows four of five items passed and
+/// one deliberate failure (Acme's docs repository, signed by an unknown key).
+pub async fn seed_audit(state: &AppState) -> Result<(), AppError> {
+    use app::ssr::audit_kit::decisions::{self, DecisionInput};
+    use app::ssr::audit_kit::engagements::{self, ScopeInput};
+    use app::ssr::audit_kit::fieldwork::{self, NewFinding, Population, Remediation};
+    use app::ssr::audit_kit::library::{self, DocumentUpload, VendorUpload};
+    use app::ssr::audit_kit::{restore, views};
+    use app::ssr::identity::auth::principal_for;
+    use base64::Engine;
+    let security = principal_for(state, "security@operator.demo").await?;
+    let auditor = principal_for(state, "auditor@audit.demo").await?;
+    let e = state
+        .db
+        .engagements(None)
+        .await?
+        .into_iter()
+        .find(|e| e.name == DEMO_ENGAGEMENT)
+        .ok_or_else(AppError::internal)?;
+    for (kind, title, review, body) in [
+        (
+            "dpa",
+            "Data processing agreement",
+            180,
+            "# Data processing agreement\n\nTopicality processes partner data only to verify and meter attestations.\n",
+        ),
+        (
+            "dpia",
+            "Data protection impact assessment",
+            90,
+            "# DPIA\n\nRisk: low. Stored: digests, signer identities, usage counts. No artifact contents.\n",
+        ),
+    ] {
+        let doc = DocumentUpload {
+            kind: kind.into(),
+            title: title.into(),
+            version: "2.1".into(),
+            owner: "Governance".into(),
+            review_date: day_from_now(state, review),
+            filename: format!("{kind}-v2.1.md"),
+            media_type: "text/markdown".into(),
+            bytes: body.as_bytes().to_vec(),
+            ..DocumentUpload::default()
+        };
+        library::upload_document(state, &security, doc).await?;
+    }
+    // A third-party attestation: Northwind Build Services signs its build image digest.
+    let (private, public) = app::ssr::verification::signing::generate_p256().map_err(|_| AppError::internal())?;
+    let pair = app::ssr::verification::signing::load_private_key(&private).map_err(|_| AppError::internal())?;
+    let image = b"northwind-build-service-2026.4.tar.gz";
+    let signature = pair.sign(image).map_err(|_| AppError::internal())?;
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(image);
+    library::upload_vendor_attestation(
+        state,
+        &security,
+        VendorUpload {
+            vendor: "Northwind Build Services".into(),
+            title: "Build image 2026.4".into(),
+            kind: "cosign_blob".into(),
+            subject: format!("sha256:{}", hex::encode(digest)),
+            evidence: base64::engine::general_purpose::STANDARD.encode(signature.as_bytes()),
+            public_key: public,
+            ..VendorUpload::default()
+        },
+    )
+    .await?;
+    library::set_dr_targets(state, &security, "15", "60").await?;
+    restore::run(state, &security.email).await?;
+
+    // Fieldwork.
+    let drill_request = fieldwork::raise_request(
+        state,
+        &auditor,
+        &e.id,
+        "Restore drill report for the period",
+        "The latest measured restore drill, with its RTO and data-loss window.",
+    )
+    .await?;
+    let sample_request = fieldwork::raise_request(
+        state,
+        &auditor,
+        &e.id,
+        "Release pack evidence, sampled",
+        "Pack reports of the sampled releases.",
+    )
+    .await?;
+    fieldwork::draw_sample(state, &auditor, &e.id, Population::Packs, 2, Some(&sample_request.id)).await?;
+    fieldwork::assign_request(state, &security, &e.id, &drill_request.id, "Sam Security").await?;
+    let report = state.db.drill_reports_of("restore", 1).await?.pop().unwrap_or_default();
+    let report: app::domain::drill::DrillReport = serde_json::from_str(&report).map_err(|_| AppError::internal())?;
+    library::upload_document(
+        state,
+        &security,
+        DocumentUpload {
+            engagement_id: Some(e.id.clone()),
+            request_id: Some(drill_request.id.clone()),
+            kind: "evidence".into(),
+            title: "Restore drill report".into(),
+            version: "1".into(),
+            owner: security.email.clone(),
+            evidence_date: day_from_now(state, 0),
+            filename: format!("{}.md", report.id),
+            media_type: "text/markdown".into(),
+            bytes: report.to_markdown().into_bytes(),
+            ..DocumentUpload::default()
+        },
+    )
+    .await?;
+    fieldwork::review_request(state, &auditor, &e.id, &drill_request.id, true).await?;
+    let docs = fieldwork::file_finding(
+        state,
+        &auditor,
+        &e.id,
+        NewFinding {
+            title: "acme/robot-docs runs a policy bundle signed by an unknown key".into(),
+            detail: "The bundle in force for acme/robot-docs does not verify with the organisation's policy keys."
+                .into(),
+            kind: "minor".into(),
+            severity: "low".into(),
+        },
+    )
+    .await?;
+    let dpia = fieldwork::file_finding(
+        state,
+        &auditor,
+        &e.id,
+        NewFinding {
+            title: "DPIA review has no reminder owner".into(),
+            detail: "The DPIA is current, but nobody is named to start its next review before the date passes.".into(),
+            kind: "minor".into(),
+            severity: "low".into(),
+        },
+    )
+    .await?;
+    fieldwork::comment(
+        state,
+        &auditor,
+        &e.id,
+        &docs.id,
+        "Please re-sign the docs bundle with policy-2026 and upload it.",
+    )
+    .await?;
+    fieldwork::remediate(
+        state,
+        &security,
+        &e.id,
+        &docs.id,
+        Remediation {
+            root_cause: "The docs pipeline kept a personal key after the rotation.".into(),
+            corrective_action: "Sign with the org workflow (org.policy.sign.yml); revoke the personal key.".into(),
+            owner: "Alex Acme".into(),
+            due_date: day_from_now(state, 10),
+            status: "remediating".into(),
+            effectiveness: String::new(),
+        },
+    )
+    .await?;
+    fieldwork::comment(state, &security, &e.id, &docs.id, "Acme re-signs in their next release; due in 10 days.")
+        .await?;
+    fieldwork::remediate(
+        state,
+        &security,
+        &e.id,
+        &dpia.id,
+        Remediation {
+            owner: "Governance".into(),
+            corrective_action: "Calendar reminder 30 days before each review date.".into(),
+            due_date: day_from_now(state, 21),
+            status: "open".into(),
+            ..Remediation::default()
+        },
+    )
+    .await?;
+    let today = day_from_now(state, 0);
+    decisions::record(
+        state,
+        &security,
+        &e.id,
+        DecisionInput::parse(
+            "general",
+            "Accept Northwind's build attestation as vendor evidence",
+            "Signed by the vendor's published key and verified by the portal.",
+            "Sam Security",
+            &today,
+            "",
+        )?,
+    )
+    .await?;
+    let mut scope = engagements::current_scope(state, &e.id).await?.document;
+    scope.push_str("- Vendor evidence: Northwind Build Services' signed build attestation\n");
+    engagements::change_scope(
+        state,
+        &security,
+        &e.id,
+        ScopeInput { tenants: vec!["acme-robotics".into(), "globex".into()], repos: vec![], document: scope },
+        Some(DecisionInput::parse(
+            "scope_delta",
+            "Add vendor evidence to the scope",
+            "The auditor asked to review third-party build evidence.",
+            "Olivia Operator",
+            &today,
+            "",
+        )?),
+    )
+    .await?;
+    for risk in ["risk_03", "risk_04"] {
+        decisions::link_risk(state, &security, &e.id, risk).await?;
+    }
+    // The auditor looks around: these views are in the access log.
+    views::checklist(state, &auditor, &e.id).await?;
+    views::findings(state, &auditor, &e.id).await?;
+    views::evidence(state, &auditor, &e.id).await?;
+    Ok(())
 }
 
 /// A tenant's "Demo CI" API key. Its secret is dropped: the seed calls the services directly.

@@ -3,6 +3,7 @@
 //! configuration; 4 the database is unavailable.
 
 pub mod admin;
+pub mod audit;
 pub mod demo;
 pub mod invoice;
 pub mod onboard;
@@ -78,9 +79,15 @@ pub enum Command {
     /// Signed policy bundles: policy-signing keys, rollout, adoption, the signing workflow.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
-    /// Rehearsals: the policy-key rotation drill.
+    /// Rehearsals: the policy-key rotation drill and the restore drill.
     #[command(subcommand)]
     Drill(policy::DrillCommand),
+    /// Audit engagements (operator): open, start fieldwork, invite auditors, checklist, sign-off pack.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
+    /// Sign-off packs: check one offline against the published key set.
+    #[command(subcommand)]
+    Signoff(audit::SignoffCommand),
     /// Onboard your company with an invitation: walks the five steps against a running portal, resuming where you (or the browser) stopped.
     Onboard(onboard::OnboardArgs),
     /// Invitations for partner onboarding (operator).
@@ -100,6 +107,7 @@ pub fn main() -> Exit {
         Command::Keygen(args) => return pack::keygen(args, cli.json),
         Command::Pack(cmd) => return pack::pack(cmd, cli.json),
         Command::Onboard(args) => return onboard::onboard(args, cli.json),
+        Command::Signoff(cmd) => return audit::verify(cmd, cli.json),
         _ => {}
     }
     let config = match PortalConfig::load(LEPTOS_TOML) {
@@ -146,6 +154,7 @@ async fn run(cli: Cli, config: PortalConfig) -> Exit {
                 Command::Policy(cmd) => policy::run(&state, cmd, cli.json).await,
                 Command::Drill(cmd) => policy::drill(&state, cmd, cli.json).await,
                 Command::Invite(cmd) => onboard::invite(&state, cmd, cli.json).await,
+                Command::Audit(cmd) => audit::run(&state, cmd, cli.json).await,
                 // Handled above, before any configuration is read.
                 Command::Serve
                 | Command::VerifyBundle(_)
@@ -154,6 +163,7 @@ async fn run(cli: Cli, config: PortalConfig) -> Exit {
                 | Command::VerifyReceipt(_)
                 | Command::Keygen(_)
                 | Command::Pack(_)
+                | Command::Signoff(_)
                 | Command::Onboard(_) => Exit::Success,
             };
             state.db.close().await;

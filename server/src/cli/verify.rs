@@ -387,17 +387,7 @@ fn receipt_inputs(args: &VerifyReceiptArgs) -> Result<(String, String), InputErr
 pub fn verify_receipt(args: &VerifyReceiptArgs, json: bool) -> Exit {
     let run = || -> Result<Result<app::ssr::verification::receipts::CheckedReceipt, VerificationError>, InputError> {
         let (text, keys_text) = receipt_inputs(args)?;
-        let keys: Vec<(Option<String>, String)> = match serde_json::from_str::<serde_json::Value>(&keys_text) {
-            Ok(set) => set["keys"]
-                .as_array()
-                .ok_or_else(|| InputError("the key file is JSON but has no \"keys\" list".into()))?
-                .iter()
-                .filter_map(|k| {
-                    Some((k["keyid"].as_str().map(str::to_owned), k["public_key_pem"].as_str()?.to_owned()))
-                })
-                .collect(),
-            Err(_) => vec![(None, keys_text)],
-        };
+        let keys = app::ssr::verification::receipts::keys_from_text(&keys_text).map_err(InputError)?;
         let value: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| InputError(format!("receipt is not JSON: {e}")))?;
         let envelope = if value["receipt"].is_object() { &value["receipt"] } else { &value };

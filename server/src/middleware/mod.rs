@@ -9,10 +9,12 @@ pub mod server_fn_status;
 /// A request path as it may be logged: the invitation token in `/invite/{token}`
 /// is a credential and is replaced by `…`.
 pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
-    match path.strip_prefix("/invite/") {
-        Some(rest) if !rest.is_empty() => std::borrow::Cow::Borrowed("/invite/…"),
-        _ => std::borrow::Cow::Borrowed(path),
+    for prefix in ["/invite/", "/audit-invite/"] {
+        if path.strip_prefix(prefix).is_some_and(|rest| !rest.is_empty()) {
+            return std::borrow::Cow::Owned(format!("{prefix}…"));
+        }
     }
+    std::borrow::Cow::Borrowed(path)
 }
 
 #[cfg(test)]
@@ -22,5 +24,6 @@ mod tests {
         assert_eq!(super::loggable_path("/invite/tpi_0123abcd"), "/invite/…");
         assert_eq!(super::loggable_path("/api/v1/me"), "/api/v1/me");
         assert_eq!(super::loggable_path("/invite/"), "/invite/");
+        assert_eq!(super::loggable_path("/audit-invite/tpa_0123abcd"), "/audit-invite/…");
     }
 }

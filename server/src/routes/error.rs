@@ -32,6 +32,8 @@ pub enum ApiCode {
     Suspended,
     /// 403: a state-changing request from another site (CSRF/Origin check).
     CrossSiteRequest,
+    /// 403: an auditor must accept the engagement's current NDA first.
+    NdaRequired,
     /// 404: missing, or another tenant's.
     NotFound,
     /// 400: a field failed validation; the message names it.
@@ -68,6 +70,7 @@ impl ApiCode {
         ApiCode::AccessExpired,
         ApiCode::Suspended,
         ApiCode::CrossSiteRequest,
+        ApiCode::NdaRequired,
         ApiCode::NotFound,
         ApiCode::InvalidInput,
         ApiCode::InvalidRequest,
@@ -91,6 +94,7 @@ impl ApiCode {
             ApiCode::AccessExpired => "access_expired",
             ApiCode::Suspended => "suspended",
             ApiCode::CrossSiteRequest => "cross_site_request",
+            ApiCode::NdaRequired => "nda_required",
             ApiCode::NotFound => "not_found",
             ApiCode::InvalidInput => "invalid_input",
             ApiCode::InvalidRequest => "invalid_request",
@@ -113,7 +117,8 @@ impl ApiCode {
             | ApiCode::InsufficientScope
             | ApiCode::AccessExpired
             | ApiCode::Suspended
-            | ApiCode::CrossSiteRequest => StatusCode::FORBIDDEN,
+            | ApiCode::CrossSiteRequest
+            | ApiCode::NdaRequired => StatusCode::FORBIDDEN,
             ApiCode::NotFound => StatusCode::NOT_FOUND,
             ApiCode::InvalidInput | ApiCode::InvalidRequest => StatusCode::BAD_REQUEST,
             ApiCode::Conflict | ApiCode::IdempotencyKeyReused => StatusCode::CONFLICT,
@@ -136,6 +141,7 @@ impl From<ErrorCode> for ApiCode {
             ErrorCode::InvalidCredentials => ApiCode::InvalidCredentials,
             ErrorCode::AccessExpired => ApiCode::AccessExpired,
             ErrorCode::Suspended => ApiCode::Suspended,
+            ErrorCode::NdaRequired => ApiCode::NdaRequired,
             ErrorCode::Conflict => ApiCode::Conflict,
             ErrorCode::RateLimited => ApiCode::RateLimited,
             ErrorCode::Transport => ApiCode::Transport,

@@ -8,6 +8,7 @@ mod helpers;
 
 mod abuse;
 mod audit;
+mod audit_kit;
 mod auth;
 mod billing;
 mod cli;

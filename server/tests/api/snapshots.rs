@@ -115,3 +115,26 @@ fn redact_hex(text: &str) -> String {
     flush(&mut out, &mut run);
     out
 }
+
+#[tokio::test]
+async fn a_signoff_manifest() {
+    let app = portal().await;
+    let security = app::ssr::identity::auth::principal_for(&app.state, "security@operator.demo").await.unwrap();
+    let auditor = app::ssr::identity::auth::principal_for(&app.state, "auditor@audit.demo").await.unwrap();
+    let e = app.state.db.engagements(None).await.unwrap().pop().unwrap();
+    let finding = app::ssr::audit_kit::fieldwork::NewFinding {
+        title: "DPIA review has no reminder owner".into(),
+        detail: "Nobody is named to start the next review.".into(),
+        kind: "minor".into(),
+        severity: "low".into(),
+    };
+    app::ssr::audit_kit::fieldwork::file_finding(&app.state, &auditor, &e.id, finding).await.unwrap();
+    let built = app::ssr::audit_kit::signoff::build(&app.state, &security, &e.id).await.unwrap();
+    let files = app::ssr::evidence::packs::read_zip(&built.zip).unwrap();
+    let manifest: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    // Which files, of what size, in what order: their digests cover ids and keys made fresh each run.
+    assert_json_snapshot!("signoff_manifest", manifest, {
+        ".files[].sha256" => "[sha256]",
+        ".about.engagement" => "[id]",
+    });
+}

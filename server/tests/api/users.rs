@@ -11,21 +11,9 @@ async fn users_are_created_with_role_rules() {
             &[("email", "aud2@audit.demo"), ("name", "Aud"), ("role", "auditor"), ("password", "long-enough-password")],
         )
         .await;
-    assert_eq!(error_code(&b), "invalid_input", "auditors need an expiry: {b}");
-    let (status, b, _) = app
-        .server_fn(
-            "create_user",
-            Some(&op),
-            &[
-                ("email", "aud2@audit.demo"),
-                ("name", "Aud"),
-                ("role", "auditor"),
-                ("password", "long-enough-password"),
-                ("expires_in_days", "7"),
-            ],
-        )
-        .await;
-    assert_eq!(status, 200, "{b}");
+    assert_eq!(error_code(&b), "invalid_input", "auditors join an engagement instead: {b}");
+    assert!(b["message"].as_str().unwrap().contains("invitation"), "{b}");
+    assert!(app.state.db.user_by_email("aud2@audit.demo").await.unwrap().is_none(), "nothing created");
     let (_, b, _) = app
         .server_fn(
             "create_user",

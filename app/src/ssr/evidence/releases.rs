@@ -22,6 +22,8 @@ pub struct Release {
     pub asset_name: String,
     /// Where to download it.
     pub asset_url: String,
+    /// When the release was created (ms), as the forge says.
+    pub created_at: Option<i64>,
 }
 
 /// Why the release or its pack could not be had: reason code, what happened, what to do.
@@ -42,6 +44,8 @@ fn source_error(reason: &'static str, message: impl Into<String>, fix: impl Into
 #[derive(Deserialize)]
 struct ReleaseJson {
     tag_name: String,
+    #[serde(default)]
+    created_at: Option<String>,
     #[serde(default)]
     assets: Vec<AssetJson>,
 }
@@ -157,7 +161,12 @@ pub async fn latest(guard: &OutboundPolicy, api_base: &str, repo: &str) -> Resul
             "attach the zip from `trust-portal pack build` to the release as <name>.pack.zip",
         )
     })?;
-    Ok(Release { tag: release.tag_name, asset_name: asset.name, asset_url: asset.browser_download_url })
+    Ok(Release {
+        tag: release.tag_name,
+        asset_name: asset.name,
+        asset_url: asset.browser_download_url,
+        created_at: release.created_at.as_deref().and_then(crate::ssr::clock::parse_rfc3339),
+    })
 }
 
 /// Downloads a release's pack (redirects followed through the guard, size capped).

@@ -34,6 +34,21 @@ pub async fn upload(
     tag: &str,
     zip: Vec<u8>,
 ) -> Result<Uploaded, AppError> {
+    upload_release(state, actor, org_id, repo, tag, zip, None).await
+}
+
+/// Like [`upload`], for a release whose creation time the forge told
+/// (`release_created_at`, ms). Time-to-pack is measured from it, else from
+/// the pack manifest's `created_at`, to the moment the pack verified here.
+pub async fn upload_release(
+    state: &AppState,
+    actor: &str,
+    org_id: &str,
+    repo: &str,
+    tag: &str,
+    zip: Vec<u8>,
+    release_created_at: Option<i64>,
+) -> Result<Uploaded, AppError> {
     RepoName::parse(repo)?;
     ReleaseTag::parse(tag)?;
     crate::ssr::policy::ingest::check_ownership(state, org_id, repo).await?;
@@ -81,6 +96,16 @@ pub async fn upload(
         report: serde_json::to_string(&report).map_err(log_internal)?,
         signer_key_id: report.signer_key_id.clone(),
         created_at: now,
+        release_created_at: None,
+        time_to_pack_ms: None,
+    };
+    let release_created_at = release_created_at
+        .or_else(|| report.manifest.as_ref().and_then(|m| crate::ssr::clock::parse_rfc3339(&m.created_at)));
+    let row = PackRow {
+        release_created_at,
+        // Only a verified pack ends the wait; a release "created" after its pack arrived measures nothing.
+        time_to_pack_ms: release_created_at.filter(|c| *c <= now && row.status == Verdict::Verified).map(|c| now - c),
+        ..row
     };
     match state.db.insert_pack(&row, &zip).await {
         Err(StoreError::Conflict) => {

@@ -62,13 +62,30 @@ pub struct NewUser<'a> {
     pub password: String,
     /// The organisation's slug.
     pub org_slug: &'a str,
-    /// Days until access ends (required for auditors, 1-365).
-    pub expires_in_days: Option<i64>,
 }
 
 /// Creates a user in the organisation named by slug; the role must fit the
-/// organisation's kind. Records it in the audit log.
+/// organisation's kind. Records it in the audit log. Auditors are not
+/// created here: they join an engagement through its invitation
+/// ([`crate::ssr::audit_kit::invitations`]), which scopes what they see.
 pub async fn create_user(state: &AppState, actor: &str, new: NewUser<'_>) -> Result<UserRow, AppError> {
+    if new.role == Role::Auditor {
+        return Err(AppError::invalid(
+            "Role",
+            "auditors join an engagement through its invitation link (Audits page, or `trust-portal audit invite`), which sets what they see and until when",
+        ));
+    }
+    let row = checked_user(state, &new, None).await?;
+    let mut tx = state.db.transaction().await?;
+    insert_user_in(&mut tx, state, actor, &row).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Checks a new user (e-mail, name, password policy, role against the
+/// organisation's kind) and hashes the password: the row to insert.
+/// `expires_at` is the end of access (auditors only).
+pub async fn checked_user(state: &AppState, new: &NewUser<'_>, expires_at: Option<i64>) -> Result<UserRow, AppError> {
     let email = Email::parse(new.email).map_err(|e| AppError::invalid("E-mail", e))?;
     let name = DisplayName::parse(new.name).map_err(|e| AppError::invalid("Name", e))?;
     check_new_password(&new.password).map_err(|e| AppError::invalid("Password", e))?;
@@ -83,35 +100,31 @@ pub async fn create_user(state: &AppState, actor: &str, new: NewUser<'_>) -> Res
             ),
         ));
     }
-    let expires_at = match (new.role, new.expires_in_days) {
-        (Role::Auditor, Some(d)) if (1..=365).contains(&d) => Some(state.now_ms() + d * 86_400_000),
-        (Role::Auditor, _) => {
-            return Err(AppError::invalid("Access expires in (days)", "auditors need an expiry of 1 to 365 days"));
-        }
-        _ => None,
-    };
-    let row = UserRow {
+    Ok(UserRow {
         id: state.new_id(UserId::from_parts).to_string(),
         org_id: org.id,
         email: email.as_str().into(),
         name: name.as_str().into(),
-        password_hash: hash_password(new.password).await?,
+        password_hash: hash_password(new.password.clone()).await?,
         role: new.role.as_str().into(),
         created_at: state.now_ms(),
         expires_at,
         disabled_at: None,
-    };
-    let mut tx = state.db.transaction().await?;
-    match tx.insert_user(&row).await {
+    })
+}
+
+/// Inserts a checked user as part of `tx` and records it in the audit log;
+/// a taken e-mail is a conflict.
+pub async fn insert_user_in(tx: &mut Tx<'_>, state: &AppState, actor: &str, row: &UserRow) -> Result<(), AppError> {
+    match tx.insert_user(row).await {
         Err(StoreError::Conflict) => {
             return Err(AppError::new(ErrorCode::Conflict, "E-mail: a user with this address exists."));
         }
         other => other?,
     }
     let detail = format!("email={} role={}", row.email, row.role);
-    AuditEvent::new(actor, "user.created").about(&row.org_id, &row.id).detail(&detail).log_in(&mut tx, state).await?;
-    tx.commit().await?;
-    Ok(row)
+    AuditEvent::new(actor, "user.created").about(&row.org_id, &row.id).detail(&detail).log_in(tx, state).await?;
+    Ok(())
 }
 
 /// Changes a user's role. The new role must fit the user's organisation; tenant
@@ -136,7 +149,7 @@ pub async fn change_role(
     if old == Role::Auditor || role == Role::Auditor {
         return Err(AppError::invalid(
             "Role",
-            "auditor access is granted by creating an auditor account with an expiry",
+            "auditors join an engagement through its invitation; their role is never changed",
         ));
     }
     if old.org_kind() != role.org_kind() {

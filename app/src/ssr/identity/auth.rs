@@ -4,6 +4,7 @@
 //! passwords as argon2id hashes, tokens and keys as SHA-256 (they carry 256
 //! random bits, so a slow hash adds nothing).
 
+use crate::domain::audit_kit::AuditorScope;
 use crate::domain::{Action, AppError, ErrorCode, OrgKind, Role};
 use crate::ssr::cookies;
 use crate::ssr::cookies::SameSite;
@@ -150,12 +151,86 @@ pub struct Principal {
     pub expires_at: Option<i64>,
     /// Hash of the session token (for logout).
     pub session_hash: String,
+    /// An auditor's engagement scope (auditors only): everything they may see.
+    pub audit: Option<std::sync::Arc<AuditorScope>>,
 }
 
 impl Principal {
-    /// Refuses unless the caller's role may do `action` ([`Role::may`]).
+    /// Refuses unless the caller's role may do `action` ([`Role::may`]). An
+    /// auditor who has not accepted the engagement's current NDA may only
+    /// read their account and accept it.
     pub fn require(&self, action: Action) -> Result<(), AppError> {
-        if self.role.may(action) { Ok(()) } else { Err(AppError::forbidden()) }
+        if !self.role.may(action) {
+            return Err(AppError::forbidden());
+        }
+        match &self.audit {
+            Some(scope) if !scope.nda_accepted && !matches!(action, Action::UseAccount | Action::AcceptNda) => {
+                Err(AppError::new(
+                    ErrorCode::NdaRequired,
+                    "Accept the engagement's confidentiality agreement (NDA) to see its evidence.",
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The auditor behind this principal (for the access log), if it is one.
+    pub fn viewer(&self) -> Option<crate::ssr::audit_kit::access::Viewer<'_>> {
+        self.audit.as_deref().map(|scope| crate::ssr::audit_kit::access::Viewer {
+            scope,
+            user_id: &self.user_id,
+            email: &self.email,
+        })
+    }
+
+    /// Which tenants' evidence the caller may see.
+    pub fn sees(&self) -> Sees<'_> {
+        match (&self.audit, self.role.sees_all_tenants()) {
+            (Some(scope), _) => Sees::Engagement(scope),
+            (None, true) => Sees::Everything,
+            (None, false) => Sees::Tenant(&self.org_id),
+        }
+    }
+}
+
+/// Whose evidence a caller may see: operator staff every tenant's, tenant
+/// users their own tenant's, auditors their engagement's scope.
+#[derive(Debug, Clone, Copy)]
+pub enum Sees<'a> {
+    /// Every tenant.
+    Everything,
+    /// One tenant (`org_…`).
+    Tenant(&'a str),
+    /// An auditor's engagement scope.
+    Engagement(&'a AuditorScope),
+}
+
+impl Sees<'_> {
+    /// Whether the tenant `org_id` is visible.
+    pub fn tenant(self, org_id: &str) -> bool {
+        match self {
+            Sees::Everything => true,
+            Sees::Tenant(own) => own == org_id,
+            Sees::Engagement(scope) => scope.sees_tenant(org_id),
+        }
+    }
+
+    /// Whether repository `repo` of tenant `org_id` is visible.
+    pub fn repo(self, org_id: &str, repo: &str) -> bool {
+        match self {
+            Sees::Engagement(scope) => scope.sees_repo(org_id, repo),
+            other => other.tenant(org_id),
+        }
+    }
+
+    /// Whether the operator's own evidence (policy keys, drills) is visible:
+    /// operator staff, and auditors of an engagement the operator owns.
+    pub fn operator_evidence(self) -> bool {
+        match self {
+            Sees::Everything => true,
+            Sees::Tenant(_) => false,
+            Sees::Engagement(scope) => scope.operator_owned,
+        }
     }
 }
 
@@ -175,16 +250,24 @@ pub async fn principal_from_headers(state: &AppState, headers: &HeaderMap) -> Re
     if now - row.last_seen_at > 60_000 {
         state.db.touch_session(&hash, now).await?;
     }
+    let role = Role::parse(&row.role).map_err(|_| AppError::internal())?;
+    let audit = match role {
+        Role::Auditor => {
+            Some(std::sync::Arc::new(crate::ssr::audit_kit::access::scope_of(state, &row.user_id, now).await?))
+        }
+        _ => None,
+    };
     Ok(Principal {
         user_id: row.user_id,
         email: row.email,
         name: row.name,
-        role: Role::parse(&row.role).map_err(|_| AppError::internal())?,
+        role,
         org_id: row.org_id,
         org_name: row.org_name,
         org_kind: OrgKind::parse(&row.org_kind).map_err(|_| AppError::internal())?,
         expires_at: row.user_expires_at,
         session_hash: hash,
+        audit,
     })
 }
 
@@ -216,6 +299,35 @@ pub fn check_account(
         ));
     }
     Ok(())
+}
+
+/// The principal of the user with `email`, as if signed in (no session): for
+/// the CLI and the demo seed, which act as a named person through the same
+/// services and checks as the portal. Refused like a login would be.
+pub async fn principal_for(state: &AppState, email: &str) -> Result<Principal, AppError> {
+    let user = state.db.user_by_email(email).await?.ok_or_else(|| AppError::not_found("User"))?;
+    let org = state.db.org(&user.org_id).await?.ok_or_else(AppError::internal)?;
+    let now = state.now_ms();
+    check_account(user.disabled_at, user.expires_at, org.suspended_at, now)?;
+    let role = Role::parse(&user.role).map_err(|_| AppError::internal())?;
+    let audit = match role {
+        Role::Auditor => {
+            Some(std::sync::Arc::new(crate::ssr::audit_kit::access::scope_of(state, &user.id, now).await?))
+        }
+        _ => None,
+    };
+    Ok(Principal {
+        user_id: user.id,
+        email: user.email,
+        name: user.name,
+        role,
+        org_id: org.id,
+        org_name: org.name,
+        org_kind: OrgKind::parse(&org.kind).map_err(|_| AppError::internal())?,
+        expires_at: user.expires_at,
+        session_hash: String::new(),
+        audit,
+    })
 }
 
 /// The state and caller inside a server function, from the Leptos context.

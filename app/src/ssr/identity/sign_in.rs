@@ -49,6 +49,10 @@ pub async fn log_in(
     let org = state.db.org(&user.org_id).await?.ok_or_else(AppError::internal)?;
     auth::check_account(user.disabled_at, user.expires_at, org.suspended_at, now)?;
     let role = Role::parse(&user.role).map_err(|_| AppError::internal())?;
+    if role == Role::Auditor {
+        // An auditor whose engagement access was revoked or ended gets no session at all.
+        crate::ssr::audit_kit::access::scope_of(state, &user.id, now).await?;
+    }
     let token = auth::random_token();
     let expires = now + i64::from(state.config.session_absolute_hours) * 3_600_000;
     let mut tx = state.db.transaction().await?;

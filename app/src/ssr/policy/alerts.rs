@@ -1,127 +1,26 @@
 //! Alerts on policy adoption: every active repository that is unsigned, whose
 //! latest bundle failed, or that runs a stale policy version has one open
 //! alert; it clears itself once the repository is fixed (or goes inactive).
-//! Openings and clearings are delivered to the operator webhook when one is
-//! configured, signed as Standard Webhooks ([`crate::ssr::webhooks::scheme`]), one attempt
-//! each; a failed delivery is recorded and retried by the next sync.
+//! Opening, clearing and delivery are [`crate::ssr::alerting`]'s.
 
 use crate::domain::AppError;
 use crate::domain::adoption::PolicyState;
-use crate::domain::ids::AlertId;
 use crate::ssr::AppState;
-use crate::ssr::error::log_internal;
-use crate::ssr::store::AlertRow;
-use crate::ssr::webhooks::scheme::Secret;
+use crate::ssr::alerting::{self, Synced, Wanted};
 use std::collections::BTreeMap;
 
-/// What a sync did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Synced {
-    /// Alerts opened.
-    pub opened: usize,
-    /// Alerts cleared.
-    pub cleared: usize,
-}
+pub use crate::ssr::alerting::redeliver;
 
 /// Opens and clears policy alerts to match the repositories' states now.
 pub async fn sync_policy_alerts(state: &AppState) -> Result<Synced, AppError> {
     let report = crate::ssr::policy::status::report(state, None).await?;
     let tenants: BTreeMap<String, String> = state.db.tenants().await?.into_iter().map(|t| (t.slug, t.id)).collect();
-    let mut wanted: BTreeMap<(String, String), (Option<String>, String)> = BTreeMap::new();
+    let mut wanted = Wanted::new();
     for r in report.repos.iter().filter(|r| r.active && r.state != PolicyState::Signed) {
         let kind = format!("policy.{}", r.state.as_str());
         let subject = format!("{}/{}", r.tenant, r.repo);
         let message = format!("{} is {}: {}", r.repo, r.state.as_str(), r.reason.as_deref().unwrap_or(""));
         wanted.insert((kind, subject), (tenants.get(&r.tenant).cloned(), message));
     }
-    let now = state.now_ms();
-    let mut synced = Synced::default();
-    for alert in state.db.open_alerts().await? {
-        let fixed =
-            alert.kind.starts_with("policy.") && !wanted.contains_key(&(alert.kind.clone(), alert.subject.clone()));
-        if fixed && state.db.clear_alert(&alert.id, now).await? {
-            synced.cleared += 1;
-            spawn_delivery(state, alert, "alert.cleared");
-        }
-    }
-    for ((kind, subject), (org_id, message)) in wanted {
-        let row = AlertRow {
-            id: state.new_id(AlertId::from_parts).to_string(),
-            kind,
-            org_id,
-            subject,
-            message,
-            opened_at: now,
-            cleared_at: None,
-            delivered: None,
-            delivery_error: None,
-        };
-        if state.db.open_alert(&row).await? {
-            synced.opened += 1;
-            tracing::warn!(kind = %row.kind, subject = %row.subject, "alert opened");
-            spawn_delivery(state, row, "alert.opened");
-        }
-    }
-    Ok(synced)
-}
-
-/// Delivers again every open alert whose opening was never delivered (a failed
-/// attempt, or a process that stopped first). Same `webhook-id` as before, so
-/// receivers can drop duplicates. The server runs this hourly.
-pub async fn redeliver(state: &AppState) -> Result<usize, AppError> {
-    let mut n = 0;
-    for alert in state.db.open_alerts().await? {
-        if alert.delivered.is_none() {
-            deliver(state, &alert, "alert.opened").await?;
-            n += 1;
-        }
-    }
-    Ok(n)
-}
-
-/// Delivers in the background: the caller (an upload, a sync) never waits for a receiver.
-fn spawn_delivery(state: &AppState, alert: AlertRow, event: &'static str) {
-    if state.config.alert_webhook_url.is_none() {
-        return;
-    }
-    let state = state.clone();
-    tokio::spawn(async move {
-        if let Err(e) = deliver(&state, &alert, event).await {
-            tracing::warn!(error = %e.message, "recording an alert delivery failed");
-        }
-    });
-}
-
-/// Delivers one alert event to the operator webhook (when configured) and records the outcome.
-async fn deliver(state: &AppState, alert: &AlertRow, event: &str) -> Result<(), AppError> {
-    let (Some(url), Some(secret)) = (&state.config.alert_webhook_url, &state.config.alert_webhook_secret) else {
-        return Ok(());
-    };
-    let secret = Secret::parse(&secret.0).map_err(log_internal)?;
-    let data = serde_json::json!({
-        "id": alert.id, "kind": alert.kind, "subject": alert.subject, "message": alert.message,
-        "opened_at": crate::ssr::clock::rfc3339(alert.opened_at),
-    });
-    let body = crate::ssr::webhooks::delivery::payload(state, event, &data);
-    // One webhook-id per alert and event, the same on every retry.
-    let id = format!("msg_{}_{}", alert.id.trim_start_matches("alert_"), event.trim_start_matches("alert."));
-    let result = crate::ssr::webhooks::delivery::send(
-        &state.outbound,
-        url,
-        &[secret],
-        &id,
-        state.now_ms() / 1000,
-        body.as_bytes(),
-    )
-    .await
-    .map_err(|e| e.message);
-    let done = event.trim_start_matches("alert.");
-    let delivered = alert.delivered.as_deref().map_or_else(|| done.to_owned(), |d| format!("{d},{done}"));
-    match result {
-        Ok(_) => state.db.alert_delivery(&alert.id, Some(&delivered), None).await.map_err(log_internal),
-        Err(why) => {
-            tracing::warn!(alert = %alert.id, error = %why, "alert webhook delivery failed");
-            state.db.alert_delivery(&alert.id, None, Some(&why)).await.map_err(log_internal)
-        }
-    }
+    alerting::reconcile(state, "policy.", wanted).await
 }

@@ -10,11 +10,10 @@
 //! adoption, and both drill keys end revoked.
 
 use crate::domain::AppError;
-use crate::domain::drill::{DrillReport, DrillStep};
-use crate::domain::ids::DrillId;
+use crate::domain::drill::DrillReport;
 use crate::domain::status::Verdict;
 use crate::ssr::AppState;
-use crate::ssr::audit::{AuditEvent, verify_chain};
+use crate::ssr::drill_run::DrillRun;
 use crate::ssr::error::log_internal;
 use crate::ssr::policy::ingest::{self, Uploaded};
 use crate::ssr::store::SigningKeyRow;
@@ -47,35 +46,13 @@ fn bundle(note: &str) -> Result<Vec<u8>, AppError> {
     crate::ssr::policy::bundle::build(&[("policies/drill.rego", rego.as_bytes())]).map_err(log_internal)
 }
 
-/// Records a step in the report and the audit log.
-struct Steps<'a> {
-    state: &'a AppState,
-    actor: &'a str,
-    id: String,
-    steps: Vec<DrillStep>,
-}
-
-impl Steps<'_> {
-    async fn record(&mut self, name: &str, ok: bool, detail: String) -> Result<bool, AppError> {
-        let n = u32::try_from(self.steps.len() + 1).unwrap_or(u32::MAX);
-        let text = format!("step {n} {}: {name}: {detail}", if ok { "ok" } else { "FAILED" });
-        AuditEvent::new(self.actor, "drill.step").about_target(&self.id).detail(&text).log(self.state).await?;
-        self.steps.push(DrillStep { n, name: name.to_owned(), ok, detail, at: self.state.now_ms() });
-        Ok(ok)
-    }
-}
-
 /// Runs the drill; returns its report (also stored). Errors only when storage fails:
 /// a step that does not behave as it should is a failed step in the report.
 pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillReport, AppError> {
     let db = &state.db;
     let operator = ingest::operator_id(state).await?;
-    let started_at = state.now_ms();
-    let first_seq = db.audit_entries(None, 1).await?.first().map_or(0, |r| r.seq);
-    let id = state.new_id(DrillId::from_parts).to_string();
-    let tag = id.trim_start_matches("drill_").chars().rev().take(8).collect::<String>();
-    AuditEvent::new(actor, "drill.started").about_target(&id).detail("policy-key rotation").log(state).await?;
-    let mut s = Steps { state, actor, id: id.clone(), steps: Vec::new() };
+    let mut s = DrillRun::start(state, actor, "rotate-policy-key", "policy-key rotation").await?;
+    let tag = s.id.trim_start_matches("drill_").chars().rev().take(8).collect::<String>();
     let repo = DRILL_REPO;
     // 1. The old key signs a bundle, which is accepted.
     let old = new_key(state, actor, &format!("drill-{tag}-old")).await?;
@@ -159,52 +136,8 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
     s.record("clean-up: the drill's new key is revoked too", true, format!("{} revoked", new.row.name)).await?;
 
     // 8. The audit log chain verifies end to end.
-    let chain = verify_chain(db).await?;
-    let (chain_ok, chain_text) = match &chain {
-        Ok(n) => (true, format!("{n} entries, every hash and link verifies")),
-        Err(b) => (false, format!("broken at entry {} ({}): {}", b.seq, b.id, b.reason)),
-    };
-    s.record("the audit log's hash chain verifies", chain_ok, chain_text).await?;
-
-    let excerpt = db
-        .audit_page(first_seq, 200)
-        .await?
-        .into_iter()
-        .map(|r| {
-            format!(
-                "#{} {} {} {} {} prev={}… hash={}…",
-                r.seq,
-                crate::domain::period::display_time(r.at),
-                r.actor,
-                r.action,
-                r.detail,
-                &r.prev_hash[..12.min(r.prev_hash.len())],
-                &r.hash[..12.min(r.hash.len())]
-            )
-        })
-        .collect();
-    let report = DrillReport {
-        passed: s.steps.iter().all(|st| st.ok),
-        id: id.clone(),
-        kind: "rotate-policy-key".into(),
-        actor: actor.to_owned(),
-        started_at,
-        finished_at: state.now_ms(),
-        steps: s.steps,
-        audit_excerpt: excerpt,
-    };
-    db.insert_drill(
-        &report.id,
-        &report.kind,
-        actor,
-        started_at,
-        report.passed,
-        &serde_json::to_string(&report).map_err(log_internal)?,
-    )
-    .await?;
-    let verdict = if report.passed { "passed" } else { "FAILED" };
-    AuditEvent::new(actor, "drill.finished").about_target(&id).detail(verdict).log(state).await?;
-    Ok(report)
+    s.check_audit_chain().await?;
+    s.finish(None).await
 }
 
 /// The version after the drill repository's bundle in force.

@@ -108,3 +108,11 @@ pub async fn report(state: &AppState, scope: Option<&str>) -> Result<SignatureSt
         packs,
     })
 }
+
+/// The report restricted to what `keep(org_id, repo)` allows (an auditor's or
+/// an engagement's scope), adoption counted over what is kept.
+pub async fn report_within(state: &AppState, keep: impl Fn(&str, &str) -> bool) -> Result<SignatureStatus, AppError> {
+    let ids: std::collections::BTreeMap<String, String> =
+        state.db.tenants().await?.into_iter().map(|t| (t.slug, t.id)).collect();
+    Ok(report(state, None).await?.restricted(|slug, repo| ids.get(slug).is_some_and(|id| keep(id, repo))))
+}

@@ -44,6 +44,20 @@ impl Db {
         Ok(query.bind(limit).fetch_all(self.pool()).await?)
     }
 
+    /// Newest entries first about any of `orgs` or with `target` as their object
+    /// (what an auditor of an engagement sees: its tenants and the engagement).
+    pub async fn audit_entries_about(&self, orgs: &[String], target: &str, limit: i64) -> StoreResult<Vec<AuditRow>> {
+        let placeholders: Vec<String> = (0..orgs.len()).map(|i| format!("${}", i + 3)).collect();
+        let in_orgs =
+            if orgs.is_empty() { "1 = 0".to_owned() } else { format!("org_id IN ({})", placeholders.join(", ")) };
+        let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE target = $1 OR {in_orgs} ORDER BY seq DESC LIMIT $2");
+        let mut q = sqlx::query_as(&sql).bind(target).bind(limit);
+        for o in orgs {
+            q = q.bind(o);
+        }
+        Ok(q.fetch_all(self.pool()).await?)
+    }
+
     /// Entries in chain order from `after_seq`, a page at a time (for verification).
     pub async fn audit_page(&self, after_seq: i64, limit: i64) -> StoreResult<Vec<AuditRow>> {
         Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"))

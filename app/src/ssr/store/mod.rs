@@ -10,8 +10,12 @@
 mod alerts;
 mod api_keys;
 mod audit;
+mod audit_library;
+mod audit_work;
+mod backup;
 mod billing;
 mod calls;
+mod engagements;
 mod entitlements;
 mod idempotency;
 mod invoices;
@@ -34,8 +38,18 @@ mod webhooks;
 pub use alerts::AlertRow;
 pub use api_keys::ApiKeyRow;
 pub use audit::AuditRow;
+pub use audit_library::{DocumentRow, DrTargetsRow, VendorAttestationRow};
+pub use audit_work::{
+    AcceptanceRow, AuditTable, ChecklistItemRow, CommentRow, DecisionRow, FindingRow, RequestRow, RiskRow, SampleRow,
+    SignoffRow,
+};
+pub use backup::TableCounts;
 pub use billing::{PriceRow, UsageTotal};
 pub use calls::CallRecord;
+pub use engagements::{
+    AccessLogRow, AuditInvitationRow, AuditorAccessRow, AuditorListing, EngagementRow, NdaAcceptanceRow, NdaRow,
+    ScopeRow,
+};
 pub use entitlements::EntitlementRow;
 pub use idempotency::IdempotencyRow;
 pub use invoices::{BilledEvent, InvoiceRow};

@@ -31,16 +31,20 @@ pub struct PackRow {
     pub signer_key_id: Option<String>,
     /// Upload time (ms).
     pub created_at: i64,
+    /// When the release was created (ms): the forge's release, else the manifest's `created_at`.
+    pub release_created_at: Option<i64>,
+    /// From the release's creation to its pack verifying here (ms); only for verified packs.
+    pub time_to_pack_ms: Option<i64>,
 }
 
-const COLUMNS: &str =
-    "id, org_id, repo, tag, sha256, size_bytes, manifest, status, reason, report, signer_key_id, created_at";
+const COLUMNS: &str = "id, org_id, repo, tag, sha256, size_bytes, manifest, status, reason, report, signer_key_id, \
+     created_at, release_created_at, time_to_pack_ms";
 
 impl Db {
     /// Stores a pack and its zip.
     pub async fn insert_pack(&self, p: &PackRow, zip: &[u8]) -> StoreResult<()> {
         sqlx::query(&format!(
-            "INSERT INTO packs ({COLUMNS}, zip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+            "INSERT INTO packs ({COLUMNS}, zip) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         ))
         .bind(&p.id)
         .bind(&p.org_id)
@@ -54,6 +58,8 @@ impl Db {
         .bind(&p.report)
         .bind(&p.signer_key_id)
         .bind(p.created_at)
+        .bind(p.release_created_at)
+        .bind(p.time_to_pack_ms)
         .bind(zip)
         .execute(self.pool())
         .await?;

@@ -58,7 +58,21 @@ impl ReceiptSigner {
 
     /// Signs a receipt statement.
     pub fn sign(&self, statement: &[u8]) -> Envelope {
-        Envelope::sign(IN_TOTO_PAYLOAD_TYPE, statement, &self.id, |m| self.pair.sign(m).as_ref().to_vec())
+        self.sign_as(IN_TOTO_PAYLOAD_TYPE, statement)
+    }
+
+    /// Signs any payload of `payload_type` (the portal's signed packs). Ed25519
+    /// signatures are deterministic: the same key and payload give the same bytes.
+    pub fn sign_as(&self, payload_type: &str, payload: &[u8]) -> Envelope {
+        Envelope::sign(payload_type, payload, &self.id, |m| self.pair.sign(m).as_ref().to_vec())
+    }
+
+    /// A signer with a fresh key and its PEM public key, for unit tests.
+    #[cfg(test)]
+    pub(crate) fn throwaway(id: &str) -> (Self, String) {
+        let row = generate(id.to_owned(), 0).unwrap_or_else(|e| panic!("{e}"));
+        let signer = Self::from_row(&row).unwrap_or_else(|e| panic!("{e}"));
+        (signer, row.public_key_pem)
     }
 }
 
@@ -224,14 +238,39 @@ pub struct CheckedReceipt {
     pub statement: Value,
 }
 
-/// Verifies a receipt envelope offline against published keys (PEM, with an
-/// optional `keyid` each). A keyed envelope is checked with the key of that id
-/// when the set names one; otherwise every key is tried.
-pub fn verify_receipt(
+/// Published keys as [`verify_signed`] takes them: `(keyid, PEM)` pairs.
+pub type PublishedKeys = Vec<(Option<String>, String)>;
+
+/// The keys of a published key set file (the well-known document, or one PEM public key).
+pub fn keys_from_text(text: &str) -> Result<PublishedKeys, String> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(set) => Ok(set["keys"]
+            .as_array()
+            .ok_or_else(|| "the key file is JSON but has no \"keys\" list".to_owned())?
+            .iter()
+            .filter_map(|k| Some((k["keyid"].as_str().map(str::to_owned), k["public_key_pem"].as_str()?.to_owned())))
+            .collect()),
+        Err(_) => Ok(vec![(None, text.to_owned())]),
+    }
+}
+
+/// Verifies an envelope the portal signed, offline, against published keys
+/// (PEM, with an optional `keyid` each): its payload type must be
+/// `payload_type`. A keyed envelope is checked with the key of that id when
+/// the set names one; otherwise every key is tried. Returns the key id that
+/// verified and the payload.
+pub fn verify_signed(
     envelope_json: &str,
     keys: &[(Option<String>, String)],
-) -> Result<CheckedReceipt, VerificationError> {
+    payload_type: &str,
+) -> Result<(String, Vec<u8>), VerificationError> {
     let envelope = Envelope::from_json(envelope_json)?;
+    if envelope.payload_type != payload_type {
+        return Err(fail(
+            Reason::MalformedEnvelope,
+            format!("payloadType is {:?}, expected {payload_type}", envelope.payload_type),
+        ));
+    }
     let hinted = envelope.signatures.first().map(|s| s.keyid.clone()).unwrap_or_default();
     let candidates: Vec<&(Option<String>, String)> =
         match keys.iter().filter(|(id, _)| id.as_deref() == Some(&hinted)).count() {
@@ -241,15 +280,29 @@ pub fn verify_receipt(
     for (id, pem) in candidates {
         let key = crate::ssr::verification::engine::parse_key(pem)?;
         if let Ok(payload) = envelope.verify(&key) {
-            let statement: Value = serde_json::from_slice(&payload)
-                .map_err(|e| fail(Reason::MalformedEnvelope, format!("receipt statement: {e}")))?;
-            if statement["predicateType"] != PREDICATE_TYPE {
-                return Err(fail(Reason::MalformedEnvelope, "not a Trust Portal receipt (predicateType)"));
-            }
-            return Ok(CheckedReceipt { keyid: id.clone().unwrap_or_else(|| key_id(&key)), statement });
+            return Ok((id.clone().unwrap_or_else(|| key_id(&key)), payload));
         }
     }
-    Err(fail(Reason::SignatureMismatch, "the receipt's signature does not verify with the portal's keys"))
+    Err(fail(Reason::SignatureMismatch, "the signature does not verify with the portal's published keys"))
+}
+
+/// Verifies a receipt envelope offline against published keys (see [`verify_signed`]).
+pub fn verify_receipt(
+    envelope_json: &str,
+    keys: &[(Option<String>, String)],
+) -> Result<CheckedReceipt, VerificationError> {
+    let (keyid, payload) = verify_signed(envelope_json, keys, IN_TOTO_PAYLOAD_TYPE).map_err(|e| match e.reason {
+        Reason::SignatureMismatch => {
+            fail(Reason::SignatureMismatch, "the receipt's signature does not verify with the portal's keys")
+        }
+        _ => e,
+    })?;
+    let statement: Value = serde_json::from_slice(&payload)
+        .map_err(|e| fail(Reason::MalformedEnvelope, format!("receipt statement: {e}")))?;
+    if statement["predicateType"] != PREDICATE_TYPE {
+        return Err(fail(Reason::MalformedEnvelope, "not a Trust Portal receipt (predicateType)"));
+    }
+    Ok(CheckedReceipt { keyid, statement })
 }
 
 #[cfg(test)]

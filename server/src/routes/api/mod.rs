@@ -1,8 +1,9 @@
-//! The machine API under `/api/v1` (API keys with scopes, or an invitation
-//! bearer token for onboarding), described by the OpenAPI document in [`v1`].
+//! The machine API under `/api/v1` (API keys with scopes, an invitation
+//! bearer token for onboarding, or the session cookie for audit engagements), described by the OpenAPI document in [`v1`].
 //! [`api_key`] authenticates and checks scope; [`body`] reads bodies only after that.
 
 pub mod api_key;
+pub mod audit;
 pub mod billing;
 pub mod body;
 pub mod onboarding;
@@ -25,4 +26,5 @@ pub fn router() -> Router<AppState> {
         .merge(policy::router())
         .merge(onboarding::router())
         .merge(billing::router())
+        .merge(audit::router())
 }

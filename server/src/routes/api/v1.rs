@@ -89,6 +89,17 @@ impl utoipa::Modify for ApiKeyScheme {
             "api_key",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("tpk_…").build()),
         );
+        // Audit engagements are used by people: the portal's session cookie
+        // (`__Host-tp_session` over HTTPS, `tp_session` in development).
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Cookie(
+                utoipa::openapi::security::ApiKeyValue::with_description(
+                    "__Host-tp_session",
+                    "The portal session of a signed-in user (log in at /login).",
+                ),
+            )),
+        );
     }
 }
 
@@ -103,7 +114,11 @@ impl utoipa::Modify for ApiKeyScheme {
         super::packs::upload, super::packs::download, super::packs::report,
         super::billing::preview, super::policy::upload, super::policy::in_force,
         super::onboarding::session, super::onboarding::submit_step, super::onboarding::go_to,
-        super::onboarding::list_messages, super::onboarding::replay_message
+        super::onboarding::list_messages, super::onboarding::replay_message,
+        super::audit::list, super::audit::open, super::audit::one, super::audit::start, super::audit::checklist,
+        super::audit::findings, super::audit::file_finding, super::audit::comment, super::audit::decisions_list,
+        super::audit::record_decision, super::audit::invite, super::audit::access_log, super::audit::signoff_zip,
+        super::audit::answer
     ),
     components(schemas(
         MeResponse, TenantInfo, KeyInfo, ErrorEnvelope,
@@ -112,7 +127,13 @@ impl utoipa::Modify for ApiKeyScheme {
         super::trust::ReceiptResponse, super::trust::SigningKeyInfo, super::trust::NewSigningKeyBody,
         super::trust::PolicyBody, super::packs::PackResponse, super::policy::BundleResponse,
         super::onboarding::SessionResponse, super::onboarding::StepFailed, super::onboarding::StepBody,
-        super::onboarding::MessageInfo
+        super::onboarding::MessageInfo,
+        super::audit::OpenBody, super::audit::Created, super::audit::FindingBody, super::audit::CommentBody,
+        super::audit::DecisionBody, super::audit::InviteBody, super::audit::InvitationCreated, super::audit::AnswerBody,
+        app::domain::audit_kit::view::EngagementCard, app::domain::audit_kit::view::EngagementView,
+        app::domain::audit_kit::view::ChecklistView, app::domain::audit_kit::view::FindingsView,
+        app::domain::audit_kit::view::FindingView, app::domain::audit_kit::view::DecisionsView,
+        app::domain::audit_kit::view::DecisionView, app::domain::audit_kit::view::AccessView
     )),
     modifiers(&ApiKeyScheme)
 )]

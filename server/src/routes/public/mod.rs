@@ -1,6 +1,8 @@
 //! Routes anyone may call, without a login: health and metrics (the latter
-//! guarded, see [`health`]), badges, the invitation link and the workflow files.
+//! guarded, see [`health`]), badges, the invitation links (partners and
+//! auditors) and the workflow files.
 
+pub mod audit_invite;
 pub mod badges;
 pub mod health;
 pub mod invite;
@@ -11,5 +13,10 @@ use axum::Router;
 
 /// The public routes.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(health::router()).merge(badges::router()).merge(invite::router()).merge(workflow::router())
+    Router::new()
+        .merge(health::router())
+        .merge(badges::router())
+        .merge(invite::router())
+        .merge(audit_invite::router())
+        .merge(workflow::router())
 }

@@ -1,7 +1,8 @@
 //! Downloads for signed-in portal users (the session cookie; roles checked
-//! per route): usage exports and staff reports. [`signed_in`] is the
+//! per route): usage exports, staff reports and audit files (with uploads). [`signed_in`] is the
 //! session extractor they share.
 
+pub mod audit;
 pub mod reports;
 pub mod signed_in;
 pub mod usage_export;
@@ -11,5 +12,5 @@ use axum::Router;
 
 /// The session download routes.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(usage_export::router()).merge(reports::router())
+    Router::new().merge(usage_export::router()).merge(reports::router()).merge(audit::router())
 }

@@ -7,6 +7,7 @@ use super::signed_in::SignedIn;
 use crate::routes::download::attachment;
 use crate::routes::error::ApiError;
 use app::ssr::AppState;
+use app::ssr::audit_kit::access::Access;
 use app::ssr::error::log_internal;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -36,8 +37,15 @@ pub async fn export_status(
 ) -> Result<Response, ApiError> {
     p.require(app::domain::Action::ReadSignatureStatus)?;
     let show = app::domain::adoption::Show::parse(&q.show).map_err(|e| app::domain::AppError::invalid("show", e))?;
-    let report = app::ssr::policy::status::report(&state, None).await?.filtered(show);
-    Ok(attachment(report.to_csv(), "text/csv; charset=utf-8", "signature-status.csv"))
+    let sees = p.sees();
+    let report =
+        app::ssr::policy::status::report_within(&state, |org, repo| sees.repo(org, repo)).await?.filtered(show);
+    let csv = report.to_csv();
+    if let Some(v) = p.viewer() {
+        app::ssr::audit_kit::access::record(&state, v, Access::Download, "signature-status.csv", csv.as_bytes())
+            .await?;
+    }
+    Ok(attachment(csv, "text/csv; charset=utf-8", "signature-status.csv"))
 }
 
 /// A drill report (Markdown), for a signed-in auditor, security or operator admin.
@@ -47,7 +55,19 @@ pub async fn drill_report(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     p.require(app::domain::Action::ReadSignatureStatus)?;
-    let body = state.db.drill_report(&id).await?.ok_or_else(|| app::domain::AppError::not_found("Drill"))?;
+    let body = state.db.drill_report(&id).await?.filter(|_| p.sees().operator_evidence());
+    let body = body.ok_or_else(|| app::domain::AppError::not_found("Drill"))?;
     let report: app::domain::drill::DrillReport = serde_json::from_str(&body).map_err(log_internal)?;
-    Ok(attachment(report.to_markdown(), "text/markdown; charset=utf-8", &format!("{id}.md")))
+    let markdown = report.to_markdown();
+    if let Some(v) = p.viewer() {
+        app::ssr::audit_kit::access::record(
+            &state,
+            v,
+            Access::Download,
+            &format!("drill report {id}"),
+            markdown.as_bytes(),
+        )
+        .await?;
+    }
+    Ok(attachment(markdown, "text/markdown; charset=utf-8", &format!("{id}.md")))
 }

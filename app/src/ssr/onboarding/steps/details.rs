@@ -49,7 +49,6 @@ pub(crate) async fn details(
                 role: Role::TenantAdmin,
                 password: admin_password,
                 org_slug: &slug,
-                expires_in_days: None,
             },
         )
         .await;

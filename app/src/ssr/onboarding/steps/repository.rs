@@ -65,14 +65,14 @@ pub(crate) async fn repository(
             "paste the public key (e.g. release-key.pub) whose private half signs your packs",
         ));
     }
-    let (tag, zip) = match source {
+    let (tag, zip, release_created_at) = match source {
         RepoSource::Releases => {
             let guard = &state.outbound.policy;
             let fetch = async {
                 let release =
                     crate::ssr::evidence::releases::latest(guard, &state.config.releases_api_url, repo).await?;
                 let zip = crate::ssr::evidence::releases::download(guard, &release).await?;
-                Ok::<_, crate::ssr::evidence::releases::SourceError>((release.tag, zip))
+                Ok::<_, crate::ssr::evidence::releases::SourceError>((release.tag, zip, release.created_at))
             };
             fetch.await.map_err(|e| failed(step, e.reason, e.message, e.fix))?
         }
@@ -96,7 +96,7 @@ pub(crate) async fn repository(
                 ));
             }
             let zip = state.db.pack_zip(&org_id, &pack.id).await?.unwrap_or_default();
-            (pack.tag, zip)
+            (pack.tag, zip, pack.release_created_at)
         }
     };
     let (repo_owned, tag_owned, keys_owned) = (repo.to_owned(), tag.clone(), keys);
@@ -135,7 +135,9 @@ pub(crate) async fn repository(
         }
     }
     if source == RepoSource::Releases {
-        crate::ssr::evidence::service::upload(state, actor, &org_id, repo, &tag, zip).await.map_err(invalid(step))?;
+        crate::ssr::evidence::service::upload_release(state, actor, &org_id, repo, &tag, zip, release_created_at)
+            .await
+            .map_err(invalid(step))?;
     }
     s.data.repo = Some(repo.to_owned());
     s.data.repo_source = Some(source.as_str().to_owned());
