@@ -13,7 +13,7 @@ run: setup build
 	@echo
 	@echo "Trust Portal: http://127.0.0.1:3000   (password for every demo login: demo-password-123)"
 	@echo "  admin@operator.demo (operator admin)  security@operator.demo  finance@operator.demo"
-	@echo "  auditor@audit.demo (read-only, expires in 30 days)"
+	@echo "  auditor@audit.demo (auditor of the demo audit engagement: read-only, Acme + Globex, 30 days)"
 	@echo "  admin@acme.demo (tenant admin, Pro)  member@acme.demo  admin@globex.demo (tenant admin, Starter)"
 	@echo
 	./target/release/trust-portal serve

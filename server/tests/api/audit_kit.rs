@@ -153,6 +153,24 @@ async fn an_auditor_sees_only_the_engagement_and_its_tenants() {
     let own = pack_for(&app, &acme, "acme/widget", "v1.0.0").await;
     let r = app.http.get(app.url(&format!("/audits/{a}/packs/{own}"))).header("cookie", &auditor).send().await.unwrap();
     assert_eq!(r.status(), 200, "the same route serves an in-scope pack");
+    // Receipts: Globex's is not found through A; Acme's is served, signed, and checks out offline.
+    for (admin, expect) in [("admin@globex.demo", 404), ("admin@acme.demo", 200)] {
+        let key = crate::billing::key_of(&app, admin).await;
+        assert_eq!(crate::billing::verify(&app, &key, true).await, 200);
+        let org = app.state.db.user_by_email(admin).await.unwrap().unwrap().org_id;
+        let receipt = app.state.db.receipts(&org, 1).await.unwrap().pop().unwrap();
+        let r = app.http.get(app.url(&format!("/audits/{a}/receipts/{}", receipt.id))).header("cookie", &auditor).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), expect, "{admin}'s receipt");
+        if expect == 200 {
+            let keys = app::ssr::verification::receipts::key_set(&app.state.db).await.unwrap();
+            let keys: Vec<(Option<String>, String)> = keys.keys.into_iter().map(|k| (Some(k.keyid), k.public_key_pem)).collect();
+            let checked = app::ssr::verification::receipts::verify_receipt(&r.text().await.unwrap(), &keys).unwrap();
+            assert_eq!(checked.statement["predicate"]["receiptId"], receipt.id.as_str());
+        }
+    }
+    let (_, evidence) = call(&app, &auditor, "engagement_evidence", &[("engagement_id", &a)]).await;
+    let tenants: Vec<&str> = evidence["receipts"].as_array().unwrap().iter().map(|r| r["tenant"].as_str().unwrap()).collect();
+    assert_eq!(tenants, vec!["acme-robotics"], "only in-scope tenants' receipts are listed");
 
     // Every read and download is in the access log, with what was served.
     let log = app.state.db.access_log(&a, 100).await.unwrap();

@@ -454,6 +454,23 @@ pub struct PackView {
     pub href: String,
 }
 
+/// A signed receipt of a tenant's verification, in the evidence tab.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceiptView {
+    /// `ver_…` id (the verification's).
+    pub id: String,
+    /// Tenant slug.
+    pub tenant: String,
+    /// SHA-256 of the verified subject.
+    pub subject_sha256: String,
+    /// The receipt key that signed it.
+    pub key_id: String,
+    /// Issued (ms).
+    pub created_at: i64,
+    /// Where to download the signed envelope.
+    pub href: String,
+}
+
 /// A vendor attestation in the evidence tab.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VendorView {
@@ -518,6 +535,8 @@ pub struct EvidenceView {
     pub adoption: crate::domain::adoption::Adoption,
     /// Release packs.
     pub packs: Vec<PackView>,
+    /// The latest signed receipts of each tenant in scope.
+    pub receipts: Vec<ReceiptView>,
     /// SBOM diffs.
     pub sbom: Vec<SbomDiffView>,
     /// Vendor attestations.

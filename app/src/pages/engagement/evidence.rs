@@ -60,6 +60,18 @@ fn Evidence(v: EvidenceView) -> impl IntoView {
                     </tr>
                 }).collect_view()}
             </DataTable>
+            <DataTable show_caption=true caption="Signed receipts (the newest 20 of each tenant)" headers=&["Tenant", "Verification", "Subject", "Receipt key", "Issued", "Receipt"]>
+                {v.receipts.iter().map(|r| view! {
+                    <tr data-testid="evidence-receipt">
+                        <td class=ui::TD>{r.tenant.clone()}</td>
+                        <td class=ui::TD><code>{r.id.clone()}</code></td>
+                        <td class=ui::TD><code title=r.subject_sha256.clone()>{short(&r.subject_sha256)}</code></td>
+                        <td class=ui::TD><code>{r.key_id.clone()}</code></td>
+                        <td class=ui::TD>{display_time(r.created_at)}</td>
+                        <td class=ui::TD><a class="text-indigo-700 underline" href=r.href.clone() download>{format!("Receipt {}", r.id)}</a></td>
+                    </tr>
+                }).collect_view()}
+            </DataTable>
             <section class=ui::CARD aria-labelledby="sbom-heading">
                 <h2 id="sbom-heading" class="mb-2 text-lg font-semibold">"SBOM diff between each repository's two latest verified releases"</h2>
                 <ul class="space-y-3 text-sm">{v.sbom.into_iter().map(|s| view! { <SbomDiff s /> }).collect_view()}</ul>

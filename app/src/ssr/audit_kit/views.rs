@@ -170,6 +170,9 @@ fn dr_view(rpo: Option<i64>, rto: Option<i64>, drills: &[(String, bool, i64, i64
     DrView { rpo_minutes: rpo, rto_minutes: rto, last_drill: drills.first().cloned() }
 }
 
+/// Receipts listed per tenant in the evidence tab (the newest).
+const RECEIPTS_PER_TENANT: i64 = 20;
+
 /// The evidence tab: the compliance pack's contents within the scope.
 pub async fn evidence(state: &AppState, p: &Principal, id: &str) -> Result<EvidenceView, AppError> {
     p.require(crate::domain::Action::ReadAudits)?;
@@ -179,7 +182,18 @@ pub async fn evidence(state: &AppState, p: &Principal, id: &str) -> Result<Evide
     let today = Day::containing(state.now_ms());
     let slugs: BTreeMap<String, String> = state.db.tenants().await?.into_iter().map(|t| (t.id, t.slug)).collect();
     let mut packs = Vec::new();
+    let mut receipts = Vec::new();
     for (org, slug) in slugs.iter().filter(|(id, _)| scope.sees_tenant(id)) {
+        for r in state.db.receipts(org, RECEIPTS_PER_TENANT).await? {
+            receipts.push(ReceiptView {
+                href: format!("/audits/{}/receipts/{}", e.id, r.id),
+                id: r.id,
+                tenant: slug.clone(),
+                subject_sha256: r.subject_sha256,
+                key_id: r.key_id,
+                created_at: r.created_at,
+            });
+        }
         for pk in state.db.packs(org, 200).await?.into_iter().filter(|pk| scope.sees_repo(org, &pk.repo)) {
             packs.push(PackView {
                 href: format!("/audits/{}/packs/{}", e.id, pk.id),
@@ -200,6 +214,7 @@ pub async fn evidence(state: &AppState, p: &Principal, id: &str) -> Result<Evide
         adoption: c.policy.adoption,
         repos: c.policy.repos.clone(),
         packs,
+        receipts,
         sbom: c
             .sbom
             .iter()

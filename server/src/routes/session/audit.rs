@@ -4,6 +4,7 @@
 //! - `GET /audits/{id}/signoff.zip`: the sign-off pack, built now (its digest is recorded);
 //! - `GET /audits/{id}/documents/{doc}`: a document the engagement covers;
 //! - `GET /audits/{id}/packs/{pack}`: a release pack inside the engagement's scope;
+//! - `GET /audits/{id}/receipts/{receipt}`: a signed receipt of a tenant in scope;
 //! - `POST /audits/{id}/requests/{request}/evidence`: the owner's staff upload
 //!   evidence answering a request (multipart: `title`, `evidence_date`, `file`);
 //! - `GET /audit-library/documents/{doc}` and `POST /audit-library/documents`:
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/audits/{id}/signoff.zip", get(signoff_zip))
         .route("/audits/{id}/documents/{doc}", get(engagement_document))
         .route("/audits/{id}/packs/{pack}", get(engagement_pack))
+        .route("/audits/{id}/receipts/{receipt}", get(engagement_receipt))
         .route("/audits/{id}/requests/{request}/evidence", post(upload_evidence).layer(upload_limit))
         .route("/audit-library/documents/{doc}", get(library_document))
         .route("/audit-library/documents", post(upload_library_document).layer(upload_limit))
@@ -99,6 +101,30 @@ pub async fn engagement_pack(
     }
     let name = format!("{}-{}.pack.zip", row.repo.replace('/', "_"), row.tag);
     Ok(with_digest(attachment(zip, "application/zip", &name), &row.sha256))
+}
+
+/// A signed receipt of a tenant in the engagement's scope (the DSSE envelope;
+/// `trust-portal verify-receipt` checks it offline).
+pub async fn engagement_receipt(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+    Path((id, receipt)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    p.require(app::domain::Action::ReadAudits)?;
+    let e = lookup::visible(&state, &p, &id).await?;
+    let scope = engagements::scope_for(&state, &e).await?;
+    let mut found = None;
+    for org in &scope.tenants {
+        if let Some(r) = state.db.receipt(org, &receipt).await? {
+            found = Some(r);
+            break;
+        }
+    }
+    let row = found.ok_or_else(|| AppError::not_found("Receipt"))?;
+    if let Some(v) = p.viewer() {
+        record(&state, v, Access::Download, &format!("receipt {}", row.id), row.envelope.as_bytes()).await?;
+    }
+    Ok(attachment(row.envelope, "application/json", &format!("{}.receipt.json", row.id)))
 }
 
 /// A document of the caller's library.
