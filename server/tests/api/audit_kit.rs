@@ -67,6 +67,24 @@ async fn fieldwork(app: &TestApp, op: &str, id: &str) {
     assert_eq!(s, 200, "{b}");
 }
 
+/// An engagement over Acme in fieldwork with one auditor: (security's cookie, engagement id, auditor's cookie).
+async fn in_fieldwork(app: &TestApp, name: &str, auditor_email: &str) -> (String, String, String) {
+    let op = app.login("security@operator.demo").await;
+    let a = open(app, &op, name, "acme-robotics").await;
+    fieldwork(app, &op, &a).await;
+    let auditor = join(app, &op, &a, auditor_email).await;
+    (op, a, auditor)
+}
+
+/// The auditor files a minor finding of `severity`; returns its reference.
+async fn file_finding(app: &TestApp, auditor: &str, engagement: &str, severity: &str) -> Value {
+    let form =
+        [("engagement_id", engagement), ("title", "T"), ("detail", "D"), ("kind", "minor"), ("severity", severity)];
+    let (s, r) = call(app, auditor, "file_finding", &form).await;
+    assert_eq!(s, 200, "{r}");
+    r
+}
+
 async fn call(app: &TestApp, cookie: &str, f: &str, form: &[(&str, &str)]) -> (u16, Value) {
     let (s, b, _) = app.server_fn(f, Some(cookie), form).await;
     (s, b)
@@ -159,17 +177,25 @@ async fn an_auditor_sees_only_the_engagement_and_its_tenants() {
         assert_eq!(crate::billing::verify(&app, &key, true).await, 200);
         let org = app.state.db.user_by_email(admin).await.unwrap().unwrap().org_id;
         let receipt = app.state.db.receipts(&org, 1).await.unwrap().pop().unwrap();
-        let r = app.http.get(app.url(&format!("/audits/{a}/receipts/{}", receipt.id))).header("cookie", &auditor).send().await.unwrap();
+        let r = app
+            .http
+            .get(app.url(&format!("/audits/{a}/receipts/{}", receipt.id)))
+            .header("cookie", &auditor)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status().as_u16(), expect, "{admin}'s receipt");
         if expect == 200 {
             let keys = app::ssr::verification::receipts::key_set(&app.state.db).await.unwrap();
-            let keys: Vec<(Option<String>, String)> = keys.keys.into_iter().map(|k| (Some(k.keyid), k.public_key_pem)).collect();
+            let keys: Vec<(Option<String>, String)> =
+                keys.keys.into_iter().map(|k| (Some(k.keyid), k.public_key_pem)).collect();
             let checked = app::ssr::verification::receipts::verify_receipt(&r.text().await.unwrap(), &keys).unwrap();
             assert_eq!(checked.statement["predicate"]["receiptId"], receipt.id.as_str());
         }
     }
     let (_, evidence) = call(&app, &auditor, "engagement_evidence", &[("engagement_id", &a)]).await;
-    let tenants: Vec<&str> = evidence["receipts"].as_array().unwrap().iter().map(|r| r["tenant"].as_str().unwrap()).collect();
+    let tenants: Vec<&str> =
+        evidence["receipts"].as_array().unwrap().iter().map(|r| r["tenant"].as_str().unwrap()).collect();
     assert_eq!(tenants, vec!["acme-robotics"], "only in-scope tenants' receipts are listed");
 
     // Every read and download is in the access log, with what was served.
@@ -375,10 +401,7 @@ fn universal_form(engagement: &str) -> Vec<(&str, &str)> {
 #[tokio::test]
 async fn an_auditor_changes_nothing_but_their_fieldwork() {
     let app = TestApp::spawn().await;
-    let op = app.login("security@operator.demo").await;
-    let a = open(&app, &op, "Writes", "acme-robotics").await;
-    fieldwork(&app, &op, &a).await;
-    let auditor = join(&app, &op, &a, "writes@audit.example").await;
+    let (_, a, auditor) = in_fieldwork(&app, "Writes", "writes@audit.example").await;
     let entries_before = app.state.db.audit_entries(None, 100_000).await.unwrap().len();
     let form = universal_form(&a);
     let mut tried = 0;
@@ -599,31 +622,15 @@ async fn the_checklist_follows_the_evidence() {
 #[tokio::test]
 async fn the_acceptance_rule_passes_two_low_findings_and_fails_a_medium_one() {
     let app = TestApp::spawn().await;
-    let op = app.login("security@operator.demo").await;
-    let a = open(&app, &op, "Rule", "acme-robotics").await;
-    fieldwork(&app, &op, &a).await;
-    let auditor = join(&app, &op, &a, "rule@audit.example").await;
-    let file = |severity: &'static str| {
-        let (app, auditor, a) = (&app, auditor.clone(), a.clone());
-        async move {
-            let form = [
-                ("engagement_id", a.as_str()),
-                ("title", "T"),
-                ("detail", "D"),
-                ("kind", "minor"),
-                ("severity", severity),
-            ];
-            assert_eq!(app.server_fn("file_finding", Some(&auditor), &form).await.0, 200);
-        }
-    };
-    file("low").await;
-    file("low").await;
+    let (op, a, auditor) = in_fieldwork(&app, "Rule", "rule@audit.example").await;
+    file_finding(&app, &auditor, &a, "low").await;
+    file_finding(&app, &auditor, &a, "low").await;
     let (_, f) = call(&app, &op, "engagement_findings", &[("engagement_id", &a)]).await;
     assert_eq!(f["rule"]["passed"], true, "{}", f["rule"]);
     let (_, list) = call(&app, &op, "list_engagements", &[]).await;
     let card = list.as_array().unwrap().iter().find(|c| c["id"] == a.as_str()).unwrap();
     assert_eq!(card["rule"]["passed"], true);
-    file("medium").await;
+    file_finding(&app, &auditor, &a, "medium").await;
     let (_, f) = call(&app, &op, "engagement_findings", &[("engagement_id", &a)]).await;
     assert_eq!(f["rule"]["passed"], false);
     assert_eq!(f["rule"]["above_low"], 1);
@@ -633,21 +640,12 @@ async fn the_acceptance_rule_passes_two_low_findings_and_fails_a_medium_one() {
 #[tokio::test]
 async fn an_overdue_remediation_raises_an_alert_that_clears_when_closed() {
     let (app, clock) = TestApp::spawn_on_manual_clock().await;
-    let op = app.login("security@operator.demo").await;
-    let a = open(&app, &op, "Overdue", "acme-robotics").await;
-    fieldwork(&app, &op, &a).await;
-    let auditor = join(&app, &op, &a, "due@audit.example").await;
-    call(
-        &app,
-        &auditor,
-        "file_finding",
-        &[("engagement_id", &a), ("title", "T"), ("detail", "D"), ("kind", "minor"), ("severity", "low")],
-    )
-    .await;
+    let (op, a, auditor) = in_fieldwork(&app, "Overdue", "due@audit.example").await;
+    file_finding(&app, &auditor, &a, "low").await;
     let f = app.state.db.audit_findings(&a).await.unwrap()[0].id.clone();
     let due = day(&app, 2);
-    let remediate = |status: &'static str, eff: &'static str| {
-        let (app, op, a, f, due) = (&app, op.clone(), a.clone(), f.clone(), due.clone());
+    let remediate = |cookie: &str, status: &'static str, eff: &'static str| {
+        let (app, cookie, a, f, due) = (&app, cookie.to_owned(), a.clone(), f.clone(), due.clone());
         async move {
             let form = [
                 ("engagement_id", a.as_str()),
@@ -657,10 +655,10 @@ async fn an_overdue_remediation_raises_an_alert_that_clears_when_closed() {
                 ("status", status),
                 ("effectiveness", eff),
             ];
-            app.server_fn("remediate_finding", Some(&op), &form).await
+            app.server_fn("remediate_finding", Some(&cookie), &form).await
         }
     };
-    assert_eq!(remediate("remediating", "").await.0, 200);
+    assert_eq!(remediate(&op, "remediating", "").await.0, 200);
     let overdue = || async {
         app.state
             .db
@@ -685,23 +683,9 @@ async fn an_overdue_remediation_raises_an_alert_that_clears_when_closed() {
     let card = list.as_array().unwrap().iter().find(|c| c["id"] == a.as_str()).unwrap();
     assert_eq!(card["overdue_findings"], 1, "{card}");
     assert_eq!(app::ssr::audit_kit::alerts::sync(&app.state).await.unwrap().opened, 0, "deduplicated");
-    let remediate = |status: &'static str, eff: &'static str| {
-        let (app, op, a, f, due) = (&app, op.clone(), a.clone(), f.clone(), due.clone());
-        async move {
-            let form = [
-                ("engagement_id", a.as_str()),
-                ("finding_id", f.as_str()),
-                ("owner", "Alex"),
-                ("due_date", due.as_str()),
-                ("status", status),
-                ("effectiveness", eff),
-            ];
-            app.server_fn("remediate_finding", Some(&op), &form).await
-        }
-    };
-    let (s, v, _) = remediate("closed", "").await;
+    let (s, v, _) = remediate(&op, "closed", "").await;
     assert_eq!((s, error_code(&v)), (400, "invalid_input"), "closing needs the effectiveness check");
-    assert_eq!(remediate("closed", "Re-signed bundle verifies; key revoked").await.0, 200);
+    assert_eq!(remediate(&op, "closed", "Re-signed bundle verifies; key revoked").await.0, 200);
     assert!(overdue().await.is_empty(), "closing the finding clears its alert");
     let all = app.state.db.recent_alerts(0, 10).await.unwrap();
     assert!(all.iter().any(|x| x.kind == "audit.remediation_overdue" && x.cleared_at.is_some()));
@@ -710,17 +694,8 @@ async fn an_overdue_remediation_raises_an_alert_that_clears_when_closed() {
 #[tokio::test]
 async fn decisions_are_never_edited_and_a_risk_acceptance_settles_its_finding() {
     let app = TestApp::spawn().await;
-    let op = app.login("security@operator.demo").await;
-    let a = open(&app, &op, "Decisions", "acme-robotics").await;
-    fieldwork(&app, &op, &a).await;
-    let auditor = join(&app, &op, &a, "dec@audit.example").await;
-    call(
-        &app,
-        &auditor,
-        "file_finding",
-        &[("engagement_id", &a), ("title", "T"), ("detail", "D"), ("kind", "minor"), ("severity", "low")],
-    )
-    .await;
+    let (op, a, auditor) = in_fieldwork(&app, "Decisions", "dec@audit.example").await;
+    file_finding(&app, &auditor, &a, "low").await;
     let today = day(&app, 0);
     let decision = |kind: &'static str, title: &'static str, finding: &'static str| -> Vec<(&'static str, String)> {
         vec![
@@ -763,17 +738,8 @@ async fn decisions_are_never_edited_and_a_risk_acceptance_settles_its_finding() 
 #[tokio::test]
 async fn the_signoff_pack_is_deterministic_signed_and_answered_by_digest() {
     let (app, clock) = TestApp::spawn_on_manual_clock().await;
-    let op = app.login("security@operator.demo").await;
-    let a = open(&app, &op, "Sign-off", "acme-robotics").await;
-    fieldwork(&app, &op, &a).await;
-    let auditor = join(&app, &op, &a, "pack@audit.example").await;
-    call(
-        &app,
-        &auditor,
-        "file_finding",
-        &[("engagement_id", &a), ("title", "T"), ("detail", "D"), ("kind", "minor"), ("severity", "low")],
-    )
-    .await;
+    let (_, a, auditor) = in_fieldwork(&app, "Sign-off", "pack@audit.example").await;
+    file_finding(&app, &auditor, &a, "low").await;
     let e = app.state.db.engagement(&a).await.unwrap().unwrap();
     let one = app::ssr::audit_kit::signoff::build_for(&app.state, &e).await.unwrap();
     let two = app::ssr::audit_kit::signoff::build_for(&app.state, &e).await.unwrap();

@@ -94,6 +94,25 @@ impl SbomDiff {
     }
 }
 
+/// One repository's SBOM diff between its two latest verified releases, or why there is none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepoSbomDiff {
+    /// Tenant slug.
+    pub tenant: String,
+    /// `owner/name`.
+    pub repo: String,
+    /// The older release's tag.
+    pub older: Option<String>,
+    /// The newer release's tag.
+    pub newer: Option<String>,
+    /// The SBOM format(s) read.
+    pub format: Option<String>,
+    /// The diff, when both SBOMs were read.
+    pub diff: Option<SbomDiff>,
+    /// Why there is no diff.
+    pub note: Option<String>,
+}
+
 #[derive(Default)]
 struct Entry {
     name: String,

@@ -2,7 +2,7 @@
 //! from the stored rows, the same for the browser and for machines.
 
 use super::checklist::ChecklistItem;
-use super::sbom::SbomDiff;
+use super::sbom::RepoSbomDiff;
 use super::{
     AcceptanceDecision, DecisionKind, DocumentKind, EngagementState, FindingKind, FindingStatus, Level, RequestStatus,
     RuleOutcome, Severity,
@@ -496,25 +496,6 @@ pub struct VendorView {
     pub uploaded_at: i64,
 }
 
-/// One in-scope repository's SBOM diff.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SbomDiffView {
-    /// Tenant slug.
-    pub tenant: String,
-    /// `owner/name`.
-    pub repo: String,
-    /// Older tag.
-    pub older: Option<String>,
-    /// Newer tag.
-    pub newer: Option<String>,
-    /// Format(s).
-    pub format: Option<String>,
-    /// The diff.
-    pub diff: Option<SbomDiff>,
-    /// Why there is none.
-    pub note: Option<String>,
-}
-
 /// Recovery targets and the last restore drill.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DrView {
@@ -538,7 +519,7 @@ pub struct EvidenceView {
     /// The latest signed receipts of each tenant in scope.
     pub receipts: Vec<ReceiptView>,
     /// SBOM diffs.
-    pub sbom: Vec<SbomDiffView>,
+    pub sbom: Vec<RepoSbomDiff>,
     /// Vendor attestations.
     pub vendors: Vec<VendorView>,
     /// Documents.

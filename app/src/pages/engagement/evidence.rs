@@ -6,7 +6,8 @@ use crate::api::audit_fieldwork::engagement_evidence;
 use crate::components::ui;
 use crate::components::{DataTable, ErrorNotice};
 use crate::domain::audit_kit::checklist::duration_text;
-use crate::domain::audit_kit::view::{EvidenceView, SbomDiffView};
+use crate::domain::audit_kit::sbom::RepoSbomDiff;
+use crate::domain::audit_kit::view::EvidenceView;
 use crate::domain::period::display_time;
 use leptos::prelude::*;
 
@@ -118,7 +119,7 @@ fn Evidence(v: EvidenceView) -> impl IntoView {
 }
 
 #[component]
-fn SbomDiff(s: SbomDiffView) -> impl IntoView {
+fn SbomDiff(s: RepoSbomDiff) -> impl IntoView {
     let title = format!(
         "{} ({}): {} → {}{}",
         s.repo,

@@ -11,7 +11,6 @@ use crate::domain::ids::ChecklistItemId;
 use crate::domain::period::Day;
 use crate::domain::status::CheckStatus;
 use crate::ssr::AppState;
-use crate::ssr::audit::AuditEvent;
 use crate::ssr::identity::auth::Principal;
 use crate::ssr::store::{ChecklistItemRow, EngagementRow};
 
@@ -219,11 +218,7 @@ pub async fn add_item(
     let mut tx = state.db.transaction().await?;
     tx.insert_checklist_item(&row).await?;
     lookup::touch(&mut tx, state, &e.id).await?;
-    AuditEvent::new(&p.email, "audit.checklist.item_added")
-        .about(&e.owner_org_id, &e.id)
-        .detail(&row.title)
-        .log_in(&mut tx, state)
-        .await?;
+    lookup::log(&mut tx, state, &p.email, &e, "audit.checklist.item_added", &row.title).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -244,11 +239,7 @@ pub async fn tick(
     }
     lookup::touch(&mut tx, state, &e.id).await?;
     let action = if ticked { "audit.checklist.ticked" } else { "audit.checklist.unticked" };
-    AuditEvent::new(&p.email, action)
-        .about(&e.owner_org_id, &e.id)
-        .detail(item_id.trim())
-        .log_in(&mut tx, state)
-        .await?;
+    lookup::log(&mut tx, state, &p.email, &e, action, item_id.trim()).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -15,11 +15,12 @@
 //! unverified one as passed.
 
 use super::manifest::{self, Files};
-use super::sbom::{self, RepoSbomDiff};
+use super::sbom;
 use crate::domain::AppError;
 use crate::domain::adoption::SignatureStatus;
 use crate::domain::audit_kit::AuditorScope;
 use crate::domain::audit_kit::checklist::DocumentFacts;
+use crate::domain::audit_kit::sbom::RepoSbomDiff;
 use crate::domain::drill::DrillReport;
 use crate::domain::period::Day;
 use crate::domain::status::Verdict;

@@ -131,11 +131,7 @@ async fn insert_version(
         row.title,
         d.finding_ref.as_deref().map(|f| format!(" finding={f}")).unwrap_or_default()
     );
-    AuditEvent::new(actor, "audit.decision.recorded")
-        .about(&e.owner_org_id, &e.id)
-        .detail(&detail)
-        .log_in(tx, state)
-        .await?;
+    lookup::log(tx, state, actor, e, "audit.decision.recorded", &detail).await?;
     Ok(row)
 }
 
@@ -259,11 +255,7 @@ pub async fn link_risk(state: &AppState, p: &Principal, engagement_id: &str, ris
     let mut tx = state.db.transaction().await?;
     tx.link_risk(&e.id, risk_id.trim()).await?;
     lookup::touch(&mut tx, state, &e.id).await?;
-    AuditEvent::new(&p.email, "audit.risk.linked")
-        .about(&e.owner_org_id, &e.id)
-        .detail(risk_id.trim())
-        .log_in(&mut tx, state)
-        .await?;
+    lookup::log(&mut tx, state, &p.email, &e, "audit.risk.linked", risk_id.trim()).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -15,7 +15,6 @@ use crate::domain::ids::EngagementId;
 use crate::domain::text::RepoName;
 use crate::domain::{AppError, ErrorCode, OrgKind, Role};
 use crate::ssr::AppState;
-use crate::ssr::audit::AuditEvent;
 use crate::ssr::audit_kit::decisions::{self, DecisionInput};
 use crate::ssr::identity::auth::Principal;
 use crate::ssr::store::{EngagementRow, NdaRow, OrgRow, ScopeRow, Tx};
@@ -195,11 +194,7 @@ pub async fn open(state: &AppState, p: &Principal, new: NewEngagement) -> Result
     tx.insert_nda(&nda_row(&row.id, 1, NDA_TEMPLATE, &p.email, now)).await?;
     let detail =
         format!("name={} firm={} tenants={} scope_sha256={}", row.name, row.firm, scope.tenants.len(), scope.sha256());
-    AuditEvent::new(&p.email, "audit.engagement.opened")
-        .about(&owner.id, &row.id)
-        .detail(&detail)
-        .log_in(&mut tx, state)
-        .await?;
+    lookup::log(&mut tx, state, &p.email, &row, "audit.engagement.opened", &detail).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -258,11 +253,7 @@ pub async fn change_scope(
         current.sha256,
         row.decision_id.as_deref().map(|d| format!(" decision={d}")).unwrap_or_default()
     );
-    AuditEvent::new(&p.email, "audit.scope.changed")
-        .about(&e.owner_org_id, &e.id)
-        .detail(&detail)
-        .log_in(&mut tx, state)
-        .await?;
+    lookup::log(&mut tx, state, &p.email, &e, "audit.scope.changed", &detail).await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -281,11 +272,7 @@ pub async fn start(state: &AppState, p: &Principal, engagement_id: &str) -> Resu
     }
     tx.set_engagement_state(&e.id, EngagementState::Fieldwork, state.now_ms()).await?;
     let detail = format!("scope version {} locked (sha256 {})", scope.version, scope.sha256);
-    AuditEvent::new(&p.email, "audit.engagement.started")
-        .about(&e.owner_org_id, &e.id)
-        .detail(&detail)
-        .log_in(&mut tx, state)
-        .await?;
+    lookup::log(&mut tx, state, &p.email, &e, "audit.engagement.started", &detail).await?;
     tx.commit().await?;
     state.db.engagement(&e.id).await?.ok_or_else(AppError::internal)
 }
@@ -300,11 +287,7 @@ pub async fn publish_nda(state: &AppState, p: &Principal, engagement_id: &str, b
     tx.insert_nda(&row).await?;
     lookup::touch(&mut tx, state, &e.id).await?;
     let detail = format!("version={} sha256={}", row.version, row.sha256);
-    AuditEvent::new(&p.email, "audit.nda.published")
-        .about(&e.owner_org_id, &e.id)
-        .detail(&detail)
-        .log_in(&mut tx, state)
-        .await?;
+    lookup::log(&mut tx, state, &p.email, &e, "audit.nda.published", &detail).await?;
     tx.commit().await?;
     Ok(row)
 }

@@ -12,7 +12,6 @@ use crate::domain::ids::{CommentId, FindingId, RequestId, SampleId};
 use crate::domain::period::Day;
 use crate::domain::{Action, AppError, ErrorCode};
 use crate::ssr::AppState;
-use crate::ssr::audit::AuditEvent;
 use crate::ssr::identity::auth::Principal;
 use crate::ssr::store::{AuditTable, CommentRow, EngagementRow, FindingRow, RequestRow, SampleRow};
 use serde::{Deserialize, Serialize};
@@ -51,10 +50,7 @@ pub async fn raise_request(
     };
     tx.insert_request(&row).await?;
     lookup::touch(&mut tx, state, &e.id).await?;
-    AuditEvent::new(&p.email, "audit.request.raised")
-        .about(&e.owner_org_id, &e.id)
-        .detail(&format!("{} {}", row.reference, row.title))
-        .log_in(&mut tx, state)
+    lookup::log(&mut tx, state, &p.email, &e, "audit.request.raised", &format!("{} {}", row.reference, row.title))
         .await?;
     tx.commit().await?;
     Ok(row)
@@ -76,11 +72,15 @@ pub async fn assign_request(
     r.updated_at = state.now_ms();
     tx.update_request(&r).await?;
     lookup::touch(&mut tx, state, &e.id).await?;
-    AuditEvent::new(&p.email, "audit.request.assigned")
-        .about(&e.owner_org_id, &e.id)
-        .detail(&format!("{} owner={}", r.reference, r.owner.as_deref().unwrap_or("")))
-        .log_in(&mut tx, state)
-        .await?;
+    lookup::log(
+        &mut tx,
+        state,
+        &p.email,
+        &e,
+        "audit.request.assigned",
+        &format!("{} owner={}", r.reference, r.owner.as_deref().unwrap_or("")),
+    )
+    .await?;
     tx.commit().await?;
     Ok(r)
 }
@@ -103,10 +103,7 @@ pub async fn review_request(
     r.updated_at = state.now_ms();
     tx.update_request(&r).await?;
     lookup::touch(&mut tx, state, &e.id).await?;
-    AuditEvent::new(&p.email, "audit.request.reviewed")
-        .about(&e.owner_org_id, &e.id)
-        .detail(&format!("{} {}", r.reference, r.status))
-        .log_in(&mut tx, state)
+    lookup::log(&mut tx, state, &p.email, &e, "audit.request.reviewed", &format!("{} {}", r.reference, r.status))
         .await?;
     tx.commit().await?;
     Ok(r)
@@ -245,11 +242,15 @@ pub async fn draw_sample(
     };
     tx.insert_sample(&row).await?;
     lookup::touch(&mut tx, state, &e.id).await?;
-    AuditEvent::new(&p.email, "audit.sample.drawn")
-        .about(&e.owner_org_id, &e.id)
-        .detail(&format!("{} of {} {} seed={}", drawn.len(), size_all, row.population, row.seed))
-        .log_in(&mut tx, state)
-        .await?;
+    lookup::log(
+        &mut tx,
+        state,
+        &p.email,
+        &e,
+        "audit.sample.drawn",
+        &format!("{} of {} {} seed={}", drawn.len(), size_all, row.population, row.seed),
+    )
+    .await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -303,11 +304,15 @@ pub async fn file_finding(
     };
     tx.insert_finding(&row).await?;
     lookup::touch(&mut tx, state, &e.id).await?;
-    AuditEvent::new(&p.email, "audit.finding.filed")
-        .about(&e.owner_org_id, &e.id)
-        .detail(&format!("{} kind={} severity={} {}", row.reference, row.kind, row.severity, row.title))
-        .log_in(&mut tx, state)
-        .await?;
+    lookup::log(
+        &mut tx,
+        state,
+        &p.email,
+        &e,
+        "audit.finding.filed",
+        &format!("{} kind={} severity={} {}", row.reference, row.kind, row.severity, row.title),
+    )
+    .await?;
     tx.commit().await?;
     Ok(row)
 }
@@ -372,17 +377,21 @@ pub async fn remediate(
     f.closed_at = (status == FindingStatus::Closed).then_some(now);
     tx.update_finding(&f).await?;
     lookup::touch(&mut tx, state, &e.id).await?;
-    AuditEvent::new(&p.email, "audit.finding.remediation")
-        .about(&e.owner_org_id, &e.id)
-        .detail(&format!(
+    lookup::log(
+        &mut tx,
+        state,
+        &p.email,
+        &e,
+        "audit.finding.remediation",
+        &format!(
             "{} status={} owner={} due={}",
             f.reference,
             f.status,
             f.owner.as_deref().unwrap_or("-"),
             f.due_date.as_deref().unwrap_or("-")
-        ))
-        .log_in(&mut tx, state)
-        .await?;
+        ),
+    )
+    .await?;
     tx.commit().await?;
     super::alerts::sync_after_change(state).await;
     Ok(f)
@@ -417,11 +426,15 @@ pub async fn comment(
     };
     tx.insert_comment(&row).await?;
     lookup::touch(&mut tx, state, &e.id).await?;
-    AuditEvent::new(&p.email, "audit.comment.added")
-        .about(&e.owner_org_id, &e.id)
-        .detail(&format!("on {about} ({} characters)", row.body.chars().count()))
-        .log_in(&mut tx, state)
-        .await?;
+    lookup::log(
+        &mut tx,
+        state,
+        &p.email,
+        &e,
+        "audit.comment.added",
+        &format!("on {about} ({} characters)", row.body.chars().count()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(row)
 }

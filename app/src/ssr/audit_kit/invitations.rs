@@ -12,7 +12,6 @@ use crate::domain::ids::{AuditInvitationId, NdaAcceptanceId};
 use crate::domain::text::Email;
 use crate::domain::{AppError, ErrorCode, OrgKind, Role};
 use crate::ssr::AppState;
-use crate::ssr::audit::AuditEvent;
 use crate::ssr::identity::accounts::{self, NewUser};
 use crate::ssr::identity::auth::{self, Principal};
 use crate::ssr::store::{AuditInvitationRow, EngagementRow, NdaAcceptanceRow, NdaRow, Tx};
@@ -106,11 +105,15 @@ pub async fn invite(
     };
     let mut tx = state.db.transaction().await?;
     tx.insert_audit_invitation(&row).await?;
-    AuditEvent::new(&p.email, "audit.auditor.invited")
-        .about(&e.owner_org_id, &e.id)
-        .detail(&format!("email={} invitation={}", row.email, row.id))
-        .log_in(&mut tx, state)
-        .await?;
+    lookup::log(
+        &mut tx,
+        state,
+        &p.email,
+        &e,
+        "audit.auditor.invited",
+        &format!("email={} invitation={}", row.email, row.id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Invited { row, token })
 }
@@ -181,11 +184,7 @@ async fn accept_in(
         other => other?,
     }
     let detail = format!("nda_version={} nda_sha256={} client={client}", nda.version, nda.sha256);
-    AuditEvent::new(email, "audit.nda.accepted")
-        .about(&engagement.owner_org_id, &engagement.id)
-        .detail(&detail)
-        .log_in(tx, state)
-        .await?;
+    lookup::log(tx, state, email, engagement, "audit.nda.accepted", &detail).await?;
     Ok(())
 }
 
@@ -224,11 +223,15 @@ pub async fn join(
     accounts::insert_user_in(&mut tx, state, &found.invitation.email, &user).await?;
     tx.insert_auditor(&user.id, &found.engagement.id, &found.invitation.created_by, state.now_ms()).await?;
     accept_in(&mut tx, state, &found.engagement, &user.id, &user.email, &found.nda, client).await?;
-    AuditEvent::new(&user.email, "audit.auditor.joined")
-        .about(&found.engagement.owner_org_id, &found.engagement.id)
-        .detail(&format!("invitation={}", found.invitation.id))
-        .log_in(&mut tx, state)
-        .await?;
+    lookup::log(
+        &mut tx,
+        state,
+        &user.email,
+        &found.engagement,
+        "audit.auditor.joined",
+        &format!("invitation={}", found.invitation.id),
+    )
+    .await?;
     lookup::touch(&mut tx, state, &found.engagement.id).await?;
     tx.commit().await?;
     Ok(user.email)
@@ -267,11 +270,7 @@ pub async fn revoke_auditor(
         return Err(AppError::not_found("Auditor"));
     }
     tx.revoke_user_sessions(user_id.trim(), now).await?;
-    AuditEvent::new(&p.email, "audit.auditor.revoked")
-        .about(&e.owner_org_id, &e.id)
-        .detail(&format!("user={}", user_id.trim()))
-        .log_in(&mut tx, state)
-        .await?;
+    lookup::log(&mut tx, state, &p.email, &e, "audit.auditor.revoked", &format!("user={}", user_id.trim())).await?;
     lookup::touch(&mut tx, state, &e.id).await?;
     tx.commit().await?;
     Ok(())
@@ -289,11 +288,7 @@ pub async fn withdraw(
     if !tx.revoke_audit_invitation(&e.id, invitation_id.trim(), state.now_ms()).await? {
         return Err(AppError::not_found("Invitation"));
     }
-    AuditEvent::new(&p.email, "audit.invitation.withdrawn")
-        .about(&e.owner_org_id, &e.id)
-        .detail(invitation_id.trim())
-        .log_in(&mut tx, state)
-        .await?;
+    lookup::log(&mut tx, state, &p.email, &e, "audit.invitation.withdrawn", invitation_id.trim()).await?;
     tx.commit().await?;
     Ok(())
 }

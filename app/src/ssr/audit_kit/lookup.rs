@@ -60,6 +60,23 @@ pub async fn for_fieldwork(state: &AppState, p: &Principal, id: &str) -> Result<
     }
 }
 
+/// Writes `action` about engagement `e` to the hash-chained audit log inside
+/// `tx`: in the log exactly when the change it describes is committed.
+pub async fn log(
+    tx: &mut Tx<'_>,
+    state: &AppState,
+    actor: &str,
+    e: &EngagementRow,
+    action: &str,
+    detail: &str,
+) -> Result<(), AppError> {
+    crate::ssr::audit::AuditEvent::new(actor, action)
+        .about(&e.owner_org_id, &e.id)
+        .detail(detail)
+        .log_in(tx, state)
+        .await
+}
+
 /// Marks the engagement changed inside `tx` (the sign-off pack's "as of" moves on).
 pub async fn touch(tx: &mut Tx<'_>, state: &AppState, engagement_id: &str) -> Result<(), AppError> {
     Ok(tx.touch_engagement(engagement_id, state.now_ms()).await?)

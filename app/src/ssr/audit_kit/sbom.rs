@@ -5,10 +5,9 @@
 //! read: a pack that failed its checks is not evidence.
 
 use crate::domain::AppError;
-use crate::domain::audit_kit::sbom::{Component, Sbom, SbomDiff, diff};
+use crate::domain::audit_kit::sbom::{Component, RepoSbomDiff, Sbom, diff};
 use crate::domain::status::Verdict;
 use crate::ssr::AppState;
-use serde::{Deserialize, Serialize};
 
 /// Why an SBOM could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -109,25 +108,6 @@ pub fn is_sbom_name(path: &str) -> bool {
             || name.contains("cyclonedx")
             || name == "bom.json"
             || name.starts_with("sbom"))
-}
-
-/// One in-scope repository's SBOM diff, or why there is none.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RepoSbomDiff {
-    /// Tenant slug.
-    pub tenant: String,
-    /// `owner/name`.
-    pub repo: String,
-    /// The older release's tag.
-    pub older: Option<String>,
-    /// The newer release's tag.
-    pub newer: Option<String>,
-    /// The SBOM format(s) read.
-    pub format: Option<String>,
-    /// The diff, when both SBOMs were read.
-    pub diff: Option<SbomDiff>,
-    /// Why there is no diff.
-    pub note: Option<String>,
 }
 
 /// The SBOM inside a pack zip, read.

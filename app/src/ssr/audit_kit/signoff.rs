@@ -25,7 +25,6 @@ use crate::domain::ids::AcceptanceId;
 use crate::domain::period::Day;
 use crate::domain::{AppError, ErrorCode};
 use crate::ssr::AppState;
-use crate::ssr::audit::AuditEvent;
 use crate::ssr::error::log_internal;
 use crate::ssr::identity::auth::Principal;
 use crate::ssr::store::{AcceptanceRow, EngagementRow, SignoffRow};
@@ -371,11 +370,15 @@ pub async fn answer(
     } else {
         lookup::touch(&mut tx, state, &e.id).await?;
     }
-    AuditEvent::new(&p.email, "audit.signoff.answered")
-        .about(&e.owner_org_id, &e.id)
-        .detail(&format!("{} pack_sha256={} statement={}", row.decision, row.pack_sha256, row.statement))
-        .log_in(&mut tx, state)
-        .await?;
+    lookup::log(
+        &mut tx,
+        state,
+        &p.email,
+        &e,
+        "audit.signoff.answered",
+        &format!("{} pack_sha256={} statement={}", row.decision, row.pack_sha256, row.statement),
+    )
+    .await?;
     tx.commit().await?;
     Ok(row)
 }

@@ -215,19 +215,7 @@ pub async fn evidence(state: &AppState, p: &Principal, id: &str) -> Result<Evide
         repos: c.policy.repos.clone(),
         packs,
         receipts,
-        sbom: c
-            .sbom
-            .iter()
-            .map(|s| SbomDiffView {
-                tenant: s.tenant.clone(),
-                repo: s.repo.clone(),
-                older: s.older.clone(),
-                newer: s.newer.clone(),
-                format: s.format.clone(),
-                diff: s.diff.clone(),
-                note: s.note.clone(),
-            })
-            .collect(),
+        sbom: c.sbom.clone(),
         vendors: c.vendors.iter().map(vendor_view).collect(),
         documents: c
             .documents

@@ -387,15 +387,27 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// `SELECT {columns} FROM {table} WHERE engagement_id = $1 AND {field} = $2`, inside this unit of work.
+    async fn one_of_engagement<T>(
+        &mut self,
+        (columns, table): (&str, &str),
+        engagement_id: &str,
+        field: &str,
+        value: &str,
+    ) -> StoreResult<Option<T>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        Ok(sqlx::query_as(&format!("SELECT {columns} FROM {table} WHERE engagement_id = $1 AND {field} = $2"))
+            .bind(engagement_id)
+            .bind(value.trim())
+            .fetch_optional(self.conn())
+            .await?)
+    }
+
     /// One request of an engagement, read inside this unit of work.
     pub async fn request(&mut self, engagement_id: &str, id: &str) -> StoreResult<Option<RequestRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {REQUEST_COLUMNS} FROM audit_requests WHERE engagement_id = $1 AND id = $2"
-        ))
-        .bind(engagement_id)
-        .bind(id)
-        .fetch_optional(self.conn())
-        .await?)
+        self.one_of_engagement((REQUEST_COLUMNS, "audit_requests"), engagement_id, "id", id).await
     }
 
     /// Changes a request's status, owner and evidence date.
@@ -462,24 +474,12 @@ impl Tx<'_> {
 
     /// One finding of an engagement, read inside this unit of work.
     pub async fn finding(&mut self, engagement_id: &str, id: &str) -> StoreResult<Option<FindingRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {FINDING_COLUMNS} FROM audit_findings WHERE engagement_id = $1 AND id = $2"
-        ))
-        .bind(engagement_id)
-        .bind(id)
-        .fetch_optional(self.conn())
-        .await?)
+        self.one_of_engagement((FINDING_COLUMNS, "audit_findings"), engagement_id, "id", id).await
     }
 
     /// One finding of an engagement by its reference (`FND-001`), read inside this unit of work.
     pub async fn finding_by_ref(&mut self, engagement_id: &str, reference: &str) -> StoreResult<Option<FindingRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {FINDING_COLUMNS} FROM audit_findings WHERE engagement_id = $1 AND ref = $2"
-        ))
-        .bind(engagement_id)
-        .bind(reference.trim())
-        .fetch_optional(self.conn())
-        .await?)
+        self.one_of_engagement((FINDING_COLUMNS, "audit_findings"), engagement_id, "ref", reference).await
     }
 
     /// Saves a finding's remediation fields and status.

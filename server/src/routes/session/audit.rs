@@ -17,10 +17,13 @@ use super::signed_in::SignedIn;
 use crate::routes::download::attachment;
 use crate::routes::error::ApiError;
 use app::domain::AppError;
+use app::domain::audit_kit::AuditorScope;
 use app::ssr::AppState;
 use app::ssr::audit_kit::access::{Access, record};
 use app::ssr::audit_kit::library::{self, DocumentUpload, MAX_DOCUMENT_BYTES};
 use app::ssr::audit_kit::{engagements, lookup, signoff};
+use app::ssr::identity::auth::Principal;
+use app::ssr::store::StoreError;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -58,6 +61,27 @@ pub async fn signoff_zip(
     Ok(with_digest(res, &built.sha256))
 }
 
+/// The scope of engagement `id`, for a caller who may read it.
+async fn in_scope(state: &AppState, p: &Principal, id: &str) -> Result<AuditorScope, ApiError> {
+    p.require(app::domain::Action::ReadAudits)?;
+    let e = lookup::visible(state, p, id).await?;
+    Ok(engagements::scope_for(state, &e).await?)
+}
+
+/// The first thing `find` finds under a tenant of the scope (tenant-owned objects: packs, receipts).
+async fn first_of_tenants<T, F, Fut>(scope: &AuditorScope, find: F) -> Result<Option<T>, StoreError>
+where
+    F: Fn(String) -> Fut,
+    Fut: Future<Output = Result<Option<T>, StoreError>>,
+{
+    for org in &scope.tenants {
+        if let Some(found) = find(org.clone()).await? {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
+}
+
 /// A document the engagement covers: attached to it, or in its owner's library.
 pub async fn engagement_document(
     State(state): State<AppState>,
@@ -84,17 +108,16 @@ pub async fn engagement_pack(
     SignedIn(p): SignedIn,
     Path((id, pack)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    p.require(app::domain::Action::ReadAudits)?;
-    let e = lookup::visible(&state, &p, &id).await?;
-    let scope = engagements::scope_for(&state, &e).await?;
-    let mut found = None;
-    for org in &scope.tenants {
-        if let Some(zip) = state.db.pack_zip(org, &pack).await? {
-            let row = state.db.packs(org, 1_000).await?.into_iter().find(|r| r.id == pack);
-            found = row.filter(|r| scope.sees_repo(org, &r.repo)).map(|r| (r, zip));
-            break;
+    let scope = in_scope(&state, &p, &id).await?;
+    let found = first_of_tenants(&scope, |org| {
+        let (state, pack, scope) = (&state, &pack, &scope);
+        async move {
+            let Some(zip) = state.db.pack_zip(&org, pack).await? else { return Ok(None) };
+            let row = state.db.packs(&org, 1_000).await?.into_iter().find(|r| r.id == *pack);
+            Ok(row.filter(|r| scope.sees_repo(&org, &r.repo)).map(|r| (r, zip)))
         }
-    }
+    })
+    .await?;
     let (row, zip) = found.ok_or_else(|| AppError::not_found("Pack"))?;
     if let Some(v) = p.viewer() {
         record(&state, v, Access::Download, &format!("pack {}@{}", row.repo, row.tag), &zip).await?;
@@ -110,16 +133,12 @@ pub async fn engagement_receipt(
     SignedIn(p): SignedIn,
     Path((id, receipt)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    p.require(app::domain::Action::ReadAudits)?;
-    let e = lookup::visible(&state, &p, &id).await?;
-    let scope = engagements::scope_for(&state, &e).await?;
-    let mut found = None;
-    for org in &scope.tenants {
-        if let Some(r) = state.db.receipt(org, &receipt).await? {
-            found = Some(r);
-            break;
-        }
-    }
+    let scope = in_scope(&state, &p, &id).await?;
+    let found = first_of_tenants(&scope, |org| {
+        let (state, receipt) = (&state, &receipt);
+        async move { state.db.receipt(&org, receipt).await }
+    })
+    .await?;
     let row = found.ok_or_else(|| AppError::not_found("Receipt"))?;
     if let Some(v) = p.viewer() {
         record(&state, v, Access::Download, &format!("receipt {}", row.id), row.envelope.as_bytes()).await?;
