@@ -40,27 +40,39 @@ pub fn SignoffTab(id: String, is_auditor: bool) -> impl IntoView {
                             let latest = v.packs.first().map(|p| p.sha256.clone());
                             view! {
                                 <div class="mt-6 space-y-6">
-                                    <DataTable show_caption=true caption="Packs built" headers=&["SHA-256", "State as of", "Built", "By"]>
-                                        {v.packs.into_iter().map(|p| view! {
-                                            <tr data-testid="signoff-row">
-                                                <td class=ui::TD><code class="break-all" data-testid="signoff-sha256">{p.sha256}</code></td>
-                                                <td class=ui::TD>{display_time(p.as_of)}</td>
-                                                <td class=ui::TD>{display_time(p.built_at)}</td>
-                                                <td class=ui::TD>{p.built_by}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </DataTable>
-                                    <DataTable show_caption=true caption="Answers" headers=&["Pack", "Answer", "Statement or reason", "By", "When"]>
-                                        {v.answers.into_iter().map(|a| view! {
-                                            <tr data-testid="answer-row" data-decision=a.decision.as_str()>
-                                                <td class=ui::TD><code title=a.pack_sha256.clone()>{format!("{}…", &a.pack_sha256[..12.min(a.pack_sha256.len())])}</code></td>
-                                                <td class=ui::TD>{a.decision.as_str()}</td>
-                                                <td class=ui::TD>{a.statement}</td>
-                                                <td class=ui::TD>{a.email}</td>
-                                                <td class=ui::TD>{display_time(a.at)}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </DataTable>
+                                    {if v.packs.is_empty() {
+                                        view! { <p class="text-sm text-slate-600" data-testid="no-packs">"No sign-off pack has been built yet: download one above; each download is built from the engagement as it is then, and its SHA-256 is listed here."</p> }.into_any()
+                                    } else {
+                                        view! {
+                                            <DataTable show_caption=true caption="Packs built" headers=&["SHA-256", "State as of", "Built", "By"]>
+                                                {v.packs.into_iter().map(|p| view! {
+                                                    <tr data-testid="signoff-row">
+                                                        <td class=ui::TD><code class="break-all" data-testid="signoff-sha256">{p.sha256}</code></td>
+                                                        <td class=ui::TD>{display_time(p.as_of)}</td>
+                                                        <td class=ui::TD>{display_time(p.built_at)}</td>
+                                                        <td class=ui::TD>{p.built_by}</td>
+                                                    </tr>
+                                                }).collect_view()}
+                                            </DataTable>
+                                        }.into_any()
+                                    }}
+                                    {if v.answers.is_empty() {
+                                        view! { <p class="text-sm text-slate-600">"No answer yet: the auditor accepts or rejects a pack they reviewed, by its SHA-256."</p> }.into_any()
+                                    } else {
+                                        view! {
+                                            <DataTable show_caption=true caption="Answers" headers=&["Pack", "Answer", "Statement or reason", "By", "When"]>
+                                                {v.answers.into_iter().map(|a| view! {
+                                                    <tr data-testid="answer-row" data-decision=a.decision.as_str()>
+                                                        <td class=ui::TD><code title=a.pack_sha256.clone()>{format!("{}…", &a.pack_sha256[..12.min(a.pack_sha256.len())])}</code></td>
+                                                        <td class=ui::TD>{a.decision.as_str()}</td>
+                                                        <td class=ui::TD>{a.statement}</td>
+                                                        <td class=ui::TD>{a.email}</td>
+                                                        <td class=ui::TD>{display_time(a.at)}</td>
+                                                    </tr>
+                                                }).collect_view()}
+                                            </DataTable>
+                                        }.into_any()
+                                    }}
                                     {is_auditor.then(|| view! { <AnswerForm id=id.clone() latest answer /> })}
                                 </div>
                             }.into_any()
