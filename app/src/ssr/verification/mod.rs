@@ -4,13 +4,15 @@
 //! API, the Verify page and the CLI call, with its [`request`] builder. Around it: signed [`receipts`],
 //! [`trust`] material (keys, stored policies, trusted roots), canonical
 //! [`public_key`]s, exactly-once [`idempotency`], the [`group_commit`] writer,
-//! local [`signing`] for the CLI, and the policy [`rules`] every caller shares.
+//! local [`signing`] for the CLI, a [`local_sigstore`] instance for keyless signatures made offline
+//! (drills, demo, tests), and the policy [`rules`] every caller shares.
 
 pub mod attestation;
 pub mod dsse;
 pub mod engine;
 pub mod group_commit;
 pub mod idempotency;
+pub mod local_sigstore;
 pub mod public_key;
 pub mod reason;
 pub mod receipts;
