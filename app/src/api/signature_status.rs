@@ -23,6 +23,8 @@ pub async fn load_signature_status(show: String) -> Result<SignatureStatus, AppE
 pub struct DrillSummary {
     /// `drill_…` id (the report is at `/drills/{id}/report.md`).
     pub id: String,
+    /// `rotate-policy-key` or `rotate-keyless-identity`.
+    pub kind: String,
     /// Who ran it.
     pub actor: String,
     /// Start (ms).
@@ -37,6 +39,7 @@ pub struct DrillSummary {
 fn summary(r: &crate::domain::drill::DrillReport) -> DrillSummary {
     DrillSummary {
         id: r.id.clone(),
+        kind: r.kind.clone(),
         actor: r.actor.clone(),
         started_at: r.started_at,
         passed: r.passed,
@@ -44,8 +47,11 @@ fn summary(r: &crate::domain::drill::DrillReport) -> DrillSummary {
     }
 }
 
-/// Recent key-rotation drills (newest first): the operator's evidence, so
-/// not shown to an auditor of a tenant's own engagement.
+/// The drill kinds this page lists: key and keyless-identity rotation.
+pub const ROTATION_DRILLS: [&str; 2] = ["rotate-policy-key", "rotate-keyless-identity"];
+
+/// Recent rotation drills, key and keyless (newest first): the operator's
+/// evidence, so not shown to an auditor of a tenant's own engagement.
 #[server(endpoint = "list_drills")]
 pub async fn list_drills() -> Result<Vec<DrillSummary>, AppError> {
     use crate::ssr::error::log_internal;
@@ -53,13 +59,16 @@ pub async fn list_drills() -> Result<Vec<DrillSummary>, AppError> {
     if !p.sees().operator_evidence() {
         return Ok(Vec::new());
     }
-    let bodies = state.db.drill_reports_of("rotate-policy-key", 20).await?;
-    bodies
-        .iter()
-        .map(|b| {
-            serde_json::from_str::<crate::domain::drill::DrillReport>(b).map(|r| summary(&r)).map_err(log_internal)
-        })
-        .collect()
+    let mut list = Vec::new();
+    for kind in ROTATION_DRILLS {
+        for b in state.db.drill_reports_of(kind, 20).await? {
+            let report: crate::domain::drill::DrillReport = serde_json::from_str(&b).map_err(log_internal)?;
+            list.push(summary(&report));
+        }
+    }
+    list.sort_by(|a, b| b.started_at.cmp(&a.started_at).then_with(|| b.id.cmp(&a.id)));
+    list.truncate(20);
+    Ok(list)
 }
 
 /// Runs the policy-key rotation drill now (security and operator admins).
@@ -69,15 +78,22 @@ pub async fn run_policy_key_drill() -> Result<DrillSummary, AppError> {
     Ok(summary(&crate::ssr::policy::drill::rotate_policy_key(&state, &p.email).await?))
 }
 
-/// Changes the policy rollout (security and operator admins): the org policy version,
-/// the allowed lag, the active window in days, and the keyless signer (both or neither).
+/// Runs the keyless-identity rotation drill now (security and operator admins).
+#[server(endpoint = "run_keyless_drill")]
+pub async fn run_keyless_drill() -> Result<DrillSummary, AppError> {
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManagePolicyRollout).await?;
+    Ok(summary(&crate::ssr::policy::keyless_drill::rotate_keyless_identity(&state, &p.email).await?))
+}
+
+/// Changes the policy rollout (security and operator admins): the org policy
+/// version, the allowed lag, the active window in days, and whether only
+/// bundles signed by the org workflow count (a checkbox: present = on).
 #[server(endpoint = "set_policy_rollout")]
 pub async fn set_policy_rollout(
     current_version: String,
     allowed_lag: String,
     active_days: String,
-    keyless_identity: String,
-    keyless_issuer: String,
+    #[server(default)] require_org_workflow: Option<String>,
 ) -> Result<(), AppError> {
     let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManagePolicyRollout).await?;
     let number = |field: &str, text: &str| -> Result<i64, AppError> {
@@ -87,7 +103,13 @@ pub async fn set_policy_rollout(
         current_version: Some(number("Current version", &current_version)?),
         allowed_lag: Some(number("Allowed lag", &allowed_lag)?),
         active_days: Some(number("Active days", &active_days)?),
-        keyless: Some((keyless_identity, keyless_issuer)),
+        require_org_workflow: Some(match require_org_workflow.as_deref().map(str::trim) {
+            None | Some("" | "off" | "false") => false,
+            Some("on" | "true") => true,
+            Some(other) => {
+                return Err(AppError::invalid("Require the org workflow", format!("'{other}': use on or off")));
+            }
+        }),
     };
     crate::ssr::policy::ingest::set_rollout(&state, &p.email, change).await.map(|_| ())
 }

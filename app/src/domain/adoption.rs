@@ -1,6 +1,7 @@
 //! Policy adoption: which active repositories run the organisation's signed
 //! policy, the adoption ratio and its badge. Integer arithmetic only.
 
+use crate::domain::policy_signers::{OrgSignerView, OverrideView, PackPolicy, PolicySignerKind, PolicySource};
 use serde::{Deserialize, Serialize};
 
 /// The adoption goal in percent (sprint OKR 3).
@@ -14,12 +15,14 @@ pub const RED_BELOW_PERCENT: i64 = 80;
 pub enum PolicyState {
     /// Its bundle verifies and is the current version (or within the allowed lag).
     Signed,
-    /// No bundle was ever uploaded.
+    /// No bundle was ever uploaded or shipped in a release pack.
     Unsigned,
     /// Its verified bundle is older than the current version allows.
     Stale,
-    /// Its latest upload failed verification.
+    /// Its latest upload, or the policy in its latest release pack, failed verification.
     Failed,
+    /// Its bundle verifies, but the rollout requires the org workflow and another signer signed it.
+    OffWorkflow,
 }
 
 impl PolicyState {
@@ -30,22 +33,42 @@ impl PolicyState {
             PolicyState::Unsigned => "unsigned",
             PolicyState::Stale => "stale",
             PolicyState::Failed => "failed",
+            PolicyState::OffWorkflow => "off_workflow",
         }
+    }
+
+    /// Not adopted, and needs someone to act (everything but signed).
+    pub fn is_failing(self) -> bool {
+        matches!(self, PolicyState::Failed | PolicyState::Unsigned | PolicyState::OffWorkflow)
     }
 }
 
-/// What the portal knows about a repository's policy bundles.
+/// What one source (uploads, or the latest release pack) says about a repository's policy bundle.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct BundleFacts {
     /// Version of the verified bundle in force, if any.
     pub in_force: Option<i64>,
-    /// The latest upload failed, with this reason code (a failed upload never replaces the one in force).
+    /// Who signed the bundle in force.
+    pub signer_kind: Option<PolicySignerKind>,
+    /// The latest item failed, with this reason code (a failed upload never replaces the one in force).
     pub latest_failed: Option<String>,
 }
 
-/// Classifies a repository against the current org policy version.
+/// The rollout's rules a bundle is measured against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdoptionRules {
+    /// The org policy version every repository should run.
+    pub current_version: i64,
+    /// Versions a repository may lag.
+    pub allowed_lag: i64,
+    /// Only bundles signed by the org workflow count.
+    pub require_org_workflow: bool,
+}
+
+/// Classifies one source of a repository's policy evidence against the rules.
 /// Returns the state and, unless signed, why.
-pub fn classify(facts: &BundleFacts, current_version: i64, allowed_lag: i64) -> (PolicyState, Option<String>) {
+pub fn classify(facts: &BundleFacts, rules: &AdoptionRules) -> (PolicyState, Option<String>) {
+    let (current_version, allowed_lag) = (rules.current_version, rules.allowed_lag);
     if let Some(reason) = &facts.latest_failed {
         return (PolicyState::Failed, Some(format!("latest policy bundle failed verification: {reason}")));
     }
@@ -57,8 +80,32 @@ pub fn classify(facts: &BundleFacts, current_version: i64, allowed_lag: i64) -> 
                 "version {v} in force; the org policy is version {current_version} (allowed lag {allowed_lag})"
             )),
         ),
+        Some(_) if rules.require_org_workflow && facts.signer_kind != Some(PolicySignerKind::OrgWorkflow) => (
+            PolicyState::OffWorkflow,
+            Some(format!(
+                "signed by {}; the rollout requires the org workflow (org.policy.sign.yml)",
+                facts.signer_kind.map_or("an unknown signer", PolicySignerKind::label)
+            )),
+        ),
         Some(_) => (PolicyState::Signed, None),
     }
+}
+
+/// Which of a repository's two sources of policy evidence decides its state
+/// (`upload` and `pack` as [`classify`] found them). A repository is signed
+/// when either source carries a verified, current bundle: the signed one wins
+/// (both signed: the caller keeps the higher version). Otherwise the more
+/// urgent state wins: failed, then off the org workflow, then stale, then
+/// unsigned (only when neither source has anything). Ties go to the upload.
+pub fn decide(upload: &(PolicyState, Option<String>), pack: &(PolicyState, Option<String>)) -> PolicySource {
+    let rank = |s: PolicyState| match s {
+        PolicyState::Signed => 0,
+        PolicyState::Failed => 1,
+        PolicyState::OffWorkflow => 2,
+        PolicyState::Stale => 3,
+        PolicyState::Unsigned => 4,
+    };
+    if rank(pack.0) < rank(upload.0) { PolicySource::Pack } else { PolicySource::Upload }
 }
 
 /// Adopted repositories out of the active ones.
@@ -155,6 +202,12 @@ pub struct RepoPolicyStatus {
     pub sha256: Option<String>,
     /// Who signed the bundle in force.
     pub signer: Option<String>,
+    /// Which kind of signer that is (org key, org workflow, override).
+    pub signer_kind: Option<PolicySignerKind>,
+    /// Where the deciding evidence came from: an upload or the latest release pack.
+    pub source: Option<PolicySource>,
+    /// The release pack's tag, when the evidence came from a pack.
+    pub release: Option<String>,
     /// When the bundle in force was verified (ms).
     pub verified_at: Option<i64>,
 }
@@ -174,6 +227,8 @@ pub struct PackStatus {
     pub reason: Option<String>,
     /// Key whose manifest signature verified.
     pub signer_key_id: Option<String>,
+    /// The policy bundle it carries (`policy.tar.gz` + `policy.sig`), as checked.
+    pub policy: Option<PackPolicy>,
     /// When it was uploaded and verified (ms).
     pub verified_at: i64,
 }
@@ -189,10 +244,12 @@ pub struct SignatureStatus {
     pub allowed_lag: i64,
     /// Days of inactivity after which a repository stops counting.
     pub active_days: i64,
-    /// Keyless signing: the accepted CI identity, if configured.
-    pub keyless_identity: Option<String>,
-    /// Keyless signing: the accepted OIDC issuer, if configured.
-    pub keyless_issuer: Option<String>,
+    /// Only bundles signed by the org workflow count towards adoption.
+    pub require_org_workflow: bool,
+    /// Who may sign policy bundles for every repository now: org keys and org workflow identities.
+    pub org_signers: Vec<OrgSignerView>,
+    /// Per-repository signer overrides (active, expired and revoked), newest first.
+    pub overrides: Vec<OverrideView>,
     /// Repositories, by tenant and name.
     pub repos: Vec<RepoPolicyStatus>,
     /// Release packs, newest first.
@@ -223,11 +280,12 @@ impl SignatureStatus {
             if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
         };
         let opt = |v: &Option<String>| v.as_deref().map(cell).unwrap_or_default();
-        let mut out =
-            String::from("kind,tenant,repo,tag_or_version,state,reason,sha256,signer,verified_at_ms,active\n");
+        let mut out = String::from(
+            "kind,tenant,repo,tag_or_version,state,reason,sha256,signer,verified_at_ms,active,signer_kind,source,policy\n",
+        );
         for r in &self.repos {
             out.push_str(&format!(
-                "policy_bundle,{},{},{},{},{},{},{},{},{}\n",
+                "policy_bundle,{},{},{},{},{},{},{},{},{},{},{},\n",
                 cell(&r.tenant),
                 cell(&r.repo),
                 r.version.map(|v| v.to_string()).unwrap_or_default(),
@@ -236,19 +294,25 @@ impl SignatureStatus {
                 opt(&r.sha256),
                 opt(&r.signer),
                 r.verified_at.map(|t| t.to_string()).unwrap_or_default(),
-                r.active
+                r.active,
+                r.signer_kind.map(PolicySignerKind::as_str).unwrap_or_default(),
+                match (r.source, &r.release) {
+                    (Some(PolicySource::Pack), Some(tag)) => cell(&format!("pack {tag}")),
+                    (source, _) => source.map(PolicySource::as_str).unwrap_or_default().to_owned(),
+                },
             ));
         }
         for p in &self.packs {
             out.push_str(&format!(
-                "release_pack,{},{},{},{},{},,{},{},\n",
+                "release_pack,{},{},{},{},{},,{},{},,,,{}\n",
                 cell(&p.tenant),
                 cell(&p.repo),
                 cell(&p.tag),
                 cell(&p.status),
                 opt(&p.reason),
                 opt(&p.signer_key_id),
-                p.verified_at
+                p.verified_at,
+                p.policy.as_ref().map(|pp| cell(&pp.summary())).unwrap_or_default()
             ));
         }
         out
@@ -262,7 +326,7 @@ pub enum Show {
     /// Everything.
     #[default]
     All,
-    /// Unsigned or failed repositories and failed packs.
+    /// Unsigned, failed or off-workflow repositories and failed packs.
     Failing,
     /// Repositories behind the current policy version.
     Stale,
@@ -287,6 +351,7 @@ impl SignatureStatus {
     pub fn restricted(mut self, keep: impl Fn(&str, &str) -> bool) -> Self {
         self.repos.retain(|r| keep(&r.tenant, &r.repo));
         self.packs.retain(|p| keep(&p.tenant, &p.repo));
+        self.overrides.retain(|o| keep(&o.tenant, &o.repo));
         self.alerts.retain(|a| a.subject.split_once('/').is_some_and(|(tenant, repo)| keep(tenant, repo)));
         let active: Vec<&RepoPolicyStatus> = self.repos.iter().filter(|r| r.active).collect();
         self.adoption = Adoption {
@@ -301,7 +366,7 @@ impl SignatureStatus {
         match show {
             Show::All => {}
             Show::Failing => {
-                self.repos.retain(|r| matches!(r.state, PolicyState::Failed | PolicyState::Unsigned));
+                self.repos.retain(|r| r.state.is_failing());
                 self.packs.retain(|p| p.status != "verified");
             }
             Show::Stale => {
@@ -332,16 +397,44 @@ mod tests {
 
     #[test]
     fn repositories_are_classified_with_a_reason() {
-        let f = |in_force, failed: Option<&str>| BundleFacts { in_force, latest_failed: failed.map(str::to_owned) };
-        assert_eq!(classify(&f(Some(5), None), 5, 0), (PolicyState::Signed, None));
-        assert_eq!(classify(&f(Some(4), None), 5, 1).0, PolicyState::Signed, "within the allowed lag");
-        let (state, why) = classify(&f(Some(3), None), 5, 1);
+        let f = |in_force, failed: Option<&str>| BundleFacts {
+            in_force,
+            signer_kind: Some(PolicySignerKind::OrgKey),
+            latest_failed: failed.map(str::to_owned),
+        };
+        let rules =
+            |current_version, allowed_lag| AdoptionRules { current_version, allowed_lag, require_org_workflow: false };
+        assert_eq!(classify(&f(Some(5), None), &rules(5, 0)), (PolicyState::Signed, None));
+        assert_eq!(classify(&f(Some(4), None), &rules(5, 1)).0, PolicyState::Signed, "within the allowed lag");
+        let (state, why) = classify(&f(Some(3), None), &rules(5, 1));
         assert_eq!(state, PolicyState::Stale);
         assert!(why.unwrap().contains("version 3 in force"));
-        assert_eq!(classify(&f(None, None), 5, 0).0, PolicyState::Unsigned);
-        let (state, why) = classify(&f(Some(5), Some("signature_mismatch")), 5, 0);
+        assert_eq!(classify(&f(None, None), &rules(5, 0)).0, PolicyState::Unsigned);
+        let (state, why) = classify(&f(Some(5), Some("signature_mismatch")), &rules(5, 0));
         assert_eq!(state, PolicyState::Failed, "a failed latest upload is an alert even with an older one in force");
         assert!(why.unwrap().contains("signature_mismatch"));
+        // Requiring the org workflow: a key-signed bundle is verified but does not count.
+        let strict = AdoptionRules { require_org_workflow: true, ..rules(5, 0) };
+        let (state, why) = classify(&f(Some(5), None), &strict);
+        assert_eq!(state, PolicyState::OffWorkflow);
+        assert!(why.unwrap().contains("signed by an org key"));
+        let by_workflow = BundleFacts { signer_kind: Some(PolicySignerKind::OrgWorkflow), ..f(Some(5), None) };
+        assert_eq!(classify(&by_workflow, &strict).0, PolicyState::Signed);
+        assert_eq!(classify(&f(Some(3), None), &strict).0, PolicyState::Stale, "stale before off-workflow");
+    }
+
+    #[test]
+    fn either_source_signed_wins_else_the_more_urgent_state() {
+        let s = |state| (state, None::<String>);
+        use PolicyState::*;
+        assert_eq!(decide(&s(Signed), &s(Failed)), PolicySource::Upload);
+        assert_eq!(decide(&s(Unsigned), &s(Signed)), PolicySource::Pack, "a verified pack alone adopts");
+        assert_eq!(decide(&s(Stale), &s(Signed)), PolicySource::Pack);
+        assert_eq!(decide(&s(Stale), &s(Failed)), PolicySource::Pack, "a failed pack is an alert");
+        assert_eq!(decide(&s(Unsigned), &s(Stale)), PolicySource::Pack);
+        assert_eq!(decide(&s(Failed), &s(Unsigned)), PolicySource::Upload);
+        assert_eq!(decide(&s(Signed), &s(Signed)), PolicySource::Upload, "a tie goes to the upload");
+        assert_eq!(decide(&s(OffWorkflow), &s(Stale)), PolicySource::Upload);
     }
 
     #[test]
@@ -355,6 +448,9 @@ mod tests {
             version: None,
             sha256: None,
             signer: None,
+            signer_kind: None,
+            source: None,
+            release: None,
             verified_at: None,
         };
         let all = SignatureStatus {
@@ -362,8 +458,9 @@ mod tests {
             current_version: 1,
             allowed_lag: 0,
             active_days: 30,
-            keyless_identity: None,
-            keyless_issuer: None,
+            require_org_workflow: false,
+            org_signers: vec![],
+            overrides: vec![],
             repos: vec![
                 repo("acme", "acme/fw", PolicyState::Signed),
                 repo("globex", "globex/api", PolicyState::Unsigned),

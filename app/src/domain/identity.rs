@@ -128,8 +128,11 @@ pub enum Action {
     ManageOnboarding,
     /// The signature status report, drill reports and their exports.
     ReadSignatureStatus,
-    /// Set the policy rollout and run key-rotation drills.
+    /// Set the policy rollout, manage the org workflow identities and run rotation drills.
     ManagePolicyRollout,
+    /// Allow or revoke a per-repository policy signer override (security only:
+    /// an exception to who may sign is security's call).
+    ManageSignerOverrides,
     /// Read (and check) the audit log.
     ReadAuditLog,
     /// Open audit engagements, scope them, invite and revoke auditors, record
@@ -163,6 +166,7 @@ impl Action {
         Action::ManageOnboarding,
         Action::ReadSignatureStatus,
         Action::ManagePolicyRollout,
+        Action::ManageSignerOverrides,
         Action::ReadAuditLog,
         Action::ManageAudits,
         Action::ReadAudits,
@@ -270,6 +274,7 @@ impl Role {
                 matches!(self, Security | OperatorAdmin | TenantAdmin | Auditor)
             }
             Action::AuditFieldwork | Action::AcceptNda => self == Auditor,
+            Action::ManageSignerOverrides => self == Security,
         }
     }
 
@@ -327,6 +332,7 @@ mod tests {
             (Action::ManageOnboarding, &[Op]),
             (Action::ReadSignatureStatus, &[Op, Se, Au]),
             (Action::ManagePolicyRollout, &[Op, Se]),
+            (Action::ManageSignerOverrides, &[Se]),
             (Action::ReadAuditLog, &[Op, Se, Au]),
             (Action::ManageAudits, &[Op, Se, Ta]),
             (Action::ReadAudits, &[Op, Se, Ta, Au]),
@@ -352,6 +358,7 @@ mod tests {
             Action::ManagePrices,
             Action::ManageOnboarding,
             Action::ManagePolicyRollout,
+            Action::ManageSignerOverrides,
             Action::ManageAudits,
             Action::ManageAuditLibrary,
         ]

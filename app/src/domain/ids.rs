@@ -114,7 +114,7 @@ typed_id!(/// A repository known to the portal.
     RepoId, "repo");
 typed_id!(/// A policy bundle upload.
     PolicyBundleId, "pb");
-typed_id!(/// A drill run (key rotation).
+typed_id!(/// A drill run (key or keyless rotation, restore).
     DrillId, "drill");
 typed_id!(/// An alert.
     AlertId, "alert");
@@ -154,6 +154,10 @@ typed_id!(/// A vendor attestation.
     VendorAttestationId, "vatt");
 typed_id!(/// An auditor's answer to a sign-off pack.
     AcceptanceId, "acpt");
+typed_id!(/// An org workflow identity that may sign policy bundles keylessly.
+    KeylessSignerId, "pks");
+typed_id!(/// A per-repository policy signer override.
+    SignerOverrideId, "pso");
 
 #[cfg(test)]
 mod tests {

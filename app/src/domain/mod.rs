@@ -12,6 +12,7 @@ pub mod invoice;
 pub mod money;
 pub mod onboarding;
 pub mod period;
+pub mod policy_signers;
 pub mod reconciliation;
 pub mod revealed;
 pub mod sla;

@@ -24,7 +24,7 @@ pub struct KeygenArgs {
 pub enum PackCommand {
     /// Build a signed evidence pack (zip) from files.
     #[command(
-        after_help = "Example:\n  trust-portal pack build --repo acme/firmware --tag v1.2.0 --key release-key.pem \\\n      --out pack.zip policy.tar.gz policy.tar.gz.sig firmware.intoto.json sbom.spdx.json"
+        after_help = "Example:\n  trust-portal pack build --repo acme/firmware --tag v1.2.0 --key release-key.pem \\\n      --policy-version 3 --out pack.zip policy.tar.gz policy.sig firmware.intoto.json sbom.spdx.json"
     )]
     Build {
         /// Repository, owner/name.
@@ -39,6 +39,10 @@ pub enum PackCommand {
         /// Where to write the zip (must not exist).
         #[arg(long)]
         out: PathBuf,
+        /// The org policy version of policy.tar.gz, written into the signed
+        /// manifest (required when the files include policy.sig).
+        #[arg(long)]
+        policy_version: Option<i64>,
         /// Files to include (stored under their file names).
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -46,12 +50,15 @@ pub enum PackCommand {
     /// Verify a pack offline: the manifest signature, every digest, every signature inside.
     /// With --server, upload it instead: the portal verifies it with your tenant's stored keys and keeps it.
     #[command(
-        after_help = "Examples:\n  trust-portal pack verify --key release-key.pub pack.zip\n  PORTAL_API_KEY=tpk_… trust-portal pack verify --server https://portal.example pack.zip"
+        after_help = "Examples:\n  trust-portal pack verify --key release-key.pub pack.zip\n  trust-portal pack verify --key release-key.pub --policy-key policy.pub pack.zip\n  trust-portal pack verify --key release-key.pub --policy-identity https://github.com/acme/.github/.github/workflows/org.policy.sign.yml@refs/heads/main --policy-issuer https://token.actions.githubusercontent.com pack.zip\n  PORTAL_API_KEY=tpk_… trust-portal pack verify --server https://portal.example pack.zip"
     )]
     Verify {
         /// PEM public key(s); the manifest must verify with one.
         #[arg(long, required_unless_present = "server")]
         key: Vec<PathBuf>,
+        /// Who may sign the pack's policy bundle (policy.sig).
+        #[command(flatten)]
+        policy: PolicySignerArgs,
         /// Expected release as owner/name@tag (default with --server: the release the manifest names).
         #[arg(long)]
         release: Option<String>,
@@ -61,6 +68,63 @@ pub enum PackCommand {
         /// The pack.
         pack: PathBuf,
     },
+}
+
+/// Who may sign a pack's policy bundle, for offline verification (without
+/// any, a pack carrying policy.sig is reported as not checked).
+#[derive(Debug, Args)]
+pub struct PolicySignerArgs {
+    /// Org policy-signing key(s) (PEM) for the pack's policy.sig.
+    #[arg(long)]
+    policy_key: Vec<PathBuf>,
+    /// The org workflow's keyless identity, for a policy.sig that is a Sigstore bundle.
+    #[arg(long, requires = "policy_issuer")]
+    policy_identity: Option<String>,
+    /// Its OIDC issuer.
+    #[arg(long, requires = "policy_identity")]
+    policy_issuer: Option<String>,
+    /// The trusted_root.json the identity's certificates chain to (default: the public-good root).
+    #[arg(long, requires = "policy_identity")]
+    policy_trusted_root: Option<PathBuf>,
+}
+
+impl PolicySignerArgs {
+    /// The signers given, or `None` when none were.
+    fn trust(&self) -> Result<Option<app::ssr::policy::signers::PolicyTrust>, String> {
+        use app::domain::policy_signers::PolicySignerKind;
+        use app::ssr::policy::signers::{IdentitySigner, KeySigner, PolicyTrust};
+        use app::ssr::verification::engine;
+        let mut trust = PolicyTrust::default();
+        for path in &self.policy_key {
+            let pem = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let der = engine::parse_key(&pem).map_err(|e| format!("{}: {}", path.display(), e.message))?;
+            trust.keys.push(KeySigner {
+                label: format!("{} ({})", path.display(), engine::key_id(&der)),
+                pem,
+                kind: PolicySignerKind::OrgKey,
+                override_id: None,
+            });
+        }
+        if let (Some(identity), Some(issuer)) = (&self.policy_identity, &self.policy_issuer) {
+            let root = match &self.policy_trusted_root {
+                Some(path) => {
+                    let json =
+                        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                    engine::trusted_root_from_json(&json).map_err(|e| e.message)?
+                }
+                None => engine::public_good_root().map_err(|e| e.message)?,
+            };
+            trust.identities.push(IdentitySigner {
+                identity: identity.clone(),
+                issuer: issuer.clone(),
+                root_name: self.policy_trusted_root.as_ref().map_or("public-good".into(), |p| p.display().to_string()),
+                root: std::sync::Arc::new(root),
+                kind: PolicySignerKind::OrgWorkflow,
+                override_id: None,
+            });
+        }
+        Ok((!trust.keys.is_empty() || !trust.identities.is_empty()).then_some(trust))
+    }
 }
 
 fn fail(message: impl std::fmt::Display) -> Exit {
@@ -104,17 +168,42 @@ pub fn keygen(args: &KeygenArgs, json: bool) -> Exit {
 /// Runs `pack build` or `pack verify`.
 pub fn pack(cmd: &PackCommand, json: bool) -> Exit {
     match cmd {
-        PackCommand::Build { repo, tag, key, out, files } => build(repo, tag, key, out, files, json),
-        PackCommand::Verify { key, release, remote, pack } => match crate::cli::remote::Portal::from_args(remote) {
-            Some(portal) => upload(portal, release.as_deref(), pack, json),
-            None => verify(key, release.as_deref(), pack, json),
-        },
+        PackCommand::Build { repo, tag, key, out, policy_version, files } => {
+            build(repo, tag, key, out, *policy_version, files, json)
+        }
+        PackCommand::Verify { key, policy, release, remote, pack } => {
+            match crate::cli::remote::Portal::from_args(remote) {
+                Some(portal) => upload(portal, release.as_deref(), pack, json),
+                None => match policy.trust() {
+                    Ok(trust) => verify(key, trust.as_ref(), release.as_deref(), pack, json),
+                    Err(e) => fail(e),
+                },
+            }
+        }
     }
 }
 
-fn build(repo: &str, tag: &str, key: &PathBuf, out: &PathBuf, files: &[PathBuf], json: bool) -> Exit {
+fn build(
+    repo: &str,
+    tag: &str,
+    key: &PathBuf,
+    out: &PathBuf,
+    policy_version: Option<i64>,
+    files: &[PathBuf],
+    json: bool,
+) -> Exit {
     if let Err(e) = app::domain::text::RepoName::parse(repo).and_then(|_| app::domain::text::ReleaseTag::parse(tag)) {
         return fail(e.message);
+    }
+    let signs_policy = files.iter().any(|f| f.file_name().is_some_and(|n| n == "policy.sig"));
+    match policy_version {
+        None if signs_policy => {
+            return fail(
+                "the files include policy.sig: say which org policy version policy.tar.gz is (--policy-version N)",
+            );
+        }
+        Some(v) if v < 1 => return fail("--policy-version must be at least 1"),
+        _ => {}
     }
     let pair = match std::fs::read_to_string(key).map_err(|e| e.to_string()).and_then(|t| signing::load_private_key(&t))
     {
@@ -134,7 +223,7 @@ fn build(repo: &str, tag: &str, key: &PathBuf, out: &PathBuf, files: &[PathBuf],
     let now =
         time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     let mut sign_error = None;
-    let zip = packs::build(repo, tag, &now, &contents, |m| match pair.sign(m) {
+    let zip = packs::build_with_policy_version(repo, tag, &now, policy_version, &contents, |m| match pair.sign(m) {
         Ok(s) => s.as_bytes().to_vec(),
         Err(e) => {
             sign_error = Some(e.to_string());
@@ -182,7 +271,7 @@ fn upload(
             Some((repo, tag)) => (repo.to_owned(), tag.to_owned()),
             None => return fail("--release must be owner/name@tag"),
         },
-        None => match packs::verify(&zip, &[], None).manifest {
+        None => match packs::verify(&zip, &[], None, None).manifest {
             Some(m) => (m.repo, m.tag),
             None => return fail("the pack has no readable manifest.json; name the release with --release"),
         },
@@ -216,7 +305,13 @@ fn print_checks(report: &packs::PackReport) {
     }
 }
 
-fn verify(keys: &[PathBuf], release: Option<&str>, pack: &PathBuf, json: bool) -> Exit {
+fn verify(
+    keys: &[PathBuf],
+    policy: Option<&app::ssr::policy::signers::PolicyTrust>,
+    release: Option<&str>,
+    pack: &PathBuf,
+    json: bool,
+) -> Exit {
     let mut pems = Vec::new();
     for k in keys {
         match std::fs::read_to_string(k) {
@@ -233,7 +328,7 @@ fn verify(keys: &[PathBuf], release: Option<&str>, pack: &PathBuf, json: bool) -
         Ok(z) => z,
         Err(e) => return fail(format!("cannot read pack {}: {e}", pack.display())),
     };
-    let report = packs::verify(&zip, &pems, expect);
+    let report = packs::verify(&zip, &pems, expect, policy);
     if json {
         println!("{}", serde_json::to_string(&report).unwrap_or_default());
     } else {

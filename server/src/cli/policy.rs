@@ -1,6 +1,7 @@
-//! `trust-portal policy …`: the organisation's policy-signing keys, the
-//! rollout settings, adoption, and the reusable signing workflow;
-//! `trust-portal drill rotate-policy-key`: the key-rotation drill.
+//! `trust-portal policy …`: the organisation's policy-signing keys and
+//! workflow identities, per-repository signer overrides, the rollout
+//! settings, adoption, and the reusable signing workflow;
+//! `trust-portal drill rotate-policy-key|rotate-keyless-identity|restore`.
 
 use super::output::Exit;
 use app::domain::AppError;
@@ -44,9 +45,64 @@ pub enum PolicyCommand {
         #[arg(long)]
         name: String,
     },
-    /// Show or change the rollout: current org policy version, allowed lag, what counts as active, keyless signer.
+    /// Add an org workflow identity: bundles it signs keylessly verify for every repository.
     #[command(
-        after_help = "Example:\n  trust-portal policy rollout --current-version 4 --allowed-lag 1\n  trust-portal policy rollout --keyless-identity https://github.com/acme/.github/.github/workflows/org.policy.sign.yml@refs/heads/main --keyless-issuer https://token.actions.githubusercontent.com"
+        after_help = "Example:\n  trust-portal policy add-identity --identity https://github.com/acme/.github/.github/workflows/org.policy.sign.yml@refs/heads/main"
+    )]
+    AddIdentity {
+        /// The certificate identity (SAN) the workflow signs with.
+        #[arg(long)]
+        identity: String,
+        /// Its OIDC issuer.
+        #[arg(long, default_value = workflow::GITHUB_ISSUER)]
+        issuer: String,
+        /// The trusted root its certificates chain to.
+        #[arg(long, default_value = "public-good")]
+        trusted_root: String,
+    },
+    /// Remove an org workflow identity (by id, or by identity): bundles it signs are refused from now on.
+    RemoveIdentity {
+        /// `pks_…` id, or the identity itself.
+        #[arg(long)]
+        identity: String,
+    },
+    /// Allow one more signer (a key or a keyless identity) for one repository, with a reason and an expiry.
+    #[command(
+        after_help = "Examples:\n  trust-portal policy allow-signer --repo globex/ledger-rules --identity https://github.com/globex/ledger-rules/.github/workflows/policy.yml@refs/heads/main --reason \"custom ledger rules until Q3\" --days 30\n  trust-portal policy allow-signer --repo acme/legacy --public-key legacy.pub --reason \"pre-workflow signer\" --days 14"
+    )]
+    AllowSigner {
+        /// Repository, owner/name (a tenant must own it).
+        #[arg(long)]
+        repo: String,
+        /// A PEM public key file (a key signer).
+        #[arg(long, conflicts_with = "identity", required_unless_present = "identity")]
+        public_key: Option<std::path::PathBuf>,
+        /// A keyless identity (a keyless signer).
+        #[arg(long)]
+        identity: Option<String>,
+        /// The keyless identity's OIDC issuer.
+        #[arg(long, default_value = workflow::GITHUB_ISSUER)]
+        issuer: String,
+        /// The keyless identity's trusted root.
+        #[arg(long, default_value = "public-good")]
+        trusted_root: String,
+        /// Why this repository needs another signer.
+        #[arg(long)]
+        reason: String,
+        /// Days until it expires (1 to 90).
+        #[arg(long)]
+        days: i64,
+    },
+    /// Revoke a signer override before its expiry.
+    RevokeSigner {
+        /// `pso_…` id.
+        #[arg(long)]
+        id: String,
+    },
+    /// Show or change the rollout: current org policy version, allowed lag, what counts as active,
+    /// whether only the org workflow's signatures count.
+    #[command(
+        after_help = "Example:\n  trust-portal policy rollout --current-version 4 --allowed-lag 1\n  trust-portal policy rollout --require-org-workflow yes"
     )]
     Rollout {
         /// The version every repository should run.
@@ -58,12 +114,9 @@ pub enum PolicyCommand {
         /// Days without a release, pack or bundle after which a repository stops counting.
         #[arg(long)]
         active_days: Option<i64>,
-        /// Keyless signing: the workflow identity (with --keyless-issuer; empty to clear).
-        #[arg(long, requires = "keyless_issuer")]
-        keyless_identity: Option<String>,
-        /// Keyless signing: the OIDC issuer.
-        #[arg(long, requires = "keyless_identity")]
-        keyless_issuer: Option<String>,
+        /// yes: only bundles signed by the org workflow count towards adoption; no: any org signer or override.
+        #[arg(long)]
+        require_org_workflow: Option<String>,
     },
     /// Adoption and every repository's state (exit 1 below the 95% goal).
     Status,
@@ -119,6 +172,14 @@ pub enum DrillCommand {
         #[arg(long)]
         out: Option<std::path::PathBuf>,
     },
+    /// Rehearse a change of the org workflow's keyless identity against the live database
+    /// (a throwaway Sigstore instance on this machine signs; every step audited).
+    /// Prints the report (Markdown, or JSON with --json); exit 1 if a step failed.
+    RotateKeylessIdentity {
+        /// Also write the report to this file.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
     /// Back up the live database, restore it into a scratch database and check
     /// it (rows of every table, the audit chain); measures the recovery time
     /// and the data-loss window. SQLite: VACUUM INTO; Postgres: pg_dump and
@@ -137,7 +198,7 @@ pub fn workflow(cmd: &PolicyCommand, public_url: Option<&str>) -> Option<Exit> {
     if *caller {
         print!("{}", workflow::caller_snippet(org));
         eprintln!(
-            "keyless signer to configure: trust-portal policy rollout --keyless-identity {} --keyless-issuer {}",
+            "org workflow identity to add: trust-portal policy add-identity --identity {} --issuer {}",
             workflow::keyless_identity(org),
             workflow::GITHUB_ISSUER
         );
@@ -176,24 +237,58 @@ pub async fn run(state: &AppState, cmd: PolicyCommand, json: bool) -> Exit {
         PolicyCommand::RevokeKey { name } => ingest::revoke_policy_key(state, ACTOR, &name)
             .await
             .map(|k| (serde_json::json!({ "revoked": k.name }), "policy-signing key revoked".into(), true)),
-        PolicyCommand::Rollout { current_version, allowed_lag, active_days, keyless_identity, keyless_issuer } => {
-            let change = ingest::RolloutChange {
-                current_version,
-                allowed_lag,
-                active_days,
-                keyless: keyless_identity.zip(keyless_issuer),
-            };
-            ingest::set_rollout(state, ACTOR, change).await.map(|r| {
-                (
-                    serde_json::json!({
-                        "current_version": r.current_version, "allowed_lag": r.allowed_lag,
-                        "active_days": r.active_days, "keyless_identity": r.keyless_identity,
-                        "keyless_issuer": r.keyless_issuer,
-                    }),
-                    "rollout settings".into(),
-                    true,
-                )
+        PolicyCommand::AddIdentity { identity, issuer, trusted_root } => {
+            app::ssr::policy::identities::add(state, ACTOR, &identity, &issuer, &trusted_root).await.map(|s| {
+                let v = serde_json::json!({ "id": s.id, "identity": s.identity, "issuer": s.issuer, "trusted_root": s.trusted_root });
+                (v, "org workflow identity added".into(), true)
             })
+        }
+        PolicyCommand::RemoveIdentity { identity } => {
+            app::ssr::policy::identities::remove(state, ACTOR, &identity).await.map(|s| {
+                (serde_json::json!({ "removed": s.id, "identity": s.identity }), "org workflow identity removed".into(), true)
+            })
+        }
+        PolicyCommand::AllowSigner { repo, public_key, identity, issuer, trusted_root, reason, days } => {
+            use app::ssr::policy::overrides::{NewOverride, OverrideSigner};
+            let signer = match (public_key, identity) {
+                (Some(path), _) => std::fs::read_to_string(&path)
+                    .map(|pem| OverrideSigner::Key { pem })
+                    .map_err(|e| AppError::invalid("--public-key", format!("{}: {e}", path.display()))),
+                (None, Some(identity)) => Ok(OverrideSigner::Keyless { identity, issuer, trusted_root }),
+                (None, None) => Err(AppError::invalid("--identity", "give --public-key or --identity")),
+            };
+            match signer {
+                Err(e) => Err(e),
+                Ok(signer) => app::ssr::policy::overrides::allow(state, ACTOR, NewOverride { repo, signer, reason, days })
+                    .await
+                    .map(|o| {
+                        let v = serde_json::json!({ "id": o.id, "signer": o.signer(), "expires_at": o.expires_at });
+                        (v, "signer override allowed".into(), true)
+                    }),
+            }
+        }
+        PolicyCommand::RevokeSigner { id } => app::ssr::policy::overrides::revoke(state, ACTOR, &id)
+            .await
+            .map(|o| (serde_json::json!({ "revoked": o.id }), "signer override revoked".into(), true)),
+        PolicyCommand::Rollout { current_version, allowed_lag, active_days, require_org_workflow } => {
+            async {
+                let require_org_workflow = match require_org_workflow.as_deref() {
+                    None => None,
+                    Some("yes") => Some(true),
+                    Some("no") => Some(false),
+                    Some(other) => {
+                        return Err(AppError::invalid("--require-org-workflow", format!("{other:?}: use yes or no")));
+                    }
+                };
+                let change = ingest::RolloutChange { current_version, allowed_lag, active_days, require_org_workflow };
+                let r = ingest::set_rollout(state, ACTOR, change).await?;
+                let v = serde_json::json!({
+                    "current_version": r.current_version, "allowed_lag": r.allowed_lag,
+                    "active_days": r.active_days, "require_org_workflow": r.require_org_workflow != 0,
+                });
+                Ok((v, "rollout settings".into(), true))
+            }
+            .await
         }
         PolicyCommand::SetActive { tenant, repo, active } => {
             async {
@@ -236,12 +331,26 @@ pub async fn run(state: &AppState, cmd: PolicyCommand, json: bool) -> Exit {
             );
             for repo in &r.repos {
                 text.push_str(&format!(
-                    "  {:<9} {:<14} {:<30} {}{}\n",
+                    "  {:<12} {:<14} {:<30} {:<4} {:<13}{}\n",
                     repo.state.as_str(),
                     repo.tenant,
                     repo.repo,
                     repo.version.map(|v| format!("v{v}")).unwrap_or_default(),
+                    repo.signer_kind.map(|k| k.short()).unwrap_or_default(),
                     repo.reason.as_deref().map(|w| format!("  ({w})")).unwrap_or_default()
+                ));
+            }
+            text.push_str("signers:\n");
+            for s in &r.org_signers {
+                text.push_str(&format!("  {:<12} {} ({})\n", s.kind.short(), s.name, s.detail));
+            }
+            for o in r.overrides.iter().filter(|o| o.state == app::domain::policy_signers::OverrideState::Active) {
+                text.push_str(&format!(
+                    "  override     {} for {} until {}: {}\n",
+                    o.signer,
+                    o.repo,
+                    app::domain::period::display_time(o.expires_at),
+                    o.reason
                 ));
             }
             let met = r.adoption.colour() == app::domain::adoption::BadgeColour::Green;
@@ -271,6 +380,9 @@ pub async fn run(state: &AppState, cmd: PolicyCommand, json: bool) -> Exit {
 pub async fn drill(state: &AppState, cmd: DrillCommand, json: bool) -> Exit {
     let (run, out) = match cmd {
         DrillCommand::RotatePolicyKey { out } => (app::ssr::policy::drill::rotate_policy_key(state, "cli").await, out),
+        DrillCommand::RotateKeylessIdentity { out } => {
+            (app::ssr::policy::keyless_drill::rotate_keyless_identity(state, "cli").await, out)
+        }
         DrillCommand::Restore { out } => (app::ssr::audit_kit::restore::run(state, "cli").await, out),
     };
     match run {

@@ -191,7 +191,7 @@ async fn publish_policies(app: &TestApp) {
         current_version: Some(2),
         allowed_lag: None,
         active_days: None,
-        keyless: None,
+        require_org_workflow: None,
     };
     app::ssr::policy::ingest::set_rollout(&app.state, "security@operator.demo", change).await.unwrap();
 }

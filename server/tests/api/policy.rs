@@ -307,7 +307,7 @@ async fn an_unsigned_active_repo_raises_an_alert_delivered_by_webhook_that_clear
 }
 
 #[tokio::test]
-async fn a_keyless_sigstore_bundle_verifies_only_with_the_configured_identity() {
+async fn a_keyless_sigstore_bundle_verifies_only_with_an_org_workflow_identity() {
     let app = TestApp::spawn().await;
     let dir = std::env::var("PORTAL_VECTORS_DIR")
         .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors").into());
@@ -318,40 +318,35 @@ async fn a_keyless_sigstore_bundle_verifies_only_with_the_configured_identity() 
     let (artifact, bundle) =
         (read("a.txt"), String::from_utf8(read("bundle-verify/happy-path-v0.3/bundle.sigstore.json")).unwrap());
     let check = || app::ssr::policy::ingest::verify_signature(&app.state, &artifact, &bundle);
-    let (code, _) = check().await.unwrap().unwrap_err();
-    assert_eq!(code, "signature_mismatch", "no keyless identity configured: refused");
+    assert_eq!(check().await.unwrap().unwrap_err().code, "signature_mismatch", "no identity configured: refused");
     let identity = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
-    let change = |id: &str| app::ssr::policy::ingest::RolloutChange {
-        keyless: Some((id.to_owned(), "https://token.actions.githubusercontent.com".to_owned())),
-        ..Default::default()
-    };
-    app::ssr::policy::ingest::set_rollout(
-        &app.state,
-        "test",
-        change("https://github.com/someone/else/.github/workflows/x.yml@refs/heads/main"),
-    )
-    .await
-    .unwrap();
+    let issuer = "https://token.actions.githubusercontent.com";
+    let add = |id: &'static str| app::ssr::policy::identities::add(&app.state, "test", id, issuer, "");
+    let other = add("https://github.com/someone/else/.github/workflows/x.yml@refs/heads/main").await.unwrap();
     assert!(check().await.unwrap().is_err(), "another workflow's identity is refused");
-    app::ssr::policy::ingest::set_rollout(&app.state, "test", change(identity)).await.unwrap();
-    let signer = check().await.unwrap().expect("the configured CI identity verifies, offline");
-    assert!(signer.starts_with("keyless https://github.com/sigstore-conformance/"), "{signer}");
+    let org = add(identity).await.unwrap();
+    assert_eq!(org.trusted_root, "public-good", "an empty root is the public-good root");
+    let signed = check().await.unwrap().expect("the org workflow identity verifies, offline");
+    assert!(signed.signer.starts_with("keyless https://github.com/sigstore-conformance/"), "{signed:?}");
+    assert_eq!(signed.kind, app::domain::policy_signers::PolicySignerKind::OrgWorkflow);
     let tampered = [artifact.as_slice(), b"!"].concat();
     assert!(app::ssr::policy::ingest::verify_signature(&app.state, &tampered, &bundle).await.unwrap().is_err());
+    // The same identity twice is a conflict; an unknown root or a non-https issuer is refused.
+    assert_eq!(add(identity).await.unwrap_err().code, app::domain::ErrorCode::Conflict);
+    let bad_root = app::ssr::policy::identities::add(&app.state, "test", identity, issuer, "nope").await;
+    assert!(bad_root.unwrap_err().message.contains("no trusted root named 'nope'"));
+    let bad_issuer = app::ssr::policy::identities::add(&app.state, "test", identity, "http://insecure", "").await;
+    assert_eq!(bad_issuer.unwrap_err().code, app::domain::ErrorCode::InvalidInput);
+    // Removed: refused from now on (by id; the other identity stays).
+    app::ssr::policy::identities::remove(&app.state, "test", &org.id).await.unwrap();
+    assert!(check().await.unwrap().is_err(), "a removed identity no longer verifies");
+    assert_eq!(app.state.db.keyless_signers().await.unwrap().iter().map(|s| &s.id).collect::<Vec<_>>(), [&other.id]);
 }
 
 #[tokio::test]
 async fn security_changes_the_rollout_from_the_portal_and_auditors_cannot() {
     let app = TestApp::spawn().await;
-    let form = |v: &'static str| {
-        [
-            ("current_version", v),
-            ("allowed_lag", "1"),
-            ("active_days", "14"),
-            ("keyless_identity", ""),
-            ("keyless_issuer", ""),
-        ]
-    };
+    let form = |v: &'static str| [("current_version", v), ("allowed_lag", "1"), ("active_days", "14")];
     let auditor = app.login("auditor@audit.demo").await;
     assert_eq!(app.server_fn("set_policy_rollout", Some(&auditor), &form("4")).await.0, 403);
     let security = app.login("security@operator.demo").await;
@@ -359,19 +354,19 @@ async fn security_changes_the_rollout_from_the_portal_and_auditors_cannot() {
     assert_eq!(s, 400, "{body}");
     let (s, body, _) = app.server_fn("set_policy_rollout", Some(&security), &form("0")).await;
     assert_eq!(s, 400, "versions start at 1: {body}");
-    let half = [
-        ("current_version", "4"),
-        ("allowed_lag", "1"),
-        ("active_days", "14"),
-        ("keyless_identity", "https://github.com/acme/x"),
-        ("keyless_issuer", ""),
-    ];
-    assert_eq!(app.server_fn("set_policy_rollout", Some(&security), &half).await.0, 400, "identity without issuer");
-    let (s, body, _) = app.server_fn("set_policy_rollout", Some(&security), &form("4")).await;
+    let odd =
+        [("current_version", "4"), ("allowed_lag", "1"), ("active_days", "14"), ("require_org_workflow", "maybe")];
+    assert_eq!(app.server_fn("set_policy_rollout", Some(&security), &odd).await.0, 400, "a checkbox is on or off");
+    let on = [("current_version", "4"), ("allowed_lag", "1"), ("active_days", "14"), ("require_org_workflow", "on")];
+    let (s, body, _) = app.server_fn("set_policy_rollout", Some(&security), &on).await;
     assert_eq!(s, 200, "{body}");
     let r = app.state.db.rollout().await.unwrap();
     assert_eq!(
-        (r.current_version, r.allowed_lag, r.active_days, r.updated_by.as_deref()),
-        (4, 1, 14, Some("security@operator.demo"))
+        (r.current_version, r.allowed_lag, r.active_days, r.require_org_workflow, r.updated_by.as_deref()),
+        (4, 1, 14, 1, Some("security@operator.demo"))
     );
+    // An unticked checkbox is absent from the form: off.
+    let (s, body, _) = app.server_fn("set_policy_rollout", Some(&security), &form("4")).await;
+    assert_eq!(s, 200, "{body}");
+    assert_eq!(app.state.db.rollout().await.unwrap().require_org_workflow, 0);
 }

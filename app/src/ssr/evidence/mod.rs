@@ -1,8 +1,10 @@
 //! Release evidence packs: the pack format and its checks ([`packs`]), the
-//! hostile-input zip reader under it ([`strict_zip`]), upload, read and
+//! policy bundle a pack may carry ([`pack_policy`]), the hostile-input zip
+//! reader under it ([`strict_zip`]), upload, read and
 //! metered download ([`service`]), and fetching a repository's latest
 //! release from a forge ([`releases`]).
 
+pub mod pack_policy;
 pub mod packs;
 pub mod releases;
 pub mod service;

@@ -12,7 +12,9 @@
 //! [`MAX_RATIO`] times. An entry that inflates to more or less than it
 //! declared, or to another CRC, is refused too. Each error names the rule.
 
+use crate::domain::policy_signers::PackPolicy;
 use crate::domain::status::CheckStatus;
+use crate::ssr::policy::signers::PolicyTrust;
 use crate::ssr::verification::dsse::Envelope;
 use crate::ssr::verification::engine::{self, Reason, Subject};
 use serde::{Deserialize, Serialize};
@@ -124,6 +126,10 @@ pub struct Manifest {
     pub created_at: String,
     /// Every file of the pack except the manifest and its signature.
     pub files: Vec<ManifestFile>,
+    /// The org policy version of the pack's `policy.tar.gz`, when it is not
+    /// one of the published versions (a repository's custom policy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_version: Option<i64>,
 }
 
 /// A media type guessed from a file name.
@@ -151,6 +157,19 @@ pub fn build(
     files: &[(String, Vec<u8>)],
     sign: impl FnOnce(&[u8]) -> Vec<u8>,
 ) -> Result<Vec<u8>, PackError> {
+    build_with_policy_version(repo, tag, created_at, None, files, sign)
+}
+
+/// Like [`build`], declaring the org policy version of the pack's
+/// `policy.tar.gz` in the manifest (needed when it is not a published version).
+pub fn build_with_policy_version(
+    repo: &str,
+    tag: &str,
+    created_at: &str,
+    policy_version: Option<i64>,
+    files: &[(String, Vec<u8>)],
+    sign: impl FnOnce(&[u8]) -> Vec<u8>,
+) -> Result<Vec<u8>, PackError> {
     for (path, _) in files {
         check_path(path, "zip_unsafe_path")?;
         if path == "manifest.json" || path == "manifest.sig" {
@@ -170,6 +189,7 @@ pub fn build(
                 sha256: hex::encode(Sha256::digest(data)),
             })
             .collect(),
+        policy_version,
     };
     let manifest_json = serde_json::to_vec_pretty(&manifest).map_err(|e| err("pack_invalid", e.to_string()))?;
     let signature = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, sign(&manifest_json));
@@ -207,12 +227,16 @@ pub struct PackReport {
     pub manifest: Option<Manifest>,
     /// `sha256:` id of the key whose manifest signature verified.
     pub signer_key_id: Option<String>,
+    /// The policy bundle the pack carries (`policy.tar.gz` + `policy.sig`), as checked.
+    #[serde(default)]
+    pub policy: Option<PackPolicy>,
     /// Every check in order.
     pub checks: Vec<PackCheck>,
 }
 
 impl PackReport {
-    fn push(&mut self, check: String, result: Result<String, (String, String)>) {
+    /// Records a check; the first failure's code becomes the report's reason.
+    pub(crate) fn push(&mut self, check: String, result: Result<String, (String, String)>) {
         let (status, detail) = match result {
             Ok(detail) => (CheckStatus::Passed, detail),
             Err((reason, detail)) => {
@@ -227,7 +251,7 @@ impl PackReport {
 
     /// Records an item that could not be checked: the pack is then not
     /// verified (`reason`), since a report never passes what it did not check.
-    fn push_unchecked(&mut self, check: String, reason: &str, detail: String) {
+    pub(crate) fn push_unchecked(&mut self, check: String, reason: &str, detail: String) {
         if self.reason.is_none() {
             self.reason = Some(reason.into());
         }
@@ -237,21 +261,33 @@ impl PackReport {
 
 /// A report for a pack that could not be read at all.
 pub fn unreadable(e: &PackError) -> PackReport {
-    let mut report = PackReport { verified: false, reason: None, manifest: None, signer_key_id: None, checks: vec![] };
+    let mut report = empty_report();
     report.push("zip is safe to read".into(), Err((e.code.into(), e.message.clone())));
     report
 }
 
+fn empty_report() -> PackReport {
+    PackReport { verified: false, reason: None, manifest: None, signer_key_id: None, policy: None, checks: vec![] }
+}
+
 /// Verifies a pack against public keys (PEM): the manifest signature with one
 /// of them, every listed digest, no unlisted files, the expected repo and tag
-/// when given, and every `X.sig` / `X.dsse.json` / `X.intoto.json` inside with
-/// the key that signed the manifest.
-pub fn verify(zip_bytes: &[u8], keys: &[String], expect: Option<(&str, &str)>) -> PackReport {
+/// when given, every `X.sig` / `X.dsse.json` / `X.intoto.json` inside with
+/// the key that signed the manifest, and a policy bundle (`policy.tar.gz` +
+/// `policy.sig`) with the policy signers in `policy` (see
+/// [`crate::ssr::evidence::pack_policy`]; without them it is not checked, so
+/// the pack is not verified).
+pub fn verify(
+    zip_bytes: &[u8],
+    keys: &[String],
+    expect: Option<(&str, &str)>,
+    policy: Option<&PolicyTrust>,
+) -> PackReport {
     let files = match read_zip(zip_bytes) {
         Ok(f) => f,
         Err(e) => return unreadable(&e),
     };
-    let mut report = PackReport { verified: false, reason: None, manifest: None, signer_key_id: None, checks: vec![] };
+    let mut report = empty_report();
     report.push("zip is safe to read".into(), Ok(format!("{} files", files.len())));
     let (Some(manifest_bytes), Some(sig)) = (files.get("manifest.json"), files.get("manifest.sig")) else {
         report.push(
@@ -329,6 +365,9 @@ pub fn verify(zip_bytes: &[u8], keys: &[String], expect: Option<(&str, &str)>) -
     if let Some((pem, _)) = &signer {
         check_inner_signatures(&mut report, &files, &listed, pem);
     }
+    if listed.contains(&crate::ssr::evidence::pack_policy::SIGNATURE) {
+        crate::ssr::evidence::pack_policy::check(&mut report, &files, &manifest, policy);
+    }
     report.verified = report.reason.is_none();
     report.manifest = Some(manifest);
     report
@@ -339,6 +378,9 @@ pub fn verify(zip_bytes: &[u8], keys: &[String], expect: Option<(&str, &str)>) -
 fn check_inner_signatures(report: &mut PackReport, files: &BTreeMap<String, Vec<u8>>, listed: &[&str], pem: &str) {
     for path in listed {
         let Some(data) = files.get(*path) else { continue };
+        if *path == crate::ssr::evidence::pack_policy::SIGNATURE {
+            continue; // the organisation's signature over policy.tar.gz, not the pack key's
+        }
         if let Some(target) = path.strip_suffix(".sig") {
             let check = format!("{path} signs {target}");
             let result = match files.get(target) {
@@ -428,7 +470,7 @@ mod tests {
     #[test]
     fn a_built_pack_verifies_and_lists_each_check() {
         let (kp, pem) = key();
-        let report = verify(&sample(&kp), &[pem], Some(("acme/firmware", "v1.0.0")));
+        let report = verify(&sample(&kp), &[pem], Some(("acme/firmware", "v1.0.0")), None);
         assert!(report.verified, "{report:#?}");
         assert!(
             report
@@ -444,17 +486,17 @@ mod tests {
         let (kp, _) = key();
         let (_, other) = key();
         let pack = sample(&kp);
-        assert_eq!(verify(&pack, &[other], None).reason.as_deref(), Some("signature_mismatch"));
+        assert_eq!(verify(&pack, &[other], None, None).reason.as_deref(), Some("signature_mismatch"));
         let pem = kp.public_key_der().expect("der").to_pem();
         assert_eq!(
-            verify(&pack, std::slice::from_ref(&pem), Some(("acme/firmware", "v2.0.0"))).reason.as_deref(),
+            verify(&pack, std::slice::from_ref(&pem), Some(("acme/firmware", "v2.0.0")), None).reason.as_deref(),
             Some("pack_release_mismatch")
         );
         // Swap a file's content: the manifest digest no longer matches.
         let mut files = read_zip(&pack).expect("reads");
         files.insert("sbom.spdx.json".into(), b"{}".to_vec());
         let rezipped = raw_zip(files.iter().map(|(p, d)| (p.as_str(), d.as_slice(), 0o100_644)).collect());
-        assert_eq!(verify(&rezipped, &[pem], None).reason.as_deref(), Some("digest_mismatch"));
+        assert_eq!(verify(&rezipped, &[pem], None, None).reason.as_deref(), Some("digest_mismatch"));
     }
 
     /// A zip written entry by entry, with explicit unix modes.
@@ -504,7 +546,7 @@ mod tests {
         let pack =
             build("a/b", "v1", "2026-01-01T00:00:00Z", &files, |m| kp.sign(m).expect("sign").as_bytes().to_vec())
                 .expect("builds");
-        let report = verify(&pack, &[pem], None);
+        let report = verify(&pack, &[pem], None, None);
         assert!(!report.verified, "{report:#?}");
         assert_eq!(report.reason.as_deref(), Some("pack_item_unchecked"));
         assert!(
@@ -525,7 +567,7 @@ mod tests {
         let pack =
             build("a/b", "v1", "2026-01-01T00:00:00Z", &files, |m| kp.sign(m).expect("sign").as_bytes().to_vec())
                 .expect("builds");
-        let report = verify(&pack, &[pem], None);
+        let report = verify(&pack, &[pem], None, None);
         assert!(!report.verified);
         assert!(
             report

@@ -76,9 +76,10 @@ pub async fn upload_release(
         .filter(|k| check_window(k, now).is_ok())
         .map(|k| k.public_key_pem)
         .collect();
+    let trust = crate::ssr::policy::signers::repo_trust(state, org_id, repo).await?;
     let (repo_owned, tag_owned) = (repo.to_owned(), tag.to_owned());
     let (report, zip) = tokio::task::spawn_blocking(move || {
-        let report = packs::verify(&zip, &keys, Some((&repo_owned, &tag_owned)));
+        let report = packs::verify(&zip, &keys, Some((&repo_owned, &tag_owned)), Some(&trust));
         (report, zip)
     })
     .await

@@ -16,6 +16,7 @@ use crate::ssr::AppState;
 use crate::ssr::drill_run::DrillRun;
 use crate::ssr::error::log_internal;
 use crate::ssr::policy::ingest::{self, Uploaded};
+use crate::ssr::policy::signers::{Refusal, SignedBy};
 use crate::ssr::store::SigningKeyRow;
 use crate::ssr::verification::trust::revoke_signing_key;
 use base64::Engine;
@@ -41,7 +42,8 @@ async fn new_key(state: &AppState, actor: &str, name: &str) -> Result<Key, AppEr
     Ok(Key { row: ingest::add_policy_key(state, actor, name, &public, None).await?, pair })
 }
 
-fn bundle(note: &str) -> Result<Vec<u8>, AppError> {
+/// A one-file policy bundle for a drill step, saying what it rehearses.
+pub fn policy_bundle(note: &str) -> Result<Vec<u8>, AppError> {
     let rego = format!("package drill\n\n# {note}\ndefault allow := false\n");
     crate::ssr::policy::bundle::build(&[("policies/drill.rego", rego.as_bytes())]).map_err(log_internal)
 }
@@ -56,8 +58,8 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
     let repo = DRILL_REPO;
     // 1. The old key signs a bundle, which is accepted.
     let old = new_key(state, actor, &format!("drill-{tag}-old")).await?;
-    let b1 = bundle("signed by the old key before the rotation")?;
-    let v1 = next_version(state, &operator).await?;
+    let b1 = policy_bundle("signed by the old key before the rotation")?;
+    let v1 = next_version(state, &operator, repo).await?;
     let first = ingest::upload(state, actor, &operator, repo, v1, b1.clone(), old.sign(&b1)).await?;
     let first_id = match &first {
         Uploaded::Verified(row) => Some(row.id.clone()),
@@ -72,7 +74,7 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
 
     // 2. The new key is added; during the overlap both verify.
     let new = new_key(state, actor, &format!("drill-{tag}-new")).await?;
-    let probe = bundle("overlap probe")?;
+    let probe = policy_bundle("overlap probe")?;
     let by_old = ingest::verify_signature(state, &probe, &old.sign(&probe)).await?;
     let by_new = ingest::verify_signature(state, &probe, &new.sign(&probe)).await?;
     s.record(
@@ -83,8 +85,8 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
     .await?;
 
     // 3. A new bundle signed by the new key is accepted.
-    let b2 = bundle("signed by the new key")?;
-    let v2 = next_version(state, &operator).await?;
+    let b2 = policy_bundle("signed by the new key")?;
+    let v2 = next_version(state, &operator, repo).await?;
     let second = ingest::upload(state, actor, &operator, repo, v2, b2.clone(), new.sign(&b2)).await?;
     s.record(
         "a new bundle signed by the new key is accepted",
@@ -98,8 +100,8 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
     s.record("the old key is revoked", true, format!("{} revoked", old.row.name)).await?;
 
     // 5. A bundle the old key signs after its revocation is refused.
-    let b3 = bundle("signed by the old key after its revocation")?;
-    let v3 = next_version(state, &operator).await?;
+    let b3 = policy_bundle("signed by the old key after its revocation")?;
+    let v3 = next_version(state, &operator, repo).await?;
     let third = ingest::upload(state, actor, &operator, repo, v3, b3.clone(), old.sign(&b3)).await?;
     let refused = match &third {
         Uploaded::Failed(row) => format!("refused: {}", row.reason.as_deref().unwrap_or("?")),
@@ -140,19 +142,20 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
     s.finish(None).await
 }
 
-/// The version after the drill repository's bundle in force.
-async fn next_version(state: &AppState, operator: &str) -> Result<i64, AppError> {
+/// The version after the bundle in force for the operator's drill repository `repo`.
+pub async fn next_version(state: &AppState, operator: &str, repo: &str) -> Result<i64, AppError> {
     let db = &state.db;
-    let in_force = match db.repo(operator, DRILL_REPO).await? {
+    let in_force = match db.repo(operator, repo).await? {
         Some(r) => db.bundle_in_force(&r.id).await?.map_or(0, |b| b.version),
         None => 0,
     };
     Ok(in_force + 1)
 }
 
-fn outcome(r: &Result<String, (&'static str, String)>) -> String {
+/// "verifies (signer)" or "refused (code)", for a drill step's detail.
+pub fn outcome(r: &Result<SignedBy, Refusal>) -> String {
     match r {
-        Ok(signer) => format!("verifies ({signer})"),
-        Err((code, _)) => format!("refused ({code})"),
+        Ok(signed) => format!("verifies ({})", signed.signer),
+        Err(refusal) => format!("refused ({})", refusal.code),
     }
 }

@@ -1,10 +1,9 @@
 //! Policy bundle ingestion: a repository's CI uploads `policy.tar.gz`,
 //! `policy.sig` and a version. The bundle is read safely
 //! ([`crate::ssr::policy::bundle`]), its signature verified against the
-//! organisation's policy-signing keys (the operator's signing keys, each
-//! within its validity window) or, for a Sigstore bundle, the keyless
-//! identity in the rollout settings. Unsigned is never accepted: with several
-//! keys, one of them must verify it. Versions only go up per repository
+//! signers [`crate::ssr::policy::signers`] names for the repository (org
+//! policy keys, org workflow identities, the repository's overrides).
+//! Unsigned is never accepted: one of the signers must verify it. Versions only go up per repository
 //! (rollback protection); a failed upload is recorded (and alerts) but never
 //! replaces the bundle in force.
 
@@ -15,9 +14,8 @@ use crate::ssr::AppState;
 use crate::ssr::audit::AuditEvent;
 use crate::ssr::error::log_internal;
 use crate::ssr::policy::bundle;
+use crate::ssr::policy::signers::{self, Refusal, SignedBy};
 use crate::ssr::store::{PolicyBundleRow, RepoRow, RolloutRow, SigningKeyRow, StoreError};
-use crate::ssr::verification::engine::{self, BundlePolicy, Subject};
-use crate::ssr::verification::trust::check_window;
 use sha2::{Digest, Sha256};
 
 /// What an upload did.
@@ -64,66 +62,15 @@ pub async fn revoke_policy_key(state: &AppState, actor: &str, name: &str) -> Res
     Ok(key)
 }
 
-/// Who signed `bundle`, or the reason code and message why nobody did.
-fn check_signature(
-    bundle: &[u8],
-    signature: &str,
-    keys: &[SigningKeyRow],
-    rollout: &RolloutRow,
-    root: Option<&sigstore_verify::trust_root::TrustedRoot>,
-    now: i64,
-) -> Result<String, (&'static str, String)> {
-    let signature = signature.trim();
-    if signature.is_empty() {
-        return Err(("unsigned", "policy.sig is empty: unsigned bundles are never accepted".to_owned()));
-    }
-    let usable: Vec<&SigningKeyRow> = keys.iter().filter(|k| check_window(k, now).is_ok()).collect();
-    let subject = Subject::Bytes(bundle);
-    if signature.starts_with('{') {
-        let root = root.ok_or(("trust_root_invalid", "the public-good trusted root is unavailable".to_owned()))?;
-        let none = crate::ssr::verification::dsse::AttestationPolicy::default();
-        if let (Some(identity), Some(issuer)) = (&rollout.keyless_identity, &rollout.keyless_issuer) {
-            let policy = BundlePolicy::Keyless { identity: identity.clone(), issuer: issuer.clone() };
-            if engine::verify_bundle(root, signature, subject, &policy, &none).is_ok() {
-                return Ok(format!("keyless {identity} ({issuer})"));
-            }
-        }
-        for k in &usable {
-            let policy = BundlePolicy::Key { pem: k.public_key_pem.clone() };
-            if engine::verify_bundle(root, signature, subject, &policy, &none).is_ok() {
-                return Ok(format!("{} ({})", k.name, k.key_id));
-            }
-        }
-        return Err((
-            "signature_mismatch",
-            "the Sigstore bundle verifies with no policy key or keyless identity".into(),
-        ));
-    }
-    if usable.is_empty() {
-        return Err(("no_policy_keys", "no policy-signing key is valid now; ask security to add one".to_owned()));
-    }
-    for k in &usable {
-        if engine::verify_blob(&k.public_key_pem, signature, subject).is_ok() {
-            return Ok(format!("{} ({})", k.name, k.key_id));
-        }
-    }
-    Err((
-        "signature_mismatch",
-        format!("policy.sig verifies with none of the {} valid policy-signing keys", usable.len()),
-    ))
-}
-
-/// Who signed `bundle` with `signature` under the current keys and rollout
-/// settings, or the reason code and message why nobody did.
+/// Who signed `bundle` with `signature` under the org-wide signers in force
+/// now (keys and org workflow identities, no overrides), or why nobody did.
 pub async fn verify_signature(
     state: &AppState,
     bundle: &[u8],
     signature: &str,
-) -> Result<Result<String, (&'static str, String)>, AppError> {
-    let keys = policy_keys(state).await?;
-    let rollout = state.db.rollout().await?;
-    let root = crate::ssr::verification::trust::trusted_root(state, None).await.ok();
-    Ok(check_signature(bundle, signature, &keys, &rollout, root.as_deref(), state.now_ms()))
+) -> Result<Result<SignedBy, Refusal>, AppError> {
+    let trust = signers::org_trust(state).await?;
+    Ok(trust.check(bundle, signature))
 }
 
 /// Takes an upload for `repo` of `org_id` (see the module docs).
@@ -164,13 +111,11 @@ pub async fn upload(
             ));
         }
     }
-    let keys = policy_keys(state).await?;
-    let rollout = state.db.rollout().await?;
-    let root = crate::ssr::verification::trust::trusted_root(state, None).await.ok();
+    let trust = signers::repo_trust(state, org_id, repo).await?;
     let size_bytes = i64::try_from(bundle.len()).unwrap_or(i64::MAX);
     let (files, signed) = tokio::task::spawn_blocking(move || {
         let files = bundle::read_bundle(&bundle);
-        let signed = check_signature(&bundle, &signature, &keys, &rollout, root.as_deref(), now);
+        let signed = trust.check(&bundle, &signature);
         (files, signed)
     })
     .await
@@ -186,6 +131,8 @@ pub async fn upload(
         reason: None,
         detail: None,
         signer: None,
+        signer_kind: None,
+        override_id: None,
         files: "[]".into(),
         created_at: now,
     };
@@ -195,14 +142,16 @@ pub async fn upload(
             row.reason = Some(e.code.to_owned());
             row.detail = Some(e.message);
         }
-        (Ok(_), Err((code, why))) => {
+        (Ok(_), Err(refusal)) => {
             row.status = Verdict::Failed;
-            row.reason = Some(code.to_owned());
-            row.detail = Some(why);
+            row.reason = Some(refusal.code.to_owned());
+            row.detail = Some(refusal.message);
         }
-        (Ok(files), Ok(signer)) => {
+        (Ok(files), Ok(signed)) => {
             row.files = serde_json::to_string(&files).map_err(log_internal)?;
-            row.signer = Some(signer);
+            row.signer = Some(signed.signer);
+            row.signer_kind = Some(signed.kind.as_str().to_owned());
+            row.override_id = signed.override_id;
         }
     }
     let new_repo_id = state.new_id(RepoId::from_parts).to_string();
@@ -213,10 +162,11 @@ pub async fn upload(
         other => other?,
     };
     let detail = format!(
-        "{repo} v{version} status={} sha256={}{}",
+        "{repo} v{version} status={} sha256={}{}{}",
         row.status,
         row.sha256,
-        row.reason.as_deref().map(|r| format!(" reason={r}")).unwrap_or_default()
+        row.reason.as_deref().map(|r| format!(" reason={r}")).unwrap_or_default(),
+        row.signer_kind.as_deref().map(|k| format!(" signer_kind={k}")).unwrap_or_default()
     );
     AuditEvent::new(actor, "policy.uploaded").about(org_id, &row.id).detail(&detail).log(state).await?;
     sync_alerts(state).await;
@@ -292,8 +242,8 @@ pub struct RolloutChange {
     pub allowed_lag: Option<i64>,
     /// Days of inactivity after which a repository stops counting (at least 1).
     pub active_days: Option<i64>,
-    /// Keyless signing identity and issuer (set together; empty strings clear them).
-    pub keyless: Option<(String, String)>,
+    /// Whether only bundles signed by the org workflow count towards adoption.
+    pub require_org_workflow: Option<bool>,
 }
 
 /// Applies `change` to the rollout settings (validated, audited); returns the result.
@@ -317,23 +267,18 @@ pub async fn set_rollout(state: &AppState, actor: &str, change: RolloutChange) -
         }
         r.active_days = v;
     }
-    if let Some((identity, issuer)) = change.keyless {
-        let (identity, issuer) = (identity.trim().to_owned(), issuer.trim().to_owned());
-        if identity.is_empty() != issuer.is_empty() {
-            return Err(AppError::invalid("keyless", "give both the certificate identity and the OIDC issuer"));
-        }
-        r.keyless_identity = (!identity.is_empty()).then_some(identity);
-        r.keyless_issuer = (!issuer.is_empty()).then_some(issuer);
+    if let Some(required) = change.require_org_workflow {
+        r.require_org_workflow = i64::from(required);
     }
     r.updated_by = Some(actor.to_owned());
     r.updated_at = state.now_ms();
     state.db.set_rollout(&r).await?;
     let detail = format!(
-        "current_version={} allowed_lag={} active_days={} keyless={}",
+        "current_version={} allowed_lag={} active_days={} require_org_workflow={}",
         r.current_version,
         r.allowed_lag,
         r.active_days,
-        r.keyless_identity.as_deref().unwrap_or("-")
+        r.require_org_workflow != 0
     );
     AuditEvent::new(actor, "policy.rollout_changed").detail(&detail).log(state).await?;
     sync_alerts(state).await;
@@ -387,8 +332,8 @@ pub async fn publish_release(
         return Err(AppError::invalid("version", "must be a whole number of at least 1"));
     }
     bundle::read_bundle(&bundle).map_err(|e| AppError::invalid("policy.tar.gz", e.message))?;
-    if let Err((code, why)) = verify_signature(state, &bundle, &signature).await? {
-        return Err(AppError::invalid("policy.sig", format!("{why} ({code})")));
+    if let Err(refusal) = verify_signature(state, &bundle, &signature).await? {
+        return Err(AppError::invalid("policy.sig", format!("{} ({})", refusal.message, refusal.code)));
     }
     let row = crate::ssr::store::PolicyReleaseRow {
         version,

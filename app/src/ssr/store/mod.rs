@@ -24,6 +24,7 @@ mod onboarding;
 mod orgs;
 mod packs;
 mod policy;
+mod policy_signers;
 mod receipts;
 mod reconcile;
 mod sessions;
@@ -58,6 +59,7 @@ pub use onboarding::{InvitationRow, OnboardingEventRow, OnboardingListing, Onboa
 pub use orgs::OrgRow;
 pub use packs::PackRow;
 pub use policy::{PolicyBundleRow, RepoRow, RolloutRow};
+pub use policy_signers::{KeylessSignerRow, SignerOverrideRow};
 pub use receipts::ReceiptRow;
 pub use sessions::SessionRow;
 pub use trust::{PolicyRow, ReceiptKeyRow, SigningKeyRow, TrustedRootRow};

@@ -117,6 +117,17 @@ impl Db {
         .await?)
     }
 
+    /// A tenant's newest pack of one repository, whatever its outcome.
+    pub async fn latest_pack(&self, org_id: &str, repo: &str) -> StoreResult<Option<PackRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM packs WHERE org_id = $1 AND repo = $2 ORDER BY created_at DESC, id DESC LIMIT 1"
+        ))
+        .bind(org_id)
+        .bind(repo)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
     /// A tenant's packs, newest first.
     pub async fn packs(&self, org_id: &str, limit: i64) -> StoreResult<Vec<PackRow>> {
         Ok(sqlx::query_as(&format!(

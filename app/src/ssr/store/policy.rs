@@ -48,6 +48,10 @@ pub struct PolicyBundleRow {
     pub detail: Option<String>,
     /// Who signed: the policy key's name and id, or the keyless identity.
     pub signer: Option<String>,
+    /// `org_key`, `org_workflow` or `override` (see [`PolicyBundleRow::signer_kind`]).
+    pub signer_kind: Option<String>,
+    /// The override whose signer signed it.
+    pub override_id: Option<String>,
     /// JSON list of the policy files (path, size, sha256).
     pub files: String,
     /// Upload time (ms).
@@ -63,10 +67,8 @@ pub struct RolloutRow {
     pub allowed_lag: i64,
     /// Days of inactivity after which a repository stops counting as active.
     pub active_days: i64,
-    /// Keyless signing: the required certificate identity (CI workflow).
-    pub keyless_identity: Option<String>,
-    /// Keyless signing: the required OIDC issuer.
-    pub keyless_issuer: Option<String>,
+    /// 1: only bundles signed by the org workflow count towards adoption.
+    pub require_org_workflow: i64,
     /// Who changed them last.
     pub updated_by: Option<String>,
     /// When (ms).
@@ -74,8 +76,15 @@ pub struct RolloutRow {
 }
 
 const REPO_COLUMNS: &str = "id, org_id, name, created_at, last_activity_at, active_override, proven_at, proof";
-const BUNDLE_COLUMNS: &str =
-    "id, org_id, repo_id, version, sha256, size_bytes, status, reason, detail, signer, files, created_at";
+const BUNDLE_COLUMNS: &str = "id, org_id, repo_id, version, sha256, size_bytes, status, reason, detail, signer, files, \
+     created_at, signer_kind, override_id";
+
+impl PolicyBundleRow {
+    /// Which kind of signer signed it (verified bundles only).
+    pub fn signer_kind(&self) -> Option<crate::domain::policy_signers::PolicySignerKind> {
+        self.signer_kind.as_deref().and_then(crate::domain::policy_signers::PolicySignerKind::parse)
+    }
+}
 
 impl Db {
     /// Registers a repository or records new activity on it; returns it.
@@ -211,7 +220,8 @@ impl Db {
             .await?;
         let b = PolicyBundleRow { repo_id, ..b.clone() };
         sqlx::query(&format!(
-            "INSERT INTO policy_bundles ({BUNDLE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+            "INSERT INTO policy_bundles ({BUNDLE_COLUMNS}) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         ))
         .bind(&b.id)
         .bind(&b.org_id)
@@ -225,6 +235,8 @@ impl Db {
         .bind(&b.signer)
         .bind(&b.files)
         .bind(b.created_at)
+        .bind(&b.signer_kind)
+        .bind(&b.override_id)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -304,7 +316,7 @@ impl Db {
     /// The rollout settings.
     pub async fn rollout(&self) -> StoreResult<RolloutRow> {
         Ok(sqlx::query_as(
-            "SELECT current_version, allowed_lag, active_days, keyless_identity, keyless_issuer, updated_by, updated_at \
+            "SELECT current_version, allowed_lag, active_days, require_org_workflow, updated_by, updated_at \
              FROM policy_rollout WHERE id = 1",
         )
         .fetch_one(self.pool())
@@ -315,13 +327,12 @@ impl Db {
     pub async fn set_rollout(&self, r: &RolloutRow) -> StoreResult<()> {
         sqlx::query(
             "UPDATE policy_rollout SET current_version = $1, allowed_lag = $2, active_days = $3, \
-             keyless_identity = $4, keyless_issuer = $5, updated_by = $6, updated_at = $7 WHERE id = 1",
+             require_org_workflow = $4, updated_by = $5, updated_at = $6 WHERE id = 1",
         )
         .bind(r.current_version)
         .bind(r.allowed_lag)
         .bind(r.active_days)
-        .bind(&r.keyless_identity)
-        .bind(&r.keyless_issuer)
+        .bind(r.require_org_workflow)
         .bind(&r.updated_by)
         .bind(r.updated_at)
         .execute(self.pool())

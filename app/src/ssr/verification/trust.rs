@@ -257,6 +257,9 @@ pub async fn add_trusted_root(
     if name.as_str() == PUBLIC_GOOD {
         return Err(AppError::invalid("Name", "public-good is the built-in root"));
     }
+    if name.as_str() == crate::ssr::policy::keyless_drill::DRILL_ROOT {
+        return Err(AppError::invalid("Name", "drill-sigstore is the keyless rotation drill's own root"));
+    }
     engine::trusted_root_from_json(json).map_err(|e| AppError::invalid("Trusted root", e.message))?;
     let row = TrustedRootRow {
         id: state.new_id(TrustedRootId::from_parts).to_string(),

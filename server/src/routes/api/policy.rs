@@ -47,6 +47,8 @@ pub struct BundleResponse {
     pub detail: Option<String>,
     /// The policy key (name and id) or keyless identity that signed it.
     pub signer: Option<String>,
+    /// Which kind of signer that is: `org_key`, `org_workflow` or `override`.
+    pub signer_kind: Option<String>,
     /// The policy files (path, size, sha256).
     #[schema(value_type = Object)]
     pub files: serde_json::Value,
@@ -62,6 +64,7 @@ fn response(repo: &str, row: &PolicyBundleRow) -> BundleResponse {
         reason: row.reason.clone(),
         detail: row.detail.clone(),
         signer: row.signer.clone(),
+        signer_kind: row.signer_kind.clone(),
         files: serde_json::from_str(&row.files).unwrap_or_default(),
     }
 }

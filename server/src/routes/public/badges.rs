@@ -54,7 +54,7 @@ pub async fn repo_badge(
             let colour = match s.state {
                 PolicyState::Signed => BadgeColour::Green,
                 PolicyState::Stale => BadgeColour::Amber,
-                PolicyState::Unsigned | PolicyState::Failed => BadgeColour::Red,
+                PolicyState::Unsigned | PolicyState::Failed | PolicyState::OffWorkflow => BadgeColour::Red,
             };
             let message = match s.version {
                 Some(v) if s.state == PolicyState::Signed => format!("signed v{v}"),

@@ -30,16 +30,16 @@ pub(crate) async fn policy(state: &AppState, s: &mut Session, version: i64) -> R
         ));
     }
     match crate::ssr::policy::ingest::verify_signature(state, &bundle, &signature).await.map_err(Refusal::Error)? {
-        Ok(signer) => {
+        Ok(signed) => {
             s.data.policy_version = Some(version);
-            s.data.policy_signer = Some(signer);
+            s.data.policy_signer = Some(signed.signer);
             s.data.policy_sha256 = Some(release.sha256);
             Ok(None)
         }
-        Err((code, why)) => Err(failed(
+        Err(refusal) => Err(failed(
             step,
-            code,
-            format!("policy.sig of version {version} does not verify: {why}"),
+            refusal.code,
+            format!("policy.sig of version {version} does not verify: {}", refusal.message),
             "pick another version; if none verifies, the policy key was rotated: ask the security team to re-sign",
         )),
     }

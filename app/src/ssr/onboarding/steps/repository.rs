@@ -99,9 +99,12 @@ pub(crate) async fn repository(
             (pack.tag, zip, pack.release_created_at)
         }
     };
+    let trust = crate::ssr::policy::signers::repo_trust(state, &org_id, repo).await.map_err(Refusal::Error)?;
     let (repo_owned, tag_owned, keys_owned) = (repo.to_owned(), tag.clone(), keys);
     let (report, zip) = tokio::task::spawn_blocking(move || {
-        (crate::ssr::evidence::packs::verify(&zip, &keys_owned, Some((&repo_owned, &tag_owned))), zip)
+        let report =
+            crate::ssr::evidence::packs::verify(&zip, &keys_owned, Some((&repo_owned, &tag_owned)), Some(&trust));
+        (report, zip)
     })
     .await
     .map_err(|e| Refusal::Error(log_internal(e)))?;

@@ -1,15 +1,23 @@
-//! `/signature-status`: read-only. Policy adoption, each repository's policy
-//! bundle (version, digest, signer, when verified, result) and each release
-//! pack, with filters for failing and stale items and a CSV export.
+//! `/signature-status`: policy adoption, each repository's policy bundle
+//! (version, digest, signer and its kind, where it came from, when verified,
+//! result) and each release pack, with filters for failing and stale items
+//! and a CSV export; who may sign ([`signers`]: org signers and overrides);
+//! and the rotation drills. Auditors read; security and operator admins also
+//! set the rollout, the org workflow identities and run drills; overrides are
+//! security's alone.
 
+mod signers;
+
+use crate::api::policy_signers::{AddOrgIdentity, AllowSignerOverride, RemoveOrgIdentity, RevokeSignerOverride};
 use crate::api::signature_status::{
-    DrillSummary, RunPolicyKeyDrill, SetPolicyRollout, list_drills, load_signature_status,
+    DrillSummary, RunKeylessDrill, RunPolicyKeyDrill, SetPolicyRollout, list_drills, load_signature_status,
 };
 use crate::components::ui;
 use crate::components::{CurrentUserCtx, DataTable, ErrorNotice, action_feedback};
-use crate::domain::Role;
+use crate::domain::Action;
 use crate::domain::adoption::{PolicyState, SignatureStatus};
 use crate::domain::period::display_time;
+use crate::domain::policy_signers::PolicySource;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -29,14 +37,21 @@ impl LazyRoute for SignatureStatusPage {
         let query = use_query_map();
         let show = move || query.read().get("show").unwrap_or_default();
         let rollout = ServerAction::<SetPolicyRollout>::new();
-        let report = Resource::new(move || (show(), rollout.version().get()), |(s, _)| load_signature_status(s));
+        let actions = signers::SignerActions {
+            add_identity: ServerAction::<AddOrgIdentity>::new(),
+            remove_identity: ServerAction::<RemoveOrgIdentity>::new(),
+            allow: ServerAction::<AllowSignerOverride>::new(),
+            revoke: ServerAction::<RevokeSignerOverride>::new(),
+        };
+        let changed = move || (rollout.version().get(), actions.version());
+        let report = Resource::new(move || (show(), changed()), |(s, _)| load_signature_status(s));
         let initial = query.with_untracked(|q| q.get("show").unwrap_or_default());
         let drill = ServerAction::<RunPolicyKeyDrill>::new();
-        let drills = Resource::new(move || drill.version().get(), |_| list_drills());
+        let keyless_drill = ServerAction::<RunKeylessDrill>::new();
+        let drills = Resource::new(move || (drill.version().get(), keyless_drill.version().get()), |_| list_drills());
         let user = expect_context::<CurrentUserCtx>().0;
-        let can_manage = move || async move {
-            matches!(user.await, Ok(Some(u)) if matches!(u.role, Role::Security | Role::OperatorAdmin))
-        };
+        let may = move |action: Action| async move { matches!(user.await, Ok(Some(u)) if u.role.may(action)) };
+        let can_manage = move || may(Action::ManagePolicyRollout);
         view! {
             <Title text="Signature status · Trust Portal" />
             <h1 class=ui::H1>"Signature status"</h1>
@@ -58,18 +73,26 @@ impl LazyRoute for SignatureStatusPage {
                         Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                         Ok(r) => {
                             let manage = can_manage().await;
+                            let may_override = may(Action::ManageSignerOverrides).await;
+                            let repos: Vec<String> = r.repos.iter().map(|x| x.repo.clone()).collect();
+                            let (org_signers, overrides) = (r.org_signers.clone(), r.overrides.clone());
                             view! {
                                 {manage.then(|| view! { <RolloutForm report=r.clone() action=rollout /> })}
                                 <Report report=r />
+                                <signers::OrgSigners list=org_signers manage actions />
+                                <signers::Overrides list=overrides repos manage=may_override actions />
                             }.into_any()
                         }
                     }
                 })}
             </Suspense>
             <section aria-labelledby="drills" class=format!("{} mt-6", ui::CARD)>
-                <h2 id="drills" class="mb-2 text-lg font-semibold">"Key-rotation drills"</h2>
+                <h2 id="drills" class="mb-2 text-lg font-semibold">"Rotation drills"</h2>
+                <p class="mb-1 text-sm text-slate-700">
+                    "Key rotation: two throwaway policy keys; old key accepted, overlap, new key accepted, old key revoked and refused, earlier results kept, audit chain verified."
+                </p>
                 <p class="mb-3 text-sm text-slate-700">
-                    "A rehearsal with two throwaway policy keys: old key accepted, overlap, new key accepted, old key revoked and refused, earlier results kept, audit chain verified. Each step is in the audit log."
+                    "Keyless rotation: a throwaway Sigstore instance on this machine signs as an old and a new workflow identity; old identity accepted, overlap, new identity accepted, old identity removed and refused, earlier results kept, audit chain verified. Each step of both is in the audit log."
                 </p>
                 <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                     {move || Suspend::new(async move {
@@ -77,10 +100,16 @@ impl LazyRoute for SignatureStatusPage {
                         let list = drills.await;
                         view! {
                             {can_run.then(|| view! {
-                                <ActionForm action=drill attr:class="mb-3">
-                                    <button type="submit" class=ui::BUTTON>"Run key-rotation drill"</button>
-                                </ActionForm>
-                                {action_feedback(drill.value(), "Drill finished; its report is listed below.")}
+                                <div class="mb-3 flex flex-wrap gap-3">
+                                    <ActionForm action=drill>
+                                        <button type="submit" class=ui::BUTTON>"Run key-rotation drill"</button>
+                                    </ActionForm>
+                                    <ActionForm action=keyless_drill>
+                                        <button type="submit" class=ui::BUTTON>"Run keyless rotation drill"</button>
+                                    </ActionForm>
+                                </div>
+                                {action_feedback(drill.value(), "Key-rotation drill finished; its report is listed below.")}
+                                {action_feedback(keyless_drill.value(), "Keyless rotation drill finished; its report is listed below.")}
                             })}
                             {match list {
                                 Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
@@ -104,8 +133,13 @@ impl LazyRoute for SignatureStatusPage {
 fn Report(report: SignatureStatus) -> impl IntoView {
     let a = report.adoption;
     let summary = format!(
-        "{} of {} active repositories run org policy v{} (allowed lag {}; active = activity in the last {} days). Goal: 95%.",
-        a.adopted, a.active, report.current_version, report.allowed_lag, report.active_days
+        "{} of {} active repositories run org policy v{} (allowed lag {}; active = activity in the last {} days{}), from a policy upload or the policy bundle in their latest release pack. Goal: 95%.",
+        a.adopted,
+        a.active,
+        report.current_version,
+        report.allowed_lag,
+        report.active_days,
+        if report.require_org_workflow { "; only bundles signed by the org workflow count" } else { "" }
     );
     let alerts = report.alerts;
     view! {
@@ -128,9 +162,16 @@ fn Report(report: SignatureStatus) -> impl IntoView {
             <p class="text-sm text-slate-700">{summary}</p>
         </section>
         <div class="space-y-6">
-            <DataTable caption="Policy bundles per repository" headers=&["Tenant", "Repository", "Active", "State", "Version", "Digest", "Signer", "Verified", "Why"]>
+            <DataTable caption="Policy bundles per repository" headers=&["Tenant", "Repository", "Active", "State", "Version", "Digest", "Signed by", "From", "Verified", "Why"]>
                 {report.repos.into_iter().map(|r| {
-                    let failing = matches!(r.state, PolicyState::Failed | PolicyState::Unsigned);
+                    let failing = r.state.is_failing();
+                    let from = match (r.source, &r.release) {
+                        (Some(PolicySource::Pack), Some(tag)) => format!("release pack {tag}"),
+                        (Some(PolicySource::Pack), None) => "release pack".to_owned(),
+                        (Some(PolicySource::Upload), _) => "upload".to_owned(),
+                        (None, _) => String::new(),
+                    };
+                    let signed_by = r.signer_kind.map(|k| k.short());
                     view! {
                         <tr data-testid="repo-row" data-state=r.state.as_str()>
                             <td class=ui::TD>{r.tenant}</td>
@@ -143,14 +184,18 @@ fn Report(report: SignatureStatus) -> impl IntoView {
                             </td>
                             <td class=ui::TD>{r.version.map(|v| format!("v{v}")).unwrap_or_default()}</td>
                             <td class=ui::TD><code title=r.sha256.clone().unwrap_or_default()>{r.sha256.as_deref().map(|d| format!("{}…", &d[..d.len().min(12)])).unwrap_or_default()}</code></td>
-                            <td class=ui::TD>{r.signer.unwrap_or_default()}</td>
+                            <td class=ui::TD data-testid="signed-by">
+                                {signed_by.map(|k| view! { <span class="font-medium">{k}</span><br /> })}
+                                <span class="break-all text-xs text-slate-700">{r.signer.unwrap_or_default()}</span>
+                            </td>
+                            <td class=ui::TD>{from}</td>
                             <td class=ui::TD>{r.verified_at.map(display_time).unwrap_or_default()}</td>
                             <td class=ui::TD>{r.reason.unwrap_or_default()}</td>
                         </tr>
                     }
                 }).collect_view()}
             </DataTable>
-            <DataTable caption="Release packs" headers=&["Tenant", "Release", "Result", "Signer key", "Verified", "Why"]>
+            <DataTable caption="Release packs" headers=&["Tenant", "Release", "Result", "Signer key", "Policy bundle", "Verified", "Why"]>
                 {report.packs.into_iter().map(|p| view! {
                     <tr data-testid="pack-row" data-state=p.status.clone()>
                         <td class=ui::TD>{p.tenant}</td>
@@ -158,7 +203,8 @@ fn Report(report: SignatureStatus) -> impl IntoView {
                         <td class=ui::TD>
                             <span class=if p.status == "verified" { "text-green-800" } else { "text-red-800" }>{p.status.clone()}</span>
                         </td>
-                        <td class=ui::TD><code>{p.signer_key_id.unwrap_or_default()}</code></td>
+                        <td class=ui::TD><code class="break-all">{p.signer_key_id.unwrap_or_default()}</code></td>
+                        <td class=ui::TD data-testid="pack-policy">{p.policy.map(|pp| pp.summary()).unwrap_or_else(|| "none".to_owned())}</td>
                         <td class=ui::TD>{display_time(p.verified_at)}</td>
                         <td class=ui::TD>{p.reason.unwrap_or_default()}</td>
                     </tr>
@@ -178,7 +224,7 @@ fn DrillList(list: Vec<DrillSummary>) -> impl IntoView {
             {list.into_iter().map(|d| view! {
                 <li data-testid="drill">
                     <a class="text-indigo-700 underline" href=format!("/drills/{}/report.md", d.id) download>
-                        {format!("{}: {} by {}", display_time(d.started_at), if d.passed { "passed" } else { "FAILED" }, d.actor)}
+                        {format!("{} ({}): {} by {}", display_time(d.started_at), drill_label(&d.kind), if d.passed { "passed" } else { "FAILED" }, d.actor)}
                     </a>
                     {format!(" ({} steps)", d.steps)}
                 </li>
@@ -186,6 +232,15 @@ fn DrillList(list: Vec<DrillSummary>) -> impl IntoView {
         </ul>
     }
     .into_any()
+}
+
+/// A drill kind for people.
+fn drill_label(kind: &str) -> &'static str {
+    match kind {
+        "rotate-keyless-identity" => "keyless rotation",
+        "rotate-policy-key" => "key rotation",
+        _ => "drill",
+    }
 }
 
 /// Security's rollout settings (not shown to auditors).
@@ -208,12 +263,10 @@ fn RolloutForm(report: SignatureStatus, action: ServerAction<SetPolicyRollout>) 
                     <input id="active-days" name="active_days" type="number" min="1" required value=report.active_days.to_string() class=ui::INPUT />
                 </div>
                 <div class="sm:col-span-2">
-                    <label for="keyless-identity" class=ui::LABEL>"Keyless signer: workflow identity (optional)"</label>
-                    <input id="keyless-identity" name="keyless_identity" value=report.keyless_identity.unwrap_or_default() class=ui::INPUT />
-                </div>
-                <div>
-                    <label for="keyless-issuer" class=ui::LABEL>"Keyless signer: OIDC issuer"</label>
-                    <input id="keyless-issuer" name="keyless_issuer" value=report.keyless_issuer.unwrap_or_default() class=ui::INPUT />
+                    <label for="require-org-workflow" class="inline-flex items-center gap-2 text-sm text-slate-800">
+                        <input id="require-org-workflow" type="checkbox" name="require_org_workflow" value="on" checked=report.require_org_workflow />
+                        "Count only bundles signed by the org workflow (org.policy.sign.yml)"
+                    </label>
                 </div>
                 <button type="submit" class=ui::BUTTON>"Save rollout"</button>
             </ActionForm>
