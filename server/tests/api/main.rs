@@ -23,6 +23,7 @@ mod keys;
 mod onboarding;
 mod packs;
 mod policy;
+mod policy_signers;
 mod schema;
 mod sla;
 mod snapshots;
