@@ -123,7 +123,9 @@ async fn a_pack_with_the_seed_files_verifies_with_the_policy_keys_and_counts_tow
     // Each rule has its reason: empty policy.sig, a hostile tarball, an unknown or contradicted version.
     let hostile = bundle::build(&[("elsewhere/x.rego", b"package x")]).unwrap();
     let custom = tarball("package custom\n");
-    let cases: [(&str, Vec<u8>, String, Option<i64>, &str); 5] = [
+    /// (tag, policy.tar.gz, policy.sig, declared version, expected reason; empty: verifies)
+    type Case<'a> = (&'a str, Vec<u8>, String, Option<i64>, &'a str);
+    let cases: [Case<'_>; 5] = [
         ("v1.1.0", v3.clone(), String::new(), None, "policy_unsigned"),
         ("v1.1.1", hostile.clone(), b64(&policy_key, &hostile), None, "policy_bundle_unsafe_path"),
         ("v1.1.2", custom.clone(), b64(&policy_key, &custom), None, "policy_version_unknown"),
