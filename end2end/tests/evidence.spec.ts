@@ -6,7 +6,10 @@ test('a tenant sees its packs with every check, and its receipts', async ({ page
   await page.goto('/packs');
   const good = page.getByRole('region', { name: 'acme/robot-firmware@v2.4.0' });
   await expect(good).toContainText('verified');
-  await expect(good.getByTestId('pack-check').filter({ hasText: 'policy.tar.gz.sig signs policy.tar.gz' })).toContainText('passed');
+  // The org policy inside the pack, checked with the org's signers (not the release key).
+  const policy = good.getByTestId('pack-check').filter({ hasText: 'policy.tar.gz signed by the organisation (policy.sig)' });
+  await expect(policy).toContainText('passed');
+  await expect(policy).toContainText('org policy v3 signed by the org workflow');
   const bad = page.getByRole('region', { name: 'acme/robot-firmware@v2.3.9' });
   await expect(bad).toContainText('failed (digest_mismatch)');
   await expect(bad.getByTestId('pack-check').filter({ hasText: 'sbom.spdx.json digest' })).toContainText('failed');

@@ -7,19 +7,35 @@ test('an auditor opens signature status, sees the one failing repo among passing
   await expect(page).toHaveURL(/\/signature-status$/);
   await settled(page);
 
-  // This spec's own portal holds the demo data alone: five Acme and Globex repositories,
-  // four signed and one whose latest bundle failed.
+  // This spec's own portal holds the demo data alone: 21 Acme and Globex repositories,
+  // 20 signed (uploads and release packs) and one whose latest bundle failed.
   const rows = page.getByTestId('repo-row');
-  await expect(rows).toHaveCount(5);
-  await expect(rows.and(page.locator('[data-state="signed"]'))).toHaveCount(4);
+  await expect(rows).toHaveCount(21);
+  await expect(rows.and(page.locator('[data-state="signed"]'))).toHaveCount(20);
   const failing = page.locator('[data-testid="repo-row"][data-state="failed"]');
   await expect(failing).toHaveCount(1);
   await expect(failing).toContainText('acme/robot-docs');
   await expect(failing).toContainText('signature_mismatch');
-  // Adoption = signed / active = 4 / 5.
-  await expect(page.getByTestId('adoption')).toHaveText('80.0%');
-  await expect(page.getByRole('img', { name: 'Policy adoption badge: 80.0%' })).toBeVisible();
+  // Adoption = signed / active = 20 / 21, at the goal.
+  await expect(page.getByTestId('adoption')).toHaveText('95.2%');
+  await expect(page.getByRole('img', { name: 'Policy adoption badge: 95.2%' })).toBeVisible();
   await expect(page.locator('[data-testid="pack-row"][data-state="failed"]').filter({ hasText: 'acme/' })).toContainText('acme/robot-firmware@v2.3.9');
+
+  // Who signed each: the org workflow, an org key, or an override; some from their release pack.
+  const firmware = rows.filter({ hasText: 'acme/robot-firmware' });
+  await expect(firmware.getByTestId('signed-by')).toContainText('org workflow');
+  await expect(firmware).toContainText('release pack v2.4.0');
+  await expect(rows.filter({ hasText: 'globex/ledger-rules' }).getByTestId('signed-by')).toContainText('override');
+  await expect(rows.filter({ hasText: 'acme/robot-cli' }).getByTestId('signed-by')).toContainText('org key');
+  const newest = page.getByTestId('pack-row').filter({ hasText: 'acme/robot-firmware@v2.4.0' });
+  await expect(newest.getByTestId('pack-policy')).toContainText('v3 signed by the org workflow');
+  await expect(page.getByTestId('org-signer')).toHaveCount(2);
+  await expect(page.locator('[data-testid="org-signer"][data-kind="org_workflow"]')).toContainText('org.policy.sign.yml');
+  const override = page.getByTestId('override-row');
+  await expect(override).toHaveCount(1);
+  await expect(override).toHaveAttribute('data-state', 'active');
+  await expect(override).toContainText('globex/ledger-rules');
+  await expect(override).toContainText('Double-entry ledger rules');
 
   // Read-only: inside the page, no form posts and the only button filters (a GET).
   const main = page.locator('main');

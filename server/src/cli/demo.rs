@@ -117,16 +117,18 @@ pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
     };
     app::ssr::verification::trust::add_signing_key(state, actor, &org.id, key).await?;
 
-    let policy = b"demo policy bundle: policies/org.rego".to_vec();
-    let policy_sig = base64::engine::general_purpose::STANDARD.encode(sign(&policy));
+    // Who may sign policy bundles comes first: each release pack carries the org policy (policy.sig).
+    let org_policy = crate::cli::demo_policy::seed_signers(state).await?;
+    let policy_files = org_policy.pack_files()?;
     let files = |sbom: &str, tag: &str| {
-        vec![
-            ("policy.tar.gz".to_owned(), policy.clone()),
-            ("policy.tar.gz.sig".to_owned(), policy_sig.clone().into_bytes()),
-            ("sbom.spdx.json".to_owned(), sbom.replace("{TAG}", tag).into_bytes()),
-            ("RELEASE-NOTES.md".to_owned(), format!("# robot-firmware {tag}\n").into_bytes()),
-        ]
+        let mut files = policy_files.clone();
+        files.push(("sbom.spdx.json".to_owned(), sbom.replace("{TAG}", tag).into_bytes()));
+        files.push(("RELEASE-NOTES.md".to_owned(), format!("# robot-firmware {tag}\n").into_bytes()));
+        files
     };
+    // A release artifact the Attestation API verifies for Acme (its receipts), signed with the release key.
+    let artifact = b"robot-firmware v2.4.0 image".to_vec();
+    let artifact_sig = base64::engine::general_purpose::STANDARD.encode(sign(&artifact));
     // Each release was cut 6 minutes before its pack arrived (time-to-pack).
     let created = app::ssr::clock::rfc3339(state.now_ms() - 6 * 60_000);
     // An older verified release, a tampered one, then the newest (Acme's evidence for its Pro
@@ -148,7 +150,7 @@ pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
 
     let api_key = demo_ci_key(state, &org.id, actor).await?;
     let caller = Caller { org_id: &org.id, api_key_id: &api_key.id };
-    for (artifact, signature) in [(&policy, policy_sig.as_str()), (&policy, "bm90IGEgc2lnbmF0dXJl")] {
+    for (artifact, signature) in [(&artifact, artifact_sig.as_str()), (&artifact, "bm90IGEgc2lnbmF0dXJl")] {
         let request = VerifyRequest {
             kind: Kind::CosignBlob,
             artifact: ArtifactInput::Bytes(artifact.clone()),
@@ -166,7 +168,7 @@ pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
     let globex = state.db.org_by_slug("globex").await?.ok_or_else(AppError::internal)?;
     let globex_key = demo_ci_key(state, &globex.id, actor).await?;
     seed_usage(state, &globex.id, &globex_key.id, DEMO_CALLS_GLOBEX).await?;
-    seed_policy(state).await?;
+    crate::cli::demo_policy::seed_adoption(state, &org_policy).await?;
     seed_onboarding(state).await?;
     seed_audit(state).await
 }
@@ -490,60 +492,6 @@ fn rebuild_with_manifest_of(signed: &[u8], files: &[(String, Vec<u8>)]) -> Optio
     Some(zip.finish().ok()?.into_inner())
 }
 
-/// Demo policy rollout: an org policy-signing key, policy version 3, and five
-/// repositories of Acme and Globex with signed bundles; Acme's docs repository
-/// uploaded one signed by an unknown key (a failing repo for the auditors).
-pub async fn seed_policy(state: &AppState) -> Result<(), AppError> {
-    use app::ssr::policy::ingest::{self, Uploaded};
-    use base64::Engine;
-    let actor = "demo-seed";
-    let db = &state.db;
-    let (private, public) = app::ssr::verification::signing::generate_p256().map_err(|_| AppError::internal())?;
-    let pair = app::ssr::verification::signing::load_private_key(&private).map_err(|_| AppError::internal())?;
-    ingest::add_policy_key(state, actor, "policy-2026", &public, None).await?;
-    let (stray_private, _) = app::ssr::verification::signing::generate_p256().map_err(|_| AppError::internal())?;
-    let stray = app::ssr::verification::signing::load_private_key(&stray_private).map_err(|_| AppError::internal())?;
-    let mut rollout = db.rollout().await?;
-    rollout.current_version = 3;
-    rollout.updated_by = Some(actor.into());
-    rollout.updated_at = state.now_ms();
-    db.set_rollout(&rollout).await?;
-
-    let bundle = app::ssr::policy::bundle::build(&[
-        ("policies/org.rego", DEMO_POLICY.as_bytes()),
-        ("policies/data.json", br#"{"required_signers":["release-2026"]}"#),
-    ])
-    .map_err(|_| AppError::internal())?;
-    let b64 = |sig: Vec<u8>| base64::engine::general_purpose::STANDARD.encode(sig);
-    // Published versions: 2 (superseded) and 3 (current, the one partners pick when onboarding).
-    let v2 = app::ssr::policy::bundle::build(&[("policies/org.rego", DEMO_POLICY.as_bytes())])
-        .map_err(|_| AppError::internal())?;
-    for (version, b) in [(2, &v2), (3, &bundle)] {
-        let sig = b64(pair.sign(b).map(|s| s.as_bytes().to_vec()).unwrap_or_default());
-        ingest::publish_release(state, actor, version, b.clone(), sig).await?;
-    }
-    let good = b64(pair.sign(&bundle).map(|s| s.as_bytes().to_vec()).unwrap_or_default());
-    let bad = b64(stray.sign(&bundle).map(|s| s.as_bytes().to_vec()).unwrap_or_default());
-    for (tenant, repo, signature) in [
-        ("acme-robotics", "acme/robot-firmware", &good),
-        ("acme-robotics", "acme/robot-sdk", &good),
-        ("acme-robotics", "acme/robot-docs", &bad),
-        ("globex", "globex/billing-api", &good),
-        ("globex", "globex/ledger", &good),
-    ] {
-        let org = db.org_by_slug(tenant).await?.ok_or_else(AppError::internal)?;
-        let done = ingest::upload(state, actor, &org.id, repo, 3, bundle.clone(), signature.clone()).await?;
-        if matches!(done, Uploaded::Failed(_)) != (signature == &bad) {
-            return Err(AppError::internal());
-        }
-        // acme/robot-firmware is proven by its verified pack; the operator assigns the others.
-        if state.db.repo_owner(repo).await?.is_none() {
-            ingest::assign_repo(state, actor, repo, tenant).await?;
-        }
-    }
-    Ok(())
-}
-
 /// Two onboardings as they happened (backdated telemetry): Acme in 18 minutes
 /// with one failed webhook test on the way, Globex in 34 minutes with a pack
 /// signed by the wrong key first. Both show in the operator's funnel.
@@ -643,9 +591,6 @@ pub async fn seed_onboarding(state: &AppState) -> Result<(), AppError> {
     }
     Ok(())
 }
-
-/// The demo's organisation policy.
-const DEMO_POLICY: &str = "package org.release\n\ndefault allow := false\n\nallow if {\n\tinput.pack.verified\n\tinput.pack.signer in data.required_signers\n}\n";
 
 /// `demo` subcommands.
 #[derive(Debug, clap::Subcommand)]

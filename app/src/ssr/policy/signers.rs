@@ -121,7 +121,12 @@ impl PolicyTrust {
     /// bundle (logged in public-good Rekor) with one of the keys.
     fn check_sigstore_bundle(&self, json: &str, subject: Subject<'_>) -> Result<SignedBy, Refusal> {
         let none = AttestationPolicy::default();
-        for id in &self.identities {
+        // Only identities the certificate names can verify: the others are skipped, not tried.
+        let claim = claimed_identity(json);
+        let candidates = self.identities.iter().filter(|id| {
+            claim.as_ref().is_none_or(|(identity, issuer)| *identity == id.identity && *issuer == id.issuer)
+        });
+        for id in candidates {
             let policy = BundlePolicy::Keyless { identity: id.identity.clone(), issuer: id.issuer.clone() };
             if engine::verify_bundle(&id.root, json, subject, &policy, &none).is_ok() {
                 let what = format!("keyless {} ({})", id.identity, id.issuer);
@@ -155,6 +160,15 @@ impl PolicyTrust {
     pub fn release_version(&self, sha256: &str) -> Option<i64> {
         self.releases.iter().find(|(_, s)| s == sha256).map(|(v, _)| *v)
     }
+}
+
+/// The identity and issuer a keyless bundle's certificate names, read but not
+/// verified: used only to skip identities that cannot match (the verifier
+/// checks the claim). `None` when there is no readable certificate.
+fn claimed_identity(json: &str) -> Option<(String, String)> {
+    let bundle = sigstore_verify::types::Bundle::from_json(json).ok()?;
+    let info = sigstore_verify::crypto::x509::parse_certificate_info(bundle.signing_certificate()?).ok()?;
+    Some((info.identity?.as_str().to_owned(), info.issuer?))
 }
 
 fn key_signed(k: &KeySigner) -> SignedBy {
