@@ -525,7 +525,10 @@ async fn policy_commands_report_adoption_and_override_activity() {
     cli.run(&["demo", "seed"], "").await;
     let (code, out, _) = cli.run(&["policy", "status"], "").await;
     assert_eq!(code, 0, "the demo meets the 95% goal: {out}");
-    assert!(out.contains("adoption 95.2% (20 of 21") && out.contains("failed") && out.contains("acme/robot-docs"), "{out}");
+    assert!(
+        out.contains("adoption 95.2% (20 of 21") && out.contains("failed") && out.contains("acme/robot-docs"),
+        "{out}"
+    );
     // Only the org workflow counts: the four org-key repositories and the override fall off, below the goal.
     let (code, _, err) = cli.run(&["policy", "rollout", "--require-org-workflow", "maybe"], "").await;
     assert_eq!(code, 2, "{err}");
