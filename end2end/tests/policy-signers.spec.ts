@@ -9,13 +9,15 @@ test('security allows a signer for one repository with a reason and an expiry, t
   await expect(form).toBeVisible();
   await expectAccessible(page);
 
-  // A bad entry is refused with the field named, and nothing is stored.
-  await form.getByLabel('Repository').fill('acme/robot-sim');
+  // The browser holds the expiry to 1..90 days; the server refuses what only it can know, and stores nothing.
+  await form.getByLabel(/Expires in/).fill('120');
+  expect(await form.getByLabel(/Expires in/).evaluate((e: HTMLInputElement) => e.checkValidity())).toBe(false);
+  await form.getByLabel('Repository').fill('acme/no-such-repo');
   await form.getByLabel('Identity (for a keyless signer)').fill('https://github.com/acme/robot-sim/.github/workflows/policy.yml@refs/heads/main');
   await form.getByLabel('Reason').fill(reason);
-  await form.getByLabel(/Expires in/).fill('120');
+  await form.getByLabel(/Expires in/).fill('14');
   await form.getByRole('button', { name: 'Allow signer' }).click();
-  await expect(page.getByRole('alert')).toContainText('an override lasts 1 to 90 days');
+  await expect(page.getByRole('alert')).toContainText('no tenant owns acme/no-such-repo');
   await expect(page.getByTestId('override-row').filter({ hasText: reason })).toHaveCount(0);
 
   await page.goto('/signature-status');
@@ -42,7 +44,7 @@ test('an operator admin manages the rollout and identities but not overrides', a
   await settled(page);
   await expect(page.getByRole('button', { name: 'Save rollout' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Add identity' })).toBeVisible();
-  await expect(page.getByTestId('override-row')).toHaveCount(1);
+  await expect(page.getByTestId('override-row').filter({ hasText: 'globex/ledger-rules' })).toHaveCount(1);
   await expect(page.getByRole('form', { name: 'Allow a signer override' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: /Allow signer|Revoke/ })).toHaveCount(0);
 });
