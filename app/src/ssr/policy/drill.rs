@@ -51,7 +51,6 @@ pub fn policy_bundle(note: &str) -> Result<Vec<u8>, AppError> {
 /// Runs the drill; returns its report (also stored). Errors only when storage fails:
 /// a step that does not behave as it should is a failed step in the report.
 pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillReport, AppError> {
-    let db = &state.db;
     let operator = ingest::operator_id(state).await?;
     let mut s = DrillRun::start(state, actor, "rotate-policy-key", "policy-key rotation").await?;
     let tag = s.id.trim_start_matches("drill_").chars().rev().take(8).collect::<String>();
@@ -103,35 +102,12 @@ pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillRep
     let b3 = policy_bundle("signed by the old key after its revocation")?;
     let v3 = next_version(state, &operator, repo).await?;
     let third = ingest::upload(state, actor, &operator, repo, v3, b3.clone(), old.sign(&b3)).await?;
-    let refused = match &third {
-        Uploaded::Failed(row) => format!("refused: {}", row.reason.as_deref().unwrap_or("?")),
-        _ => "ACCEPTED".to_owned(),
-    };
-    s.record(
-        "a bundle signed by the revoked key is refused",
-        matches!(third, Uploaded::Failed(_)),
-        format!("version {v3}: {refused}"),
-    )
-    .await?;
+    let (was_refused, refused) = refusal(&third);
+    s.record("a bundle signed by the revoked key is refused", was_refused, format!("version {v3}: {refused}")).await?;
 
     // 6. The verification made before the revocation keeps its recorded result.
-    let kept = match (&first_id, db.repo(&operator, repo).await?) {
-        (Some(id), Some(r)) => db.policy_bundle(&r.id, id).await?.filter(|b| b.status == Verdict::Verified),
-        _ => None,
-    };
-    s.record(
-        "earlier verifications keep their recorded results",
-        kept.is_some(),
-        match &kept {
-            Some(b) => format!(
-                "version {} still recorded as verified, signed by {}",
-                b.version,
-                b.signer.as_deref().unwrap_or("?")
-            ),
-            None => "the earlier verification is missing or changed".to_owned(),
-        },
-    )
-    .await?;
+    let (ok, detail) = kept(state, &operator, repo, first_id.as_deref()).await?;
+    s.record("earlier verifications keep their recorded results", ok, detail).await?;
 
     // 7. Rehearsal keys never stay valid.
     revoke_signing_key(state, actor, &operator, &new.row.id).await?;
@@ -158,4 +134,38 @@ pub fn outcome(r: &Result<SignedBy, Refusal>) -> String {
         Ok(signed) => format!("verifies ({})", signed.signer),
         Err(refusal) => format!("refused ({})", refusal.code),
     }
+}
+
+/// Whether a drill upload was refused, with "refused: reason" (or "ACCEPTED") for the step's detail.
+pub fn refusal(upload: &Uploaded) -> (bool, String) {
+    match upload {
+        Uploaded::Failed(row) => (true, format!("refused: {}", row.reason.as_deref().unwrap_or("?"))),
+        _ => (false, "ACCEPTED".to_owned()),
+    }
+}
+
+/// Whether the bundle `first_id` verified earlier in a drill is still recorded
+/// as verified in the operator's `repo`, with the step's detail.
+pub async fn kept(
+    state: &AppState,
+    operator: &str,
+    repo: &str,
+    first_id: Option<&str>,
+) -> Result<(bool, String), AppError> {
+    let db = &state.db;
+    let kept = match (first_id, db.repo(operator, repo).await?) {
+        (Some(id), Some(r)) => db.policy_bundle(&r.id, id).await?.filter(|b| b.status == Verdict::Verified),
+        _ => None,
+    };
+    Ok(match kept {
+        Some(b) => (
+            true,
+            format!(
+                "version {} still recorded as verified, signed by {}",
+                b.version,
+                b.signer.as_deref().unwrap_or("?")
+            ),
+        ),
+        None => (false, "the earlier verification is missing or changed".to_owned()),
+    })
 }

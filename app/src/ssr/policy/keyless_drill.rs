@@ -15,12 +15,11 @@
 use crate::domain::AppError;
 use crate::domain::drill::DrillReport;
 use crate::domain::ids::TrustedRootId;
-use crate::domain::status::Verdict;
 use crate::domain::workflow::GITHUB_ISSUER;
 use crate::ssr::AppState;
 use crate::ssr::drill_run::DrillRun;
 use crate::ssr::error::log_internal;
-use crate::ssr::policy::drill::{next_version, outcome, policy_bundle};
+use crate::ssr::policy::drill::{kept, next_version, outcome, policy_bundle, refusal};
 use crate::ssr::policy::identities;
 use crate::ssr::policy::ingest::{self, Uploaded};
 use crate::ssr::store::TrustedRootRow;
@@ -110,35 +109,13 @@ pub async fn rotate_keyless_identity(state: &AppState, actor: &str) -> Result<Dr
     let b3 = policy_bundle("signed by the old workflow identity after its removal")?;
     let v3 = next_version(state, &operator, repo).await?;
     let third = ingest::upload(state, actor, &operator, repo, v3, b3.clone(), sign(&old_id, &b3)?).await?;
-    let refused = match &third {
-        Uploaded::Failed(row) => format!("refused: {}", row.reason.as_deref().unwrap_or("?")),
-        _ => "ACCEPTED".to_owned(),
-    };
-    s.record(
-        "a bundle signed by the removed identity is refused",
-        matches!(third, Uploaded::Failed(_)),
-        format!("version {v3}: {refused}"),
-    )
-    .await?;
+    let (was_refused, refused) = refusal(&third);
+    s.record("a bundle signed by the removed identity is refused", was_refused, format!("version {v3}: {refused}"))
+        .await?;
 
     // 7. The verification made before the removal keeps its recorded result.
-    let kept = match (&first_id, state.db.repo(&operator, repo).await?) {
-        (Some(id), Some(r)) => state.db.policy_bundle(&r.id, id).await?.filter(|b| b.status == Verdict::Verified),
-        _ => None,
-    };
-    s.record(
-        "earlier verifications keep their recorded results",
-        kept.is_some(),
-        match &kept {
-            Some(b) => format!(
-                "version {} still recorded as verified, signed by {}",
-                b.version,
-                b.signer.as_deref().unwrap_or("?")
-            ),
-            None => "the earlier verification is missing or changed".to_owned(),
-        },
-    )
-    .await?;
+    let (ok, detail) = kept(state, &operator, repo, first_id.as_deref()).await?;
+    s.record("earlier verifications keep their recorded results", ok, detail).await?;
 
     // 8. Rehearsal identities never stay.
     identities::remove(state, actor, &new.id).await?;
