@@ -121,6 +121,23 @@ impl TestApp {
         (status, body, headers)
     }
 
+    /// Runs `trust-portal --json <args>` against this portal's database from the
+    /// workspace root; asserts it exits 0 and returns its JSON output.
+    pub async fn cli_json(&self, args: &[&str]) -> Value {
+        let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_trust-portal"))
+            .arg("--json")
+            .args(args)
+            .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+            .env("PORTAL_DATABASE_URL", &self.database_url)
+            .env("RUST_LOG", "warn")
+            .output()
+            .await
+            .expect("run the CLI");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e}): {stdout}"))
+    }
+
     /// Logs in and returns the `Cookie` header value for the session.
     pub async fn login(&self, email: &str) -> String {
         self.login_with(email, PASSWORD).await

@@ -178,17 +178,7 @@ async fn adoption_counts_active_repositories_and_badges_show_it() {
 #[tokio::test]
 async fn the_rotation_drill_runs_against_the_live_portal_and_reports_each_step() {
     let app = TestApp::spawn().await;
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_trust-portal"))
-        .args(["--json", "drill", "rotate-policy-key"])
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .env("PORTAL_DATABASE_URL", &app.database_url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .await
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let report = app.cli_json(&["drill", "rotate-policy-key"]).await;
     let steps = report["steps"].as_array().unwrap();
     assert_eq!(steps.len(), 8);
     assert!(steps.iter().all(|s| s["ok"] == true), "{report}");

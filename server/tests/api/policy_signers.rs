@@ -352,17 +352,7 @@ async fn requiring_the_org_workflow_counts_only_its_signatures() {
 #[tokio::test]
 async fn the_keyless_drill_rehearses_a_change_of_workflow_identity() {
     let app = TestApp::spawn().await;
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_trust-portal"))
-        .args(["--json", "drill", "rotate-keyless-identity"])
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .env("PORTAL_DATABASE_URL", &app.database_url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .await
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let report = app.cli_json(&["drill", "rotate-keyless-identity"]).await;
     assert_eq!(report["kind"], "rotate-keyless-identity");
     let steps = report["steps"].as_array().unwrap();
     let names: Vec<&str> = steps.iter().map(|s| s["name"].as_str().unwrap()).collect();
