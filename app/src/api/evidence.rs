@@ -209,7 +209,7 @@ pub async fn list_packs() -> Result<Vec<PackSummary>, AppError> {
     let rows = state.db.packs(&p.org_id, 50).await?;
     rows.into_iter()
         .map(|r| {
-            let report = crate::ssr::evidence::service::report(&r)?;
+            let report = crate::ssr::evidence::packs::PackReport::stored(&r)?;
             Ok(PackSummary {
                 files: report
                     .manifest

@@ -195,7 +195,7 @@ async fn the_rotation_drill_runs_against_the_live_portal_and_reports_each_step()
     let md = r.text().await.unwrap();
     assert!(md.contains("| 5 | a bundle signed by the revoked key is refused | ok |"), "{md}");
     assert_eq!(app.server_fn("run_policy_key_drill", Some(&auditor), &[]).await.0, 403, "auditors cannot run it");
-    let keys = app::ssr::policy::ingest::policy_keys(&app.state).await.unwrap();
+    let keys = app::ssr::policy::signers::policy_keys(&app.state).await.unwrap();
     assert!(keys.iter().filter(|k| k.name.starts_with("drill-")).all(|k| k.revoked_at.is_some()));
     let report = app::ssr::policy::status::report(&app.state, None).await.unwrap();
     assert!(report.repos.iter().all(|r| r.repo != app::ssr::policy::drill::DRILL_REPO));

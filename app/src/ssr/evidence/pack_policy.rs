@@ -11,9 +11,8 @@
 //! is not called verified.
 
 use crate::domain::policy_signers::PackPolicy;
-use crate::ssr::evidence::packs::{Manifest, PackReport};
 use crate::ssr::policy::bundle;
-use crate::ssr::policy::signers::PolicyTrust;
+use crate::ssr::policy::signers::{PolicyTrust, SignedBy};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -24,13 +23,26 @@ pub const BUNDLE: &str = "policy.tar.gz";
 /// The check's name in the pack report.
 pub const CHECK: &str = "policy.tar.gz signed by the organisation (policy.sig)";
 
-/// Checks the pack's policy bundle into `report` (and its `policy` summary).
+/// The policy check's row in the pack report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    /// Checked and passed: what was found.
+    Passed(String),
+    /// Checked and failed: the reason code and what was wrong.
+    Failed(String, String),
+    /// Not checked (no signers given): the reason code and why.
+    Unchecked(&'static str, String),
+}
+
+/// Checks the pack's policy bundle in `files` (the pack lists `policy.sig`)
+/// with the signers in `trust`, taking the version the signed manifest
+/// declares (`declared_version`) or else the published one; returns the
+/// summary for the report and the check's row.
 pub fn check(
-    report: &mut PackReport,
     files: &BTreeMap<String, Vec<u8>>,
-    manifest: &Manifest,
+    declared_version: Option<i64>,
     trust: Option<&PolicyTrust>,
-) {
+) -> (PackPolicy, Finding) {
     let sha256 = files.get(BUNDLE).map(|b| hex::encode(Sha256::digest(b)));
     let mut summary = PackPolicy {
         verified: false,
@@ -48,33 +60,35 @@ pub fn check(
         (Some(_), Some(_), None) => {
             let why = "no policy-signing keys or identities were given, so the organisation's signature \
                        was not checked (offline: pass --policy-key or --policy-identity)";
-            report.push_unchecked(CHECK.into(), "pack_item_unchecked", why.into());
-            summary.reason = Some("pack_item_unchecked".into());
-            report.policy = Some(summary);
-            return;
+            summary.reason = Some(UNCHECKED.into());
+            return (summary, Finding::Unchecked(UNCHECKED, why.into()));
         }
-        (Some(tarball), Some(sig), Some(trust)) => {
-            check_signed(tarball, &String::from_utf8_lossy(sig), manifest, trust, sha256.as_deref().unwrap_or(""))
-        }
+        (Some(tarball), Some(sig), Some(trust)) => check_signed(
+            tarball,
+            &String::from_utf8_lossy(sig),
+            declared_version,
+            trust,
+            sha256.as_deref().unwrap_or(""),
+        ),
     };
     match outcome {
         Ok((version, signed)) => {
-            report.push(
-                CHECK.into(),
-                Ok(format!("org policy v{version} signed by {} ({})", signed.kind.label(), signed.signer)),
-            );
+            let found = format!("org policy v{version} signed by {} ({})", signed.kind.label(), signed.signer);
             summary.verified = true;
             summary.version = Some(version);
             summary.signer = Some(signed.signer);
             summary.signer_kind = Some(signed.kind);
+            (summary, Finding::Passed(found))
         }
         Err((code, message)) => {
             summary.reason = Some(code.clone());
-            report.push(CHECK.into(), Err((code, message)));
+            (summary, Finding::Failed(code, message))
         }
     }
-    report.policy = Some(summary);
 }
+
+/// The reason code of a policy bundle that was not checked.
+const UNCHECKED: &str = "pack_item_unchecked";
 
 type Failure = (String, String);
 
@@ -82,14 +96,14 @@ type Failure = (String, String);
 fn check_signed(
     tarball: &[u8],
     signature: &str,
-    manifest: &Manifest,
+    declared_version: Option<i64>,
     trust: &PolicyTrust,
     sha256: &str,
-) -> Result<(i64, crate::ssr::policy::signers::SignedBy), Failure> {
+) -> Result<(i64, SignedBy), Failure> {
     bundle::read_bundle(tarball).map_err(|e| (policy_code(e.code), format!("{BUNDLE}: {}", e.message)))?;
     let signed =
         trust.check(tarball, signature).map_err(|r| (policy_code(r.code), format!("{SIGNATURE}: {}", r.message)))?;
-    let version = match (manifest.policy_version, trust.release_version(sha256)) {
+    let version = match (declared_version, trust.release_version(sha256)) {
         (Some(declared), Some(published)) if declared != published => {
             return Err((
                 "policy_version_mismatch".into(),

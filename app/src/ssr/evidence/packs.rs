@@ -12,9 +12,14 @@
 //! [`MAX_RATIO`] times. An entry that inflates to more or less than it
 //! declared, or to another CRC, is refused too. Each error names the rule.
 
+use crate::domain::AppError;
 use crate::domain::policy_signers::PackPolicy;
 use crate::domain::status::CheckStatus;
+use crate::ssr::error::log_internal;
+use crate::ssr::evidence::archive_rules::{PackError, check_path, err};
+use crate::ssr::evidence::pack_policy::{self, Finding};
 use crate::ssr::policy::signers::PolicyTrust;
+use crate::ssr::store::PackRow;
 use crate::ssr::verification::dsse::Envelope;
 use crate::ssr::verification::engine::{self, Reason, Subject};
 use serde::{Deserialize, Serialize};
@@ -34,36 +39,6 @@ pub const MAX_RATIO: u64 = 100;
 const RATIO_FLOOR_BYTES: u64 = 64 * 1024;
 /// The pack format version this portal writes and reads.
 pub const PACK_VERSION: u32 = 1;
-
-/// A broken rule of the zip or the manifest.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct PackError {
-    /// Stable code (`zip_unsafe_path`, `zip_bomb`, …).
-    pub code: &'static str,
-    /// What exactly was wrong.
-    pub message: String,
-}
-
-fn err(code: &'static str, message: impl Into<String>) -> PackError {
-    PackError { code, message: message.into() }
-}
-
-/// Checks an archive entry name: relative, forward slashes, no `.`/`..`
-/// parts, printable. `code` names the rule in the error (`zip_unsafe_path`).
-pub fn check_path(name: &str, code: &'static str) -> Result<(), PackError> {
-    let unsafe_path = |why: &str| err(code, format!("entry {name:?}: {why}"));
-    if name.is_empty() || name.starts_with('/') || name.contains('\\') || name.contains(':') {
-        return Err(unsafe_path("absolute paths, drive letters and backslashes are not allowed"));
-    }
-    if name.split('/').any(|part| part == ".." || part == ".") {
-        return Err(unsafe_path("'..' and '.' path parts are not allowed"));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(unsafe_path("control characters are not allowed"));
-    }
-    Ok(())
-}
 
 /// The caps [`read_zip`] applies.
 const LIMITS: crate::ssr::evidence::strict_zip::Limits = crate::ssr::evidence::strict_zip::Limits {
@@ -235,6 +210,11 @@ pub struct PackReport {
 }
 
 impl PackReport {
+    /// The report stored with a pack.
+    pub fn stored(row: &PackRow) -> Result<Self, AppError> {
+        serde_json::from_str(&row.report).map_err(log_internal)
+    }
+
     /// Records a check; the first failure's code becomes the report's reason.
     pub(crate) fn push(&mut self, check: String, result: Result<String, (String, String)>) {
         let (status, detail) = match result {
@@ -365,8 +345,15 @@ pub fn verify(
     if let Some((pem, _)) = &signer {
         check_inner_signatures(&mut report, &files, &listed, pem);
     }
-    if listed.contains(&crate::ssr::evidence::pack_policy::SIGNATURE) {
-        crate::ssr::evidence::pack_policy::check(&mut report, &files, &manifest, policy);
+    if listed.contains(&pack_policy::SIGNATURE) {
+        let (summary, finding) = pack_policy::check(&files, manifest.policy_version, policy);
+        let check = pack_policy::CHECK.to_owned();
+        match finding {
+            Finding::Passed(found) => report.push(check, Ok(found)),
+            Finding::Failed(code, message) => report.push(check, Err((code, message))),
+            Finding::Unchecked(code, why) => report.push_unchecked(check, code, why),
+        }
+        report.policy = Some(summary);
     }
     report.verified = report.reason.is_none();
     report.manifest = Some(manifest);
@@ -378,7 +365,7 @@ pub fn verify(
 fn check_inner_signatures(report: &mut PackReport, files: &BTreeMap<String, Vec<u8>>, listed: &[&str], pem: &str) {
     for path in listed {
         let Some(data) = files.get(*path) else { continue };
-        if *path == crate::ssr::evidence::pack_policy::SIGNATURE {
+        if *path == pack_policy::SIGNATURE {
             continue; // the organisation's signature over policy.tar.gz, not the pack key's
         }
         if let Some(target) = path.strip_suffix(".sig") {

@@ -8,7 +8,7 @@ use crate::domain::text::{ReleaseTag, RepoName};
 use crate::domain::{AppError, ErrorCode};
 use crate::ssr::audit::AuditEvent;
 use crate::ssr::error::log_internal;
-use crate::ssr::evidence::packs::{self, PackReport};
+use crate::ssr::evidence::packs;
 use crate::ssr::state::AppState;
 use crate::ssr::store::{PackRow, StoreError, UsageEventRow};
 use crate::ssr::verification::trust::check_window;
@@ -152,11 +152,6 @@ async fn check_quota(state: &AppState, org_id: &str, incoming: usize, now: i64) 
         ));
     }
     Ok(())
-}
-
-/// The stored report of a pack.
-pub fn report(row: &PackRow) -> Result<PackReport, AppError> {
-    serde_json::from_str(&row.report).map_err(log_internal)
 }
 
 /// A tenant's pack zip, metered as one `portal.download`.

@@ -39,7 +39,7 @@ pub async fn create_invitation(
     };
     state.db.insert_invitation(&row).await?;
     AuditEvent::new(actor, "invitation.created")
-        .about(&crate::ssr::policy::ingest::operator_id(state).await?, &row.id)
+        .about(&crate::ssr::policy::signers::operator_id(state).await?, &row.id)
         .detail(&format!("label={} days={days}", row.label))
         .log(state)
         .await?;
@@ -62,7 +62,7 @@ pub async fn renew_invitation(state: &AppState, actor: &str, id: &str, days: i64
         ));
     }
     AuditEvent::new(actor, "invitation.renewed")
-        .about(&crate::ssr::policy::ingest::operator_id(state).await?, id)
+        .about(&crate::ssr::policy::signers::operator_id(state).await?, id)
         .detail(&format!("days={days}"))
         .log(state)
         .await?;
@@ -143,7 +143,7 @@ pub async fn request_new_link(state: &AppState, token: &str, note: &str) -> Resu
     let note: String = note.trim().chars().take(500).collect();
     if state.db.request_renewal(&invitation.id, &note, state.now_ms()).await? {
         AuditEvent::new(&format!("invitee:{}", invitation.label), "invitation.renewal_requested")
-            .about(&crate::ssr::policy::ingest::operator_id(state).await?, &invitation.id)
+            .about(&crate::ssr::policy::signers::operator_id(state).await?, &invitation.id)
             .log(state)
             .await?;
     }

@@ -12,7 +12,7 @@
 //! extensions, duplicates, and archives whose content does not match what
 //! they declare.
 
-use crate::ssr::evidence::packs::{PackError, check_path};
+use crate::ssr::evidence::archive_rules::{PackError, check_path, err};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 
@@ -30,10 +30,6 @@ pub const MAX_FILES: usize = 256;
 pub const ROOT: &str = "policies/";
 /// The only file types a bundle may hold.
 pub const EXTENSIONS: [&str; 2] = [".rego", ".json"];
-
-fn err(code: &'static str, message: impl Into<String>) -> PackError {
-    PackError { code, message: message.into() }
-}
 
 /// One policy file of a bundle.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -51,7 +51,7 @@ pub fn policy_bundle(note: &str) -> Result<Vec<u8>, AppError> {
 /// Runs the drill; returns its report (also stored). Errors only when storage fails:
 /// a step that does not behave as it should is a failed step in the report.
 pub async fn rotate_policy_key(state: &AppState, actor: &str) -> Result<DrillReport, AppError> {
-    let operator = ingest::operator_id(state).await?;
+    let operator = crate::ssr::policy::signers::operator_id(state).await?;
     let mut s = DrillRun::start(state, actor, "rotate-policy-key", "policy-key rotation").await?;
     let tag = s.id.trim_start_matches("drill_").chars().rev().take(8).collect::<String>();
     let repo = DRILL_REPO;

@@ -118,7 +118,7 @@ pub async fn remove(state: &AppState, actor: &str, id_or_identity: &str) -> Resu
 /// Every org-wide signer in force now: policy keys (within their windows), then workflow identities.
 pub async fn org_signers(state: &AppState) -> Result<Vec<OrgSignerView>, AppError> {
     let now = state.now_ms();
-    let keys = crate::ssr::policy::ingest::policy_keys(state).await?;
+    let keys = crate::ssr::policy::signers::policy_keys(state).await?;
     let mut out: Vec<OrgSignerView> = keys
         .into_iter()
         .filter(|k| check_window(k, now).is_ok())

@@ -14,7 +14,7 @@ use crate::ssr::AppState;
 use crate::ssr::audit::AuditEvent;
 use crate::ssr::error::log_internal;
 use crate::ssr::policy::bundle;
-use crate::ssr::policy::signers::{self, Refusal, SignedBy};
+use crate::ssr::policy::signers::{self, Refusal, SignedBy, operator_id, policy_keys};
 use crate::ssr::store::{PolicyBundleRow, RepoRow, RolloutRow, SigningKeyRow, StoreError};
 use sha2::{Digest, Sha256};
 
@@ -27,16 +27,6 @@ pub enum Uploaded {
     Unchanged(PolicyBundleRow),
     /// Stored as failed (the reason is on the row); the bundle in force did not change.
     Failed(PolicyBundleRow),
-}
-
-/// The operator organisation's id: it owns the policy-signing keys and the drill repository.
-pub async fn operator_id(state: &AppState) -> Result<String, AppError> {
-    Ok(state.db.operator_org().await?.ok_or_else(AppError::internal)?.id)
-}
-
-/// The organisation's policy-signing keys: the operator's signing keys.
-pub async fn policy_keys(state: &AppState) -> Result<Vec<SigningKeyRow>, AppError> {
-    state.db.signing_keys(&operator_id(state).await?).await.map_err(log_internal)
 }
 
 /// Adds a policy-signing key (audited).

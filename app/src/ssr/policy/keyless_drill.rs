@@ -24,17 +24,16 @@ use crate::ssr::policy::identities;
 use crate::ssr::policy::ingest::{self, Uploaded};
 use crate::ssr::store::TrustedRootRow;
 use crate::ssr::verification::local_sigstore::LocalSigstore;
+use crate::ssr::verification::trust::DRILL_ROOT;
 use sha2::{Digest, Sha256};
 
 /// The operator-owned repository the drill uploads to.
 pub const DRILL_REPO: &str = "drill/policy-keyless-rotation";
-/// The name the drill's throwaway Sigstore root is stored under (reserved).
-pub const DRILL_ROOT: &str = "drill-sigstore";
 
 /// Runs the drill; returns its report (also stored). Errors only when storage
 /// fails: a step that does not behave as it should is a failed step in the report.
 pub async fn rotate_keyless_identity(state: &AppState, actor: &str) -> Result<DrillReport, AppError> {
-    let operator = ingest::operator_id(state).await?;
+    let operator = crate::ssr::policy::signers::operator_id(state).await?;
     let mut s = DrillRun::start(state, actor, "rotate-keyless-identity", "keyless identity rotation").await?;
     let tag = s.id.trim_start_matches("drill_").chars().rev().take(8).collect::<String>();
     let repo = DRILL_REPO;

@@ -14,7 +14,7 @@ use crate::domain::AppError;
 use crate::domain::policy_signers::PolicySignerKind;
 use crate::ssr::AppState;
 use crate::ssr::error::log_internal;
-use crate::ssr::store::SignerOverrideRow;
+use crate::ssr::store::{SignerOverrideRow, SigningKeyRow};
 use crate::ssr::verification::dsse::AttestationPolicy;
 use crate::ssr::verification::engine::{self, BundlePolicy, Subject};
 use crate::ssr::verification::trust::{check_window, trusted_root};
@@ -186,10 +186,20 @@ fn labelled(what: String, override_id: Option<&str>) -> String {
     }
 }
 
+/// The operator organisation's id: it owns the policy-signing keys and the drill repository.
+pub async fn operator_id(state: &AppState) -> Result<String, AppError> {
+    Ok(state.db.operator_org().await?.ok_or_else(AppError::internal)?.id)
+}
+
+/// The organisation's policy-signing keys: the operator's signing keys.
+pub async fn policy_keys(state: &AppState) -> Result<Vec<SigningKeyRow>, AppError> {
+    state.db.signing_keys(&operator_id(state).await?).await.map_err(log_internal)
+}
+
 /// The org-wide signers in force now (no overrides), with the published versions.
 pub async fn org_trust(state: &AppState) -> Result<PolicyTrust, AppError> {
     let now = state.now_ms();
-    let keys = crate::ssr::policy::ingest::policy_keys(state)
+    let keys = policy_keys(state)
         .await?
         .into_iter()
         .filter(|k| check_window(k, now).is_ok())

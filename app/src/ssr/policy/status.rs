@@ -9,6 +9,7 @@ use crate::domain::adoption::{
 use crate::domain::policy_signers::PolicySource;
 use crate::domain::status::Verdict;
 use crate::ssr::AppState;
+use crate::ssr::evidence::packs::PackReport;
 use crate::ssr::store::{PolicyBundleRow, RepoRow, RolloutRow};
 
 const DAY_MS: i64 = 86_400_000;
@@ -57,7 +58,7 @@ async fn upload_evidence(state: &AppState, repo: &RepoRow) -> Result<Evidence, A
 /// `policy.sig`; its bundle counts only when the whole pack verified.
 async fn pack_evidence(state: &AppState, repo: &RepoRow) -> Result<Evidence, AppError> {
     let latest = state.db.latest_pack(&repo.org_id, &repo.name).await?;
-    let policy = latest.as_ref().and_then(|p| crate::ssr::evidence::service::report(p).ok()).and_then(|r| r.policy);
+    let policy = latest.as_ref().and_then(|p| PackReport::stored(p).ok()).and_then(|r| r.policy);
     let (Some(pack), Some(policy)) = (latest, policy) else {
         return Ok(Evidence {
             facts: BundleFacts::default(),
@@ -157,7 +158,7 @@ pub async fn report(state: &AppState, scope: Option<&str>) -> Result<SignatureSt
             repos.push(repo_status(state, &rollout, &t.slug, repo).await?);
         }
         for p in db.packs(&t.id, PACKS_PER_TENANT).await? {
-            let policy = crate::ssr::evidence::service::report(&p).ok().and_then(|r| r.policy);
+            let policy = PackReport::stored(&p).ok().and_then(|r| r.policy);
             packs.push(PackStatus {
                 tenant: t.slug.clone(),
                 repo: p.repo,

@@ -16,6 +16,9 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 /// Name of the Sigstore public-good root shipped with the binary.
 pub const PUBLIC_GOOD: &str = "public-good";
+/// The keyless rotation drill's throwaway Sigstore root, replaced every run
+/// (reserved: no operator may add a root by this name).
+pub const DRILL_ROOT: &str = "drill-sigstore";
 
 /// Parsed trusted roots by name and content hash (a replaced root is re-parsed).
 #[derive(Debug, Default)]
@@ -257,8 +260,8 @@ pub async fn add_trusted_root(
     if name.as_str() == PUBLIC_GOOD {
         return Err(AppError::invalid("Name", "public-good is the built-in root"));
     }
-    if name.as_str() == crate::ssr::policy::keyless_drill::DRILL_ROOT {
-        return Err(AppError::invalid("Name", "drill-sigstore is the keyless rotation drill's own root"));
+    if name.as_str() == DRILL_ROOT {
+        return Err(AppError::invalid("Name", format!("{DRILL_ROOT} is the keyless rotation drill's own root")));
     }
     engine::trusted_root_from_json(json).map_err(|e| AppError::invalid("Trusted root", e.message))?;
     let row = TrustedRootRow {

@@ -57,7 +57,7 @@ fn response(row: &app::ssr::store::PackRow) -> Result<PackResponse, ApiError> {
         sha256: row.sha256.clone(),
         status: row.status.as_str().into(),
         reason: row.reason.clone(),
-        report: service::report(row)?,
+        report: PackReport::stored(row)?,
     })
 }
 
