@@ -16,6 +16,7 @@ pub mod policy_signers;
 pub mod reconciliation;
 pub mod revealed;
 pub mod sla;
+pub mod slo;
 pub mod status;
 pub mod text;
 pub mod unique_json;

@@ -95,6 +95,11 @@ pub struct PortalConfig {
     /// Minutes without activity after which an onboarding session counts as abandoned
     /// (`PORTAL_ONBOARDING_ABANDON_MINUTES`, default 1440).
     pub onboarding_abandon_minutes: u32,
+    /// A folder of OpenSLO files replacing the built-in SLOs (`PORTAL_SLO_DIR`).
+    pub slo_dir: Option<String>,
+    /// The SLOs in force: the built-in `slo/` files, or those of `slo_dir`,
+    /// read and checked when the configuration loads.
+    pub slos: Vec<crate::domain::slo::SloDefinition>,
 }
 
 impl Default for PortalConfig {
@@ -127,6 +132,9 @@ impl Default for PortalConfig {
             outbound_allowlist: Vec::new(),
             releases_api_url: "https://api.github.com".into(),
             onboarding_abandon_minutes: 1440,
+            slo_dir: None,
+            // Checked again (with the error reported) by `from_sources`; a unit test parses them.
+            slos: crate::ssr::slo::definitions::builtin().unwrap_or_default(),
         }
     }
 }
@@ -328,6 +336,12 @@ impl PortalConfig {
         if let Some(v) = env("PORTAL_ALERT_WEBHOOK_URL").filter(|v| !v.trim().is_empty()) {
             c.alert_webhook_url = Some(v);
         }
+        c.slo_dir = env("PORTAL_SLO_DIR").filter(|v| !v.trim().is_empty());
+        let slos = match &c.slo_dir {
+            Some(dir) => crate::ssr::slo::definitions::load_dir(std::path::Path::new(dir)),
+            None => crate::ssr::slo::definitions::builtin(),
+        };
+        c.slos = slos.map_err(|e| err("PORTAL_SLO_DIR", e.to_string()))?;
         if let Some(v) = env("PORTAL_CLIENT_IP_HEADER").filter(|v| !v.trim().is_empty()) {
             c.client_ip_header = Some(v.trim().to_ascii_lowercase());
         }
@@ -503,6 +517,28 @@ mod tests {
         assert_eq!(e.setting, "PORTAL_PUBLIC_URL");
         let e = PortalConfig::from_sources(Some("[package.metadata.portal]\nnope = 1\n"), &env_of(&[])).unwrap_err();
         assert_eq!(e.setting, "Leptos.toml");
+    }
+
+    #[test]
+    fn slos_are_the_builtin_files_or_a_folder_that_must_be_valid() {
+        let c = PortalConfig::from_sources(None, &env_of(&[])).unwrap();
+        assert_eq!(c.slos.len(), 5);
+        let e = PortalConfig::from_sources(None, &env_of(&[("PORTAL_SLO_DIR", "/nonexistent/slo")])).unwrap_err();
+        assert_eq!(e.setting, "PORTAL_SLO_DIR");
+        assert!(e.message.contains("cannot read the folder"), "{e}");
+        let dir = std::env::temp_dir().join(format!("slo-config-{}", rand::random::<u64>()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let own = include_str!("../../../slo/availability.yaml").replace("target: 0.9995", "target: 0.999");
+        std::fs::write(dir.join("availability.yaml"), &own).unwrap();
+        let c = PortalConfig::from_sources(None, &env_of(&[("PORTAL_SLO_DIR", dir.to_str().unwrap())])).unwrap();
+        assert_eq!(
+            c.slos.iter().map(|s| (s.name.as_str(), s.target_ppm)).collect::<Vec<_>>(),
+            [("availability", 999_000)]
+        );
+        std::fs::write(dir.join("availability.yaml"), own.replace("target: 0.999", "target: 2")).unwrap();
+        let e = PortalConfig::from_sources(None, &env_of(&[("PORTAL_SLO_DIR", dir.to_str().unwrap())])).unwrap_err();
+        assert!(e.message.contains("availability.yaml: spec.objectives[0].target"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -6,9 +6,9 @@
 //! [`policy`] (signed policy bundles, adoption, drills), [`billing`] (usage,
 //! ledger, invoices, entitlements), [`onboarding`] (the tenant wizard),
 //! [`webhooks`] (signing and delivery), [`audit_kit`] (external audit
-//! engagements). Platform: [`state`], [`config`], [`clock`], [`cookies`],
-//! [`error`], [`audit`] (the hash-chained log), [`alerting`], [`drill_run`],
-//! [`rate_limit`], [`sla`]. [`store`] is the one place for SQL.
+//! engagements), [`slo`] (service level objectives). Platform: [`state`],
+//! [`config`], [`clock`], [`cookies`], [`error`], [`audit`] (the hash-chained
+//! log), [`alerting`], [`drill_run`], [`rate_limit`], [`sla`]. [`store`] is the one place for SQL.
 
 pub mod alerting;
 pub mod audit;
@@ -25,6 +25,7 @@ pub mod onboarding;
 pub mod policy;
 pub mod rate_limit;
 pub mod sla;
+pub mod slo;
 pub mod state;
 pub mod store;
 pub mod verification;

@@ -12,6 +12,7 @@ pub mod output;
 pub mod pack;
 pub mod policy;
 pub mod remote;
+pub mod slo;
 pub mod verify;
 
 use crate::{startup, telemetry};
@@ -94,6 +95,9 @@ pub enum Command {
     /// Invitations for partner onboarding (operator).
     #[command(subcommand)]
     Invite(onboard::InviteCommand),
+    /// Service level objectives: the OpenSLO definitions in force.
+    #[command(subcommand)]
+    Slo(slo::SloCommand),
 }
 
 /// Runs the CLI.
@@ -118,6 +122,9 @@ pub fn main() -> Exit {
             return Exit::Config;
         }
     };
+    if let Command::Slo(cmd) = &cli.command {
+        return slo::run(cmd, &config, cli.json);
+    }
     // The workflow generator needs the configuration (public URL) but no database.
     if let Command::Policy(cmd) = &cli.command
         && let Some(code) = policy::workflow(cmd, config.public_url.as_deref())
@@ -165,6 +172,7 @@ async fn run(cli: Cli, config: PortalConfig) -> Exit {
                 | Command::Keygen(_)
                 | Command::Pack(_)
                 | Command::Signoff(_)
+                | Command::Slo(_)
                 | Command::Onboard(_) => Exit::Success,
             };
             state.db.close().await;

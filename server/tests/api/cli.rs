@@ -633,3 +633,32 @@ async fn server_mode_never_downgrades_a_keyless_policy() {
     assert_ne!(out.status.code(), Some(0), "a key never satisfies a keyless policy: {err}");
     assert!(err.contains("policy_conflict"), "{err}");
 }
+
+#[tokio::test]
+async fn slo_list_shows_the_slos_in_force_and_a_bad_file_stops_the_start() {
+    let cli = Cli::new();
+    let (code, out, _) = cli.run(&["--json", "slo", "list"], "").await;
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let names: Vec<&str> = v["slos"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["api-latency", "availability", "time-to-pack", "webhook-delivery", "ledger-lag"]);
+    assert_eq!(v["slos"][1]["target_ppm"], 999_500);
+
+    // A folder of one's own replaces them; a broken file stops `serve` as well as `slo list`.
+    let own = cli.dir.path().join("slo");
+    std::fs::create_dir_all(&own).unwrap();
+    let text = std::fs::read_to_string(format!("{ROOT}/slo/availability.yaml")).unwrap();
+    std::fs::write(own.join("availability.yaml"), text.replace("duration: 30d", "duration: 28d")).unwrap();
+    let mut cmd = cli.cmd(&["--json", "slo", "list"]);
+    let out = cmd.env("PORTAL_SLO_DIR", &own).output().await.unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["slos"].as_array().unwrap().len(), 1);
+    assert_eq!(v["slos"][0]["window_ms"], 28 * 86_400_000_i64);
+    std::fs::write(own.join("availability.yaml"), text.replace("kind: SLO", "kind: Service")).unwrap();
+    for args in [&["slo", "list"][..], &["serve"][..]] {
+        let out = cli.cmd(args).env("PORTAL_SLO_DIR", &own).output().await.unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {err}");
+        assert!(err.contains("PORTAL_SLO_DIR") && err.contains("availability.yaml: kind"), "{err}");
+    }
+}
