@@ -153,7 +153,8 @@ impl Ratio {
 
 /// How much of the window's error budget `bad` events spend, in parts per
 /// million of the budget (1 000 000 = all of it), where the budget is
-/// (1 − target) × the window's events. `None` without events or budget.
+/// (1 − target) × the window's events; rounded down (less than one part per
+/// million). `None` without events or budget.
 pub fn budget_spent_ppm(bad: u64, window: Ratio, target_ppm: u32) -> Option<u64> {
     let allowed = PPM.checked_sub(u64::from(target_ppm)).filter(|a| *a > 0)?;
     (window.total > 0).then(|| {
@@ -239,6 +240,46 @@ pub fn burn_colour(spent_ppm: u64) -> BurnColour {
         s if s < PPM => BurnColour::Amber,
         _ => BurnColour::Red,
     }
+}
+
+/// How long a sprint is (the sprint plan's two weeks): "burn < 5%" is the
+/// share of the SLO window's budget spent in the last sprint.
+pub const SPRINT_MS: i64 = 14 * DAY_MS;
+
+/// One burn-rate rule as it stands now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BurnState {
+    /// The rule.
+    pub rule: BurnRule,
+    /// Burn rate over the long window, in thousandths (`None`: no events).
+    pub long_rate_milli: Option<u64>,
+    /// Burn rate over the short window, in thousandths (`None`: no events).
+    pub short_rate_milli: Option<u64>,
+    /// Both windows at or over the factor.
+    pub firing: bool,
+}
+
+/// Where one SLO stands, measured from recorded events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SloStatus {
+    /// The definition.
+    pub slo: SloDefinition,
+    /// Why nothing is measured, when nothing is (`None`: measured).
+    pub no_data: Option<String>,
+    /// Good and total events over the SLO's window.
+    pub window: Ratio,
+    /// The good share over the window, in parts per million.
+    pub good_ppm: Option<u64>,
+    /// Whether the window meets the target (`None`: no events).
+    pub meets: Option<bool>,
+    /// The window's budget left, in parts per million of it (negative: overspent).
+    pub budget_remaining_ppm: Option<i64>,
+    /// The window's budget spent by the last sprint's bad events, in parts per million of it.
+    pub sprint_spent_ppm: Option<u64>,
+    /// The colour of that spend (green under [`SPRINT_BURN_GOAL_PPM`]).
+    pub sprint_colour: Option<BurnColour>,
+    /// Each burn-rate rule now.
+    pub burn: Vec<BurnState>,
 }
 
 /// A duration as SLO files write it: a whole number and one unit of `m`, `h`,

@@ -122,8 +122,8 @@ pub fn main() -> Exit {
             return Exit::Config;
         }
     };
-    if let Command::Slo(cmd) = &cli.command {
-        return slo::run(cmd, &config, cli.json);
+    if let Command::Slo(slo::SloCommand::List) = &cli.command {
+        return slo::list(&config, cli.json);
     }
     // The workflow generator needs the configuration (public URL) but no database.
     if let Command::Policy(cmd) = &cli.command
@@ -163,6 +163,7 @@ async fn run(cli: Cli, config: PortalConfig) -> Exit {
                 Command::Drill(cmd) => policy::drill(&state, cmd, cli.json).await,
                 Command::Invite(cmd) => onboard::invite(&state, cmd, cli.json).await,
                 Command::Audit(cmd) => audit::run(&state, cmd, cli.json).await,
+                Command::Slo(slo::SloCommand::Status) => slo::status(&state, cli.json).await,
                 // Handled above, before any configuration is read.
                 Command::Serve
                 | Command::VerifyBundle(_)
@@ -172,7 +173,7 @@ async fn run(cli: Cli, config: PortalConfig) -> Exit {
                 | Command::Keygen(_)
                 | Command::Pack(_)
                 | Command::Signoff(_)
-                | Command::Slo(_)
+                | Command::Slo(slo::SloCommand::List)
                 | Command::Onboard(_) => Exit::Success,
             };
             state.db.close().await;

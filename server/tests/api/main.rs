@@ -26,6 +26,7 @@ mod policy;
 mod policy_signers;
 mod schema;
 mod sla;
+mod slo;
 mod snapshots;
 mod tenants;
 mod trust;

@@ -15,6 +15,7 @@
 //! `webhook_deliveries`, `usage_events`); `good` adds `within:` (a duration)
 //! for the timed ones.
 
+use crate::domain::sla::LATENCY_BOUNDS_MS;
 use crate::domain::slo::{SliEvents, SloDefinition, parse_duration, parse_target};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -183,6 +184,18 @@ pub fn parse(file: &str, text: &str) -> Result<SloDefinition, SloFileError> {
         }
         _ => {}
     }
+    if let (SliEvents::ApiRequests, Some(ms)) = (events, within_ms)
+        && !LATENCY_BOUNDS_MS.iter().any(|&edge| i64::from(edge) == ms)
+    {
+        let edges: Vec<String> = LATENCY_BOUNDS_MS.iter().map(|b| format!("{b}ms")).collect();
+        return Err(fail(
+            &format!("{good_at}.within"),
+            format!(
+                "{ms}ms is no edge of the latency histogram, so it cannot be counted exactly: one of {}",
+                edges.join(", ")
+            ),
+        ));
+    }
     Ok(SloDefinition { name, display_name, description, events, within_ms, target_ppm, window_ms })
 }
 
@@ -253,6 +266,7 @@ mod tests {
             ("isRolling: true", "isRolling: false", "spec.timeWindow[0].isRolling"),
             ("budgetingMethod: Occurrences", "budgetingMethod: Timeslices", "spec.budgetingMethod"),
             ("within: 300ms", "within: soon", "spec.indicator.spec.ratioMetric.good.metricSource.spec.within"),
+            ("within: 300ms", "within: 275ms", "spec.indicator.spec.ratioMetric.good.metricSource.spec.within"),
             ("              within: 300ms\n", "", "spec.indicator.spec.ratioMetric.good.metricSource.spec.within"),
             ("type: trust-portal", "type: prometheus", "spec.indicator.spec.ratioMetric.good.metricSource.type"),
             (

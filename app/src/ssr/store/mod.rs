@@ -29,6 +29,7 @@ mod receipts;
 mod reconcile;
 mod sessions;
 mod sla;
+mod slo;
 mod trust;
 mod unit_of_work;
 mod usage;

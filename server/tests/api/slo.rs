@@ -1,0 +1,67 @@
+//! SLOs measured from recorded events on a manual clock: an outage of slow
+//! API requests spends the latency budget, opens the fast-burn rule, and the
+//! rule clears once the short window is clean again.
+
+use crate::helpers::TestApp;
+use app::domain::slo::{Severity, SloStatus};
+
+const MINUTE: i64 = 60_000;
+
+async fn latency(app: &TestApp) -> SloStatus {
+    let report = app::ssr::slo::status::report(&app.state).await.unwrap();
+    report.into_iter().find(|s| s.slo.name == "api-latency").unwrap()
+}
+
+async fn record(app: &TestApp, now: i64, count: usize, latency_ms: u64) {
+    for _ in 0..count {
+        app.state.sla.record(now, latency_ms * 1000);
+    }
+    app.state.sla.flush(&app.state.db, now).await.unwrap();
+}
+
+fn firing(s: &SloStatus) -> Vec<(Severity, u32)> {
+    s.burn.iter().filter(|b| b.firing).map(|b| (b.rule.severity, b.rule.factor_tenths)).collect()
+}
+
+#[tokio::test]
+async fn an_outage_spends_the_latency_budget_and_the_fast_burn_rule_opens_then_clears() {
+    let (app, clock) = TestApp::spawn_on_manual_clock().await;
+    let before = latency(&app).await;
+    assert_eq!((before.meets, before.window.total), (None, 0), "nothing recorded is never met");
+    assert!(before.no_data.as_deref().unwrap().contains("no api_requests"), "{:?}", before.no_data);
+
+    // A quiet day: 1 000 requests at 10 ms, and exactly 300 ms counts as within.
+    record(&app, app.state.now_ms(), 999, 10).await;
+    record(&app, app.state.now_ms(), 1, 300).await;
+    clock.advance_ms(120 * MINUTE);
+    let quiet = latency(&app).await;
+    assert_eq!((quiet.window.good, quiet.window.total, quiet.meets), (1_000, 1_000, Some(true)));
+    assert_eq!(quiet.budget_remaining_ppm, Some(1_000_000));
+    assert!(firing(&quiet).is_empty());
+
+    // Five minutes of 301 ms answers: every request in the short windows is bad (20x).
+    record(&app, app.state.now_ms(), 300, 301).await;
+    let outage = latency(&app).await;
+    assert_eq!((outage.window.good, outage.window.total, outage.meets), (1_000, 1_300, Some(false)));
+    // The budget is 5% of 1 300 = 65 bad requests; 300 spend it 4.6 times over.
+    assert_eq!(outage.budget_remaining_ppm, Some(-3_615_384));
+    assert_eq!(outage.sprint_colour, Some(app::domain::slo::BurnColour::Red));
+    // 14.4x over 1 h fires (only the outage is in the hour); 6x over 6 h does not (300 of 1 300 is 4.6x);
+    // 1x over 3 days does.
+    assert_eq!(firing(&outage), [(Severity::Page, 144), (Severity::Ticket, 10)]);
+    assert_eq!(outage.burn[0].short_rate_milli, Some(20_000));
+
+    // Ten minutes later, fast again: the 5-minute window is clean, so the page clears;
+    // the slow burn over days is still real and stays.
+    clock.advance_ms(10 * MINUTE);
+    record(&app, app.state.now_ms(), 100, 20).await;
+    let after = latency(&app).await;
+    assert_eq!(firing(&after), [(Severity::Ticket, 10)]);
+    assert_eq!(after.burn[0].short_rate_milli, Some(0));
+
+    // What the portal does not record yet is reported as such.
+    let report = app::ssr::slo::status::report(&app.state).await.unwrap();
+    let availability = report.iter().find(|s| s.slo.name == "availability").unwrap();
+    assert_eq!(availability.meets, None);
+    assert!(availability.no_data.as_deref().unwrap().contains("probes are not recorded yet"));
+}
