@@ -15,8 +15,10 @@ run: setup build
 	@echo "  admin@operator.demo (operator admin)  security@operator.demo  finance@operator.demo"
 	@echo "  auditor@audit.demo (auditor of the demo audit engagement: read-only, Acme + Globex, 30 days)"
 	@echo "  admin@acme.demo (tenant admin, Pro)  member@acme.demo  admin@globex.demo (tenant admin, Starter)"
+	@echo "  The prober checks the portal from outside every 30 s (data/probe.log); trust-portal slo status"
 	@echo
-	./target/release/trust-portal serve
+	@(sleep 3; exec ./target/release/trust-portal probe --url http://127.0.0.1:3000 --every 30s) >data/probe.log 2>&1 & \
+	  prober=$$!; trap 'kill $$prober 2>/dev/null' EXIT; ./target/release/trust-portal serve
 
 ## Every test: fmt, clippy (ssr + wasm), unit/property, API on SQLite and Postgres, browser (JS on/off)
 test:

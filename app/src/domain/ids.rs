@@ -158,6 +158,8 @@ typed_id!(/// An org workflow identity that may sign policy bundles keylessly.
     KeylessSignerId, "pks");
 typed_id!(/// A per-repository policy signer override.
     SignerOverrideId, "pso");
+typed_id!(/// One probe of the portal from outside its serving process.
+    ProbeId, "prb");
 
 #[cfg(test)]
 mod tests {

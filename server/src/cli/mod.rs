@@ -95,9 +95,11 @@ pub enum Command {
     /// Invitations for partner onboarding (operator).
     #[command(subcommand)]
     Invite(onboard::InviteCommand),
-    /// Service level objectives: the OpenSLO definitions in force.
+    /// Service level objectives: the OpenSLO definitions in force, each measured now.
     #[command(subcommand)]
     Slo(slo::SloCommand),
+    /// Probe a portal from outside its serving process and record each result (availability, uptime).
+    Probe(slo::ProbeArgs),
 }
 
 /// Runs the CLI.
@@ -164,6 +166,7 @@ async fn run(cli: Cli, config: PortalConfig) -> Exit {
                 Command::Invite(cmd) => onboard::invite(&state, cmd, cli.json).await,
                 Command::Audit(cmd) => audit::run(&state, cmd, cli.json).await,
                 Command::Slo(slo::SloCommand::Status) => slo::status(&state, cli.json).await,
+                Command::Probe(args) => slo::probe(&state, args, cli.json).await,
                 // Handled above, before any configuration is read.
                 Command::Serve
                 | Command::VerifyBundle(_)

@@ -1,7 +1,8 @@
-//! `trust-portal slo`: the service level objectives in force.
+//! `trust-portal slo`: the service level objectives in force and measured;
+//! `trust-portal probe`: the prober that measures availability from outside.
 
 use super::output::Exit;
-use app::domain::slo::{BURN_RULES, duration_text, percent_text};
+use app::domain::slo::{BURN_RULES, duration_text, parse_duration, percent_text};
 use app::ssr::AppState;
 use app::ssr::config::PortalConfig;
 use clap::Subcommand;
@@ -15,6 +16,66 @@ pub enum SloCommand {
     /// Each SLO measured now: SLI over its window, budget left, the last sprint's spend, burn-rate alerts
     /// (exit 1 when an SLO with data misses its target or a burn-rate rule fires).
     Status,
+}
+
+/// `trust-portal probe`: checks a portal from outside and records each result.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example (beside the server, same database):\n  trust-portal probe --url http://127.0.0.1:3000 --every 30s\n  trust-portal probe --url http://127.0.0.1:3000 --count 1   # once; exit 1 if down"
+)]
+pub struct ProbeArgs {
+    /// The portal's base URL.
+    #[arg(long)]
+    pub url: String,
+    /// Time between probes (10s to 1h; e.g. 30s, 5m).
+    #[arg(long, default_value = "30s")]
+    pub every: String,
+    /// Stop after this many probes (default: run until stopped).
+    #[arg(long)]
+    pub count: Option<u64>,
+}
+
+/// Runs the prober; exit 1 when the last probe found the portal down.
+pub async fn probe(state: &AppState, args: ProbeArgs, json: bool) -> Exit {
+    let every = match parse_duration(&args.every).filter(|ms| (10_000..=3_600_000).contains(ms)) {
+        Some(ms) => std::time::Duration::from_millis(ms.unsigned_abs()),
+        None => {
+            eprintln!("error: --every {:?}: a duration from 10s to 1h, such as 30s or 5m", args.every);
+            return Exit::Usage;
+        }
+    };
+    if !(args.url.starts_with("http://") || args.url.starts_with("https://")) {
+        eprintln!("error: --url {:?}: an http:// or https:// base URL", args.url);
+        return Exit::Usage;
+    }
+    let client = match app::ssr::slo::probe::client() {
+        Ok(c) => c,
+        Err(e) => return super::output::report(json, Err(e), ""),
+    };
+    let mut done = 0u64;
+    loop {
+        let last_up = match app::ssr::slo::probe::probe_once(state, &client, &args.url).await {
+            Ok(p) => {
+                let up = p.up == 1;
+                if json {
+                    println!("{}", serde_json::json!(p));
+                } else {
+                    let state = if up { "up" } else { "DOWN" };
+                    println!("{} {state} {} ms {}", p.target, p.latency_ms, p.detail.as_deref().unwrap_or(""));
+                }
+                up
+            }
+            Err(e) => {
+                eprintln!("error: the probe could not be recorded: {}", e.message);
+                false
+            }
+        };
+        done += 1;
+        if args.count.is_some_and(|n| done >= n) {
+            return if last_up { Exit::Success } else { Exit::Failed };
+        }
+        tokio::time::sleep(every).await;
+    }
 }
 
 /// Runs `slo status` against the database.

@@ -59,9 +59,46 @@ async fn an_outage_spends_the_latency_budget_and_the_fast_burn_rule_opens_then_c
     assert_eq!(firing(&after), [(Severity::Ticket, 10)]);
     assert_eq!(after.burn[0].short_rate_milli, Some(0));
 
-    // What the portal does not record yet is reported as such.
+    // Nothing probed the portal: availability says so rather than passing.
     let report = app::ssr::slo::status::report(&app.state).await.unwrap();
     let availability = report.iter().find(|s| s.slo.name == "availability").unwrap();
     assert_eq!(availability.meets, None);
-    assert!(availability.no_data.as_deref().unwrap().contains("probes are not recorded yet"));
+    assert!(availability.no_data.as_deref().unwrap().contains("no probes"), "{:?}", availability.no_data);
+}
+
+#[tokio::test]
+async fn the_prober_records_a_running_portal_as_up_and_a_stopped_one_as_down() {
+    let app = TestApp::spawn().await;
+    // From another process, as it runs in production.
+    let up = app.cli_json(&["probe", "--url", &app.base, "--count", "1"]).await;
+    assert_eq!((up["up"].as_i64(), up["target"].as_str()), (Some(1), Some(app.base.as_str())), "{up}");
+
+    // A portal that stopped: nothing listens on its port any more.
+    let stopped = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let client = app::ssr::slo::probe::client().unwrap();
+    let down = app::ssr::slo::probe::probe_once(&app.state, &client, &stopped).await.unwrap();
+    assert_eq!(down.up, 0);
+    assert!(down.detail.as_deref().unwrap().contains("cannot connect"), "{down:?}");
+
+    // Availability is counted from the probes: one of two up misses 99.95%.
+    let report = app::ssr::slo::status::report(&app.state).await.unwrap();
+    let availability = report.iter().find(|s| s.slo.name == "availability").unwrap();
+    assert_eq!((availability.window.good, availability.window.total), (1, 2));
+    assert_eq!((availability.meets, availability.good_ppm), (Some(false), Some(500_000)));
+    assert!(availability.burn.iter().all(|b| b.firing), "50% down burns at 1 000x: {:?}", availability.burn);
+
+    // Bad arguments change nothing.
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_trust-portal"))
+        .args(["probe", "--url", &app.base, "--every", "1s", "--count", "1"])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .env("PORTAL_DATABASE_URL", &app.database_url)
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = app::ssr::slo::status::report(&app.state).await.unwrap();
+    assert_eq!(report.iter().find(|s| s.slo.name == "availability").unwrap().window.total, 2);
 }

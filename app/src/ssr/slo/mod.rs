@@ -1,7 +1,9 @@
 //! Service level objectives: their definitions as OpenSLO files
-//! ([`definitions`]) and where each stands, measured from recorded events
-//! ([`status`]). The arithmetic of SLIs, budgets and burn rates is pure
+//! ([`definitions`]), where each stands, measured from recorded events
+//! ([`status`]), and the prober that records availability from outside the
+//! serving process ([`probe`]). The arithmetic of SLIs, budgets and burn rates is pure
 //! and lives in [`crate::domain::slo`].
 
 pub mod definitions;
+pub mod probe;
 pub mod status;

@@ -1,8 +1,8 @@
 //! Where each SLO stands now: its SLI over the window, the budget left, the
 //! budget the last sprint spent, and each burn-rate rule over its two
 //! windows, all counted from recorded events ([`crate::ssr::store`]'s
-//! `sli_*` queries). An SLI with nothing recorded says so; it is never
-//! reported as met.
+//! `sli_*` queries). An SLI with no events in its window says so; it is
+//! never reported as met.
 
 use crate::domain::AppError;
 use crate::domain::sla::LATENCY_BOUNDS_MS;
@@ -12,9 +12,8 @@ use crate::domain::slo::{
 };
 use crate::ssr::AppState;
 
-/// Good and total events of `slo`'s SLI in `[from, to)`; `None` when the
-/// portal does not record its events yet.
-pub async fn ratio(state: &AppState, slo: &SloDefinition, from: i64, to: i64) -> Result<Option<Ratio>, AppError> {
+/// Good and total events of `slo`'s SLI in `[from, to)`.
+pub async fn ratio(state: &AppState, slo: &SloDefinition, from: i64, to: i64) -> Result<Ratio, AppError> {
     let db = &state.db;
     let within = slo.within_ms.unwrap_or(0);
     let (good, total) = match slo.events {
@@ -25,10 +24,10 @@ pub async fn ratio(state: &AppState, slo: &SloDefinition, from: i64, to: i64) ->
         SliEvents::PackTimings => db.sli_pack_timings(from, to, within).await?,
         SliEvents::WebhookDeliveries => db.sli_webhook_deliveries(from, to).await?,
         SliEvents::UsageEvents => db.sli_usage_events(from, to, within, state.now_ms()).await?,
-        SliEvents::Probes => return Ok(None),
+        SliEvents::Probes => db.sli_probes(from, to).await?,
     };
     let count = |n: i64| u64::try_from(n).unwrap_or(0);
-    Ok(Some(Ratio { good: count(good), total: count(total) }))
+    Ok(Ratio { good: count(good), total: count(total) })
 }
 
 /// The latency bucket whose upper bound is exactly `within_ms` (the SLO files are checked for it).
@@ -49,25 +48,13 @@ pub async fn report(state: &AppState) -> Result<Vec<SloStatus>, AppError> {
 pub async fn status(state: &AppState, slo: &SloDefinition) -> Result<SloStatus, AppError> {
     let now = state.now_ms();
     let target = slo.target_ppm;
-    let Some(window) = ratio(state, slo, now - slo.window_ms, now).await? else {
-        return Ok(SloStatus {
-            slo: slo.clone(),
-            no_data: Some(format!("{} are not recorded yet", slo.events.as_str())),
-            window: Ratio::default(),
-            good_ppm: None,
-            meets: None,
-            budget_remaining_ppm: None,
-            sprint_spent_ppm: None,
-            sprint_colour: None,
-            burn: Vec::new(),
-        });
-    };
-    let sprint = ratio(state, slo, now - SPRINT_MS.min(slo.window_ms), now).await?.unwrap_or_default();
+    let window = ratio(state, slo, now - slo.window_ms, now).await?;
+    let sprint = ratio(state, slo, now - SPRINT_MS.min(slo.window_ms), now).await?;
     let sprint_spent_ppm = budget_spent_ppm(sprint.bad(), window, target);
     let mut burn = Vec::with_capacity(BURN_RULES.len());
     for rule in BURN_RULES {
-        let long = ratio(state, slo, now - rule.long_ms, now).await?.unwrap_or_default();
-        let short = ratio(state, slo, now - rule.short_ms, now).await?.unwrap_or_default();
+        let long = ratio(state, slo, now - rule.long_ms, now).await?;
+        let short = ratio(state, slo, now - rule.short_ms, now).await?;
         burn.push(BurnState {
             rule,
             long_rate_milli: long.burn_rate_milli(target),

@@ -63,6 +63,7 @@ pub use policy::{PolicyBundleRow, RepoRow, RolloutRow};
 pub use policy_signers::{KeylessSignerRow, SignerOverrideRow};
 pub use receipts::ReceiptRow;
 pub use sessions::SessionRow;
+pub use slo::ProbeRow;
 pub use trust::{PolicyRow, ReceiptKeyRow, SigningKeyRow, TrustedRootRow};
 pub use unit_of_work::Tx;
 pub use usage::UsageEventRow;

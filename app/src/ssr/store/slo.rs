@@ -1,13 +1,56 @@
 //! SLI counts: good and total events of each SLI in a time range, read from
 //! what the portal records anyway (latency histograms, packs, webhook
-//! deliveries, usage events). Ranges are half-open, `[from, to)`.
+//! deliveries, usage events) and the prober's probes. Ranges are half-open,
+//! `[from, to)`.
 
 use super::{Db, StoreResult};
+
+/// One probe of the portal from outside its serving process.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct ProbeRow {
+    /// `prb_…` id.
+    pub id: String,
+    /// The base URL probed.
+    pub target: String,
+    /// When (ms since the epoch).
+    pub at: i64,
+    /// 1 when every check passed.
+    pub up: i64,
+    /// How long the checks took.
+    pub latency_ms: i64,
+    /// What failed, when something did.
+    pub detail: Option<String>,
+}
 
 /// `(good, total)` as the queries return them.
 type Counts = (i64, i64);
 
 impl Db {
+    /// Records a probe.
+    pub async fn insert_probe(&self, p: &ProbeRow) -> StoreResult<()> {
+        sqlx::query("INSERT INTO probes (id, target, at, up, latency_ms, detail) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(&p.id)
+            .bind(&p.target)
+            .bind(p.at)
+            .bind(p.up)
+            .bind(p.latency_ms)
+            .bind(&p.detail)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Probes made in the range; good: up.
+    pub async fn sli_probes(&self, from: i64, to: i64) -> StoreResult<Counts> {
+        Ok(sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(up), 0) AS BIGINT), COUNT(*) FROM probes WHERE at >= $1 AND at < $2",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_one(self.pool())
+        .await?)
+    }
+
     /// `/api/v1/*` requests in 5-minute buckets starting in the range; good:
     /// latency bucket index at most `good_max_index`.
     pub async fn sli_api_requests(&self, from: i64, to: i64, good_max_index: i64) -> StoreResult<Counts> {
