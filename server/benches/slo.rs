@@ -1,0 +1,94 @@
+//! SLO measurement costs (`cargo bench -p server --bench slo`): the whole
+//! `slo status` report (5 SLOs, each over its 30-day window, the last sprint
+//! and the three burn rules' six windows) on SQLite holding a month of
+//! data: latency histograms for every 5-minute bucket, a probe every 30 s,
+//! and usage events; and the pure burn-rate arithmetic.
+
+use app::domain::slo::{BURN_RULES, Ratio};
+use app::ssr::store::{Db, ProbeRow};
+use app::ssr::{AppState, config::PortalConfig};
+use std::time::{Duration, Instant};
+
+const MINUTE: i64 = 60_000;
+const DAY: i64 = 24 * 60 * MINUTE;
+
+fn report(name: &str, mut samples: Vec<Duration>) {
+    samples.sort_unstable();
+    let n = u32::try_from(samples.len()).expect("count");
+    let total: Duration = samples.iter().sum();
+    let pct = |p: usize| samples[(samples.len() * p / 100).min(samples.len() - 1)];
+    println!("{name:<52} n={n:<5} mean={:>9.1?} p50={:>9.1?} p90={:>9.1?}", total / n, pct(50), pct(90));
+}
+
+fn main() {
+    // Batches of 10 000 evaluations (one clock read per batch, not per evaluation).
+    let mut times = Vec::new();
+    let mut fired = 0usize;
+    for batch in 0..100u64 {
+        let t = Instant::now();
+        for i in 0..10_000u64 {
+            let r = std::hint::black_box(Ratio { good: 1_000_000 - (batch * 10_000 + i) / 100, total: 1_000_000 });
+            fired += BURN_RULES.iter().filter(|rule| rule.fires(r, r, 999_500)).count();
+        }
+        times.push(t.elapsed());
+    }
+    report(&format!("10 000 x three burn rules on a ratio ({fired} fired)"), times);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite:{}", dir.path().join("bench.db").display());
+        let config = PortalConfig {
+            database_url: app::ssr::config::DatabaseUrl(url.clone()),
+            ledger_worker: false,
+            webhook_worker: false,
+            maintenance_worker: false,
+            ..PortalConfig::default()
+        };
+        let options =
+            server::startup::leptos_options(concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml")).expect("options");
+        let state = AppState::new(Db::connect(&url).await.expect("db"), config, options);
+        let now = state.now_ms();
+        // A month of 5-minute latency buckets, 12 histogram indices each.
+        let start = now - 30 * DAY;
+        let mut rows = Vec::new();
+        let mut bucket = start - start % (5 * MINUTE);
+        while bucket < now {
+            for index in 0..12 {
+                rows.push((bucket, index, 40 - index));
+            }
+            bucket += 5 * MINUTE;
+        }
+        let t = Instant::now();
+        for chunk in rows.chunks(5_000) {
+            state.db.add_latency_counts(chunk).await.expect("latency");
+        }
+        let buckets = rows.len();
+        // A probe every 30 s, one in 2 000 down.
+        let mut probes = 0u64;
+        let mut at = start;
+        while at < now {
+            let row = ProbeRow {
+                id: format!("prb_{probes:026}"),
+                target: "http://127.0.0.1:3000".into(),
+                at,
+                up: i64::from(probes % 2_000 != 0),
+                latency_ms: 3,
+                detail: None,
+            };
+            state.db.insert_probe(&row).await.expect("probe");
+            probes += 1;
+            at += 30_000;
+        }
+        println!("seeded {buckets} latency rows and {probes} probes in {:.1?}", t.elapsed());
+        let mut times = Vec::new();
+        for _ in 0..30 {
+            let t = Instant::now();
+            let r = app::ssr::slo::status::report(&state).await.expect("report");
+            times.push(t.elapsed());
+            let availability = r.iter().find(|s| s.slo.name == "availability").expect("availability");
+            assert!((1..=probes).contains(&availability.window.total), "the month's probes: {availability:?}");
+        }
+        report("slo status: 5 SLOs x 8 windows (a month, SQLite)", times);
+    });
+}
