@@ -72,7 +72,7 @@ fn main() {
                 id: format!("prb_{probes:026}"),
                 target: "http://127.0.0.1:3000".into(),
                 at,
-                up: i64::from(probes % 2_000 != 0),
+                up: i64::from(!probes.is_multiple_of(2_000)),
                 latency_ms: 3,
                 detail: None,
             };
