@@ -165,8 +165,8 @@ async fn webhook_loop(state: AppState, deliver: bool) {
 /// Sessions are kept this long after they end (for the audit trail of recent logins).
 const SESSION_RETENTION_MS: i64 = 24 * 3_600_000;
 
-/// Writes SLA samples and the heartbeat every `metrics_flush_seconds`, and
-/// about hourly deletes sessions that ended more than a day ago, reconciles
+/// Writes SLA samples and the heartbeat every `metrics_flush_seconds`, every
+/// minute syncs SLO burn-rate alerts, and about hourly deletes sessions that ended more than a day ago, reconciles
 /// the month, issues due invoices, re-decides entitlements and purges expired
 /// idempotency keys.
 async fn flush_loop(state: AppState) {
@@ -184,6 +184,12 @@ async fn flush_loop(state: AppState) {
             // Picks up a receipt key rotated by the CLI or another process.
             last_key_reload = now;
             state.receipt_keys.reload().await;
+            // Burn-rate alerts follow the SLOs minute by minute (the shortest window is 5 minutes).
+            if state.config.maintenance_worker
+                && let Err(e) = app::ssr::slo::alerts::sync(&state).await
+            {
+                tracing::warn!(error = %e.message, "SLO burn alert sync failed; will retry");
+            }
         }
         if state.config.maintenance_worker && now.saturating_sub(last_purge) >= 3_600_000 {
             last_purge = now;

@@ -201,13 +201,22 @@ impl BurnRule {
 
     /// "14.4x over 1h (5m)".
     pub fn label(self) -> String {
-        let factor = if self.factor_tenths.is_multiple_of(10) {
-            format!("{}", self.factor_tenths / 10)
-        } else {
-            format!("{}.{}", self.factor_tenths / 10, self.factor_tenths % 10)
-        };
-        format!("{factor}x over {} ({})", duration_text(self.long_ms), duration_text(self.short_ms))
+        format!("{} over {} ({})", self.factor_text(), duration_text(self.long_ms), duration_text(self.short_ms))
     }
+
+    /// The factor: "14.4x", "6x".
+    pub fn factor_text(self) -> String {
+        if self.factor_tenths.is_multiple_of(10) {
+            format!("{}x", self.factor_tenths / 10)
+        } else {
+            format!("{}.{}x", self.factor_tenths / 10, self.factor_tenths % 10)
+        }
+    }
+}
+
+/// A burn rate in thousandths with one decimal, rounded down: 14 400 → "14.4x".
+pub fn rate_text(milli: u64) -> String {
+    format!("{}.{}x", milli / 1000, milli % 1000 / 100)
 }
 
 /// The SRE workbook's rules for a 30-day SLO: 2 % of the budget in 1 h and
@@ -382,6 +391,10 @@ mod tests {
         assert_eq!(percent_text(999_500), "99.95%");
         assert_eq!(percent_text(950_000), "95%");
         assert_eq!(BURN_RULES.map(|r| r.label()), ["14.4x over 1h (5m)", "6x over 6h (30m)", "1x over 3d (6h)"]);
+        assert_eq!(
+            (rate_text(14_400), rate_text(999), rate_text(20_050)),
+            ("14.4x".into(), "0.9x".into(), "20.0x".into())
+        );
     }
 
     proptest! {

@@ -19,6 +19,14 @@ async fn record(app: &TestApp, now: i64, count: usize, latency_ms: u64) {
     app.state.sla.flush(&app.state.db, now).await.unwrap();
 }
 
+async fn burn_alerts(app: &TestApp) -> Vec<String> {
+    let open = app.state.db.open_alerts().await.unwrap();
+    let mut subjects: Vec<String> =
+        open.into_iter().filter(|a| a.kind == app::ssr::slo::alerts::BURN).map(|a| a.subject).collect();
+    subjects.sort();
+    subjects
+}
+
 fn firing(s: &SloStatus) -> Vec<(Severity, u32)> {
     s.burn.iter().filter(|b| b.firing).map(|b| (b.rule.severity, b.rule.factor_tenths)).collect()
 }
@@ -50,6 +58,11 @@ async fn an_outage_spends_the_latency_budget_and_the_fast_burn_rule_opens_then_c
     // 1x over 3 days does.
     assert_eq!(firing(&outage), [(Severity::Page, 144), (Severity::Ticket, 10)]);
     assert_eq!(outage.burn[0].short_rate_milli, Some(20_000));
+    // Each firing rule is one open alert, opened once however often the upkeep syncs.
+    let synced = app::ssr::slo::alerts::sync(&app.state).await.unwrap();
+    assert_eq!((synced.opened, synced.cleared), (2, 0));
+    assert_eq!(app::ssr::slo::alerts::sync(&app.state).await.unwrap().opened, 0);
+    assert_eq!(burn_alerts(&app).await, ["api-latency/14.4x-1h", "api-latency/1x-3d"]);
 
     // Ten minutes later, fast again: the 5-minute window is clean, so the page clears;
     // the slow burn over days is still real and stays.
@@ -58,6 +71,9 @@ async fn an_outage_spends_the_latency_budget_and_the_fast_burn_rule_opens_then_c
     let after = latency(&app).await;
     assert_eq!(firing(&after), [(Severity::Ticket, 10)]);
     assert_eq!(after.burn[0].short_rate_milli, Some(0));
+    let synced = app::ssr::slo::alerts::sync(&app.state).await.unwrap();
+    assert_eq!((synced.opened, synced.cleared), (0, 1), "the page clears itself");
+    assert_eq!(burn_alerts(&app).await, ["api-latency/1x-3d"]);
 
     // Nothing probed the portal: availability says so rather than passing.
     let report = app::ssr::slo::status::report(&app.state).await.unwrap();

@@ -1,9 +1,10 @@
 //! Service level objectives: their definitions as OpenSLO files
 //! ([`definitions`]), where each stands, measured from recorded events
-//! ([`status`]), and the prober that records availability from outside the
-//! serving process ([`probe`]). The arithmetic of SLIs, budgets and burn rates is pure
+//! ([`status`]), burn-rate alerts ([`alerts`]), and the prober that records
+//! availability from outside the serving process ([`probe`]). The arithmetic of SLIs, budgets and burn rates is pure
 //! and lives in [`crate::domain::slo`].
 
+pub mod alerts;
 pub mod definitions;
 pub mod probe;
 pub mod status;
