@@ -8,7 +8,8 @@
 //! 3. checking a `signoff.zip` offline against the published key set;
 //! 4. the restore drill (back up, restore into scratch, count, verify the chain).
 
-use app::ssr::{AppState, config::PortalConfig, store::Db};
+mod support;
+
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 50;
@@ -42,18 +43,7 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
         let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite:{}", dir.path().join("bench.db").display());
-        let db = Db::connect(&url).await.expect("db");
-        let config = PortalConfig {
-            database_url: app::ssr::config::DatabaseUrl(url),
-            ledger_worker: false,
-            webhook_worker: false,
-            maintenance_worker: false,
-            ..PortalConfig::default()
-        };
-        let options =
-            server::startup::leptos_options(concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml")).expect("options");
-        let state = AppState::new(db, config, options);
+        let state = support::scratch_state(dir.path()).await;
         server::cli::demo::seed(&state).await.expect("seed");
         server::cli::demo::seed_evidence(&state).await.expect("evidence");
         let e = state.db.engagements(None).await.expect("engagements").pop().expect("the demo engagement");

@@ -9,10 +9,11 @@
 //! 5. the signature status report over the demo's 21 repositories, and the
 //!    whole keyless rotation drill, on SQLite with the demo data.
 
+mod support;
+
 use app::domain::policy_signers::PolicySignerKind;
 use app::ssr::policy::signers::{IdentitySigner, KeySigner, PolicyTrust};
 use app::ssr::verification::local_sigstore::LocalSigstore;
-use app::ssr::{AppState, config::PortalConfig, store::Db};
 use base64::Engine;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -130,17 +131,7 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
         let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite:{}", dir.path().join("bench.db").display());
-        let config = PortalConfig {
-            database_url: app::ssr::config::DatabaseUrl(url.clone()),
-            ledger_worker: false,
-            webhook_worker: false,
-            maintenance_worker: false,
-            ..PortalConfig::default()
-        };
-        let options =
-            server::startup::leptos_options(concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml")).expect("options");
-        let state = AppState::new(Db::connect(&url).await.expect("db"), config, options);
+        let state = support::scratch_state(dir.path()).await;
         server::cli::demo::seed(&state).await.expect("seed");
         server::cli::demo::seed_evidence(&state).await.expect("evidence");
         let mut times = Vec::new();

@@ -1,12 +1,13 @@
 //! SLO measurement costs (`cargo bench -p server --bench slo`): the whole
 //! `slo status` report (5 SLOs, each over its 30-day window, the last sprint
 //! and the three burn rules' six windows) on SQLite holding a month of
-//! data: latency histograms for every 5-minute bucket, a probe every 30 s,
-//! and usage events; and the pure burn-rate arithmetic.
+//! data (latency histograms for every 5-minute bucket, a probe every
+//! 30 s); and the pure burn-rate arithmetic.
+
+mod support;
 
 use app::domain::slo::{BURN_RULES, Ratio};
-use app::ssr::store::{Db, ProbeRow};
-use app::ssr::{AppState, config::PortalConfig};
+use app::ssr::store::ProbeRow;
 use std::time::{Duration, Instant};
 
 const MINUTE: i64 = 60_000;
@@ -37,17 +38,7 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
         let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!("sqlite:{}", dir.path().join("bench.db").display());
-        let config = PortalConfig {
-            database_url: app::ssr::config::DatabaseUrl(url.clone()),
-            ledger_worker: false,
-            webhook_worker: false,
-            maintenance_worker: false,
-            ..PortalConfig::default()
-        };
-        let options =
-            server::startup::leptos_options(concat!(env!("CARGO_MANIFEST_DIR"), "/../Leptos.toml")).expect("options");
-        let state = AppState::new(Db::connect(&url).await.expect("db"), config, options);
+        let state = support::scratch_state(dir.path()).await;
         let now = state.now_ms();
         // A month of 5-minute latency buckets, 12 histogram indices each.
         let start = now - 30 * DAY;
