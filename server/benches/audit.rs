@@ -15,23 +15,6 @@ use std::time::{Duration, Instant};
 const RUNS: usize = 50;
 const DRILLS: usize = 10;
 
-fn percentile(sorted: &[Duration], pct: usize) -> Duration {
-    sorted[(pct * sorted.len()).div_ceil(100).max(1) - 1]
-}
-
-fn summary(name: &str, mut d: Vec<Duration>) {
-    d.sort_unstable();
-    let total: Duration = d.iter().sum();
-    let mean = total / u32::try_from(d.len()).expect("count");
-    println!(
-        "{name:<30} n={:<4} mean {mean:>9.2?}  p50 {:>9.2?}  p90 {:>9.2?}  max {:>9.2?}",
-        d.len(),
-        percentile(&d, 50),
-        percentile(&d, 90),
-        d[d.len() - 1]
-    );
-}
-
 async fn timed<T, F: std::future::Future<Output = T>>(times: &mut Vec<Duration>, f: F) -> T {
     let t = Instant::now();
     let out = f.await;
@@ -43,9 +26,7 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
         let dir = tempfile::tempdir().expect("tempdir");
-        let state = support::scratch_state(dir.path()).await;
-        server::cli::demo::seed(&state).await.expect("seed");
-        server::cli::demo::seed_evidence(&state).await.expect("evidence");
+        let state = support::demo_state(dir.path()).await;
         let e = state.db.engagements(None).await.expect("engagements").pop().expect("the demo engagement");
         let security = app::ssr::identity::auth::principal_for(&state, "security@operator.demo").await.expect("p");
 
@@ -55,7 +36,7 @@ fn main() {
                 timed(&mut times, app::ssr::audit_kit::checklist::evaluate(&state, &e)).await.expect("checklist");
             assert_eq!(list.progress(), (4, 5), "the demo's checklist");
         }
-        summary("checklist evaluation", times);
+        support::summary("checklist evaluation", times);
 
         let mut times = Vec::with_capacity(RUNS);
         let mut built = None;
@@ -65,7 +46,7 @@ fn main() {
             );
         }
         let built = built.expect("a pack");
-        summary("signoff.zip build", times);
+        support::summary("signoff.zip build", times);
         println!("{:<30} {} bytes, sha256 {}", "", built.zip.len(), built.sha256);
 
         let keys: Vec<(Option<String>, String)> = app::ssr::verification::receipts::key_set(&state.db)
@@ -81,14 +62,14 @@ fn main() {
             app::ssr::audit_kit::signoff::verify(&built.zip, &keys).expect("verifies");
             times.push(t.elapsed());
         }
-        summary("signoff.zip offline check", times);
+        support::summary("signoff.zip offline check", times);
 
         let mut times = Vec::with_capacity(DRILLS);
         let mut last = None;
         for _ in 0..DRILLS {
             last = Some(timed(&mut times, app::ssr::audit_kit::restore::run(&state, "bench")).await.expect("drill"));
         }
-        summary("restore drill (whole)", times);
+        support::summary("restore drill (whole)", times);
         let m = last.and_then(|r| r.restore).expect("measured");
         println!(
             "{:<30} last: backup {} ms, recovery (RTO) {} ms, data-loss window {} ms, {} rows in {} tables",

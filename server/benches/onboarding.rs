@@ -8,6 +8,8 @@
 //!    timing each step (step 1 hashes the admin's password with argon2id;
 //!    step 4 downloads and verifies a release pack).
 
+mod support;
+
 use app::domain::onboarding::RepoSource;
 use app::ssr::onboarding::{StepInput, Via, create_invitation, submit};
 use app::ssr::webhooks::scheme::Secret;
@@ -19,23 +21,6 @@ use std::time::{Duration, Instant};
 
 const DELIVERIES: usize = 1000;
 const ONBOARDINGS: usize = 20;
-
-fn percentile(sorted: &[Duration], pct: usize) -> Duration {
-    sorted[(pct * sorted.len()).div_ceil(100).max(1) - 1]
-}
-
-fn summary(name: &str, mut d: Vec<Duration>) {
-    d.sort_unstable();
-    let total: Duration = d.iter().sum();
-    let mean = total / u32::try_from(d.len()).expect("count");
-    println!(
-        "{name:<28} n={:<5} mean {mean:>9.2?}  p50 {:>9.2?}  p90 {:>9.2?}  max {:>9.2?}",
-        d.len(),
-        percentile(&d, 50),
-        percentile(&d, 90),
-        d[d.len() - 1]
-    );
-}
 
 async fn serve(router: axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -67,7 +52,7 @@ fn main() {
             times.push(t.elapsed());
         }
         let rate = u128::try_from(DELIVERIES).expect("n") * 1_000_000 / started.elapsed().as_micros().max(1);
-        summary("signed webhook delivery", times);
+        support::summary("signed webhook delivery", times);
         println!("{:<28} {rate} deliveries/s, one at a time", "");
 
         // 2. Whole onboardings.
@@ -161,8 +146,8 @@ fn main() {
             "step 5 entitlements + key",
         ];
         for (name, d) in names.iter().zip(per_step) {
-            summary(name, d);
+            support::summary(name, d);
         }
-        summary("whole onboarding (5 steps)", whole);
+        support::summary("whole onboarding (5 steps)", whole);
     });
 }

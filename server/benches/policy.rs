@@ -16,37 +16,10 @@ use app::ssr::policy::signers::{IdentitySigner, KeySigner, PolicyTrust};
 use app::ssr::verification::local_sigstore::LocalSigstore;
 use base64::Engine;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const ISSUER: &str = "https://token.actions.githubusercontent.com";
 const ORG: &str = "https://github.com/bench/.github/.github/workflows/org.policy.sign.yml@refs/heads/main";
-
-fn measure(name: &str, iterations: u32, mut op: impl FnMut()) {
-    for _ in 0..iterations / 10 {
-        op();
-    }
-    report(name, (0..iterations).map(|_| timed_once(&mut op)).collect());
-}
-
-fn timed_once(op: &mut impl FnMut()) -> Duration {
-    let t = Instant::now();
-    op();
-    t.elapsed()
-}
-
-fn report(name: &str, mut samples: Vec<Duration>) {
-    samples.sort_unstable();
-    let n = u32::try_from(samples.len()).expect("count");
-    let total: Duration = samples.iter().sum();
-    let pct = |p: usize| samples[(samples.len() * p / 100).min(samples.len() - 1)];
-    println!(
-        "{name:<44} n={n:<5} mean={:>9.1?} p50={:>9.1?} p90={:>9.1?} p99={:>9.1?}",
-        total / n,
-        pct(50),
-        pct(90),
-        pct(99)
-    );
-}
 
 fn identity(identity: &str, root: &Arc<sigstore_verify::trust_root::TrustedRoot>) -> IdentitySigner {
     IdentitySigner {
@@ -92,16 +65,16 @@ fn main() {
     };
     assert!(one.check(&policy, &key_sig).is_ok() && one.check(&policy, &keyless_sig).is_ok());
     assert!(third.check(&policy, &keyless_sig).is_ok());
-    measure("policy.sig check: cosign, org key", 3000, || {
+    support::measure("policy.sig check: cosign, org key", 3000, || {
         let _ = one.check(&policy, &key_sig);
     });
-    measure("policy.sig check: keyless, first identity", 500, || {
+    support::measure("policy.sig check: keyless, first identity", 500, || {
         let _ = one.check(&policy, &keyless_sig);
     });
-    measure("policy.sig check: keyless, third identity", 300, || {
+    support::measure("policy.sig check: keyless, third identity", 300, || {
         let _ = third.check(&policy, &keyless_sig);
     });
-    measure("policy.tar.gz archive rules (2 files)", 3000, || {
+    support::measure("policy.tar.gz archive rules (2 files)", 3000, || {
         let _ = app::ssr::policy::bundle::read_bundle(&policy);
     });
 
@@ -118,22 +91,20 @@ fn main() {
     .expect("pack");
     let keys = [release_pem];
     assert!(app::ssr::evidence::packs::verify(&zip, &keys, None, Some(&third)).verified);
-    measure("pack verify, policy not checked (offline)", 1000, || {
+    support::measure("pack verify, policy not checked (offline)", 1000, || {
         let _ = app::ssr::evidence::packs::verify(&zip, &keys, None, None);
     });
-    measure("pack verify with the keyless policy check", 300, || {
+    support::measure("pack verify with the keyless policy check", 300, || {
         let _ = app::ssr::evidence::packs::verify(&zip, &keys, None, Some(&third));
     });
-    measure("local Sigstore: mint one keyless bundle", 300, || {
+    support::measure("local Sigstore: mint one keyless bundle", 300, || {
         let _ = local.sign_blob(ORG, ISSUER, &policy);
     });
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
         let dir = tempfile::tempdir().expect("tempdir");
-        let state = support::scratch_state(dir.path()).await;
-        server::cli::demo::seed(&state).await.expect("seed");
-        server::cli::demo::seed_evidence(&state).await.expect("evidence");
+        let state = support::demo_state(dir.path()).await;
         let mut times = Vec::new();
         for _ in 0..30 {
             let t = Instant::now();
@@ -141,7 +112,7 @@ fn main() {
             times.push(t.elapsed());
             assert_eq!((r.adoption.adopted, r.adoption.active), (20, 21), "the demo's adoption");
         }
-        report("signature status report (21 repos, SQLite)", times);
+        support::summary("signature status report (21 repos, SQLite)", times);
         let mut times = Vec::new();
         for _ in 0..10 {
             let t = Instant::now();
@@ -149,6 +120,6 @@ fn main() {
             times.push(t.elapsed());
             assert!(drill.passed, "{drill:?}");
         }
-        report("keyless rotation drill, whole (SQLite)", times);
+        support::summary("keyless rotation drill, whole (SQLite)", times);
     });
 }

@@ -8,18 +8,10 @@ mod support;
 
 use app::domain::slo::{BURN_RULES, Ratio};
 use app::ssr::store::ProbeRow;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const MINUTE: i64 = 60_000;
 const DAY: i64 = 24 * 60 * MINUTE;
-
-fn report(name: &str, mut samples: Vec<Duration>) {
-    samples.sort_unstable();
-    let n = u32::try_from(samples.len()).expect("count");
-    let total: Duration = samples.iter().sum();
-    let pct = |p: usize| samples[(samples.len() * p / 100).min(samples.len() - 1)];
-    println!("{name:<52} n={n:<5} mean={:>9.1?} p50={:>9.1?} p90={:>9.1?}", total / n, pct(50), pct(90));
-}
 
 fn main() {
     // Batches of 10 000 evaluations (one clock read per batch, not per evaluation).
@@ -33,7 +25,7 @@ fn main() {
         }
         times.push(t.elapsed());
     }
-    report(&format!("10 000 x three burn rules on a ratio ({fired} fired)"), times);
+    support::summary(&format!("10 000 x three burn rules on a ratio ({fired} fired)"), times);
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
@@ -80,6 +72,6 @@ fn main() {
             let availability = r.iter().find(|s| s.slo.name == "availability").expect("availability");
             assert!((1..=probes).contains(&availability.window.total), "the month's probes: {availability:?}");
         }
-        report("slo status: 5 SLOs x 8 windows (a month, SQLite)", times);
+        support::summary("slo status: 5 SLOs x 8 windows (a month, SQLite)", times);
     });
 }
