@@ -58,25 +58,40 @@ fn main() {
         // 2. Whole onboardings.
         let kp = KeyPair::generate_ecdsa_p256().expect("key");
         let files = vec![("sbom.spdx.json".to_owned(), br#"{"spdxVersion":"SPDX-2.3"}"#.to_vec())];
-        let pack = app::ssr::evidence::packs::build("bench/app", "v1.0.0", "2026-12-01T00:00:00Z", &files, |m| {
-            kp.sign(m).expect("sign").as_bytes().to_vec()
-        })
-        .expect("pack");
+        // One repository per onboarding: a repository proven by one tenant is refused to the next.
+        let packs: std::collections::HashMap<String, Vec<u8>> = (0..ONBOARDINGS)
+            .map(|i| {
+                let name = format!("app-{i}");
+                let pack = app::ssr::evidence::packs::build(
+                    &format!("bench/{name}"),
+                    "v1.0.0",
+                    "2026-12-01T00:00:00Z",
+                    &files,
+                    |m| kp.sign(m).expect("sign").as_bytes().to_vec(),
+                )
+                .expect("pack");
+                (name, pack)
+            })
+            .collect();
+        let packs = std::sync::Arc::new(packs);
         let forge_router = axum::Router::new()
             .route(
-                "/api/v3/repos/bench/app/releases/latest",
-                axum::routing::get(|axum::extract::State(base): axum::extract::State<String>| async move {
-                    axum::Json(serde_json::json!({
-                        "tag_name": "v1.0.0",
-                        "assets": [{"name": "app-v1.0.0.pack.zip", "browser_download_url": format!("{base}/pack.zip")}],
-                    }))
-                }),
+                "/api/v3/repos/bench/{name}/releases/latest",
+                axum::routing::get(
+                    |axum::extract::State(base): axum::extract::State<String>,
+                     axum::extract::Path(name): axum::extract::Path<String>| async move {
+                        axum::Json(serde_json::json!({
+                            "tag_name": "v1.0.0",
+                            "assets": [{"name": format!("{name}-v1.0.0.pack.zip"), "browser_download_url": format!("{base}/packs/{name}.zip")}],
+                        }))
+                    },
+                ),
             )
             .route(
-                "/pack.zip",
-                axum::routing::get(move || {
-                    let p = pack.clone();
-                    async move { p }
+                "/packs/{file}",
+                axum::routing::get(move |axum::extract::Path(file): axum::extract::Path<String>| {
+                    let pack = file.strip_suffix(".zip").and_then(|name| packs.get(name)).cloned().unwrap_or_default();
+                    async move { pack }
                 }),
             );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -123,7 +138,7 @@ fn main() {
                 StepInput::Webhook { url: hook.clone() },
                 StepInput::Policy { version: 1 },
                 StepInput::Repository {
-                    repo: "bench/app".into(),
+                    repo: format!("bench/app-{i}"),
                     source: RepoSource::Releases,
                     public_key: Some(release_pem.clone()),
                 },
