@@ -31,7 +31,7 @@ pub struct ProbeArgs {
     #[arg(long, default_value = "30s")]
     pub every: String,
     /// Stop after this many probes (default: run until stopped).
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
 }
 

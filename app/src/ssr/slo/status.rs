@@ -48,13 +48,23 @@ pub async fn report(state: &AppState) -> Result<Vec<SloStatus>, AppError> {
 pub async fn status(state: &AppState, slo: &SloDefinition) -> Result<SloStatus, AppError> {
     let now = state.now_ms();
     let target = slo.target_ppm;
-    let window = ratio(state, slo, now - slo.window_ms, now).await?;
-    let sprint = ratio(state, slo, now - SPRINT_MS.min(slo.window_ms), now).await?;
+    // Every window ends now; rules share lengths (6 h is one rule's long and another's short), so each length is counted once.
+    let mut counted: Vec<(i64, Ratio)> = Vec::new();
+    let mut over = async |length: i64| -> Result<Ratio, AppError> {
+        if let Some((_, r)) = counted.iter().find(|(l, _)| *l == length) {
+            return Ok(*r);
+        }
+        let r = ratio(state, slo, now - length, now).await?;
+        counted.push((length, r));
+        Ok(r)
+    };
+    let window = over(slo.window_ms).await?;
+    let sprint = over(SPRINT_MS.min(slo.window_ms)).await?;
     let sprint_spent_ppm = budget_spent_ppm(sprint.bad(), window, target);
     let mut burn = Vec::with_capacity(BURN_RULES.len());
     for rule in BURN_RULES {
-        let long = ratio(state, slo, now - rule.long_ms, now).await?;
-        let short = ratio(state, slo, now - rule.short_ms, now).await?;
+        let long = over(rule.long_ms).await?;
+        let short = over(rule.short_ms).await?;
         burn.push(BurnState {
             rule,
             long_rate_milli: long.burn_rate_milli(target),
