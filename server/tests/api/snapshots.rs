@@ -93,11 +93,14 @@ async fn a_drill_report() {
     assert!(report["passed"].as_bool().unwrap());
 }
 
-/// Replaces every run of 12 or more hex digits (not all decimal) with `[hex]`.
+/// Replaces every run of 12 or more hex digits with `[hex]`: runs that are not
+/// all decimal, and any run right after `=` (a 12-digit hash prefix such as
+/// `prev=` is all decimal about one time in 280; JSON numbers follow `:`).
 fn redact_hex(text: &str) -> String {
     let (mut out, mut run) = (String::with_capacity(text.len()), String::new());
     let flush = |out: &mut String, run: &mut String| {
-        if run.len() >= 12 && !run.bytes().all(|b| b.is_ascii_digit()) {
+        let after_equals = out.ends_with('=');
+        if run.len() >= 12 && (after_equals || !run.bytes().all(|b| b.is_ascii_digit())) {
             out.push_str("[hex]");
         } else {
             out.push_str(run);
@@ -114,6 +117,15 @@ fn redact_hex(text: &str) -> String {
     }
     flush(&mut out, &mut run);
     out
+}
+
+#[test]
+fn redact_hex_hides_decimal_looking_hash_prefixes_but_not_numbers() {
+    assert_eq!(redact_hex("prev=123456789012… hash=abcdef012345…"), "prev=[hex]… hash=[hex]…");
+    assert_eq!(
+        redact_hex(r#"{"at":1800000000000,"id":"sha256:0123456789ab"}"#),
+        r#"{"at":1800000000000,"id":"sha256:[hex]"}"#
+    );
 }
 
 #[tokio::test]
