@@ -68,12 +68,12 @@ fn set_content_security_policy() {
 pub fn App() -> impl IntoView {
     use components::Layout;
     use pages::{
-        account::AccountPage, audit_join::AuditJoinPage, audit_join::AuditNdaPage, audit_library::AuditLibraryPage,
-        audit_log::AuditLogPage, audits::AuditsPage, engagement::EngagementPage, home::HomePage, keys::KeysPage,
-        login::LoginPage, not_found::NotFound, onboard::OnboardPage, onboarding::OnboardingPage, packs::PacksPage,
-        prices::PricesPage, receipts::ReceiptsPage, signature_status::SignatureStatusPage, tenants::TenantsPage,
-        usage::UsagePage, users::UsersPage, verifications::VerificationsPage, verify::VerifyPage,
-        webhooks::WebhooksPage,
+        account::AccountPage, alerts::AlertsPage, audit_join::AuditJoinPage, audit_join::AuditNdaPage,
+        audit_library::AuditLibraryPage, audit_log::AuditLogPage, audits::AuditsPage, engagement::EngagementPage,
+        home::HomePage, keys::KeysPage, login::LoginPage, not_found::NotFound, okrs::OkrsPage, onboard::OnboardPage,
+        onboarding::OnboardingPage, packs::PacksPage, prices::PricesPage, receipts::ReceiptsPage,
+        signature_status::SignatureStatusPage, slos::SlosPage, tenants::TenantsPage, usage::UsagePage,
+        users::UsersPage, verifications::VerificationsPage, verify::VerifyPage, webhooks::WebhooksPage,
     };
     provide_meta_context();
     view! {
@@ -104,6 +104,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("audits/:id") view={Lazy::<EngagementPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("audit-library") view={Lazy::<AuditLibraryPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("audit/nda") view={Lazy::<AuditNdaPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("alerts") view={Lazy::<AlertsPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("slos") view={Lazy::<SlosPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("okrs") view={Lazy::<OkrsPage>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -190,6 +190,11 @@ async fn flush_loop(state: AppState) {
             {
                 tracing::warn!(error = %e.message, "SLO burn alert sync failed; will retry");
             }
+            if state.config.maintenance_worker
+                && let Err(e) = app::ssr::alert_rules::sync(&state).await
+            {
+                tracing::warn!(error = %e.message, "usage, dead-letter and onboarding alert sync failed; will retry");
+            }
         }
         if state.config.maintenance_worker && now.saturating_sub(last_purge) >= 3_600_000 {
             last_purge = now;

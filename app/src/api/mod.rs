@@ -13,6 +13,7 @@ pub mod evidence;
 mod flash;
 pub mod keys;
 pub mod onboarding;
+pub mod operations;
 pub mod policy_signers;
 pub mod prices;
 pub mod signature_status;

@@ -149,6 +149,8 @@ pub enum Action {
     AcceptNda,
     /// The operator's evidence library: documents, vendor attestations, recovery targets and restore drills.
     ManageAuditLibrary,
+    /// Operations: the alert centre (and acknowledging alerts), the SLOs and the OKR scoreboard.
+    WatchOperations,
 }
 
 impl Action {
@@ -174,6 +176,7 @@ impl Action {
         Action::CommentOnAudits,
         Action::AcceptNda,
         Action::ManageAuditLibrary,
+        Action::WatchOperations,
     ];
 }
 
@@ -207,6 +210,9 @@ const SIGNATURES: NavItem =
 const AUDITS: NavItem = NavItem { path: "/audits", label: "Audits", needs: Action::ReadAudits };
 const AUDIT_LIBRARY: NavItem =
     NavItem { path: "/audit-library", label: "Audit library", needs: Action::ManageAuditLibrary };
+const ALERTS: NavItem = NavItem { path: "/alerts", label: "Alerts", needs: Action::WatchOperations };
+const SLOS: NavItem = NavItem { path: "/slos", label: "SLOs", needs: Action::WatchOperations };
+const OKRS: NavItem = NavItem { path: "/okrs", label: "OKRs", needs: Action::WatchOperations };
 
 impl Role {
     /// The organisation kind this role belongs to.
@@ -242,11 +248,23 @@ impl Role {
     /// Navigation entries, first one being the role's home screen.
     pub fn nav(self) -> &'static [NavItem] {
         match self {
-            Role::OperatorAdmin => {
-                &[TENANTS, USERS, ONBOARDING, USAGE, PRICES, SIGNATURES, AUDITS, AUDIT_LIBRARY, AUDIT, ACCOUNT]
-            }
-            Role::Security => &[AUDIT, SIGNATURES, AUDITS, AUDIT_LIBRARY, TENANTS, ACCOUNT],
-            Role::Finance => &[TENANTS, USAGE, PRICES, ACCOUNT],
+            Role::OperatorAdmin => &[
+                TENANTS,
+                USERS,
+                ONBOARDING,
+                USAGE,
+                PRICES,
+                SIGNATURES,
+                AUDITS,
+                AUDIT_LIBRARY,
+                AUDIT,
+                ALERTS,
+                SLOS,
+                OKRS,
+                ACCOUNT,
+            ],
+            Role::Security => &[AUDIT, SIGNATURES, AUDITS, AUDIT_LIBRARY, TENANTS, ALERTS, SLOS, OKRS, ACCOUNT],
+            Role::Finance => &[TENANTS, USAGE, PRICES, ALERTS, SLOS, OKRS, ACCOUNT],
             Role::TenantAdmin => {
                 &[KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, USAGE, WEBHOOKS, USERS, AUDITS, ACCOUNT]
             }
@@ -275,6 +293,7 @@ impl Role {
             }
             Action::AuditFieldwork | Action::AcceptNda => self == Auditor,
             Action::ManageSignerOverrides => self == Security,
+            Action::WatchOperations => matches!(self, OperatorAdmin | Security | Finance),
         }
     }
 
@@ -340,6 +359,7 @@ mod tests {
             (Action::CommentOnAudits, &[Op, Se, Ta, Au]),
             (Action::AcceptNda, &[Au]),
             (Action::ManageAuditLibrary, &[Op, Se]),
+            (Action::WatchOperations, &[Op, Se, Fi]),
         ];
         assert_eq!(expected.len(), Action::ALL.len());
         for &(action, allowed) in expected {
@@ -361,6 +381,7 @@ mod tests {
             Action::ManageSignerOverrides,
             Action::ManageAudits,
             Action::ManageAuditLibrary,
+            Action::WatchOperations,
         ]
         .into_iter()
         .filter(|a| Au.may(*a))
@@ -388,6 +409,9 @@ mod tests {
             SIGNATURES,
             AUDITS,
             AUDIT_LIBRARY,
+            ALERTS,
+            SLOS,
+            OKRS,
         ];
         for &r in Role::ALL {
             let mut shown: Vec<&str> = r.nav().iter().map(|n| n.path).collect();

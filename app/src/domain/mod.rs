@@ -1,6 +1,8 @@
 //! Pure types and rules shared by the server and the browser. No IO here.
 
 pub mod adoption;
+pub mod alert_rules;
+pub mod alerts;
 pub mod api_scope;
 pub mod audit_kit;
 pub mod drill;
@@ -10,6 +12,7 @@ pub mod identity;
 pub mod ids;
 pub mod invoice;
 pub mod money;
+pub mod okr;
 pub mod onboarding;
 pub mod period;
 pub mod policy_signers;

@@ -9,6 +9,7 @@
 //! first client-side visit; server-rendered loads are unaffected.
 
 pub mod account;
+pub mod alerts;
 pub mod audit_join;
 pub mod audit_library;
 pub mod audit_log;
@@ -18,12 +19,14 @@ pub mod home;
 pub mod keys;
 pub mod login;
 pub mod not_found;
+pub mod okrs;
 pub mod onboard;
 pub mod onboarding;
 pub mod packs;
 pub mod prices;
 pub mod receipts;
 pub mod signature_status;
+pub mod slos;
 pub mod tenants;
 pub mod usage;
 pub mod users;

@@ -7,6 +7,7 @@
 //! failed delivery is recorded and retried by [`redeliver`].
 
 use crate::domain::AppError;
+use crate::domain::alerts::{AlertCentre, AlertItem};
 use crate::domain::ids::AlertId;
 use crate::ssr::AppState;
 use crate::ssr::error::log_internal;
@@ -50,6 +51,8 @@ pub async fn reconcile(state: &AppState, prefix: &str, wanted: Wanted) -> Result
             cleared_at: None,
             delivered: None,
             delivery_error: None,
+            acked_by: None,
+            acked_at: None,
         };
         if state.db.open_alert(&row).await? {
             synced.opened += 1;
@@ -58,6 +61,63 @@ pub async fn reconcile(state: &AppState, prefix: &str, wanted: Wanted) -> Result
         }
     }
     Ok(synced)
+}
+
+/// How many cleared alerts the alert centre shows.
+pub const HISTORY: i64 = 200;
+
+/// The alert centre: every open alert and the [`HISTORY`] most recently cleared.
+pub async fn centre(state: &AppState) -> Result<AlertCentre, AppError> {
+    let open = state.db.open_alerts().await?.into_iter().map(item).collect();
+    let history = state.db.cleared_alerts(HISTORY).await?.into_iter().map(item).collect();
+    Ok(AlertCentre { open, history })
+}
+
+/// An alert as the centre shows it.
+pub fn item(a: AlertRow) -> AlertItem {
+    AlertItem {
+        id: a.id,
+        kind: a.kind,
+        subject: a.subject,
+        message: a.message,
+        opened_at: a.opened_at,
+        cleared_at: a.cleared_at,
+        acked_by: a.acked_by,
+        acked_at: a.acked_at,
+        delivered: a.delivered,
+        delivery_error: a.delivery_error,
+    }
+}
+
+/// Acknowledges an open alert: `actor` takes it on. Who and when are stored
+/// and written to the audit log in one unit of work; the alert stays open
+/// until its condition is gone. Refused (409) when it is already
+/// acknowledged or cleared; 404 for an unknown id.
+pub async fn acknowledge(state: &AppState, actor: &str, id: &str) -> Result<AlertRow, AppError> {
+    let conflict = |why: String| AppError::new(crate::domain::ErrorCode::Conflict, why);
+    let alert = state.db.alert(id).await?.ok_or_else(|| AppError::not_found("alert"))?;
+    if let Some(at) = alert.cleared_at {
+        return Err(conflict(format!("the alert cleared itself at {}", crate::domain::period::display_time(at))));
+    }
+    if let Some(by) = &alert.acked_by {
+        return Err(conflict(format!("{by} acknowledged the alert already")));
+    }
+    let now = state.now_ms();
+    let mut tx = state.db.transaction().await?;
+    if !tx.acknowledge_alert(id, actor, now).await? {
+        return Err(conflict("the alert changed meanwhile; reload".to_owned()));
+    }
+    let detail = format!("{} {}", alert.kind, alert.subject);
+    let event = crate::ssr::audit::AuditEvent {
+        actor,
+        action: "alert.acknowledged",
+        org_id: alert.org_id.as_deref(),
+        target: Some(id),
+        detail: &detail,
+    };
+    crate::ssr::audit::append(&mut tx, state, &event).await?;
+    tx.commit().await?;
+    Ok(AlertRow { acked_by: Some(actor.to_owned()), acked_at: Some(now), ..alert })
 }
 
 /// Delivers again every open alert whose opening was never delivered (a failed

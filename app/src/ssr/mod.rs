@@ -10,6 +10,7 @@
 //! [`config`], [`clock`], [`cookies`], [`error`], [`audit`] (the hash-chained
 //! log), [`alerting`], [`drill_run`], [`rate_limit`], [`sla`]. [`store`] is the one place for SQL.
 
+pub mod alert_rules;
 pub mod alerting;
 pub mod audit;
 pub mod audit_kit;
@@ -21,6 +22,7 @@ pub mod drill_run;
 pub mod error;
 pub mod evidence;
 pub mod identity;
+pub mod okrs;
 pub mod onboarding;
 pub mod policy;
 pub mod rate_limit;

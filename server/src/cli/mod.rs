@@ -7,6 +7,7 @@ pub mod audit;
 pub mod demo;
 pub mod demo_policy;
 pub mod invoice;
+pub mod okrs;
 pub mod onboard;
 pub mod output;
 pub mod pack;
@@ -100,6 +101,8 @@ pub enum Command {
     Slo(slo::SloCommand),
     /// Probe a portal from outside its serving process and record each result (availability, uptime).
     Probe(slo::ProbeArgs),
+    /// The OKR scoreboard: the sprint's five key results measured now; exit 1 when one is missed.
+    Okrs,
 }
 
 /// Runs the CLI.
@@ -167,6 +170,7 @@ async fn run(cli: Cli, config: PortalConfig) -> Exit {
                 Command::Audit(cmd) => audit::run(&state, cmd, cli.json).await,
                 Command::Slo(slo::SloCommand::Status) => slo::status(&state, cli.json).await,
                 Command::Probe(args) => slo::probe(&state, args, cli.json).await,
+                Command::Okrs => okrs::run(&state, cli.json).await,
                 // Handled above, before any configuration is read.
                 Command::Serve
                 | Command::VerifyBundle(_)

@@ -194,3 +194,60 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
 pub fn error_code(body: &Value) -> &str {
     body["code"].as_str().unwrap_or("<none>")
 }
+
+/// A local webhook receiver (real HTTP on loopback) that checks each delivery's
+/// Standard Webhooks signature and keeps (webhook-id, JSON body) of each new message.
+pub async fn signed_receiver(secret: &str) -> (String, Received) {
+    signed_receiver_on(secret, std::sync::Arc::new(app::ssr::clock::SystemClock)).await
+}
+
+/// Like [`signed_receiver`], checking timestamps against `clock` (a test's manual clock).
+pub async fn signed_receiver_on(secret: &str, clock: std::sync::Arc<dyn app::ssr::clock::Clock>) -> (String, Received) {
+    use axum::http::HeaderMap;
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let secret = app::ssr::webhooks::scheme::Secret::parse(secret).unwrap();
+    let store = got.clone();
+    let route = axum::routing::post(move |headers: HeaderMap, body: axum::body::Bytes| {
+        let (store, secret, clock) = (store.clone(), secret.clone(), clock.clone());
+        async move {
+            let h = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let now = clock.now_ms() / 1000;
+            let verified = app::ssr::webhooks::scheme::verify(
+                &secret,
+                h("webhook-id").as_deref(),
+                h("webhook-timestamp").as_deref(),
+                h("webhook-signature").as_deref(),
+                &body,
+                now,
+            );
+            assert_eq!(verified, Ok(()), "every delivery is signed");
+            assert_eq!(h("x-topicality-signature"), h("webhook-signature"));
+            // Delivery is at least once (a retry job may race the first attempt); like any
+            // Standard Webhooks receiver, drop a message whose webhook-id was seen.
+            let mut got = store.lock().unwrap();
+            let id = h("webhook-id");
+            if !got.iter().any(|(seen, _)| *seen == id) {
+                got.push((id, serde_json::from_slice::<Value>(&body).unwrap()));
+            }
+            "ok"
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, axum::Router::new().route("/hook", route)).await });
+    (url, got)
+}
+
+/// What [`signed_receiver`] got: (webhook-id, JSON body) per new message.
+pub type Received = std::sync::Arc<std::sync::Mutex<Vec<(Option<String>, Value)>>>;
+
+/// Waits (up to 5 s) until `got` holds at least `n` messages.
+pub async fn wait_for_messages(got: &Received, n: usize) {
+    for _ in 0..100 {
+        if got.lock().unwrap().len() >= n {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("only {} webhooks arrived", got.lock().unwrap().len());
+}

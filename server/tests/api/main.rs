@@ -7,6 +7,7 @@
 mod helpers;
 
 mod abuse;
+mod alerts;
 mod audit;
 mod audit_kit;
 mod auth;

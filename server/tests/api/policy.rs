@@ -1,7 +1,7 @@
 //! Signed policy bundles through the API: accepted, refused (unsigned, wrong
 //! key, hostile tarballs, rollback), several keys, adoption and badges.
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, signed_receiver, wait_for_messages};
 use crate::packs::tenant_key;
 use app::ssr::policy::bundle;
 use base64::Engine;
@@ -207,49 +207,10 @@ async fn the_rotation_drill_runs_against_the_live_portal_and_reports_each_step()
     assert_eq!((s, second["passed"].as_bool(), second["steps"].as_u64()), (200, Some(true), Some(8)), "{second}");
 }
 
-/// A local webhook receiver (real HTTP on loopback) that checks each delivery's signature.
-async fn receiver(secret: &str) -> (String, std::sync::Arc<std::sync::Mutex<Vec<(Option<String>, Value)>>>) {
-    use axum::http::HeaderMap;
-    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let secret = app::ssr::webhooks::scheme::Secret::parse(secret).unwrap();
-    let store = got.clone();
-    let route = axum::routing::post(move |headers: HeaderMap, body: axum::body::Bytes| {
-        let (store, secret) = (store.clone(), secret.clone());
-        async move {
-            let h = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_owned);
-            let now =
-                i64::try_from(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs())
-                    .unwrap();
-            let verified = app::ssr::webhooks::scheme::verify(
-                &secret,
-                h("webhook-id").as_deref(),
-                h("webhook-timestamp").as_deref(),
-                h("webhook-signature").as_deref(),
-                &body,
-                now,
-            );
-            assert_eq!(verified, Ok(()), "every delivery is signed");
-            assert_eq!(h("x-topicality-signature"), h("webhook-signature"));
-            // Delivery is at least once (a retry job may race the first attempt); like any
-            // Standard Webhooks receiver, drop a message whose webhook-id was seen.
-            let mut got = store.lock().unwrap();
-            let id = h("webhook-id");
-            if !got.iter().any(|(seen, _)| *seen == id) {
-                got.push((id, serde_json::from_slice::<Value>(&body).unwrap()));
-            }
-            "ok"
-        }
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, axum::Router::new().route("/hook", route)).await });
-    (url, got)
-}
-
 #[tokio::test]
 async fn an_unsigned_active_repo_raises_an_alert_delivered_by_webhook_that_clears_when_fixed() {
     let secret = app::ssr::webhooks::scheme::Secret::generate();
-    let (url, got) = receiver(&secret).await;
+    let (url, got) = signed_receiver(&secret).await;
     let app = TestApp::spawn_with(|c| {
         c.alert_webhook_url = Some(url);
         c.alert_webhook_secret = Some(app::ssr::config::SecretText(secret));
@@ -259,19 +220,7 @@ async fn an_unsigned_active_repo_raises_an_alert_delivered_by_webhook_that_clear
     let ci = tenant_key(&app, "admin@acme.demo").await;
     let kp = policy_key(&app, "policy-2026").await;
     let tb = tarball("package org\n");
-    let wait_for = |n: usize| {
-        let got = got.clone();
-        async move {
-            for _ in 0..100 {
-                if got.lock().unwrap().len() >= n {
-                    return;
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            }
-            panic!("only {} webhooks arrived", got.lock().unwrap().len());
-        }
-    };
-
+    let wait_for = |n: usize| wait_for_messages(&got, n);
     let (s, _) = upload(&app, &ci, POLICY, "1", tb.clone(), None).await;
     assert_eq!(s, 422);
     // The repository counts (and alerts) once acme owns the name.

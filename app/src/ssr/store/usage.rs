@@ -61,4 +61,15 @@ impl Db {
         .fetch_all(self.pool())
         .await?)
     }
+
+    /// Usage events per tenant that happened in `[from, to)`: (org id, events).
+    pub async fn usage_counts(&self, from: i64, to: i64) -> StoreResult<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT org_id, COUNT(*) FROM usage_events WHERE ts >= $1 AND ts < $2 GROUP BY org_id ORDER BY org_id",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(self.pool())
+        .await?)
+    }
 }

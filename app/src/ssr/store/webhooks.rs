@@ -186,4 +186,13 @@ impl Db {
         .await?;
         Ok(done.rows_affected() > 0)
     }
+
+    /// Dead messages (every retry failed, not replayed) per tenant: (org id, messages).
+    pub async fn dead_deliveries(&self) -> StoreResult<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT org_id, COUNT(*) FROM webhook_deliveries WHERE status = 'dead' GROUP BY org_id ORDER BY org_id",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
 }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod billing;
 pub mod body;
 pub mod onboarding;
+pub mod operations;
 pub mod packs;
 pub mod policy;
 pub mod trust;
@@ -27,4 +28,5 @@ pub fn router() -> Router<AppState> {
         .merge(onboarding::router())
         .merge(billing::router())
         .merge(audit::router())
+        .merge(operations::router())
 }

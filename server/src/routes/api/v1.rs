@@ -118,7 +118,7 @@ impl utoipa::Modify for ApiKeyScheme {
         super::audit::list, super::audit::open, super::audit::one, super::audit::start, super::audit::checklist,
         super::audit::findings, super::audit::file_finding, super::audit::comment, super::audit::decisions_list,
         super::audit::record_decision, super::audit::invite, super::audit::access_log, super::audit::signoff_zip,
-        super::audit::answer
+        super::audit::answer, super::operations::alerts, super::operations::acknowledge, super::operations::okrs
     ),
     components(schemas(
         MeResponse, TenantInfo, KeyInfo, ErrorEnvelope,
@@ -133,7 +133,9 @@ impl utoipa::Modify for ApiKeyScheme {
         app::domain::audit_kit::view::EngagementCard, app::domain::audit_kit::view::EngagementView,
         app::domain::audit_kit::view::ChecklistView, app::domain::audit_kit::view::FindingsView,
         app::domain::audit_kit::view::FindingView, app::domain::audit_kit::view::DecisionsView,
-        app::domain::audit_kit::view::DecisionView, app::domain::audit_kit::view::AccessView
+        app::domain::audit_kit::view::DecisionView, app::domain::audit_kit::view::AccessView,
+        app::domain::alerts::AlertCentre, app::domain::alerts::AlertItem, app::domain::okr::OkrBoard,
+        app::domain::okr::KeyResult
     )),
     modifiers(&ApiKeyScheme)
 )]

@@ -1,0 +1,60 @@
+import { expect, expectAccessible, login, settled, test } from './helpers';
+
+test('security acknowledges an open alert on the alert centre; who and when stay on it', async ({ page }) => {
+  await login(page, 'security@operator.demo', '/audit-log');
+  await page.getByRole('link', { name: 'Alerts' }).click();
+  await expect(page).toHaveURL(/\/alerts$/);
+  await settled(page);
+
+  // The demo's one failing repository has an open policy alert, not yet acknowledged.
+  const alert = page.locator('[data-testid="open-alert"][data-kind="policy.failed"]');
+  await expect(alert).toHaveCount(1);
+  await expect(alert).toContainText('acme/robot-docs');
+  await expect(alert.getByTestId('alert-acked')).toContainText('Not yet');
+  await expectAccessible(page);
+
+  await alert.getByRole('button', { name: /Acknowledge policy\.failed/ }).click();
+  await settled(page);
+  await expect(alert.getByTestId('alert-acked')).toContainText('security@operator.demo');
+  await expect(alert.getByRole('button', { name: /Acknowledge/ })).toHaveCount(0);
+  // Acknowledged is not fixed: the alert stays open until the repository is signed.
+  await page.reload();
+  await expect(page.locator('[data-testid="open-alert"][data-kind="policy.failed"]')).toContainText('security@operator.demo');
+});
+
+test('finance reads the OKR scoreboard and the SLOs, each measured or saying no data', async ({ page }) => {
+  await login(page, 'finance@operator.demo', '/tenants');
+  await page.getByRole('link', { name: 'OKRs' }).click();
+  await expect(page).toHaveURL(/\/okrs$/);
+  await settled(page);
+  const rows = page.getByTestId('okr-row');
+  await expect(rows).toHaveCount(5);
+  // KR3 from the demo's signature status: 20 of 21 active repositories, at the goal.
+  const adoption = page.locator('[data-testid="okr-row"][data-kr="3"]');
+  await expect(adoption).toHaveAttribute('data-status', 'Met');
+  await expect(adoption.getByTestId('okr-current')).toContainText('95.2%');
+  // KR5: nothing has probed this portal, so there is no uptime to claim.
+  const slos = page.locator('[data-testid="okr-row"][data-kr="5"]');
+  await expect(slos).toHaveAttribute('data-status', 'NoData');
+  await expect(slos.getByTestId('okr-current')).toContainText('No data');
+  await expect(slos.getByRole('link', { name: '/slos' })).toBeVisible();
+  await expectAccessible(page);
+
+  await page.getByRole('link', { name: 'SLOs', exact: true }).click();
+  await expect(page).toHaveURL(/\/slos$/);
+  await settled(page);
+  await expect(page.getByTestId('slo-card')).toHaveCount(5);
+  const availability = page.locator('[data-testid="slo-card"][data-slo="availability"]');
+  await expect(availability.getByTestId('slo-state')).toContainText('No data: no probes');
+  await expect(availability.getByTestId('burn-rule')).toHaveCount(3);
+  await expectAccessible(page);
+});
+
+test('tenants have no alert centre, SLOs or scoreboard', async ({ page }) => {
+  await login(page, 'admin@acme.demo', '/keys');
+  await expect(page.getByRole('link', { name: 'Alerts' })).toHaveCount(0);
+  for (const path of ['/alerts', '/okrs', '/slos']) {
+    await page.goto(path);
+    await expect(page.getByRole('alert')).toContainText(/not allowed|permission|forbidden/i);
+  }
+});
