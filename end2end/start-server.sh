@@ -38,4 +38,15 @@ export PORTAL_RELEASES_API_URL="http://127.0.0.1:$forge_port/api/v3"
 export PORTAL_OUTBOUND_ALLOWLIST="127.0.0.0/8"
 export RUST_LOG=${RUST_LOG:-warn}
 "$bin" demo seed >/dev/null
-"$bin" serve
+"$bin" serve &
+serve_pid=$!
+# A prober from outside the server, as `make run` starts one: uptime and the SLA
+# badge are counted from its probes. It starts once the portal listens.
+until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+  kill -0 $serve_pid 2>/dev/null || exit 1
+  sleep 0.2
+done
+"$bin" probe --url "http://127.0.0.1:$port" --every 30s >/dev/null 2>&1 &
+probe_pid=$!
+trap 'kill $forge_pid $probe_pid $serve_pid 2>/dev/null || true' EXIT
+wait $serve_pid

@@ -33,10 +33,15 @@ test('finance reads the OKR scoreboard and the SLOs, each measured or saying no 
   const adoption = page.locator('[data-testid="okr-row"][data-kr="3"]');
   await expect(adoption).toHaveAttribute('data-status', 'Met');
   await expect(adoption.getByTestId('okr-current')).toContainText('95.2%');
-  // KR5: nothing has probed this portal, so there is no uptime to claim.
+  // KR1: the demo engagement is still in fieldwork, so there is nothing to claim yet.
+  const audit = page.locator('[data-testid="okr-row"][data-kr="1"]');
+  await expect(audit).toHaveAttribute('data-status', 'NoData');
+  await expect(audit.getByTestId('okr-current')).toContainText('No data');
+  await expect(audit.getByTestId('okr-current')).toContainText('no engagement accepted yet');
+  // KR5 from the demo's three packs and the prober that runs beside this portal.
   const slos = page.locator('[data-testid="okr-row"][data-kr="5"]');
-  await expect(slos).toHaveAttribute('data-status', 'NoData');
-  await expect(slos.getByTestId('okr-current')).toContainText('No data');
+  await expect(slos).toHaveAttribute('data-status', 'Met');
+  await expect(slos.getByTestId('okr-current')).toContainText('uptime 100%');
   await expect(slos.getByRole('link', { name: '/slos' })).toBeVisible();
   await expectAccessible(page);
 
@@ -45,7 +50,8 @@ test('finance reads the OKR scoreboard and the SLOs, each measured or saying no 
   await settled(page);
   await expect(page.getByTestId('slo-card')).toHaveCount(5);
   const availability = page.locator('[data-testid="slo-card"][data-slo="availability"]');
-  await expect(availability.getByTestId('slo-state')).toContainText('No data: no probes');
+  await expect(availability.getByTestId('slo-state')).toHaveText('Meets its target');
+  await expect(page.locator('[data-testid="slo-card"][data-slo="webhook-delivery"]').getByTestId('slo-state')).toContainText('No data');
   await expect(availability.getByTestId('burn-rule')).toHaveCount(3);
   await expectAccessible(page);
 });

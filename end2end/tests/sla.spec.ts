@@ -12,6 +12,6 @@ test('the SLA badge shows real numbers from API traffic', async ({ page, request
   const badge = page.getByTestId('sla-badge');
   await expect(badge).toHaveText(/^p95 \d+ ms • \d+\.\d\d%$/);
   expect(Number(await badge.getAttribute('data-samples'))).toBeGreaterThanOrEqual(5);
-  await expect(badge).toHaveAttribute('title', /p95 from \d+ requests/);
+  await expect(badge).toHaveAttribute('title', /p95 \d+ ms over \d+ requests, 30 d; uptime \d+\.\d\d%, \d+\/\d+ probes/);
   await expect(badge).toHaveAttribute('data-state', /green|amber/);
 });

@@ -120,7 +120,7 @@ impl Portal {
         if let Some(ledger) = ledger {
             ledger.abort(); // a batch cut short rolls back whole; the next start posts it
         }
-        if let Err(e) = state.sla.flush(&state.db, state.now_ms()).await {
+        if let Err(e) = state.sla.flush(&state.db).await {
             tracing::error!(error = %e, "final metrics flush failed");
         }
         state.db.close().await;
@@ -177,7 +177,7 @@ async fn flush_loop(state: AppState) {
     loop {
         tick.tick().await;
         let now = state.now_ms();
-        if let Err(e) = state.sla.flush(&state.db, now).await {
+        if let Err(e) = state.sla.flush(&state.db).await {
             tracing::warn!(error = %e, "metrics flush failed; will retry");
         }
         if now.saturating_sub(last_key_reload) >= 60_000 {

@@ -8,9 +8,5 @@ use leptos::prelude::*;
 #[server(endpoint = "sla_status")]
 pub async fn load_sla_status() -> Result<SlaStatus, AppError> {
     let state = crate::ssr::state::use_app_state()?;
-    state
-        .sla
-        .status(&state.db, state.now_ms(), state.config.sla_window_hours)
-        .await
-        .map_err(crate::ssr::error::log_internal)
+    crate::ssr::sla_badge::status(&state).await
 }

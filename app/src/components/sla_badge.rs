@@ -39,8 +39,8 @@ pub fn SlaBadgeView(
     };
     let uptime = status.uptime_ppm.map_or_else(|| "no data".to_owned(), format_ppm);
     let title = format!(
-        "Attestation API over the last {} h: p95 from {} requests (bucket upper bound); uptime from 5-minute heartbeats. Target: p95 <= 300 ms, uptime >= 99.95%.",
-        status.window_hours, status.samples
+        "Attestation API: {} (p95 is its histogram bucket's upper bound; uptime from probes made outside the server). Target: p95 <= 300 ms, uptime >= 99.95%.",
+        status.summary()
     );
     let class = if green {
         "rounded-2xl bg-green-100 px-2 py-1 text-xs font-medium text-green-900 ring-1 ring-green-600/30"

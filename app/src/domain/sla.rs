@@ -1,5 +1,6 @@
 //! SLA arithmetic: p95 latency from a bucketed histogram and uptime from
-//! 5-minute heartbeat buckets. Integers only (uptime in parts per million).
+//! probes made from outside the serving process (`trust-portal probe`).
+//! Integers only (uptime in parts per million).
 
 use serde::{Deserialize, Serialize};
 
@@ -52,16 +53,26 @@ pub fn uptime_bucket(unix_ms: i64) -> i64 {
     unix_ms.div_euclid(UPTIME_BUCKET_MS) * UPTIME_BUCKET_MS
 }
 
-/// Uptime in parts per million over `[window_start, now]`: buckets with a
-/// heartbeat / all buckets in the window. `up_buckets` must be within the window.
-pub fn uptime_ppm(up_buckets: u64, window_start_ms: i64, now_ms: i64) -> Option<u32> {
-    if now_ms < window_start_ms {
+/// Uptime in parts per million: probes that found the portal up out of all
+/// probes, rounded down (so 99.9499 % never reads as 99.95 %); `None` without probes.
+pub fn uptime_ppm(up: u64, total: u64) -> Option<u32> {
+    if total == 0 {
         return None;
     }
-    let total = (uptime_bucket(now_ms) - uptime_bucket(window_start_ms)) / UPTIME_BUCKET_MS + 1;
-    let total = u64::try_from(total).ok()?;
-    let up = up_buckets.min(total);
-    u32::try_from(up * 1_000_000 / total).ok()
+    u32::try_from(up.min(total) * 1_000_000 / total).ok()
+}
+
+/// `n` with thousands separated by commas: 41203 → "41,203".
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Formats parts per million as a percentage with two decimals, rounded down
@@ -78,8 +89,12 @@ pub struct SlaStatus {
     pub p95_ms: Option<u32>,
     /// Number of API requests measured.
     pub samples: u64,
-    /// Uptime in parts per million, if the server has any heartbeat.
+    /// Uptime in parts per million from the probes in the window, if there were any.
     pub uptime_ppm: Option<u32>,
+    /// Probes that found the portal up.
+    pub probes_up: u64,
+    /// Probes in the window.
+    pub probes: u64,
     /// Length of the window in hours.
     pub window_hours: u32,
 }
@@ -89,6 +104,26 @@ impl SlaStatus {
     pub fn is_green(&self) -> bool {
         matches!(self.p95_ms, Some(p) if p <= P95_TARGET_MS)
             && matches!(self.uptime_ppm, Some(u) if u >= UPTIME_TARGET_PPM)
+    }
+
+    /// The numbers in words, with their window, numerators and denominators:
+    /// "p95 212 ms over 41,203 requests, 30 d; uptime 99.97%, 8,637/8,640 probes".
+    pub fn summary(&self) -> String {
+        let p95 = match self.p95_ms {
+            None => "p95 no data (no requests)".to_owned(),
+            Some(u32::MAX) => format!("p95 > 10 s over {} requests", grouped(self.samples)),
+            Some(ms) => format!("p95 {ms} ms over {} requests", grouped(self.samples)),
+        };
+        let uptime = match self.uptime_ppm {
+            None => "uptime no data (no probes)".to_owned(),
+            Some(u) => format!("uptime {}, {}/{} probes", format_ppm(u), grouped(self.probes_up), grouped(self.probes)),
+        };
+        let window = if self.window_hours.is_multiple_of(24) {
+            format!("{} d", self.window_hours / 24)
+        } else {
+            format!("{} h", self.window_hours)
+        };
+        format!("{p95}, {window}; {uptime}")
     }
 }
 
@@ -121,13 +156,12 @@ mod tests {
     }
 
     #[test]
-    fn uptime_counts_missing_buckets_as_down() {
-        let start = 1_000 * UPTIME_BUCKET_MS;
-        // 2000 buckets, one missing: 99.95 %.
-        let now = start + 1999 * UPTIME_BUCKET_MS;
-        assert_eq!(uptime_ppm(1999, start, now), Some(999_500));
-        assert_eq!(uptime_ppm(1998, start, now), Some(999_000));
-        assert_eq!(uptime_ppm(1, start, start + 10), Some(1_000_000));
+    fn uptime_is_probes_up_over_probes() {
+        // 2000 probes, one down: exactly 99.95 %, which meets the target.
+        assert_eq!(uptime_ppm(1999, 2000), Some(999_500));
+        assert_eq!(uptime_ppm(1998, 2000), Some(999_000));
+        assert_eq!(uptime_ppm(1, 1), Some(1_000_000));
+        assert_eq!(uptime_ppm(0, 0), None, "no probes is no data, not 100%");
         assert_eq!(format_ppm(999_500), "99.95%");
         assert_eq!(format_ppm(999_499), "99.94%");
         assert_eq!(format_ppm(1_000_000), "100.00%");
@@ -135,8 +169,16 @@ mod tests {
 
     #[test]
     fn green_needs_both_targets() {
-        let s = SlaStatus { p95_ms: Some(300), samples: 10, uptime_ppm: Some(999_500), window_hours: 24 };
+        let s = SlaStatus {
+            p95_ms: Some(300),
+            samples: 10,
+            uptime_ppm: Some(999_500),
+            probes_up: 1999,
+            probes: 2000,
+            window_hours: 24,
+        };
         assert!(s.is_green());
+        assert_eq!(s.summary(), "p95 300 ms over 10 requests, 1 d; uptime 99.95%, 1,999/2,000 probes");
         assert!(!SlaStatus { p95_ms: Some(400), ..s.clone() }.is_green());
         assert!(!SlaStatus { uptime_ppm: Some(999_499), ..s.clone() }.is_green());
         assert!(!SlaStatus { p95_ms: None, ..s }.is_green());
@@ -153,9 +195,14 @@ mod tests {
         }
 
         #[test]
-        fn uptime_never_exceeds_a_million(up in 0u64..10_000, len in 0i64..10_000_000_000) {
-            let u = uptime_ppm(up, 0, len).unwrap_or(0);
+        fn uptime_never_exceeds_a_million(up in 0u64..10_000, total in 1u64..10_000) {
+            let u = uptime_ppm(up, total).unwrap_or(0);
             prop_assert!(u <= 1_000_000);
+        }
+
+        #[test]
+        fn grouping_keeps_the_digits(n in 0u64..u64::MAX) {
+            prop_assert_eq!(grouped(n).replace(',', ""), n.to_string());
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Measures the Attestation API: latency counts per 5-minute bucket (kept in
-//! memory, written to the database every few seconds) and a heartbeat per
-//! bucket so that time the server was down shows as a gap.
+//! memory, written to the database every few seconds). Uptime comes from the
+//! probes `trust-portal probe` records from outside the serving process, so a
+//! stopped server shows as down.
 
 use crate::domain::sla::{self, SlaStatus};
 use crate::ssr::store::{Db, StoreResult};
@@ -26,9 +27,8 @@ impl SlaRecorder {
         self.pending.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default()
     }
 
-    /// Writes pending counts and the heartbeat for the current bucket. On a
-    /// write failure the counts are put back, so none are lost.
-    pub async fn flush(&self, db: &Db, now_ms: i64) -> StoreResult<()> {
+    /// Writes pending counts. On a write failure the counts are put back, so none are lost.
+    pub async fn flush(&self, db: &Db) -> StoreResult<()> {
         let taken = self.take();
         let rows: Vec<(i64, i64, i64)> =
             taken.iter().map(|(&(b, i), &c)| (b, i as i64, i64::try_from(c).unwrap_or(i64::MAX))).collect();
@@ -42,7 +42,7 @@ impl SlaRecorder {
             }
             return Err(e);
         }
-        db.heartbeat(sla::uptime_bucket(now_ms), now_ms).await
+        Ok(())
     }
 
     /// The SLA over the last `window_hours`, counting unwritten samples too.
@@ -63,16 +63,14 @@ impl SlaRecorder {
                 }
             }
         }
-        let (first, up) = db.heartbeats_since(from).await?;
-        // The current bucket counts as up: this server is answering now.
-        let current = sla::uptime_bucket(now_ms);
-        let (current_recorded, _) = db.heartbeats_since(current).await?;
-        let up = u64::try_from(up).unwrap_or(0) + u64::from(current_recorded.is_none());
-        let window_start = first.unwrap_or(current);
+        let (up, probes) = db.sli_probes(now_ms - i64::from(window_hours) * 3_600_000, now_ms + 1).await?;
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
         Ok(SlaStatus {
             p95_ms: sla::p95_ms(&counts),
             samples: counts.iter().sum(),
-            uptime_ppm: sla::uptime_ppm(up, window_start, now_ms),
+            uptime_ppm: sla::uptime_ppm(count(up), count(probes)),
+            probes_up: count(up),
+            probes: count(probes),
             window_hours,
         })
     }

@@ -68,6 +68,8 @@ pub enum Command {
     VerifyAttestation(verify::VerifyAttestationArgs),
     /// Verify a receipt issued by a portal offline with its published key.
     VerifyReceipt(verify::VerifyReceiptArgs),
+    /// Verify a signed SLA badge (`/badge/sla.json`) offline with the portal's published keys.
+    VerifyBadge(verify::VerifyBadgeArgs),
     /// Generate an ECDSA P-256 signing key pair (for packs and sign-blob style signatures).
     Keygen(pack::KeygenArgs),
     /// Build or verify evidence packs offline.
@@ -114,6 +116,7 @@ pub fn main() -> Exit {
         Command::VerifyBlob(args) => return verify::verify_blob(args, cli.json),
         Command::VerifyAttestation(args) => return verify::verify_attestation(args, cli.json),
         Command::VerifyReceipt(args) => return verify::verify_receipt(args, cli.json),
+        Command::VerifyBadge(args) => return verify::verify_badge(args, cli.json),
         Command::Keygen(args) => return pack::keygen(args, cli.json),
         Command::Pack(cmd) => return pack::pack(cmd, cli.json),
         Command::Onboard(args) => return onboard::onboard(args, cli.json),
@@ -177,6 +180,7 @@ async fn run(cli: Cli, config: PortalConfig) -> Exit {
                 | Command::VerifyBlob(_)
                 | Command::VerifyAttestation(_)
                 | Command::VerifyReceipt(_)
+                | Command::VerifyBadge(_)
                 | Command::Keygen(_)
                 | Command::Pack(_)
                 | Command::Signoff(_)

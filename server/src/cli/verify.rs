@@ -427,3 +427,52 @@ pub fn verify_receipt(args: &VerifyReceiptArgs, json: bool) -> Exit {
         }
     }
 }
+
+/// `verify-badge`: a signed SLA badge (`/badge/sla.json`) checked offline.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  curl -o keys.json https://portal.example/.well-known/trust-portal/receipt-keys.json\n  curl -o sla.json https://portal.example/badge/sla.json\n  trust-portal verify-badge --keys keys.json sla.json"
+)]
+pub struct VerifyBadgeArgs {
+    /// The portal's published key set (`receipt-keys.json`) or one PEM public key.
+    #[arg(long)]
+    pub keys: PathBuf,
+    /// The badge: the JSON `/badge/sla.json` served.
+    pub badge: PathBuf,
+}
+
+/// Runs `verify-badge`: exit 0 when the portal's key signed the claim (printed), 1 when not, 2 bad input.
+pub fn verify_badge(args: &VerifyBadgeArgs, json: bool) -> Exit {
+    let inputs = read_text(&args.keys, "key set").and_then(|keys| {
+        let keys = app::ssr::verification::receipts::keys_from_text(&keys).map_err(InputError)?;
+        Ok((keys, read_text(&args.badge, "badge")?))
+    });
+    let (keys, badge) = match inputs {
+        Ok(v) => v,
+        Err(InputError(message)) => {
+            eprintln!("error: {message}");
+            return Exit::Usage;
+        }
+    };
+    match app::ssr::sla_badge::verify(&badge, &keys) {
+        Ok((keyid, claim)) => {
+            if json {
+                println!("{}", json!({ "verified": true, "keyid": keyid, "claim": claim }));
+            } else {
+                let state = if claim.green { "green" } else { "not green" };
+                println!(
+                    "SLA badge OK: signed by portal key {keyid}\n  {}\n  measured {} ({state}; targets p95 <= {} ms, uptime >= {})",
+                    claim.summary, claim.measured_at, claim.p95_target_ms, claim.uptime_target
+                );
+            }
+            Exit::Success
+        }
+        Err(why) => {
+            if json {
+                println!("{}", json!({ "verified": false, "reason": why }));
+            }
+            eprintln!("rejected: {why}");
+            Exit::Failed
+        }
+    }
+}

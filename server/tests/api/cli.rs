@@ -167,7 +167,6 @@ async fn sigterm_drains_flushes_metrics_and_exits_cleanly() {
     let db = Db::connect(&cli.db_url()).await.unwrap();
     let flushed: i64 = db.latency_counts_since(0).await.unwrap().iter().map(|r| r.1).sum();
     assert_eq!(flushed, 3, "samples were flushed on shutdown");
-    assert!(db.heartbeats_since(0).await.unwrap().1 >= 1);
 }
 
 /// Writes a P-256 public key, an artifact and its cosign-style signature; returns their paths.

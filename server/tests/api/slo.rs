@@ -16,7 +16,7 @@ async fn record(app: &TestApp, now: i64, count: usize, latency_ms: u64) {
     for _ in 0..count {
         app.state.sla.record(now, latency_ms * 1000);
     }
-    app.state.sla.flush(&app.state.db, now).await.unwrap();
+    app.state.sla.flush(&app.state.db).await.unwrap();
 }
 
 async fn burn_alerts(app: &TestApp) -> Vec<String> {

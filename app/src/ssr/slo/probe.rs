@@ -2,7 +2,8 @@
 //! records each result, so a stopped or hung server shows as down (a server
 //! cannot report its own downtime). Run it as `trust-portal probe` on another
 //! machine or beside each process of a deployment; it writes to the same
-//! database. A probe is up when `GET /readyz` answers 200 within the timeout.
+//! database. A probe is up when `GET /readyz?verify=1` answers 200 within the
+//! timeout: the database answers and a synthetic verify behaves ([`super::synthetic`]).
 
 use crate::domain::AppError;
 use crate::domain::ids::ProbeId;
@@ -26,9 +27,14 @@ pub fn client() -> Result<reqwest::Client, AppError> {
 pub async fn probe_once(state: &AppState, client: &reqwest::Client, base: &str) -> Result<ProbeRow, AppError> {
     let base = base.trim_end_matches('/');
     let started = Instant::now();
-    let detail = match client.get(format!("{base}/readyz")).send().await {
+    let detail = match client.get(format!("{base}/readyz?verify=1")).send().await {
         Ok(r) if r.status().as_u16() == 200 => None,
-        Ok(r) => Some(format!("/readyz answered {}", r.status().as_u16())),
+        Ok(r) => {
+            let status = r.status().as_u16();
+            let body: serde_json::Value = r.json().await.unwrap_or_default();
+            let why = body["verify"].as_str().filter(|v| *v != "ok").or(body["database"].as_str()).unwrap_or("");
+            Some(format!("/readyz answered {status} {why}").trim_end().to_owned())
+        }
         Err(e) if e.is_timeout() => Some(format!("/readyz did not answer within {} s", TIMEOUT.as_secs())),
         Err(e) if e.is_connect() => Some("cannot connect: the portal is not running there".to_owned()),
         Err(e) => Some(format!("/readyz failed: {e}")),

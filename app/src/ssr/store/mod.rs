@@ -17,6 +17,7 @@ mod billing;
 mod calls;
 mod engagements;
 mod entitlements;
+mod gauges;
 mod idempotency;
 mod invoices;
 mod ledger;

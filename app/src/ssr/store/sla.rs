@@ -1,5 +1,5 @@
-//! Raw SLA measurements: API latency histograms per 5-minute bucket, and
-//! heartbeats marking the buckets in which the server was running.
+//! Raw SLA measurements: API latency histograms per 5-minute bucket. (Uptime
+//! is counted from probes, [`super::slo`]; the old `heartbeats` table is no longer written.)
 
 use super::{Db, StoreResult};
 
@@ -30,28 +30,5 @@ impl Db {
         .bind(from_ms)
         .fetch_all(self.pool())
         .await?)
-    }
-
-    /// Marks the 5-minute bucket `bucket_start` as up.
-    pub async fn heartbeat(&self, bucket_start: i64, now: i64) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO heartbeats (bucket_start, last_beat_at) VALUES ($1, $2) \
-             ON CONFLICT (bucket_start) DO UPDATE SET last_beat_at = excluded.last_beat_at",
-        )
-        .bind(bucket_start)
-        .bind(now)
-        .execute(self.pool())
-        .await?;
-        Ok(())
-    }
-
-    /// The first heartbeat bucket at or after `from_ms`, and how many up buckets there are since.
-    pub async fn heartbeats_since(&self, from_ms: i64) -> StoreResult<(Option<i64>, i64)> {
-        let row: (Option<i64>, i64) =
-            sqlx::query_as("SELECT MIN(bucket_start), COUNT(*) FROM heartbeats WHERE bucket_start >= $1")
-                .bind(from_ms)
-                .fetch_one(self.pool())
-                .await?;
-        Ok(row)
     }
 }

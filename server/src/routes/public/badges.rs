@@ -1,6 +1,7 @@
 //! Public, shields.io-style badges: `GET /badge/policy-adoption.svg` (the
-//! organisation's adoption) and `GET /badge/repos/{owner}/{name}/policy.svg`
-//! (one repository, as its owner's evidence stands).
+//! organisation's adoption), `GET /badge/repos/{owner}/{name}/policy.svg`
+//! (one repository, as its owner's evidence stands), and the SLA:
+//! `GET /badge/sla.svg` drawn, `GET /badge/sla.json` signed ([`app::ssr::sla_badge`]).
 
 use crate::routes::error::ApiError;
 use app::domain::adoption::{BadgeColour, PolicyState, badge_svg};
@@ -16,6 +17,36 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/badge/policy-adoption.svg", get(adoption_badge))
         .route("/badge/repos/{owner}/{name}/policy.svg", get(repo_badge))
+        .route("/badge/sla.svg", get(sla_svg))
+        .route("/badge/sla.json", get(sla_json))
+}
+
+/// The SLA: green when p95 <= 300 ms and uptime >= 99.95% over the window, amber
+/// when measured and missed, grey without requests or probes.
+pub async fn sla_svg(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let s = app::ssr::sla_badge::status(&state).await?;
+    let p95 = match s.p95_ms {
+        None => "no data".to_owned(),
+        Some(u32::MAX) => "> 10 s".to_owned(),
+        Some(ms) => format!("{ms} ms"),
+    };
+    let uptime = s.uptime_ppm.map_or_else(|| "no data".to_owned(), app::domain::sla::format_ppm);
+    let colour = match (s.p95_ms, s.uptime_ppm) {
+        (None, _) | (_, None) => BadgeColour::Grey,
+        _ if s.is_green() => BadgeColour::Green,
+        _ => BadgeColour::Amber,
+    };
+    Ok(svg(badge_svg("SLA", &format!("p95 {p95} | uptime {uptime}"), colour)))
+}
+
+/// The SLA's numbers (window, requests, probes) in a DSSE envelope signed by the
+/// portal's receipt key; check it offline with `trust-portal verify-badge`.
+pub async fn sla_json(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let mut res = app::ssr::sla_badge::signed(&state).await?.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache, max-age=0"));
+    Ok(res)
 }
 
 fn svg(body: String) -> Response {

@@ -1,8 +1,8 @@
-//! Liveness, readiness and Prometheus metrics.
+//! Liveness, readiness and Prometheus metrics (request latency and the business gauges).
 
 use crate::middleware::metrics::HttpMetrics;
 use app::ssr::AppState;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -21,15 +21,30 @@ async fn healthz() -> impl IntoResponse {
     Json(json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
 }
 
-/// The database answers.
-async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ready", "database": "ok" }))),
-        Err(e) => {
-            tracing::warn!(error = %e, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "not_ready", "database": "unreachable" })))
-        }
+/// `/readyz`'s query: `verify=1` adds the synthetic verify the prober asks for.
+#[derive(Debug, serde::Deserialize)]
+struct ReadyQuery {
+    #[serde(default)]
+    verify: Option<String>,
+}
+
+/// The database answers; with `?verify=1`, a synthetic verify also behaves
+/// ([`app::ssr::slo::synthetic`]: nothing recorded or billed).
+async fn readyz(State(state): State<AppState>, Query(q): Query<ReadyQuery>) -> impl IntoResponse {
+    let database = state.db.ping().await.map_err(|e| tracing::warn!(error = %e, "readiness check failed"));
+    let verify = q.verify.is_some().then(app::ssr::slo::synthetic::check);
+    if let Some(Err(why)) = &verify {
+        tracing::warn!(error = %why, "synthetic verify failed");
     }
+    let ready = database.is_ok() && !matches!(verify, Some(Err(_)));
+    let mut body = json!({
+        "status": if ready { "ready" } else { "not_ready" },
+        "database": if database.is_ok() { "ok" } else { "unreachable" },
+    });
+    if let Some(v) = verify {
+        body["verify"] = json!(v.err().unwrap_or_else(|| "ok".to_owned()));
+    }
+    (if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE }, Json(body))
 }
 
 /// Prometheus text exposition, not public: with `PORTAL_METRICS_TOKEN` set,
@@ -45,7 +60,13 @@ async fn metrics(
     if !may_scrape(state.config.metrics_token.as_ref().map(|t| t.0.as_str()), peer, &headers) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], m.render()).into_response()
+    let mut text = m.render();
+    match app::ssr::business_metrics::render(&state).await {
+        Ok(business) => text.push_str(&business),
+        // Latency is still worth scraping when the database is not; the gap shows as absent series.
+        Err(e) => tracing::warn!(error = %e.message, "business gauges unavailable"),
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }
 
 /// Whether this request may read `/metrics` (see [`metrics`]).
