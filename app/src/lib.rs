@@ -69,11 +69,12 @@ pub fn App() -> impl IntoView {
     use components::Layout;
     use pages::{
         account::AccountPage, alerts::AlertsPage, audit_join::AuditJoinPage, audit_join::AuditNdaPage,
-        audit_library::AuditLibraryPage, audit_log::AuditLogPage, audits::AuditsPage, engagement::EngagementPage,
-        home::HomePage, keys::KeysPage, login::LoginPage, not_found::NotFound, okrs::OkrsPage, onboard::OnboardPage,
-        onboarding::OnboardingPage, packs::PacksPage, prices::PricesPage, receipts::ReceiptsPage,
-        signature_status::SignatureStatusPage, slos::SlosPage, tenants::TenantsPage, usage::UsagePage,
-        users::UsersPage, verifications::VerificationsPage, verify::VerifyPage, webhooks::WebhooksPage,
+        audit_library::AuditLibraryPage, audit_log::AuditLogPage, audits::AuditsPage, dashboards::DashboardsPage,
+        engagement::EngagementPage, home::HomePage, keys::KeysPage, login::LoginPage, not_found::NotFound,
+        okrs::OkrsPage, onboard::OnboardPage, onboarding::OnboardingPage, packs::PacksPage, prices::PricesPage,
+        receipts::ReceiptsPage, signature_status::SignatureStatusPage, slos::SlosPage, tenants::TenantsPage,
+        usage::UsagePage, users::UsersPage, verifications::VerificationsPage, verify::VerifyPage,
+        webhooks::WebhooksPage,
     };
     provide_meta_context();
     view! {
@@ -107,6 +108,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("alerts") view={Lazy::<AlertsPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("slos") view={Lazy::<SlosPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("okrs") view={Lazy::<OkrsPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("dashboards") view={Lazy::<DashboardsPage>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

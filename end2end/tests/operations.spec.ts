@@ -64,3 +64,21 @@ test('tenants have no alert centre, SLOs or scoreboard', async ({ page }) => {
     await expect(page.getByRole('alert')).toContainText(/not allowed|permission|forbidden/i);
   }
 });
+
+test('finance reads the dashboards: server-drawn charts of usage, adoption, the funnel and error budgets', async ({ page }) => {
+  await login(page, 'finance@operator.demo', '/tenants');
+  await page.getByRole('link', { name: 'Dashboards' }).click();
+  await expect(page).toHaveURL(/\/dashboards$/);
+  await settled(page);
+  // The demo's verifications were made when this portal was seeded, minutes ago: both tenants draw a line.
+  const usage = page.getByTestId('usage-chart');
+  await expect(usage.locator('polyline')).toHaveCount(2);
+  await expect(usage.getByRole('img')).toHaveAttribute('aria-label', /acme-robotics \d+ events; globex 15 events/);
+  // The server recorded adoption when it started: one point so far, at the demo's 95.2%.
+  await expect(page.getByTestId('adoption-chart').getByRole('img')).toHaveAttribute('aria-label', /1 recorded point\(s\), now 95\.2%/);
+  await expect(page.getByTestId('funnel-chart').getByRole('img')).toHaveAttribute('aria-label', /2 started, 2 completed, 0 abandoned/);
+  await expect(page.getByTestId('burn-down')).toHaveCount(5);
+  await expect(page.locator('[data-testid="burn-down"][data-slo="time-to-pack"]')).toContainText('now 100%');
+  await expect(page.getByTestId('audit-summary')).toContainText('In fieldwork');
+  await expectAccessible(page);
+});

@@ -2,7 +2,8 @@
 //! `slo status` report (5 SLOs, each over its 30-day window, the last sprint
 //! and the three burn rules' windows: 7 distinct lengths) on SQLite holding a month of
 //! data (latency histograms for every 5-minute bucket, a probe every
-//! 30 s); and the pure burn-rate arithmetic.
+//! 30 s); the OKR scoreboard, the dashboards, the `/metrics` business gauges
+//! and the signed SLA badge over the same month; and the pure burn-rate arithmetic.
 
 mod support;
 
@@ -73,5 +74,35 @@ fn main() {
             assert!((1..=probes).contains(&availability.window.total), "the month's probes: {availability:?}");
         }
         support::summary("slo status: 5 SLOs x 7 window lengths (a month, SQLite)", times);
+
+        // What else reads the same month at each page view or scrape.
+        let mut time =
+            async |name: &str,
+                   runs: usize,
+                   op: &dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + '_>>| {
+                let mut times = Vec::new();
+                for _ in 0..runs {
+                    let t = Instant::now();
+                    op().await;
+                    times.push(t.elapsed());
+                }
+                support::summary(name, times);
+            };
+        time("OKR scoreboard (two SLOs, adoption, funnel, ledger, audits)", 30, &|| {
+            Box::pin(async { app::ssr::okrs::board(&state).await.map(drop).expect("board") })
+        })
+        .await;
+        time("dashboards (usage per minute, 5 SLOs x 14 daily budgets, funnel, audits)", 10, &|| {
+            Box::pin(async { app::ssr::dashboard::build(&state).await.map(drop).expect("dashboard") })
+        })
+        .await;
+        time("business gauges for /metrics", 30, &|| {
+            Box::pin(async { app::ssr::business_metrics::render(&state).await.map(drop).expect("gauges") })
+        })
+        .await;
+        time("signed SLA badge (/badge/sla.json)", 30, &|| {
+            Box::pin(async { app::ssr::sla_badge::signed(&state).await.map(drop).expect("badge") })
+        })
+        .await;
     });
 }

@@ -208,6 +208,10 @@ async fn flush_loop(state: AppState) {
             if let Err(e) = app::ssr::billing::invoicing::issue_due(&state, "system").await {
                 tracing::warn!(error = %e.message, "issuing invoices failed; will retry");
             }
+            // Adoption over time, for the dashboards.
+            if let Err(e) = app::ssr::dashboard::record_adoption(&state).await {
+                tracing::warn!(error = %e.message, "recording adoption failed; will retry");
+            }
             // Repositories go inactive with time: bring policy alerts up to date (and retry deliveries).
             if let Err(e) = app::ssr::policy::alerts::sync_policy_alerts(&state).await {
                 tracing::warn!(error = %e.message, "alert sync failed; will retry");

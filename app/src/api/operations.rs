@@ -37,3 +37,10 @@ pub async fn load_okr_board() -> Result<OkrBoard, AppError> {
     let (state, _) = crate::ssr::identity::auth::require(crate::domain::Action::WatchOperations).await?;
     crate::ssr::okrs::board(&state).await
 }
+
+/// The operations dashboards, measured now.
+#[server(endpoint = "dashboard")]
+pub async fn load_dashboard() -> Result<crate::domain::dashboard::Dashboard, AppError> {
+    let (state, _) = crate::ssr::identity::auth::require(crate::domain::Action::WatchOperations).await?;
+    crate::ssr::dashboard::build(&state).await
+}

@@ -1,6 +1,7 @@
 //! Reusable view pieces.
 
 pub mod audit_status;
+pub mod charts;
 pub mod data_table;
 pub mod entitlements_note;
 pub mod feedback;

@@ -149,7 +149,7 @@ pub enum Action {
     AcceptNda,
     /// The operator's evidence library: documents, vendor attestations, recovery targets and restore drills.
     ManageAuditLibrary,
-    /// Operations: the alert centre (and acknowledging alerts), the SLOs and the OKR scoreboard.
+    /// Operations: the alert centre (and acknowledging alerts), the SLOs, the OKR scoreboard and the dashboards.
     WatchOperations,
 }
 
@@ -213,6 +213,7 @@ const AUDIT_LIBRARY: NavItem =
 const ALERTS: NavItem = NavItem { path: "/alerts", label: "Alerts", needs: Action::WatchOperations };
 const SLOS: NavItem = NavItem { path: "/slos", label: "SLOs", needs: Action::WatchOperations };
 const OKRS: NavItem = NavItem { path: "/okrs", label: "OKRs", needs: Action::WatchOperations };
+const DASHBOARDS: NavItem = NavItem { path: "/dashboards", label: "Dashboards", needs: Action::WatchOperations };
 
 impl Role {
     /// The organisation kind this role belongs to.
@@ -261,10 +262,13 @@ impl Role {
                 ALERTS,
                 SLOS,
                 OKRS,
+                DASHBOARDS,
                 ACCOUNT,
             ],
-            Role::Security => &[AUDIT, SIGNATURES, AUDITS, AUDIT_LIBRARY, TENANTS, ALERTS, SLOS, OKRS, ACCOUNT],
-            Role::Finance => &[TENANTS, USAGE, PRICES, ALERTS, SLOS, OKRS, ACCOUNT],
+            Role::Security => {
+                &[AUDIT, SIGNATURES, AUDITS, AUDIT_LIBRARY, TENANTS, ALERTS, SLOS, OKRS, DASHBOARDS, ACCOUNT]
+            }
+            Role::Finance => &[TENANTS, USAGE, PRICES, ALERTS, SLOS, OKRS, DASHBOARDS, ACCOUNT],
             Role::TenantAdmin => {
                 &[KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, USAGE, WEBHOOKS, USERS, AUDITS, ACCOUNT]
             }
@@ -412,6 +416,7 @@ mod tests {
             ALERTS,
             SLOS,
             OKRS,
+            DASHBOARDS,
         ];
         for &r in Role::ALL {
             let mut shown: Vec<&str> = r.nav().iter().map(|n| n.path).collect();

@@ -5,6 +5,8 @@ pub mod alert_rules;
 pub mod alerts;
 pub mod api_scope;
 pub mod audit_kit;
+pub mod chart;
+pub mod dashboard;
 pub mod drill;
 pub mod entitlements;
 pub mod error;

@@ -14,6 +14,7 @@ pub mod audit_join;
 pub mod audit_library;
 pub mod audit_log;
 pub mod audits;
+pub mod dashboards;
 pub mod engagement;
 pub mod home;
 pub mod keys;

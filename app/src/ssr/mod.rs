@@ -19,6 +19,7 @@ pub mod business_metrics;
 pub mod clock;
 pub mod config;
 pub mod cookies;
+pub mod dashboard;
 pub mod drill_run;
 pub mod error;
 pub mod evidence;

@@ -749,15 +749,7 @@ async fn the_signoff_pack_is_deterministic_signed_and_answered_by_digest() {
     assert!(one.zip == two.zip, "byte-identical from the same state");
 
     // Offline check against the published key set, with the CLI; every kind of tampering is named.
-    let keys = app
-        .http
-        .get(app.url("/.well-known/trust-portal/receipt-keys.json"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let keys = app.get_text("/.well-known/trust-portal/receipt-keys.json").await;
     let dir = tempfile::tempdir().unwrap();
     let keys_path = dir.path().join("keys.json");
     std::fs::write(&keys_path, &keys).unwrap();

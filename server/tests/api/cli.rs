@@ -137,6 +137,9 @@ async fn sigterm_drains_flushes_metrics_and_exits_cleanly() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(ready, "server did not become ready");
+    // A prober in another process finds the running server up (readiness and the synthetic verify).
+    let (code, out, err) = cli.run(&["--json", "probe", "--url", &base, "--count", "1"], "").await;
+    assert_eq!(code, 0, "{out}{err}");
     // Only authenticated API work counts for the SLA figure: make a key for acme.
     let db = Db::connect(&cli.db_url()).await.unwrap();
     let acme = db.org_by_slug("acme-robotics").await.unwrap().unwrap();
@@ -167,6 +170,19 @@ async fn sigterm_drains_flushes_metrics_and_exits_cleanly() {
     let db = Db::connect(&cli.db_url()).await.unwrap();
     let flushed: i64 = db.latency_counts_since(0).await.unwrap().iter().map(|r| r.1).sum();
     assert_eq!(flushed, 3, "samples were flushed on shutdown");
+    // Stopped, the server is down for the prober, and uptime drops: one probe of two was up.
+    let (code, out, _) = cli.run(&["--json", "probe", "--url", &base, "--count", "1"], "").await;
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("cannot connect"), "{out}");
+    let (_, out, _) = cli.run(&["--json", "slo", "status"], "").await;
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let availability = report["slos"].as_array().unwrap().iter().find(|s| s["slo"]["name"] == "availability").unwrap();
+    assert_eq!(
+        (&availability["window"]["good"], &availability["window"]["total"]),
+        (&1.into(), &2.into()),
+        "{availability}"
+    );
+    assert_eq!(availability["meets"], false);
 }
 
 /// Writes a P-256 public key, an artifact and its cosign-style signature; returns their paths.
@@ -325,15 +341,7 @@ async fn verify_attestation_and_verify_receipt_exit_codes() {
         .await
         .unwrap();
     std::fs::write(p("response.json"), v.to_string()).unwrap();
-    let keys = app
-        .http
-        .get(app.url("/.well-known/trust-portal/receipt-keys.json"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let keys = app.get_text("/.well-known/trust-portal/receipt-keys.json").await;
     std::fs::write(p("receipt-keys.json"), keys).unwrap();
     let (code, out, err) =
         cli.run(&["verify-receipt", "--key", &p("receipt-keys.json"), &p("response.json")], "").await;

@@ -107,6 +107,11 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// The body of an anonymous `GET path`, as text.
+    pub async fn get_text(&self, path: &str) -> String {
+        self.http.get(self.url(path)).send().await.expect("GET").text().await.expect("body")
+    }
+
     /// Calls a server function the way the hydrated app does (form-encoded in, JSON out).
     pub async fn server_fn(&self, name: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> (u16, Value, HeaderMap) {
         let mut req = self.http.post(self.url(&format!("/api/{name}"))).form(form);

@@ -51,18 +51,10 @@ async fn the_signed_sla_badge_verifies_offline_and_a_changed_number_does_not() {
     for _ in 0..3 {
         app.http.get(app.url("/api/v1/me")).bearer_auth(&secret).send().await.unwrap();
     }
-    let svg = app.http.get(app.url("/badge/sla.svg")).send().await.unwrap().text().await.unwrap();
+    let svg = app.get_text("/badge/sla.svg").await;
     assert!(svg.contains("uptime 100.00%"), "{svg}");
-    let badge = app.http.get(app.url("/badge/sla.json")).send().await.unwrap().text().await.unwrap();
-    let keys = app
-        .http
-        .get(app.url(app::ssr::verification::receipts::WELL_KNOWN_PATH))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let badge = app.get_text("/badge/sla.json").await;
+    let keys = app.get_text(app::ssr::verification::receipts::WELL_KNOWN_PATH).await;
     let dir = tempfile::tempdir().unwrap();
     let (keys_path, badge_path) = (dir.path().join("keys.json"), dir.path().join("sla.json"));
     std::fs::write(&keys_path, &keys).unwrap();
