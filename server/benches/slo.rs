@@ -1,6 +1,6 @@
 //! SLO measurement costs (`cargo bench -p server --bench slo`): the whole
 //! `slo status` report (5 SLOs, each over its 30-day window, the last sprint
-//! and the three burn rules' windows: 7 distinct lengths) on SQLite holding a month of
+//! and the three burn rules' windows: 7 distinct lengths) on SQLite holding the demo data and a month of
 //! data (latency histograms for every 5-minute bucket, a probe every
 //! 30 s); the OKR scoreboard, the dashboards, the `/metrics` business gauges
 //! and the signed SLA badge over the same month; and the pure burn-rate arithmetic.
@@ -31,7 +31,7 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
         let dir = tempfile::tempdir().expect("tempdir");
-        let state = support::scratch_state(dir.path()).await;
+        let state = support::demo_state(dir.path()).await;
         let now = state.now_ms();
         // A month of 5-minute latency buckets, 12 histogram indices each.
         let start = now - 30 * DAY;
@@ -76,33 +76,32 @@ fn main() {
         support::summary("slo status: 5 SLOs x 7 window lengths (a month, SQLite)", times);
 
         // What else reads the same month at each page view or scrape.
-        let mut time =
-            async |name: &str,
-                   runs: usize,
-                   op: &dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + '_>>| {
-                let mut times = Vec::new();
-                for _ in 0..runs {
-                    let t = Instant::now();
-                    op().await;
-                    times.push(t.elapsed());
-                }
-                support::summary(name, times);
-            };
-        time("OKR scoreboard (two SLOs, adoption, funnel, ledger, audits)", 30, &|| {
-            Box::pin(async { app::ssr::okrs::board(&state).await.map(drop).expect("board") })
+        time("OKR scoreboard (two SLOs, adoption, funnel, ledger, audits)", 30, async || {
+            app::ssr::okrs::board(&state).await.map(drop).expect("board");
         })
         .await;
-        time("dashboards (usage per minute, 5 SLOs x 14 daily budgets, funnel, audits)", 10, &|| {
-            Box::pin(async { app::ssr::dashboard::build(&state).await.map(drop).expect("dashboard") })
+        time("dashboards (usage per minute, 5 SLOs x 14 daily budgets, funnel, audits)", 10, async || {
+            app::ssr::dashboard::build(&state).await.map(drop).expect("dashboard");
         })
         .await;
-        time("business gauges for /metrics", 30, &|| {
-            Box::pin(async { app::ssr::business_metrics::render(&state).await.map(drop).expect("gauges") })
+        time("business gauges for /metrics", 30, async || {
+            app::ssr::business_metrics::render(&state).await.map(drop).expect("gauges");
         })
         .await;
-        time("signed SLA badge (/badge/sla.json)", 30, &|| {
-            Box::pin(async { app::ssr::sla_badge::signed(&state).await.map(drop).expect("badge") })
+        time("signed SLA badge (/badge/sla.json)", 30, async || {
+            app::ssr::sla_badge::signed(&state).await.map(drop).expect("badge");
         })
         .await;
     });
+}
+
+/// Runs `op` `runs` times and prints the timing summary.
+async fn time(name: &str, runs: usize, op: impl AsyncFn()) {
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        op().await;
+        times.push(t.elapsed());
+    }
+    support::summary(name, times);
 }
