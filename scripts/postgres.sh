@@ -3,7 +3,7 @@
 # the tests, listening on 127.0.0.1 only, trust auth. Runs as the `postgres` OS
 # user when started as root (the server refuses to run as root).
 set -euo pipefail
-cmd=${1:?start|stop}; dir=${2:?data dir}; port=${3:-55432}
+cmd=${1:?start|stop}; dir=${2:?data dir}; port=${3:-25432}
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 case "$cmd" in

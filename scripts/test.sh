@@ -43,7 +43,9 @@ if [ -z "${PORTAL_TEST_POSTGRES_URL:-}" ]; then
   # Under /tmp, not the checkout: the postgres OS user must be able to reach it
   # whatever the permissions of the folder CI clones into.
   pg_dir=$(mktemp -d /tmp/trust-portal-pg.XXXXXX)
-  PORTAL_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pg_dir" 55432)
+  # A port below the ephemeral range (32768-60999 here): a test's outgoing connection may hold
+  # any port in that range, and then Postgres cannot bind it.
+  PORTAL_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pg_dir" 25432)
   trap 'scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
 fi
 PORTAL_TEST_POSTGRES_URL=$PORTAL_TEST_POSTGRES_URL cargo nextest run -p server --test api --locked --no-fail-fast
