@@ -21,6 +21,8 @@ for (const r of roles) {
       (as) => as.map((a) => a.getAttribute('href') ?? ''),
     );
     expect(links.length).toBeGreaterThan(1);
+    // Each page is loaded and checked by axe (about 2-3 s on two cores): the operator admin has 14.
+    test.setTimeout(20_000 + links.length * 6_000);
     for (const href of links) {
       const res = await page.goto(href);
       expect(res?.status(), href).toBe(200);
