@@ -1,9 +1,10 @@
-# The two commands: `make run` (portal on SQLite with demo data) and `make test` (every test).
+# The two commands: `make run` (portal on SQLite with demo data) and `make test` (every test);
+# `make demo` plays and records the sprint demo.
 SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export LEPTOS_OUTPUT_NAME := trust-portal
 
-.PHONY: run test setup build clean
+.PHONY: run test demo setup build clean
 
 ## Install what is missing, build, migrate + seed data/portal.db, serve at http://127.0.0.1:3000
 run: setup build
@@ -24,6 +25,13 @@ run: setup build
 test:
 	./scripts/setup.sh --test
 	./scripts/test.sh
+
+## Play the sprint demo on a fresh portal with demo data, recorded in Chromium: demo/report.html
+demo:
+	./scripts/setup.sh --demo
+	$(MAKE) build
+	cd end2end && TRUST_PORTAL_BIN=target/release/trust-portal PROBE_EVERY=10s playwright test -c demo.config.ts
+	@echo "Demo report: $(CURDIR)/demo/report.html"
 
 setup:
 	./scripts/setup.sh

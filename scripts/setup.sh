@@ -42,9 +42,11 @@ if [ ! -x node_modules/.bin/tailwindcss ] || [ ! -x node_modules/.bin/wasm-opt ]
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if [ "${1:-}" = "--test" ]; then
-  # Browser tests use Debian's Chromium; Postgres tests a throwaway local server.
-  apt_install chromium
-  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then apt_install postgresql; fi
-fi
+# Browser tests and the recorded demo use Debian's Chromium; Postgres tests a throwaway local server.
+case "${1:-}" in
+  --test)
+    apt_install chromium
+    if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then apt_install postgresql; fi ;;
+  --demo) apt_install chromium ;;
+esac
 say "tools ready"

@@ -53,4 +53,7 @@ PORTAL_TEST_POSTGRES_URL=$PORTAL_TEST_POSTGRES_URL cargo nextest run -p server -
 step "browser tests (Chromium; JavaScript on and off)"
 (cd end2end && playwright test)
 
+step "the recorded sprint demo (every KR it reaches)"
+(cd end2end && DEMO_OUT=end2end/.data/demo PROBE_EVERY=10s playwright test -c demo.config.ts)
+
 step "all tests passed"

@@ -1,23 +1,9 @@
 import { expect, test, expectAccessible, jsOn, login, settled, unique, PASSWORD } from './helpers';
 import type { Browser, Page } from '@playwright/test';
+import { openEngagement, tab } from './engagement';
 
 function isoDay(offsetDays: number): string {
   return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** Opens the engagement named `name` from the Audits list. */
-async function openEngagement(page: Page, name: string) {
-  await page.goto('/audits');
-  await settled(page);
-  await page.getByRole('link', { name }).first().click();
-  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
-  await settled(page);
-}
-
-async function tab(page: Page, label: string) {
-  await page.getByRole('navigation', { name: 'Engagement' }).getByRole('link', { name: label, exact: true }).click();
-  await expect(page.getByRole('navigation', { name: 'Engagement' }).getByRole('link', { name: label, exact: true })).toHaveAttribute('aria-current', 'page');
-  await settled(page);
 }
 
 /** A second browser for the auditor, with the same JavaScript setting. */

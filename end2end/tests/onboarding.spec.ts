@@ -1,13 +1,11 @@
-import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page, TestInfo } from '@playwright/test';
+import type { TestInfo } from '@playwright/test';
 import { expect, expectAccessible, jsOn, login, portal, settled, test, unique } from './helpers';
+import { deliveries, follow, invite, PARTNER_PASSWORD, stepDetails, stepPolicy, stepRepository, stepWebhook, type Partner } from './wizard';
 
 const BIN = resolve(__dirname, '..', '..', process.env.TRUST_PORTAL_BIN ?? 'target/debug/trust-portal');
 
-/** An operator admin creates an invitation on the Onboarding page; returns the link. */
 /**
  * The forge repository a test onboards to (see start-server.sh): a name belongs to the one
  * tenant that proves it with a verified pack, so each test and project has its own.
@@ -16,80 +14,21 @@ function widgets(testInfo: TestInfo, use: 'wizard' | 'cli'): string {
   return `partner/widgets-${jsOn(testInfo) ? 'json' : 'jsoff'}-${use}`;
 }
 
-async function invite(browser: Browser, testInfo: TestInfo, label: string): Promise<string> {
-  const context = await browser.newContext({ javaScriptEnabled: jsOn(testInfo), baseURL: portal().url });
-  const page = await context.newPage();
-  await login(page, 'admin@operator.demo', '/tenants');
-  await page.goto('/onboarding');
-  await settled(page);
-  await page.getByLabel('Company or contact').fill(label);
-  await page.getByRole('button', { name: 'Create invitation link' }).click();
-  const link = (await page.getByTestId('invite-link').textContent())!.trim();
-  expect(link).toMatch(/\/invite\/tpi_[0-9a-f]{64}$/);
-  await context.close();
-  return link;
-}
-
-/** Follows the invitation link in a fresh browser (no login) and waits for the wizard. */
-async function follow(page: Page, link: string) {
-  await page.goto(link);
-  await expect(page).toHaveURL(/\/onboard$/);
-  await settled(page);
-  await expect(page.getByRole('heading', { name: 'Step 1 of 5: Tenant details and plan' })).toBeVisible();
-}
-
-async function stepDetails(page: Page, slug: string) {
-  await page.getByLabel('Company name').fill(`Partner ${slug}`);
-  await page.getByLabel('Handle (a-z, 0-9, -)').fill(slug);
-  await page.getByLabel('Plan', { exact: true }).selectOption('pro');
-  await page.getByLabel('Your name (tenant admin)').fill('Pat Partner');
-  await page.getByLabel('Your e-mail (your login)').fill(`pat@${slug}.example`);
-  await page.getByLabel('Password (12+ characters)').fill('partner-password-123');
-  await page.getByRole('button', { name: 'Create tenant and continue' }).click();
-  await expect(page.getByRole('heading', { name: 'Step 2 of 5: Webhook and test delivery' })).toBeVisible();
-  await expect(page.getByTestId('step-1')).toHaveAttribute('data-status', 'done');
-}
-
-async function stepWebhook(page: Page, hook: string) {
-  await page.getByLabel('Webhook URL').fill(`${portal().forge}/hooks/${hook}`);
-  await page.getByRole('button', { name: 'Send test delivery' }).click();
-}
-
-async function stepPolicy(page: Page) {
-  await expect(page.getByRole('heading', { name: 'Step 3 of 5: Policy version' })).toBeVisible();
-  await expect(page.getByLabel(/Version 3 \(current\)/)).toBeChecked();
-  await page.getByRole('button', { name: 'Verify signature and continue' }).click();
-  await expect(page.getByRole('heading', { name: 'Step 4 of 5: Repository and release pack' })).toBeVisible();
-}
-
-async function stepRepository(page: Page, repo: string) {
-  await page.getByLabel('Repository (owner/name)').fill(repo);
-  await page.getByLabel('Pack-signing public key (PEM)').fill(readFileSync(`${portal().data}/release-key.pub`, 'utf8'));
-  await page.getByRole('button', { name: 'Fetch and verify' }).click();
-}
-
-/** Every delivery the receiver got verifies with the secret (Standard Webhooks, HMAC-SHA256). */
-async function deliveries(page: Page, hook: string, secret: string): Promise<string[]> {
-  const got: { headers: Record<string, string>; body: string }[] = await (await page.request.get(`${portal().forge}/hooks/${hook}`)).json();
-  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
-  return got.map(({ headers, body }) => {
-    const expected = createHmac('sha256', key).update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${body}`).digest('base64');
-    expect(headers['webhook-signature'].split(' ')).toContain(`v1,${expected}`);
-    expect(headers['x-topicality-signature']).toBe(headers['webhook-signature']);
-    return JSON.parse(body).type;
-  });
+/** A partner of this test: handle `slug`, on Pro. */
+function partner(slug: string): Partner {
+  return { name: `Partner ${slug}`, slug, plan: 'pro', email: `pat@${slug}.example` };
 }
 
 test('a new partner completes all five steps: tenant, signed webhook test, policy, verified release pack, API key', async ({ page, browser }, testInfo) => {
   const slug = `p-${unique(testInfo)}`;
-  const link = await invite(browser, testInfo, `Partner ${slug}`);
+  const link = await invite(browser, jsOn(testInfo), `Partner ${slug}`);
   await follow(page, link);
   await expect(page.getByTestId('step-1')).toHaveAttribute('aria-current', 'step');
   await expect(page.getByTestId('step-5')).toHaveAttribute('data-status', 'locked');
   await expectAccessible(page);
   // With JavaScript on, the steps submit in place: this marker survives only if the page never reloads.
   if (jsOn(testInfo)) await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
-  await stepDetails(page, slug);
+  await stepDetails(page, partner(slug));
 
   await stepWebhook(page, slug);
   await stepPolicy(page);
@@ -111,7 +50,7 @@ test('a new partner completes all five steps: tenant, signed webhook test, polic
   const me = await page.request.get('/api/v1/me', { headers: { authorization: `Bearer ${key}` } });
   expect((await me.json()).tenant.slug).toBe(slug);
   // The test delivery, the verified pack and the completion reached the receiver, all signed.
-  await expect.poll(() => deliveries(page, slug, secret)).toEqual(['webhook.test', 'pack.verified', 'onboarding.completed']);
+  await expect.poll(() => deliveries(page.request, slug, secret)).toEqual(['webhook.test', 'pack.verified', 'onboarding.completed']);
 
   // Shown once: a reload shows the finished onboarding without the key; the link is used up.
   await page.reload();
@@ -124,7 +63,7 @@ test('a new partner completes all five steps: tenant, signed webhook test, polic
   // The new tenant admin logs in, sees the messages on the Webhooks page and replays one: same webhook-id.
   await page.goto('/login');
   await page.getByLabel('E-mail').fill(`pat@${slug}.example`);
-  await page.getByLabel('Password').fill('partner-password-123');
+  await page.getByLabel('Password').fill(PARTNER_PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL(/\/keys$/);
   await page.getByRole('link', { name: 'Webhooks' }).click();
@@ -134,7 +73,7 @@ test('a new partner completes all five steps: tenant, signed webhook test, polic
   await expect(completed).toContainText('delivered');
   await expect(page.getByTestId('webhook-message')).toHaveCount(3);
   await completed.getByRole('button', { name: 'Replay' }).click();
-  await expect.poll(async () => (await deliveries(page, slug, secret)).length).toBe(4);
+  await expect.poll(async () => (await deliveries(page.request, slug, secret)).length).toBe(4);
   const got: { headers: Record<string, string> }[] = await (await page.request.get(`${portal().forge}/hooks/${slug}`)).json();
   expect(got[3].headers['webhook-id']).toBe(got[2].headers['webhook-id']);
   await expectAccessible(page);
@@ -142,9 +81,9 @@ test('a new partner completes all five steps: tenant, signed webhook test, polic
 
 test('a partner who stops at step 3 resumes from the CLI, which finishes the same session', async ({ page, browser }, testInfo) => {
   const slug = `cli-${unique(testInfo)}`;
-  const link = await invite(browser, testInfo, `CLI ${slug}`);
+  const link = await invite(browser, jsOn(testInfo), `CLI ${slug}`);
   await follow(page, link);
-  await stepDetails(page, slug);
+  await stepDetails(page, partner(slug));
   await stepWebhook(page, slug);
   await expect(page.getByRole('heading', { name: 'Step 3 of 5: Policy version' })).toBeVisible();
 
@@ -168,9 +107,9 @@ test('a partner who stops at step 3 resumes from the CLI, which finishes the sam
 
 test('a failing pack blocks step 4 with the exact failure and how to fix it, and going back works', async ({ page, browser }, testInfo) => {
   const slug = `bad-${unique(testInfo)}`;
-  const link = await invite(browser, testInfo, `Broken ${slug}`);
+  const link = await invite(browser, jsOn(testInfo), `Broken ${slug}`);
   await follow(page, link);
-  await stepDetails(page, slug);
+  await stepDetails(page, partner(slug));
   // A receiver that answers 500 fails the test delivery with the status and the fix.
   await stepWebhook(page, `fail-${slug}`);
   const failure = page.getByTestId('step-failure');

@@ -91,7 +91,7 @@ pub fn AdoptionChart(
     };
     let now_text = crate::domain::adoption::Adoption { adopted: last.adopted, active: last.active }.percent_text();
     let label = format!(
-        "Signed policy adoption over {} recorded point(s), now {now_text} ({} of {} active repositories); goal 95%",
+        "Signed policy adoption over {} point(s), now {now_text} ({} of {} active repositories); goal 95%",
         points.len(),
         last.adopted,
         last.active

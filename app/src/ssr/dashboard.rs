@@ -1,6 +1,7 @@
 //! The operations dashboards, measured from stored rows
 //! ([`crate::domain::dashboard`]): usage per minute by tenant with the
-//! minutes usage-anomaly alerts opened, adoption as the upkeep recorded it,
+//! minutes usage-anomaly alerts opened, adoption as the upkeep recorded it
+//! hourly and as it is now,
 //! the onboarding funnel, each SLO's budget left at the end of each sprint
 //! day, and the audit engagements.
 
@@ -27,13 +28,7 @@ pub async fn build(state: &AppState) -> Result<Dashboard, AppError> {
         measured_at: now,
         usage_from,
         usage: usage(state, usage_from, now).await?,
-        adoption: state
-            .db
-            .adoption_history(now - ADOPTION_DAYS * DAY_MS)
-            .await?
-            .into_iter()
-            .map(|(at, adopted, active)| AdoptionPoint { at, adopted, active })
-            .collect(),
+        adoption: adoption(state, now).await?,
         funnel: crate::domain::onboarding::funnel(&crate::ssr::onboarding::funnel::funnel_sessions(state).await?, &[]),
         burn_down: burn_down(state, now).await?,
         audits: audits(state, now).await?,
@@ -44,6 +39,21 @@ pub async fn build(state: &AppState) -> Result<Dashboard, AppError> {
 pub async fn record_adoption(state: &AppState) -> Result<(), AppError> {
     let a = crate::ssr::policy::status::report(state, None).await?.adoption;
     Ok(state.db.record_adoption(state.now_ms(), a.adopted, a.active).await?)
+}
+
+/// Adoption as recorded over [`ADOPTION_DAYS`], ending with adoption now (so
+/// the chart's last point is never an hour stale).
+async fn adoption(state: &AppState, now: i64) -> Result<Vec<AdoptionPoint>, AppError> {
+    let mut points: Vec<AdoptionPoint> = state
+        .db
+        .adoption_history(now - ADOPTION_DAYS * DAY_MS)
+        .await?
+        .into_iter()
+        .map(|(at, adopted, active)| AdoptionPoint { at, adopted, active })
+        .collect();
+    let live = crate::ssr::policy::status::report(state, None).await?.adoption;
+    points.push(AdoptionPoint { at: now, adopted: live.adopted, active: live.active });
+    Ok(points)
 }
 
 async fn usage(state: &AppState, from: i64, now: i64) -> Result<Vec<TenantUsage>, AppError> {

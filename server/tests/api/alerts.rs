@@ -104,7 +104,9 @@ async fn a_usage_anomaly_opens_is_delivered_acknowledged_once_and_clears_into_th
     assert_eq!(series["per_minute"][59], 114, "{series}");
     assert_eq!(series["per_minute"].as_array().unwrap().iter().filter_map(Value::as_u64).sum::<u64>(), 114);
     assert_eq!(series["anomalies"], serde_json::json!([59]));
-    assert_eq!(dash["adoption"].as_array().unwrap().len(), 1, "one recorded point, nothing backfilled");
+    let adoption = dash["adoption"].as_array().unwrap();
+    assert_eq!(adoption.len(), 2, "one recorded point, nothing backfilled, then now: {adoption:?}");
+    assert_eq!(adoption[1]["at"], dash["measured_at"], "the last point is adoption now");
     assert_eq!(dash["burn_down"].as_array().unwrap().len(), 5);
     let (s, centre) = get(&app, "/api/v1/alerts", &finance).await;
     assert_eq!(s, 200, "{centre}");
