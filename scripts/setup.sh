@@ -42,11 +42,12 @@ if [ ! -x node_modules/.bin/tailwindcss ] || [ ! -x node_modules/.bin/wasm-opt ]
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# Browser tests and the recorded demo use Debian's Chromium; Postgres tests a throwaway local server.
+# Browser tests and the recorded demo use Debian's Chromium (the demo's partner CI also openssl
+# and curl); Postgres tests a throwaway local server.
 case "${1:-}" in
   --test)
-    apt_install chromium
+    apt_install chromium openssl curl
     if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then apt_install postgresql; fi ;;
-  --demo) apt_install chromium ;;
+  --demo) apt_install chromium openssl curl ;;
 esac
 say "tools ready"
