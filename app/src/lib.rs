@@ -71,9 +71,9 @@ pub fn App() -> impl IntoView {
         account::AccountPage, alerts::AlertsPage, audit_join::AuditJoinPage, audit_join::AuditNdaPage,
         audit_library::AuditLibraryPage, audit_log::AuditLogPage, audits::AuditsPage, dashboards::DashboardsPage,
         engagement::EngagementPage, home::HomePage, keys::KeysPage, login::LoginPage, not_found::NotFound,
-        okrs::OkrsPage, onboard::OnboardPage, onboarding::OnboardingPage, packs::PacksPage, prices::PricesPage,
-        receipts::ReceiptsPage, signature_status::SignatureStatusPage, slos::SlosPage, tenants::TenantsPage,
-        usage::UsagePage, users::UsersPage, verifications::VerificationsPage, verify::VerifyPage,
+        okrs::OkrsPage, onboard::OnboardPage, onboarding::OnboardingPage, overview::OverviewPage, packs::PacksPage,
+        prices::PricesPage, receipts::ReceiptsPage, signature_status::SignatureStatusPage, slos::SlosPage,
+        tenants::TenantsPage, usage::UsagePage, users::UsersPage, verifications::VerificationsPage, verify::VerifyPage,
         webhooks::WebhooksPage,
     };
     provide_meta_context();
@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/audit/join") view={Lazy::<AuditJoinPage>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("overview") view={Lazy::<OverviewPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("tenants") view={Lazy::<TenantsPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("users") view={Lazy::<UsersPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("keys") view={Lazy::<KeysPage>::new()} ssr=SsrMode::Async />

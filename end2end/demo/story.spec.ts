@@ -60,9 +60,9 @@ function kr(board: Board, n: number): KeyResult {
 }
 
 /** A signed-in browser of its own for `email`. */
-async function signedIn(browser: Browser, email: string, home: string): Promise<Page> {
+async function signedIn(browser: Browser, email: string): Promise<Page> {
   const page = await (await browser.newContext({ baseURL: portal().url })).newPage();
-  await login(page, email, home);
+  await login(page, email);
   return page;
 }
 
@@ -99,7 +99,7 @@ test('the sprint demo: two partners onboard, adoption passes 95%, usage is meter
   try {
     await step('A fresh portal with the demo data', 'Finance opens the OKR scoreboard before anything happens.', async () => {
       run.before = okrs();
-      await login(page, 'finance@operator.demo', '/tenants');
+      await login(page, 'finance@operator.demo');
       await page.goto('/okrs');
       await settled(page);
       await expect(page.getByTestId('okr-row')).toHaveCount(5);
@@ -144,7 +144,7 @@ test('the sprint demo: two partners onboard, adoption passes 95%, usage is meter
         );
         expect(out).toContain('hooli/platform@v2.0.0 pack verified');
         keys.hooli = out.match(/tpk_[0-9a-f]{64}/)![0];
-        const operator = await signedIn(browser, 'admin@operator.demo', '/tenants');
+        const operator = await signedIn(browser, 'admin@operator.demo');
         await operator.goto('/onboarding');
         await settled(operator);
         await expect(operator.getByTestId('session-row').filter({ hasText: 'hooli' })).toBeVisible();
@@ -160,7 +160,7 @@ test('the sprint demo: two partners onboard, adoption passes 95%, usage is meter
       async () => {
         cli(['keygen', '--out', ciKey]);
         const out = cli(['policy', 'add-key', '--name', 'partner-ci-2026', '--public-key', `${ciKey}.pub`, '--valid-days', '365']);
-        const security = await signedIn(browser, 'security@operator.demo', '/audit-log');
+        const security = await signedIn(browser, 'security@operator.demo');
         await security.goto('/signature-status');
         await settled(security);
         return { shot: security, output: `$ trust-portal keygen --out partner-ci\n$ trust-portal policy add-key --name partner-ci-2026 --public-key partner-ci.pub --valid-days 365\n${out}` };
@@ -191,7 +191,7 @@ test('the sprint demo: two partners onboard, adoption passes 95%, usage is meter
           expect(answer.status, JSON.stringify(answer)).toBe('verified');
           lines.push(`${repo}: ${answer.status}, signed by ${answer.signer} -> adoption ${adoption().current} (${adoption().detail})`);
         }
-        const security = await signedIn(browser, 'security@operator.demo', '/audit-log');
+        const security = await signedIn(browser, 'security@operator.demo');
         await security.goto('/signature-status');
         await settled(security);
         return { shot: security, output: lines.join('\n') };
@@ -258,7 +258,7 @@ test('the sprint demo: two partners onboard, adoption passes 95%, usage is meter
       'The auditor accepts the dry-run',
       `The demo auditor opens "${ENGAGEMENT}", downloads signoff.zip and accepts exactly that pack (its SHA-256); the engagement's two low findings are within the acceptance rule.`,
       async () => {
-        const auditor = await signedIn(browser, 'auditor@audit.demo', '/audits');
+        const auditor = await signedIn(browser, 'auditor@audit.demo');
         await openEngagement(auditor, ENGAGEMENT);
         await tab(auditor, 'Sign-off');
         const [download] = await Promise.all([auditor.waitForEvent('download'), auditor.getByRole('link', { name: 'Download signoff.zip' }).click()]);

@@ -19,7 +19,7 @@ test('an audit engagement from scoping to an accepted sign-off pack', async ({ p
   const auditorEmail = `auditor-${unique(testInfo)}@audit.example`;
 
   // Security opens the engagement over Acme and starts fieldwork.
-  await login(page, 'security@operator.demo', '/audit-log');
+  await login(page, 'security@operator.demo');
   await page.goto('/audits');
   await settled(page);
   await expect(page.getByTestId('engagement-card').first()).toBeVisible(); // the demo's engagement
@@ -125,7 +125,7 @@ test('an audit engagement from scoping to an accepted sign-off pack', async ({ p
 });
 
 test('the audit library shows the demo evidence and refuses a bad document', async ({ page }) => {
-  await login(page, 'security@operator.demo', '/audit-log');
+  await login(page, 'security@operator.demo');
   await page.goto('/audit-library');
   await settled(page);
   await expect(page.getByTestId('library-document')).toHaveCount(2);

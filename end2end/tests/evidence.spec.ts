@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { expect, expectAccessible, login, test } from './helpers';
 
 test('a tenant sees its packs with every check, and its receipts', async ({ page }) => {
-  await login(page, 'member@acme.demo', '/keys');
+  await login(page, 'member@acme.demo');
   await page.goto('/packs');
   const good = page.getByRole('region', { name: 'acme/robot-firmware@v2.4.0' });
   await expect(good).toContainText('verified');
@@ -27,7 +27,7 @@ test('the Verify page lists each check, or names the reason it failed', async ({
   const artifact = 'hello from the portal';
   const signature = sign('sha256', Buffer.from(artifact), privateKey).toString('base64');
   const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  await login(page, 'admin@acme.demo', '/keys');
+  await login(page, 'admin@acme.demo');
   await page.goto('/verify');
 
   await page.getByLabel('Artifact (text)').fill(artifact);

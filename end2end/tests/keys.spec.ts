@@ -1,8 +1,10 @@
-import { expect, expectAccessible, jsOn, login, test, unique } from './helpers';
+import { expect, expectAccessible, jsOn, login, settled, test, unique } from './helpers';
 
 test('a tenant admin creates a key, uses it, and revokes it', async ({ page, request }, testInfo) => {
   const name = `ci-${unique(testInfo)}`;
-  await login(page, 'admin@acme.demo', '/keys');
+  await login(page, 'admin@acme.demo');
+  await page.goto('/keys');
+  await settled(page);
   // Hydrated: the form is handled in place, without a full page load.
   await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same document'));
   await page.getByLabel('Key name').fill(name);

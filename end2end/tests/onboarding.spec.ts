@@ -65,7 +65,7 @@ test('a new partner completes all five steps: tenant, signed webhook test, polic
   await page.getByLabel('E-mail').fill(`pat@${slug}.example`);
   await page.getByLabel('Password').fill(PARTNER_PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(/\/keys$/);
+  await expect(page).toHaveURL(/\/overview$/);
   await page.getByRole('link', { name: 'Webhooks' }).click();
   await expect(page).toHaveURL(/\/webhooks$/);
   await settled(page);
@@ -140,7 +140,7 @@ test('a failing pack blocks step 4 with the exact failure and how to fix it, and
 });
 
 test('the operator sees the funnel with the demo onboardings, times against the goal and failure reasons', async ({ page }) => {
-  await login(page, 'admin@operator.demo', '/tenants');
+  await login(page, 'admin@operator.demo');
   await page.getByRole('link', { name: 'Onboarding' }).click();
   await expect(page).toHaveURL(/\/onboarding$/);
   await expect(page.getByTestId('funnel-step-1')).toContainText('reached');

@@ -1,7 +1,7 @@
 import { expect, expectAccessible, login, settled, test } from './helpers';
 
 test('security acknowledges an open alert on the alert centre; who and when stay on it', async ({ page }) => {
-  await login(page, 'security@operator.demo', '/audit-log');
+  await login(page, 'security@operator.demo');
   await page.getByRole('link', { name: 'Alerts' }).click();
   await expect(page).toHaveURL(/\/alerts$/);
   await settled(page);
@@ -23,7 +23,7 @@ test('security acknowledges an open alert on the alert centre; who and when stay
 });
 
 test('finance reads the OKR scoreboard and the SLOs, each measured or saying no data', async ({ page }) => {
-  await login(page, 'finance@operator.demo', '/tenants');
+  await login(page, 'finance@operator.demo');
   await page.getByRole('link', { name: 'OKRs' }).click();
   await expect(page).toHaveURL(/\/okrs$/);
   await settled(page);
@@ -57,7 +57,7 @@ test('finance reads the OKR scoreboard and the SLOs, each measured or saying no 
 });
 
 test('tenants have no alert centre, SLOs or scoreboard', async ({ page }) => {
-  await login(page, 'admin@acme.demo', '/keys');
+  await login(page, 'admin@acme.demo');
   await expect(page.getByRole('link', { name: 'Alerts' })).toHaveCount(0);
   for (const path of ['/alerts', '/okrs', '/slos']) {
     await page.goto(path);
@@ -66,7 +66,7 @@ test('tenants have no alert centre, SLOs or scoreboard', async ({ page }) => {
 });
 
 test('finance reads the dashboards: server-drawn charts of usage, adoption, the funnel and error budgets', async ({ page }) => {
-  await login(page, 'finance@operator.demo', '/tenants');
+  await login(page, 'finance@operator.demo');
   await page.getByRole('link', { name: 'Dashboards' }).click();
   await expect(page).toHaveURL(/\/dashboards$/);
   await settled(page);

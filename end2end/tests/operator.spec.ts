@@ -1,8 +1,10 @@
-import { expect, test, expectAccessible, login, unique } from './helpers';
+import { expect, test, expectAccessible, login, settled, unique } from './helpers';
 
 test('an operator creates a tenant and changes its plan', async ({ page }, testInfo) => {
   const slug = `e2e-${unique(testInfo)}`;
-  await login(page, 'admin@operator.demo', '/tenants');
+  await login(page, 'admin@operator.demo');
+  await page.goto('/tenants');
+  await settled(page);
   await page.getByLabel('Name', { exact: true }).fill(`E2E ${slug}`);
   await page.getByLabel('Slug').fill(slug);
   await page.getByLabel('Plan', { exact: true }).selectOption('enterprise');
@@ -18,7 +20,9 @@ test('an operator creates a tenant and changes its plan', async ({ page }, testI
 });
 
 test('a taken slug is refused with a message naming the field', async ({ page }) => {
-  await login(page, 'admin@operator.demo', '/tenants');
+  await login(page, 'admin@operator.demo');
+  await page.goto('/tenants');
+  await settled(page);
   await page.getByLabel('Name', { exact: true }).fill('Another Globex');
   await page.getByLabel('Slug').fill('globex');
   await page.getByRole('button', { name: 'Create tenant' }).click();

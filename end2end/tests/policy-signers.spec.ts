@@ -2,7 +2,7 @@ import { expect, expectAccessible, login, settled, test, unique } from './helper
 
 test('security allows a signer for one repository with a reason and an expiry, then revokes it', async ({ page }, testInfo) => {
   const reason = `Custom simulator rules (${unique(testInfo)})`;
-  await login(page, 'security@operator.demo', '/audit-log');
+  await login(page, 'security@operator.demo');
   await page.goto('/signature-status');
   await settled(page);
   const form = page.getByRole('form', { name: 'Allow a signer override' });
@@ -39,7 +39,7 @@ test('security allows a signer for one repository with a reason and an expiry, t
 });
 
 test('an operator admin manages the rollout and identities but not overrides', async ({ page }) => {
-  await login(page, 'admin@operator.demo', '/tenants');
+  await login(page, 'admin@operator.demo');
   await page.goto('/signature-status');
   await settled(page);
   await expect(page.getByRole('button', { name: 'Save rollout' })).toBeVisible();
@@ -50,7 +50,7 @@ test('an operator admin manages the rollout and identities but not overrides', a
 });
 
 test('security runs the keyless rotation drill and downloads its report', async ({ page }) => {
-  await login(page, 'security@operator.demo', '/audit-log');
+  await login(page, 'security@operator.demo');
   await page.goto('/signature-status');
   await settled(page);
   const before = await page.getByTestId('drill').filter({ hasText: 'keyless rotation' }).count();

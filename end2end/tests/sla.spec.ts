@@ -1,7 +1,9 @@
-import { expect, test, login, unique } from './helpers';
+import { expect, test, login, settled, unique } from './helpers';
 
 test('the SLA badge shows real numbers from API traffic', async ({ page, request }, testInfo) => {
-  await login(page, 'admin@acme.demo', '/keys');
+  await login(page, 'admin@acme.demo');
+  await page.goto('/keys');
+  await settled(page);
   await page.getByLabel('Key name').fill(`sla-${unique(testInfo)}`);
   await page.getByRole('button', { name: 'Create key' }).click();
   const secret = (await page.getByTestId('new-key-secret').textContent())?.trim() ?? '';

@@ -1,7 +1,7 @@
 import { expect, expectAccessible, jsOn, login, settled, test } from './helpers';
 
 test('finance sees both demo tenants on their plans with invoices, reconciled, and can export them', async ({ page }) => {
-  await login(page, 'finance@operator.demo', '/tenants');
+  await login(page, 'finance@operator.demo');
   await page.getByRole('link', { name: 'Usage' }).click();
   await expect(page).toHaveURL(/\/usage$/);
 
@@ -28,7 +28,7 @@ test('finance sees both demo tenants on their plans with invoices, reconciled, a
 });
 
 test('a tenant admin sees only its own usage, and a month picker changes the period', async ({ page }) => {
-  await login(page, 'admin@globex.demo', '/keys');
+  await login(page, 'admin@globex.demo');
   await page.goto('/usage');
   await settled(page);
   await expect(page.getByTestId('tenant-usage')).toHaveCount(1);
@@ -43,7 +43,7 @@ test('a tenant admin sees only its own usage, and a month picker changes the per
 });
 
 test('an operator admin adds a price version for a coming month; past months are refused', async ({ page }, testInfo) => {
-  await login(page, 'admin@operator.demo', '/tenants');
+  await login(page, 'admin@operator.demo');
   await page.getByRole('link', { name: 'Prices' }).click();
   await expect(page).toHaveURL(/\/prices$/);
   await settled(page);

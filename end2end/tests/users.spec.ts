@@ -2,7 +2,7 @@ import { expect, expectAccessible, login, test, unique } from './helpers';
 
 test('an operator creates a tenant user and promotes them', async ({ page }, testInfo) => {
   const email = `new-${unique(testInfo)}@acme.demo`;
-  await login(page, 'admin@operator.demo', '/tenants');
+  await login(page, 'admin@operator.demo');
   await page.goto('/users');
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Name').fill('New Person');

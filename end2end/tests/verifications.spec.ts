@@ -1,8 +1,10 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { expect, expectAccessible, login, test, unique } from './helpers';
+import { expect, expectAccessible, login, settled, test, unique } from './helpers';
 
 test('a tenant sees its verified and rejected API calls', async ({ page, request }, testInfo) => {
-  await login(page, 'admin@acme.demo', '/keys');
+  await login(page, 'admin@acme.demo');
+  await page.goto('/keys');
+  await settled(page);
   await page.getByLabel('Key name').fill(`verify-${unique(testInfo)}`);
   await page.getByRole('button', { name: 'Create key' }).click();
   const key = (await page.getByTestId('new-key-secret').textContent())?.trim() ?? '';

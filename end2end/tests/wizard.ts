@@ -24,7 +24,7 @@ export const PARTNER_PASSWORD = 'partner-password-123';
 export async function invite(browser: Browser, js: boolean, label: string): Promise<string> {
   const context = await browser.newContext({ javaScriptEnabled: js, baseURL: portal().url });
   const page = await context.newPage();
-  await login(page, 'admin@operator.demo', '/tenants');
+  await login(page, 'admin@operator.demo');
   await page.goto('/onboarding');
   await settled(page);
   await page.getByLabel('Company or contact').fill(label);

@@ -14,6 +14,7 @@ mod flash;
 pub mod keys;
 pub mod onboarding;
 pub mod operations;
+pub mod overview;
 pub mod policy_signers;
 pub mod prices;
 pub mod signature_status;

@@ -191,6 +191,7 @@ pub struct NavItem {
     pub needs: Action,
 }
 
+const OVERVIEW: NavItem = NavItem { path: "/overview", label: "Overview", needs: Action::UseAccount };
 const TENANTS: NavItem = NavItem { path: "/tenants", label: "Tenants", needs: Action::ListTenants };
 const USERS: NavItem = NavItem { path: "/users", label: "Users", needs: Action::ManageUsers };
 const KEYS: NavItem = NavItem { path: "/keys", label: "API keys", needs: Action::UseTenantWorkspace };
@@ -250,6 +251,7 @@ impl Role {
     pub fn nav(self) -> &'static [NavItem] {
         match self {
             Role::OperatorAdmin => &[
+                OVERVIEW,
                 TENANTS,
                 USERS,
                 ONBOARDING,
@@ -266,14 +268,14 @@ impl Role {
                 ACCOUNT,
             ],
             Role::Security => {
-                &[AUDIT, SIGNATURES, AUDITS, AUDIT_LIBRARY, TENANTS, ALERTS, SLOS, OKRS, DASHBOARDS, ACCOUNT]
+                &[OVERVIEW, AUDIT, SIGNATURES, AUDITS, AUDIT_LIBRARY, TENANTS, ALERTS, SLOS, OKRS, DASHBOARDS, ACCOUNT]
             }
-            Role::Finance => &[TENANTS, USAGE, PRICES, ALERTS, SLOS, OKRS, DASHBOARDS, ACCOUNT],
+            Role::Finance => &[OVERVIEW, TENANTS, USAGE, PRICES, ALERTS, SLOS, OKRS, DASHBOARDS, ACCOUNT],
             Role::TenantAdmin => {
-                &[KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, USAGE, WEBHOOKS, USERS, AUDITS, ACCOUNT]
+                &[OVERVIEW, KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, USAGE, WEBHOOKS, USERS, AUDITS, ACCOUNT]
             }
-            Role::TenantMember => &[KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, ACCOUNT],
-            Role::Auditor => &[AUDITS, SIGNATURES, TENANTS, AUDIT, ACCOUNT],
+            Role::TenantMember => &[OVERVIEW, KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, ACCOUNT],
+            Role::Auditor => &[OVERVIEW, AUDITS, SIGNATURES, TENANTS, AUDIT, ACCOUNT],
         }
     }
 
@@ -397,6 +399,7 @@ mod tests {
     #[test]
     fn navigation_follows_the_permission_table() {
         let pages = [
+            OVERVIEW,
             TENANTS,
             USERS,
             KEYS,

@@ -16,6 +16,7 @@ pub mod invoice;
 pub mod money;
 pub mod okr;
 pub mod onboarding;
+pub mod overview;
 pub mod period;
 pub mod policy_signers;
 pub mod reconciliation;

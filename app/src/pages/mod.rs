@@ -23,6 +23,7 @@ pub mod not_found;
 pub mod okrs;
 pub mod onboard;
 pub mod onboarding;
+pub mod overview;
 pub mod packs;
 pub mod prices;
 pub mod receipts;

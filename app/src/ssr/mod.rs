@@ -26,6 +26,7 @@ pub mod evidence;
 pub mod identity;
 pub mod okrs;
 pub mod onboarding;
+pub mod overview;
 pub mod policy;
 pub mod rate_limit;
 pub mod sla;

@@ -249,6 +249,7 @@ const AUDITOR_MAY: &[&str] = &[
     "logout",
     "current_user",
     "sla_status",
+    "overview",
     "list_engagements",
     "engagement",
     "engagement_checklist",

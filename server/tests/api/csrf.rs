@@ -36,5 +36,5 @@ async fn same_origin_form_posts_work_without_javascript() {
         .await
         .unwrap();
     assert_eq!(r.status(), 302);
-    assert_eq!(r.headers()["location"], "/tenants", "operator admins land on the tenants page");
+    assert_eq!(r.headers()["location"], "/overview", "every role lands on its overview");
 }

@@ -22,6 +22,7 @@ mod integrity;
 mod invoicing;
 mod keys;
 mod onboarding;
+mod overview;
 mod packs;
 mod policy;
 mod policy_signers;

@@ -62,6 +62,32 @@ impl Db {
         .await?)
     }
 
+    /// `event` usage events that happened in `[from, to)`, of one tenant or (`None`) of all.
+    pub async fn event_count(&self, event: &str, org_id: Option<&str>, from: i64, to: i64) -> StoreResult<i64> {
+        let (n,): (i64,) = match org_id {
+            Some(org) => {
+                sqlx::query_as(
+                    "SELECT COUNT(*) FROM usage_events WHERE event = $1 AND ts >= $2 AND ts < $3 AND org_id = $4",
+                )
+                .bind(event)
+                .bind(from)
+                .bind(to)
+                .bind(org)
+                .fetch_one(self.pool())
+                .await?
+            }
+            None => {
+                sqlx::query_as("SELECT COUNT(*) FROM usage_events WHERE event = $1 AND ts >= $2 AND ts < $3")
+                    .bind(event)
+                    .bind(from)
+                    .bind(to)
+                    .fetch_one(self.pool())
+                    .await?
+            }
+        };
+        Ok(n)
+    }
+
     /// Usage events per tenant that happened in `[from, to)`: (org id, events).
     pub async fn usage_counts(&self, from: i64, to: i64) -> StoreResult<Vec<(String, i64)>> {
         Ok(sqlx::query_as(

@@ -30,6 +30,19 @@ pub struct VerificationRow {
 }
 
 impl Db {
+    /// One tenant's Attestation API calls in `[from, to)` by outcome: (outcome, calls).
+    pub async fn outcome_counts(&self, org_id: &str, from: i64, to: i64) -> StoreResult<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT outcome, COUNT(*) FROM verifications WHERE org_id = $1 AND created_at >= $2 AND created_at < $3 \
+             GROUP BY outcome ORDER BY outcome",
+        )
+        .bind(org_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// A tenant's calls, newest first.
     pub async fn verifications(&self, org_id: &str, limit: i64) -> StoreResult<Vec<VerificationRow>> {
         Ok(sqlx::query_as(

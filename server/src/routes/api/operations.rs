@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/alerts", get(alerts))
         .route("/api/v1/alerts/{id}/acknowledge", post(acknowledge))
         .route("/api/v1/okrs", get(okrs))
+        .route("/api/v1/overview", get(overview))
 }
 
 /// Open alerts (every kind) and the recently cleared ones.
@@ -52,4 +53,17 @@ pub async fn acknowledge(
 pub async fn okrs(State(state): State<AppState>, SignedIn(p): SignedIn) -> Result<Json<OkrBoard>, ApiError> {
     p.require(Action::WatchOperations)?;
     Ok(Json(app::ssr::okrs::board(&state).await?))
+}
+
+/// The signed-in user's overview: what needs attention, their figures with
+/// trends and (operator staff) the OKR tiles; scoped to their tenant or engagements.
+#[utoipa::path(get, path = "/api/v1/overview", tag = "operations",
+    responses((status = 200, body = app::domain::overview::Overview), (status = 401, body = ErrorEnvelope)),
+    security(("session" = [])))]
+pub async fn overview(
+    State(state): State<AppState>,
+    SignedIn(p): SignedIn,
+) -> Result<Json<app::domain::overview::Overview>, ApiError> {
+    p.require(Action::UseAccount)?;
+    Ok(Json(app::ssr::overview::build(&state, &p).await?))
 }

@@ -118,7 +118,8 @@ impl utoipa::Modify for ApiKeyScheme {
         super::audit::list, super::audit::open, super::audit::one, super::audit::start, super::audit::checklist,
         super::audit::findings, super::audit::file_finding, super::audit::comment, super::audit::decisions_list,
         super::audit::record_decision, super::audit::invite, super::audit::access_log, super::audit::signoff_zip,
-        super::audit::answer, super::operations::alerts, super::operations::acknowledge, super::operations::okrs
+        super::audit::answer, super::operations::alerts, super::operations::acknowledge, super::operations::okrs,
+        super::operations::overview
     ),
     components(schemas(
         MeResponse, TenantInfo, KeyInfo, ErrorEnvelope,
