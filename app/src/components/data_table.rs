@@ -1,5 +1,7 @@
 //! `DataTable`: the one table frame every listing uses (card, screen-reader
 //! caption, column headings with `scope="col"`), around rows given as children.
+//! A table wider than the screen scrolls inside its card (which takes the
+//! keyboard focus, so it scrolls without a mouse too), never the page.
 
 use super::ui;
 use leptos::prelude::*;
@@ -18,7 +20,7 @@ pub fn DataTable(
     children: Children,
 ) -> impl IntoView {
     view! {
-        <div class=ui::CARD>
+        <div class=format!("{} overflow-x-auto", ui::CARD) tabindex="0">
             <table class=ui::TABLE>
                 <caption class=if show_caption { "mb-2 text-left text-base font-semibold text-slate-900" } else { "sr-only" }>{caption}</caption>
                 <thead>

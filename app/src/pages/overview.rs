@@ -116,9 +116,9 @@ fn FigureTile(figure: Figure) -> impl IntoView {
 #[component]
 fn OkrTile(kr: KeyResult) -> impl IntoView {
     let (status, class) = match kr.status {
-        KrStatus::Met => ("Met", "border-t-4 border-green-600"),
-        KrStatus::Missed => ("Missed", "border-t-4 border-red-600"),
-        KrStatus::NoData => ("No data", "border-t-4 border-slate-400"),
+        KrStatus::Met => ("Met", "border-t-4 border-t-green-600"),
+        KrStatus::Missed => ("Missed", "border-t-4 border-t-red-600"),
+        KrStatus::NoData => ("No data", "border-t-4 border-t-slate-400"),
     };
     view! {
         <a href=kr.evidence class=format!("{} {class} block", ui::CARD) data-testid="okr-tile" data-kr=kr.number.to_string() data-status=format!("{:?}", kr.status)>

@@ -62,7 +62,7 @@ async fn staff(state: &AppState, role: Role, o: &mut Overview) -> Result<(), App
         };
         o.attention.push(Attention {
             tone,
-            title: format!("{}: {}", alert.kind, alert.subject),
+            title: format!("{}: {}", kind_in_words(&alert.kind), alert.subject),
             detail,
             href: "/alerts".into(),
         });
@@ -146,6 +146,23 @@ async fn staff(state: &AppState, role: Role, o: &mut Overview) -> Result<(), App
     }
     o.okrs = Some(crate::ssr::okrs::board(state).await?);
     Ok(())
+}
+
+/// An alert kind as a reader says it (the code stays on the Alerts page and in the API).
+fn kind_in_words(kind: &str) -> &str {
+    match kind {
+        "policy.failed" => "Policy bundle failed",
+        "policy.unsigned" => "No signed policy",
+        "policy.stale" => "Policy version behind",
+        "policy.off_workflow" => "Signed outside the org workflow",
+        crate::ssr::slo::alerts::BURN => "Error budget burning",
+        crate::ssr::alert_rules::USAGE_ANOMALY => "Usage anomaly",
+        crate::ssr::alert_rules::LEDGER_DEAD_LETTERS => "Usage events parked",
+        crate::ssr::alert_rules::WEBHOOK_DEAD_LETTERS => "Webhook messages undelivered",
+        crate::ssr::alert_rules::ONBOARDING_DROP_OFF => "Onboarding drop-off",
+        crate::ssr::audit_kit::alerts::OVERDUE => "Remediation overdue",
+        other => other,
+    }
 }
 
 async fn tenant(state: &AppState, p: &Principal, o: &mut Overview) -> Result<(), AppError> {

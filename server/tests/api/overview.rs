@@ -47,8 +47,14 @@ async fn each_role_lands_on_its_own_overview() {
 
     // Security: the failing repository needs attention until someone takes it on.
     let security = overview(&app, "security@operator.demo").await;
-    let failing = "policy.failed: acme-robotics/acme/robot-docs";
-    let item = security["attention"].as_array().unwrap().iter().find(|a| a["title"] == failing).unwrap().clone();
+    let failing = "Policy bundle failed: acme-robotics/acme/robot-docs";
+    let item = security["attention"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == failing)
+        .unwrap_or_else(|| panic!("{security}"))
+        .clone();
     assert_eq!((item["tone"].as_str(), item["href"].as_str()), (Some("Bad"), Some("/alerts")), "{item}");
     assert_eq!(figure(&security, "Signed policy adoption")["value"], "95.2%");
     assert_eq!(figure(&security, "Repositories not signed")["value"], "1");
@@ -65,7 +71,13 @@ async fn each_role_lands_on_its_own_overview() {
         .unwrap();
     assert_eq!(acked.status(), 200);
     let security = overview(&app, "security@operator.demo").await;
-    let item = security["attention"].as_array().unwrap().iter().find(|a| a["title"] == failing).unwrap().clone();
+    let item = security["attention"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == failing)
+        .unwrap_or_else(|| panic!("{security}"))
+        .clone();
     assert_eq!(item["tone"], "Warn", "acknowledged is waiting, not fixed: {item}");
     assert!(item["detail"].as_str().unwrap().contains("acknowledged by security@operator.demo"));
 
