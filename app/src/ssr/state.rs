@@ -50,6 +50,8 @@ pub struct Services {
     pub rate_limiter_high: Arc<crate::ssr::rate_limit::RateLimiter>,
     /// The SSRF guard and its shared HTTP client for webhooks and repository hosts.
     pub outbound: Arc<crate::ssr::webhooks::ssrf::Outbound>,
+    /// Where the next id's parts come from (ids sort in creation order).
+    ids: Arc<std::sync::Mutex<crate::domain::ids::Monotonic>>,
     /// Leptos runtime options (site root, output name).
     pub leptos_options: LeptosOptions,
 }
@@ -94,6 +96,7 @@ impl AppState {
             idempotency_locks: Arc::default(),
             entitlements: Arc::default(),
             rate_limiter_high,
+            ids: Arc::default(),
             leptos_options,
         }))
     }
@@ -104,8 +107,13 @@ impl AppState {
     }
 
     /// A fresh typed id stamped with the state's clock.
+    /// Ids this process hands out sort in the order it handed them out
+    /// ([`crate::domain::ids::Monotonic`]).
     pub fn new_id<T>(&self, from_parts: fn(u64, u128) -> T) -> T {
-        from_parts(u64::try_from(self.now_ms()).unwrap_or(0), rand::random::<u128>())
+        let now = u64::try_from(self.now_ms()).unwrap_or(0);
+        let mut ids = self.ids.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (ms, random) = ids.next(now, rand::random::<u128>());
+        from_parts(ms, random)
     }
 }
 
