@@ -66,7 +66,7 @@ test('a new partner completes all five steps: tenant, signed webhook test, polic
   await page.getByLabel('Password').fill(PARTNER_PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL(/\/overview$/);
-  await page.getByRole('link', { name: 'Webhooks' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Webhooks' }).click();
   await expect(page).toHaveURL(/\/webhooks$/);
   await settled(page);
   const completed = page.getByTestId('webhook-message').filter({ hasText: 'onboarding.completed' });
@@ -141,7 +141,7 @@ test('a failing pack blocks step 4 with the exact failure and how to fix it, and
 
 test('the operator sees the funnel with the demo onboardings, times against the goal and failure reasons', async ({ page }) => {
   await login(page, 'admin@operator.demo');
-  await page.getByRole('link', { name: 'Onboarding' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Onboarding' }).click();
   await expect(page).toHaveURL(/\/onboarding$/);
   await expect(page.getByTestId('funnel-step-1')).toContainText('reached');
   await expect(page.getByTestId('funnel-times')).toContainText('median');

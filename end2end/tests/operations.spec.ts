@@ -2,7 +2,7 @@ import { expect, expectAccessible, login, settled, test } from './helpers';
 
 test('security acknowledges an open alert on the alert centre; who and when stay on it', async ({ page }) => {
   await login(page, 'security@operator.demo');
-  await page.getByRole('link', { name: 'Alerts' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alerts' }).click();
   await expect(page).toHaveURL(/\/alerts$/);
   await settled(page);
 
@@ -24,7 +24,7 @@ test('security acknowledges an open alert on the alert centre; who and when stay
 
 test('finance reads the OKR scoreboard and the SLOs, each measured or saying no data', async ({ page }) => {
   await login(page, 'finance@operator.demo');
-  await page.getByRole('link', { name: 'OKRs' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'OKRs' }).click();
   await expect(page).toHaveURL(/\/okrs$/);
   await settled(page);
   const rows = page.getByTestId('okr-row');
@@ -67,7 +67,7 @@ test('tenants have no alert centre, SLOs or scoreboard', async ({ page }) => {
 
 test('finance reads the dashboards: server-drawn charts of usage, adoption, the funnel and error budgets', async ({ page }) => {
   await login(page, 'finance@operator.demo');
-  await page.getByRole('link', { name: 'Dashboards' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboards' }).click();
   await expect(page).toHaveURL(/\/dashboards$/);
   await settled(page);
   // The demo's verifications were made when this portal was seeded, minutes ago: both tenants draw a line.

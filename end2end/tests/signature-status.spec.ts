@@ -3,7 +3,7 @@ import { expect, expectAccessible, login, settled, test } from './helpers';
 test('an auditor opens signature status, sees the one failing repo among passing ones, and nothing that changes state', async ({ page }) => {
   await login(page, 'auditor@audit.demo');
   await page.goto('/signature-status');
-  await page.getByRole('link', { name: 'Signature status' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Signature status' }).click();
   await expect(page).toHaveURL(/\/signature-status$/);
   await settled(page);
 

@@ -2,7 +2,7 @@ import { expect, expectAccessible, jsOn, login, settled, test } from './helpers'
 
 test('finance sees both demo tenants on their plans with invoices, reconciled, and can export them', async ({ page }) => {
   await login(page, 'finance@operator.demo');
-  await page.getByRole('link', { name: 'Usage' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Usage' }).click();
   await expect(page).toHaveURL(/\/usage$/);
 
   const acme = page.getByRole('region', { name: 'Acme Robotics (acme-robotics)' });
@@ -44,7 +44,7 @@ test('a tenant admin sees only its own usage, and a month picker changes the per
 
 test('an operator admin adds a price version for a coming month; past months are refused', async ({ page }, testInfo) => {
   await login(page, 'admin@operator.demo');
-  await page.getByRole('link', { name: 'Prices' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Prices' }).click();
   await expect(page).toHaveURL(/\/prices$/);
   await settled(page);
   const now = new Date();

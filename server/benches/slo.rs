@@ -2,8 +2,9 @@
 //! `slo status` report (5 SLOs, each over its 30-day window, the last sprint
 //! and the three burn rules' windows: 7 distinct lengths) on SQLite holding the demo data and a month of
 //! data (latency histograms for every 5-minute bucket, a probe every
-//! 30 s); the OKR scoreboard, the dashboards, the `/metrics` business gauges
-//! and the signed SLA badge over the same month; and the pure burn-rate arithmetic.
+//! 30 s); the OKR scoreboard, the dashboards, the `/metrics` business gauges,
+//! the signed SLA badge and the overviews (finance's, a tenant admin's) over
+//! the same month; and the pure burn-rate arithmetic.
 
 mod support;
 
@@ -92,6 +93,13 @@ fn main() {
             app::ssr::sla_badge::signed(&state).await.map(drop).expect("badge");
         })
         .await;
+        for (who, email) in [("finance", "finance@operator.demo"), ("a tenant admin", "admin@acme.demo")] {
+            let p = app::ssr::identity::auth::principal_for(&state, email).await.expect("principal");
+            time(&format!("overview of {who} (/overview)"), 30, async || {
+                app::ssr::overview::build(&state, &p).await.map(drop).expect("overview");
+            })
+            .await;
+        }
     });
 }
 

@@ -25,6 +25,11 @@ fn figure<'a>(o: &'a Value, label: &str) -> &'a Value {
     o["figures"].as_array().unwrap().iter().find(|f| f["label"] == label).unwrap_or_else(|| panic!("no {label}: {o}"))
 }
 
+/// The attention item titled `title`.
+fn attention<'a>(o: &'a Value, title: &str) -> &'a Value {
+    o["attention"].as_array().unwrap().iter().find(|a| a["title"] == title).unwrap_or_else(|| panic!("no {title}: {o}"))
+}
+
 fn attention_titles(o: &Value) -> Vec<String> {
     o["attention"].as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap().to_owned()).collect()
 }
@@ -48,13 +53,7 @@ async fn each_role_lands_on_its_own_overview() {
     // Security: the failing repository needs attention until someone takes it on.
     let security = overview(&app, "security@operator.demo").await;
     let failing = "Policy bundle failed: acme-robotics/acme/robot-docs";
-    let item = security["attention"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["title"] == failing)
-        .unwrap_or_else(|| panic!("{security}"))
-        .clone();
+    let item = attention(&security, failing);
     assert_eq!((item["tone"].as_str(), item["href"].as_str()), (Some("Bad"), Some("/alerts")), "{item}");
     assert_eq!(figure(&security, "Signed policy adoption")["value"], "95.2%");
     assert_eq!(figure(&security, "Repositories not signed")["value"], "1");
@@ -71,13 +70,7 @@ async fn each_role_lands_on_its_own_overview() {
         .unwrap();
     assert_eq!(acked.status(), 200);
     let security = overview(&app, "security@operator.demo").await;
-    let item = security["attention"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["title"] == failing)
-        .unwrap_or_else(|| panic!("{security}"))
-        .clone();
+    let item = attention(&security, failing);
     assert_eq!(item["tone"], "Warn", "acknowledged is waiting, not fixed: {item}");
     assert!(item["detail"].as_str().unwrap().contains("acknowledged by security@operator.demo"));
 
