@@ -3,6 +3,10 @@ import { expect, expectAccessible, jsOn, login, settled, test } from './helpers'
 test('security lands on an overview: the failing repository first, its figures, the OKR tiles', async ({ page }) => {
   await login(page, 'security@operator.demo');
   await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+  // Every page names its icon, and the icon is served.
+  await expect(page.locator('link[rel="icon"]')).toHaveAttribute('href', '/favicon.svg');
+  const icon = await page.request.get('/favicon.svg');
+  expect([icon.status(), icon.headers()['content-type']]).toEqual([200, 'image/svg+xml']);
   const failing = page.getByTestId('attention-item').filter({ hasText: 'acme/robot-docs' });
   await expect(failing).toHaveAttribute('data-tone', 'bad');
   await expect(page.getByTestId('attention-item').first()).toHaveAttribute('data-tone', 'bad');
