@@ -79,7 +79,7 @@ async fn staff(state: &AppState, role: Role, o: &mut Overview) -> Result<(), App
             });
         }
     }
-    o.all_clear = "No open alerts: every repository is signed, no dead letters, no remediation overdue.".into();
+    o.all_clear = "No open alerts (the alert centre watches policy signatures, dead letters, overdue remediation, SLO burn, usage and onboarding).".into();
 
     let signature = crate::ssr::policy::status::report(state, None).await?;
     let adoption = Figure {
@@ -189,7 +189,7 @@ async fn tenant(state: &AppState, p: &Principal, o: &mut Overview) -> Result<(),
         }
     }
     o.all_clear =
-        "Nothing needs your attention: your latest release pack verifies and every webhook was delivered.".into();
+        "Nothing needs your attention: no failed latest release pack and no undelivered webhook message.".into();
 
     o.figures.push(verifications(state, Some(org), "/verifications").await?);
     let (now, before) = month_to_date(o.measured_at);
