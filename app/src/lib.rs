@@ -71,11 +71,11 @@ pub fn App() -> impl IntoView {
     use pages::{
         account::AccountPage, alerts::AlertsPage, audit_join::AuditJoinPage, audit_join::AuditNdaPage,
         audit_library::AuditLibraryPage, audit_log::AuditLogPage, audits::AuditsPage, dashboards::DashboardsPage,
-        engagement::EngagementPage, home::HomePage, keys::KeysPage, login::LoginPage, not_found::NotFound,
-        okrs::OkrsPage, onboard::OnboardPage, onboarding::OnboardingPage, overview::OverviewPage, packs::PacksPage,
-        prices::PricesPage, receipts::ReceiptsPage, signature_status::SignatureStatusPage, slos::SlosPage,
-        tenants::TenantsPage, usage::UsagePage, users::UsersPage, verifications::VerificationsPage, verify::VerifyPage,
-        webhooks::WebhooksPage,
+        engagement::EngagementPage, home::HomePage, invoices::InvoicePage, invoices::InvoicesPage, keys::KeysPage,
+        login::LoginPage, not_found::NotFound, okrs::OkrsPage, onboard::OnboardPage, onboarding::OnboardingPage,
+        overview::OverviewPage, packs::PacksPage, prices::PricesPage, receipts::ReceiptsPage,
+        signature_status::SignatureStatusPage, slos::SlosPage, tenants::TenantsPage, usage::UsagePage,
+        users::UsersPage, verifications::VerificationsPage, verify::VerifyPage, webhooks::WebhooksPage,
     };
     provide_meta_context();
     view! {
@@ -97,6 +97,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("receipts") view={Lazy::<ReceiptsPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("packs") view={Lazy::<PacksPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("usage") view={Lazy::<UsagePage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("invoices") view={Lazy::<InvoicesPage>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("invoices/:tenant/:period") view={Lazy::<InvoicePage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("prices") view={Lazy::<PricesPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("signature-status") view={Lazy::<SignatureStatusPage>::new()} ssr=SsrMode::Async />
                     <Route path=path!("onboard") view={Lazy::<OnboardPage>::new()} ssr=SsrMode::Async />

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod evidence;
 #[cfg(feature = "ssr")]
 mod flash;
+pub mod invoices;
 pub mod keys;
 pub mod onboarding;
 pub mod operations;

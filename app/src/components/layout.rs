@@ -20,7 +20,7 @@ pub fn Layout() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     view! {
         <a href="#main" class="sr-only focus:not-sr-only">"Skip to content"</a>
-        <header class="border-b border-slate-200 bg-white">
+        <header class="border-b border-slate-200 bg-white print:hidden">
             <div class="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-4 py-3">
                 <a href="/" class="text-lg font-semibold text-indigo-700">"Trust Portal"</a>
                 <Suspense fallback=|| ()>

@@ -203,6 +203,7 @@ const PACKS: NavItem = NavItem { path: "/packs", label: "Packs", needs: Action::
 const AUDIT: NavItem = NavItem { path: "/audit-log", label: "Audit log", needs: Action::ReadAuditLog };
 const ACCOUNT: NavItem = NavItem { path: "/account", label: "Account", needs: Action::UseAccount };
 const USAGE: NavItem = NavItem { path: "/usage", label: "Usage", needs: Action::ReadUsage };
+const INVOICES: NavItem = NavItem { path: "/invoices", label: "Invoices", needs: Action::ReadUsage };
 const PRICES: NavItem = NavItem { path: "/prices", label: "Prices", needs: Action::ReadPrices };
 const WEBHOOKS: NavItem = NavItem { path: "/webhooks", label: "Webhooks", needs: Action::ManageTenantSettings };
 const ONBOARDING: NavItem = NavItem { path: "/onboarding", label: "Onboarding", needs: Action::ManageOnboarding };
@@ -256,6 +257,7 @@ impl Role {
                 USERS,
                 ONBOARDING,
                 USAGE,
+                INVOICES,
                 PRICES,
                 SIGNATURES,
                 AUDITS,
@@ -270,10 +272,21 @@ impl Role {
             Role::Security => {
                 &[OVERVIEW, AUDIT, SIGNATURES, AUDITS, AUDIT_LIBRARY, TENANTS, ALERTS, SLOS, OKRS, DASHBOARDS, ACCOUNT]
             }
-            Role::Finance => &[OVERVIEW, TENANTS, USAGE, PRICES, ALERTS, SLOS, OKRS, DASHBOARDS, ACCOUNT],
-            Role::TenantAdmin => {
-                &[OVERVIEW, KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, USAGE, WEBHOOKS, USERS, AUDITS, ACCOUNT]
-            }
+            Role::Finance => &[OVERVIEW, TENANTS, USAGE, INVOICES, PRICES, ALERTS, SLOS, OKRS, DASHBOARDS, ACCOUNT],
+            Role::TenantAdmin => &[
+                OVERVIEW,
+                KEYS,
+                VERIFICATIONS,
+                VERIFY,
+                RECEIPTS,
+                PACKS,
+                USAGE,
+                INVOICES,
+                WEBHOOKS,
+                USERS,
+                AUDITS,
+                ACCOUNT,
+            ],
             Role::TenantMember => &[OVERVIEW, KEYS, VERIFICATIONS, VERIFY, RECEIPTS, PACKS, ACCOUNT],
             Role::Auditor => &[OVERVIEW, AUDITS, SIGNATURES, TENANTS, AUDIT, ACCOUNT],
         }
@@ -410,6 +423,7 @@ mod tests {
             AUDIT,
             ACCOUNT,
             USAGE,
+            INVOICES,
             PRICES,
             WEBHOOKS,
             ONBOARDING,

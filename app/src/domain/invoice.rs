@@ -6,6 +6,7 @@ use super::money::{Cents, UnitPrice};
 use serde::{Deserialize, Serialize};
 
 /// One line: an event type's units at its unit price.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvoiceLine {
     /// `attestation.verify` or `portal.download`.
@@ -50,9 +51,29 @@ impl InvoiceLine {
             None => self.event.clone(),
         }
     }
+
+    /// The line in words, as an invoice prints it: "Attestation
+    /// verifications, 42 x $0.005" (an adjustment names the month it bills).
+    pub fn describe(&self) -> String {
+        let what = event_in_words(&self.event);
+        match &self.adjustment_of {
+            Some(p) => format!("{what} of {p} (used late), {} x {}", self.units, self.unit_price),
+            None => format!("{what}, {} x {}", self.units, self.unit_price),
+        }
+    }
+}
+
+/// A metered event type in words.
+pub fn event_in_words(event: &str) -> &str {
+    match event {
+        "attestation.verify" => "Attestation verifications",
+        "portal.download" => "Release pack downloads",
+        other => other,
+    }
 }
 
 /// An issued invoice's identity: it never changes after this.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Issued {
     /// `inv_…` id.
@@ -62,6 +83,7 @@ pub struct Issued {
 }
 
 /// One tenant's invoice for one month: a draft (simulated on demand) or issued.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invoice {
     /// Tenant id.
@@ -91,6 +113,60 @@ impl Invoice {
     /// Total of several invoices (the sum of their totals).
     pub fn grand_total(invoices: &[Invoice]) -> Cents {
         Cents::sum(invoices.iter().map(|i| i.total))
+    }
+
+    /// The invoice number, once issued: `INV-2026-11-ACME-ROBOTICS` (one
+    /// invoice per tenant and month, so the number is unique and readable).
+    pub fn number(&self) -> Option<String> {
+        self.issued.as_ref().map(|_| number(&self.period, &self.tenant))
+    }
+
+    /// The list entry for this invoice.
+    pub fn summary(&self) -> InvoiceSummary {
+        InvoiceSummary {
+            tenant: self.tenant.clone(),
+            tenant_name: self.tenant_name.clone(),
+            period: self.period.clone(),
+            plan: self.plan.clone(),
+            number: self.number(),
+            issued_at: self.issued.as_ref().map(|i| i.at),
+            total: self.total,
+            units: self.lines.iter().filter(|l| l.event == "attestation.verify").map(|l| l.units).sum(),
+        }
+    }
+}
+
+/// The number of a tenant's invoice for a month (`YYYY-MM`).
+pub fn number(period: &str, tenant: &str) -> String {
+    format!("INV-{period}-{}", tenant.to_ascii_uppercase())
+}
+
+/// One row of the invoice list: an issued invoice or a month's draft.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceSummary {
+    /// Tenant handle.
+    pub tenant: String,
+    /// Tenant name.
+    pub tenant_name: String,
+    /// The month, `YYYY-MM`.
+    pub period: String,
+    /// Plan priced.
+    pub plan: String,
+    /// Invoice number; `None` for a draft.
+    pub number: Option<String>,
+    /// When it was issued (ms); `None` for a draft.
+    pub issued_at: Option<i64>,
+    /// Total.
+    pub total: Cents,
+    /// Attestation verifications billed (including late ones of earlier months).
+    pub units: i64,
+}
+
+impl InvoiceSummary {
+    /// `issued` or `draft`.
+    pub fn status(&self) -> &'static str {
+        if self.issued_at.is_some() { "issued" } else { "draft" }
     }
 }
 
@@ -127,6 +203,37 @@ pub fn to_csv(invoices: &[Invoice]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_read_in_words() {
+        let line = InvoiceLine::new("attestation.verify", 42, UnitPrice(5_000), "p1");
+        assert_eq!(line.describe(), "Attestation verifications, 42 x $0.005");
+        let late = InvoiceLine::new("portal.download", 3, UnitPrice(0), "p2").adjusting("2026-10");
+        assert_eq!(late.describe(), "Release pack downloads of 2026-10 (used late), 3 x $0.00");
+        assert_eq!(event_in_words("custom.event"), "custom.event");
+    }
+
+    #[test]
+    fn only_an_issued_invoice_has_a_number() {
+        let mut inv = Invoice {
+            tenant_id: "org_1".into(),
+            tenant: "acme-robotics".into(),
+            tenant_name: "Acme Robotics".into(),
+            plan: "pro".into(),
+            what_if: false,
+            period: "2026-11".into(),
+            lines: vec![InvoiceLine::new("attestation.verify", 25, UnitPrice(5_000), "p1")],
+            total: Cents(13),
+            receipts: vec![],
+            issued: None,
+        };
+        assert_eq!(inv.number(), None);
+        assert_eq!(inv.summary().status(), "draft");
+        inv.issued = Some(Issued { id: "inv_1".into(), at: 5 });
+        assert_eq!(inv.number().as_deref(), Some("INV-2026-11-ACME-ROBOTICS"));
+        let summary = inv.summary();
+        assert_eq!((summary.status(), summary.units, summary.total), ("issued", 25, Cents(13)));
+    }
 
     #[test]
     fn csv_has_a_row_per_line_and_a_total() {

@@ -16,10 +16,12 @@ use std::fmt;
 const MICROS_PER_CENT: i128 = 10_000;
 
 /// A unit price in micro-dollars (>= 0).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct UnitPrice(pub i64);
 
 /// An amount in whole cents.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Cents(pub i64);
 

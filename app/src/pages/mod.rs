@@ -17,6 +17,7 @@ pub mod audits;
 pub mod dashboards;
 pub mod engagement;
 pub mod home;
+pub mod invoices;
 pub mod keys;
 pub mod login;
 pub mod not_found;

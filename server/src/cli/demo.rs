@@ -148,7 +148,10 @@ pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
         app::ssr::evidence::service::upload(state, actor, &org.id, "acme/robot-firmware", tag, zip).await?;
     }
 
-    let api_key = demo_ci_key(state, &org.id, actor).await?;
+    // Acme's CI has called the API since last month, whose invoice is issued; this month's calls follow.
+    let last_month = crate::cli::demo_invoice::LastMonth::of(state);
+    let api_key = demo_ci_key(&last_month.then, &org.id, actor).await?;
+    last_month.seed(state, &org, &api_key.id).await?;
     let caller = Caller { org_id: &org.id, api_key_id: &api_key.id };
     for (artifact, signature) in [(&artifact, artifact_sig.as_str()), (&artifact, "bm90IGEgc2lnbmF0dXJl")] {
         let request = VerifyRequest {
@@ -449,7 +452,7 @@ pub const DEMO_CALLS_GLOBEX: usize = 15;
 
 /// `n` real verifications (cosign blobs signed with a fresh key) for a tenant:
 /// each records a call, a signed receipt and an `attestation.verify` event.
-async fn seed_usage(state: &AppState, org_id: &str, api_key_id: &str, n: usize) -> Result<(), AppError> {
+pub(crate) async fn seed_usage(state: &AppState, org_id: &str, api_key_id: &str, n: usize) -> Result<(), AppError> {
     use app::ssr::verification::attestation::{self, ArtifactInput, Caller, KeyRef, Kind, VerifyRequest};
     use base64::Engine;
     let (private, public) = app::ssr::verification::signing::generate_p256().map_err(|_| AppError::internal())?;

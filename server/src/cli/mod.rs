@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod audit;
 pub mod demo;
+pub mod demo_invoice;
 pub mod demo_policy;
 pub mod invoice;
 pub mod okrs;

@@ -104,22 +104,26 @@ async fn metrics_export_the_business_gauges_in_exposition_format() {
             .find(|(n, l, _)| n == name && labels.iter().all(|(k, v)| l.get(*k).map(String::as_str) == Some(*v)))
             .map(|(_, _, v)| v.clone())
     };
-    // The demo's verifications: Acme's 2 API calls (one rejected) + 40, Globex's 15.
+    // The demo's verifications: Acme's last month (on its issued invoice), its 2 API calls this
+    // month (one rejected) + 40, Globex's 15.
     let verify =
         |tenant| value("trust_portal_usage_events_total", &[("tenant", tenant), ("event", "attestation.verify")]);
-    assert_eq!(verify("acme-robotics").as_deref(), Some("41"), "{text}");
+    let acme = 41 + server::cli::demo_invoice::DEMO_CALLS_ACME_LAST_MONTH;
+    assert_eq!(verify("acme-robotics"), Some(acme.to_string()), "{text}");
     assert_eq!(verify("globex").as_deref(), Some("15"));
     assert_eq!(value("trust_portal_policy_repos", &[("state", "active")]).as_deref(), Some("21"));
     assert_eq!(value("trust_portal_policy_repos", &[("state", "adopted")]).as_deref(), Some("20"));
     assert_eq!(value("trust_portal_alerts_open", &[("kind", "policy.failed")]).as_deref(), Some("1"));
-    // The ledger worker is off in tests: every usage event recorded (verifications and downloads) waits.
+    // The ledger worker is off in tests: every usage event recorded this month (verifications and
+    // downloads) waits; last month's were ledgered to issue its invoice.
     let recorded: u64 = samples
         .iter()
         .filter(|(n, _, _)| n == "trust_portal_usage_events_total")
         .map(|(_, _, v)| v.parse::<u64>().unwrap())
         .sum();
     assert!(recorded > 56, "verifications and downloads: {recorded}");
-    assert_eq!(value("trust_portal_outbox_depth", &[]), Some(recorded.to_string()));
+    let waiting = recorded - server::cli::demo_invoice::DEMO_CALLS_ACME_LAST_MONTH as u64;
+    assert_eq!(value("trust_portal_outbox_depth", &[]), Some(waiting.to_string()));
     assert!(value("trust_portal_ledger_lag_seconds", &[]).is_some());
     // Time-to-pack has events (the demo's packs); webhook delivery has none and is left out.
     assert_eq!(

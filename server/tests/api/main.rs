@@ -19,6 +19,7 @@ mod entitlements;
 mod health;
 mod idempotency;
 mod integrity;
+mod invoice_documents;
 mod invoicing;
 mod keys;
 mod onboarding;

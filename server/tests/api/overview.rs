@@ -46,7 +46,8 @@ async fn each_role_lands_on_its_own_overview() {
     let finance = overview(&app, "finance@operator.demo").await;
     let verifications = figure(&finance, "Verifications this month");
     assert_eq!(verifications["value"], "56", "{verifications}");
-    assert_eq!(verifications["trend"]["text"], "new: none on the same days last month");
+    // Acme's November calls were made on the 4th, 12th and 20th: 20 of them fall on the 1st-15th.
+    assert_eq!(verifications["trend"]["text"], "up 180% on the same days last month (20)");
     assert!(figure(&finance, "Invoices 2026-12 (draft)")["value"].as_str().unwrap().starts_with('$'));
     assert_eq!(finance["okrs"]["key_results"].as_array().unwrap().len(), 5);
 

@@ -13,6 +13,9 @@ const MINUTE_MS: i64 = 60_000;
 /// The overview of `period` for every tenant (`scope` = `None`) or one.
 pub async fn overview(state: &AppState, period: Period, scope: Option<&str>) -> Result<UsageOverview, AppError> {
     let db = &state.db;
+    if period.start_ms() > state.now_ms() {
+        return Err(AppError::invalid("Month", format!("{period} has not started yet, so there is no usage to show")));
+    }
     let mut orgs = db.tenants().await?;
     orgs.retain(|o| scope.is_none_or(|id| o.id == id));
     orgs.sort_by(|a, b| a.slug.cmp(&b.slug));

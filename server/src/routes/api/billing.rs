@@ -1,13 +1,15 @@
-//! Invoice previews for a tenant's API key: the same numbers as the CLI and the portal.
+//! A tenant's invoices for its API key (the list, one invoice, and what-if
+//! previews): the same numbers as the CLI and the portal.
 
 use super::api_key::{Key, Read};
 use crate::routes::error::{ApiError, ErrorEnvelope};
+use app::domain::invoice::InvoiceSummary;
 use app::domain::invoice::{self, Invoice};
 use app::domain::period::Period;
 use app::domain::{AppError, Plan};
 use app::ssr::AppState;
-use app::ssr::billing::pricing;
-use axum::extract::{Query, State};
+use app::ssr::billing::{documents, pricing};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router, routing::get};
@@ -16,7 +18,10 @@ use utoipa::IntoParams;
 
 /// The route.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/invoices/preview", get(preview))
+    Router::new()
+        .route("/api/v1/invoices", get(list))
+        .route("/api/v1/invoices/preview", get(preview))
+        .route("/api/v1/invoices/{period}", get(one))
 }
 
 /// Which invoice to preview.
@@ -48,7 +53,50 @@ pub async fn preview(
     let plan = q.plan.as_deref().map(Plan::parse).transpose().map_err(|e| AppError::invalid("plan", e))?;
     let org = state.db.org(&key.org_id).await?.ok_or_else(AppError::internal)?;
     let invoice: Invoice = pricing::simulate(&state.db, &org, period, plan).await?;
-    match q.format.as_deref().unwrap_or("json") {
+    respond(invoice, q.format.as_deref())
+}
+
+/// The calling tenant's issued invoices and drafts, newest month first.
+#[utoipa::path(get, path = "/api/v1/invoices", tag = "billing",
+    responses((status = 200, description = "Issued invoices (with their numbers) and drafts of the open months", body = [InvoiceSummary])),
+    security(("api_key" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    Key { row: key, .. }: Key<Read>,
+) -> Result<Json<Vec<InvoiceSummary>>, ApiError> {
+    Ok(Json(documents::list(&state, Some(&key.org_id)).await?))
+}
+
+/// How to download one invoice.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FormatQuery {
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+/// The calling tenant's invoice for a month: the issued document, or the draft so far.
+#[utoipa::path(get, path = "/api/v1/invoices/{period}", tag = "billing",
+    params(("period" = String, Path, description = "The month, `YYYY-MM` (UTC)"), FormatQuery),
+    responses(
+        (status = 200, description = "The invoice; `issued` is set once it is final", body = Invoice),
+        (status = 400, description = "Bad month or format, or a month that has not started", body = ErrorEnvelope),
+    ),
+    security(("api_key" = [])))]
+pub async fn one(
+    State(state): State<AppState>,
+    Key { row: key, .. }: Key<Read>,
+    Path(period): Path<String>,
+    Query(q): Query<FormatQuery>,
+) -> Result<Response, ApiError> {
+    let org = state.db.org(&key.org_id).await?.ok_or_else(AppError::internal)?;
+    let invoice = documents::document(&state, Some(&key.org_id), &org.slug, &period).await?;
+    respond(invoice, q.format.as_deref())
+}
+
+/// An invoice as JSON or CSV.
+fn respond(invoice: Invoice, format: Option<&str>) -> Result<Response, ApiError> {
+    match format.unwrap_or("json") {
         "json" => Ok(Json(invoice).into_response()),
         "csv" => {
             let mut res = invoice::to_csv(std::slice::from_ref(&invoice)).into_response();

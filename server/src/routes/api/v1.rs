@@ -112,7 +112,7 @@ impl utoipa::Modify for ApiKeyScheme {
         super::trust::list_signing_keys, super::trust::add_signing_key, super::trust::revoke_signing_key,
         super::trust::list_policies, super::trust::add_policy,
         super::packs::upload, super::packs::download, super::packs::report,
-        super::billing::preview, super::policy::upload, super::policy::in_force,
+        super::billing::list, super::billing::one, super::billing::preview, super::policy::upload, super::policy::in_force,
         super::onboarding::session, super::onboarding::submit_step, super::onboarding::go_to,
         super::onboarding::list_messages, super::onboarding::replay_message,
         super::audit::list, super::audit::open, super::audit::one, super::audit::start, super::audit::checklist,
@@ -136,7 +136,9 @@ impl utoipa::Modify for ApiKeyScheme {
         app::domain::audit_kit::view::FindingView, app::domain::audit_kit::view::DecisionsView,
         app::domain::audit_kit::view::DecisionView, app::domain::audit_kit::view::AccessView,
         app::domain::alerts::AlertCentre, app::domain::alerts::AlertItem, app::domain::okr::OkrBoard,
-        app::domain::okr::KeyResult
+        app::domain::okr::KeyResult, app::domain::invoice::Invoice, app::domain::invoice::InvoiceLine,
+        app::domain::invoice::Issued, app::domain::invoice::InvoiceSummary, app::domain::money::Cents,
+        app::domain::money::UnitPrice
     )),
     modifiers(&ApiKeyScheme)
 )]

@@ -1,7 +1,8 @@
-//! `GET /usage/export?period=YYYY-MM&format=csv|json`: the UsagePanel's invoice
-//! previews as a download, for a signed-in finance user or operator admin
-//! (every tenant) or tenant admin (its own). Same numbers as the panel, the CLI
-//! and the API.
+//! `GET /usage/export?period=YYYY-MM&format=csv|json[&tenant=slug]`: the
+//! UsagePanel's invoice previews as a download, for a signed-in finance user
+//! or operator admin (every tenant) or tenant admin (its own); with `tenant`,
+//! that one invoice (the invoice page's downloads). Same numbers as the panel,
+//! the CLI and the API.
 
 use super::signed_in::SignedIn;
 use crate::routes::download::attachment;
@@ -10,7 +11,7 @@ use app::domain::AppError;
 use app::domain::invoice::{self, Invoice};
 use app::domain::period::Period;
 use app::ssr::AppState;
-use app::ssr::billing::pricing;
+use app::ssr::billing::{documents, pricing};
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::{Router, routing::get};
@@ -29,6 +30,8 @@ pub struct ExportQuery {
     pub period: String,
     /// `csv` or `json`.
     pub format: String,
+    /// Only this tenant's invoice (its handle).
+    pub tenant: Option<String>,
 }
 
 /// Downloads the month's invoice previews.
@@ -39,7 +42,10 @@ pub async fn export(
 ) -> Result<Response, ApiError> {
     p.require(app::domain::Action::ReadUsage)?;
     let period = Period::parse(&q.period).map_err(|e| AppError::invalid("period", e))?;
-    let invoices: Vec<Invoice> = if p.role.sees_all_tenants() {
+    let scope = (!p.role.sees_all_tenants()).then_some(p.org_id.as_str());
+    let invoices: Vec<Invoice> = if let Some(tenant) = &q.tenant {
+        vec![documents::document(&state, scope, tenant, &q.period).await?]
+    } else if scope.is_none() {
         pricing::simulate_all(&state.db, period).await?
     } else {
         let org = state.db.org(&p.org_id).await?.ok_or_else(AppError::internal)?;
@@ -55,5 +61,9 @@ pub async fn export(
         ),
         other => return Err(AppError::invalid("format", format!("{other:?}: use csv or json")).into()),
     };
-    Ok(attachment(body, content_type, &format!("invoices-{period}.{ext}")))
+    let name = match (&q.tenant, invoices.first()) {
+        (Some(_), Some(one)) => format!("invoice-{period}-{}.{ext}", one.tenant),
+        _ => format!("invoices-{period}.{ext}"),
+    };
+    Ok(attachment(body, content_type, &name))
 }
