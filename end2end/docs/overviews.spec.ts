@@ -1,4 +1,4 @@
-// Screenshots of each role's overview on a fresh demo portal, for the README
+// Screenshots of each role's overview and of an issued invoice on a fresh demo portal, for the README
 // (docs/screenshots/). Run: cd end2end && playwright test -c docs.config.ts
 import { resolve } from 'node:path';
 import { expect, login, test } from '../tests/helpers';
@@ -18,3 +18,11 @@ for (const email of ROLES) {
     }
   });
 }
+
+test('the issued demo invoice', async ({ page }) => {
+  await login(page, 'finance@operator.demo');
+  await page.goto('/invoices');
+  await page.locator('[data-testid="invoice-row"][data-status="issued"]').first().getByRole('link').click();
+  await expect(page.getByTestId('invoice-status')).toHaveText('Issued');
+  await page.screenshot({ path: `${OUT}/invoice-acme-issued.png`, fullPage: true });
+});
