@@ -24,6 +24,12 @@ test('a tenant admin creates a key, uses it, and revokes it', async ({ page, req
   await expect(page.getByTestId('new-key-secret')).toHaveCount(0);
 
   const row = page.getByTestId('key-row').filter({ hasText: name });
+  // Revoking asks first: the warning says what happens, and nothing is sent before the confirming button.
+  await expect(row.getByRole('button', { name: `Revoke ${name}` })).toBeHidden();
+  await row.getByText('Revoke…').click();
+  await expect(row.getByTestId('confirm')).toContainText(`Calls with ${name} stop working at once. This cannot be undone.`);
+  expect((await request.get('/api/v1/me', { headers: { Authorization: `Bearer ${secret}` } })).status()).toBe(200);
+  await expectAccessible(page);
   await row.getByRole('button', { name: `Revoke ${name}` }).click();
   await expect(page.getByTestId('key-row').filter({ hasText: name })).toContainText('Revoked');
   const refused = await request.get('/api/v1/me', { headers: { Authorization: `Bearer ${secret}` } });

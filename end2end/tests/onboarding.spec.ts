@@ -77,6 +77,14 @@ test('a new partner completes all five steps: tenant, signed webhook test, polic
   const got: { headers: Record<string, string> }[] = await (await page.request.get(`${portal().forge}/hooks/${slug}`)).json();
   expect(got[3].headers['webhook-id']).toBe(got[2].headers['webhook-id']);
   await expectAccessible(page);
+
+  // Rotating the signing secret asks first and says the old one keeps signing for a day.
+  const before = await page.getByTestId('webhook-secret').textContent();
+  await page.getByText('Rotate secret…').click();
+  await expect(page.getByTestId('confirm')).toContainText('the old one also signs for 24 hours');
+  await page.getByRole('button', { name: 'Rotate secret', exact: true }).click();
+  await expect(page.getByText('Secret rotated; the old one keeps signing for 24 hours.')).toBeVisible();
+  await expect(page.getByTestId('webhook-secret')).not.toHaveText(before ?? '');
 });
 
 test('a partner who stops at step 3 resumes from the CLI, which finishes the same session', async ({ page, browser }, testInfo) => {

@@ -17,6 +17,15 @@ test('an operator creates a tenant and changes its plan', async ({ page }, testI
   await row.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByTestId('tenant-row').filter({ hasText: slug }).getByRole('combobox')).toHaveValue('pro');
   await expectAccessible(page);
+
+  // Suspending asks first and says what it does; reactivating does not need to.
+  await row.getByText('Suspend…').click();
+  await expect(row.getByTestId('confirm')).toContainText('users are locked out and its API keys refused');
+  await expect(row).toContainText('Active');
+  await row.getByRole('button', { name: `Suspend E2E ${slug}` }).click();
+  await expect(page.getByTestId('tenant-row').filter({ hasText: slug })).toContainText('Suspended');
+  await page.getByTestId('tenant-row').filter({ hasText: slug }).getByRole('button', { name: `Reactivate E2E ${slug}` }).click();
+  await expect(page.getByTestId('tenant-row').filter({ hasText: slug })).toContainText('Active');
 });
 
 test('a taken slug is refused with a message naming the field', async ({ page }) => {

@@ -33,6 +33,8 @@ test('security allows a signer for one repository with a reason and an expiry, t
   await expect(row).toContainText('keyless https://github.com/acme/robot-sim/.github/workflows/policy.yml@refs/heads/main');
   await expect(row).toContainText('security@operator.demo');
 
+  await row.getByText('Revoke…').click();
+  await expect(row.getByTestId('confirm')).toContainText('acme/robot-sim is checked against the org');
   await row.getByRole('button', { name: 'Revoke the override for acme/robot-sim' }).click();
   await expect(page.getByTestId('override-row').filter({ hasText: reason })).toHaveAttribute('data-state', 'revoked');
   await expect(page.getByTestId('override-row').filter({ hasText: reason }).getByRole('button')).toHaveCount(0);

@@ -1,7 +1,7 @@
 //! Builds the application and serves it: binds its own listener (port 0 in
 //! tests), runs the background metrics flusher, and shuts down gracefully.
 
-use crate::middleware::{csrf, metrics, request_id::RandomRequestId, security_headers, server_fn_status};
+use crate::middleware::{csrf, form_outcome, metrics, request_id::RandomRequestId, security_headers, server_fn_status};
 use crate::routes;
 use app::ssr::AppState;
 use app::ssr::clock::{Clock, SystemClock};
@@ -262,6 +262,7 @@ pub fn router(state: AppState, http_metrics: Arc<metrics::HttpMetrics>) -> Route
         .merge(routes::router())
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(axum::middleware::from_fn(server_fn_status::map_error_status))
+        .layer(axum::middleware::from_fn(form_outcome::mark_success))
         .layer(axum::middleware::from_fn_with_state((state.clone(), http_metrics.clone()), metrics::track))
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
         .layer(axum::middleware::from_fn(security_headers::add))

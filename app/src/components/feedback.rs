@@ -2,7 +2,9 @@
 
 use crate::domain::{AppError, ErrorCode};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
 
 /// Shows an error; an expired or missing session sends the user to log in.
 #[component]
@@ -31,18 +33,29 @@ pub fn ErrorNotice(
     .into_any()
 }
 
-/// The outcome of the last submission of a form: an error, or `ok` on success.
-pub fn action_feedback<T, S>(value: S, ok: &'static str) -> impl IntoView
+/// The query parameter a redirect after a successful form post without
+/// JavaScript carries: the path of the server function that succeeded (the
+/// server adds it; Leptos itself only reports errors that way).
+pub const DONE_PARAM: &str = "__done";
+
+/// The outcome of the last submission of `action`'s form: an error, or `ok`
+/// on success, with JavaScript (the action's value) or without (the page was
+/// reached by the redirect after that server function succeeded).
+pub fn action_feedback<A>(action: ServerAction<A>, ok: &'static str) -> impl IntoView
 where
-    T: Clone + Send + Sync + 'static,
-    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+    A: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    A::Output: Clone + Send + Sync + 'static,
 {
+    let done_without_js = use_query_map().with_untracked(|q| q.get(DONE_PARAM).as_deref() == Some(A::PATH));
+    let value = action.value();
     move || match value.get() {
         Some(Err(e)) => view! { <ErrorNotice error=e /> }.into_any(),
-        Some(Ok(_)) => view! {
-            <p role="status" class="rounded-md border border-green-300 bg-green-50 p-2 text-sm text-green-900">{ok}</p>
-        }
-        .into_any(),
+        Some(Ok(_)) => success(ok).into_any(),
+        None if done_without_js => success(ok).into_any(),
         None => ().into_any(),
     }
+}
+
+fn success(ok: &'static str) -> impl IntoView {
+    view! { <p role="status" class="rounded-md border border-green-300 bg-green-50 p-2 text-sm text-green-900">{ok}</p> }
 }

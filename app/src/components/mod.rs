@@ -2,6 +2,7 @@
 
 pub mod audit_status;
 pub mod charts;
+pub mod confirm;
 pub mod data_table;
 pub mod entitlements_note;
 pub mod feedback;
@@ -12,6 +13,7 @@ pub mod ui;
 pub mod usage_panel;
 
 pub use audit_status::AuditStatus;
+pub use confirm::Confirm;
 pub use data_table::DataTable;
 pub use entitlements_note::EntitlementsNote;
 pub use feedback::{ErrorNotice, action_feedback};

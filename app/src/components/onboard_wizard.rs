@@ -252,7 +252,7 @@ fn DetailsForm(session: OnboardingView, action: ServerAction<OnboardDetails>) ->
                 <button type="submit" class=ui::BUTTON>{if created { "Save plan and continue" } else { "Create tenant and continue" }}</button>
             </div>
         </ActionForm>
-        {action_feedback(action.value(), "Saved.")}
+        {action_feedback(action, "Saved.")}
     }
 }
 
@@ -278,7 +278,7 @@ fn WebhookForm(session: OnboardingView, action: ServerAction<OnboardWebhook>) ->
             </div>
             <button type="submit" class=ui::BUTTON>"Send test delivery"</button>
         </ActionForm>
-        {action_feedback(action.value(), "Checked.")}
+        {action_feedback(action, "Checked.")}
     }
 }
 
@@ -314,7 +314,7 @@ fn PolicyForm(session: OnboardingView, action: ServerAction<OnboardPolicy>) -> i
                 </ActionForm>
             }.into_any()
         }}
-        {action_feedback(action.value(), "Checked.")}
+        {action_feedback(action, "Checked.")}
     }
 }
 
@@ -353,7 +353,7 @@ fn RepositoryForm(session: OnboardingView, action: ServerAction<OnboardRepositor
             </div>
             <button type="submit" class=ui::BUTTON>"Fetch and verify"</button>
         </ActionForm>
-        {action_feedback(action.value(), "Checked.")}
+        {action_feedback(action, "Checked.")}
     }
 }
 
@@ -374,7 +374,7 @@ fn FinishForm(session: OnboardingView, action: ServerAction<OnboardFinish>) -> i
         <ActionForm action>
             <button type="submit" class=ui::BUTTON>"Enable entitlements and issue API key"</button>
         </ActionForm>
-        {action_feedback(action.value(), "Done.")}
+        {action_feedback(action, "Done.")}
     }
 }
 

@@ -7,6 +7,8 @@ pub const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 px
 pub const LABEL: &str = "block text-sm font-medium text-slate-800";
 /// The main button.
 pub const BUTTON: &str = "rounded-md bg-indigo-700 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-800 focus:outline-none focus:ring-2 focus:ring-indigo-500 focus:ring-offset-2";
+/// A button that confirms a destructive action (see [`super::Confirm`]).
+pub const BUTTON_DANGER: &str = "rounded-md bg-red-700 px-2 py-1 text-sm font-semibold text-white hover:bg-red-800 focus:outline-none focus:ring-2 focus:ring-red-600 focus:ring-offset-2";
 /// A quiet button.
 pub const BUTTON_QUIET: &str =
     "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm text-slate-800 hover:bg-slate-100";

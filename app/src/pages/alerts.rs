@@ -36,7 +36,7 @@ impl LazyRoute for AlertsPage {
                         Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                         Ok(c) => view! {
                             <div class="space-y-6">
-                                {action_feedback(ack.value(), "Acknowledged. The alert stays open until its condition is gone.")}
+                                {action_feedback(ack, "Acknowledged. The alert stays open until its condition is gone.")}
                                 <OpenAlerts list=c.open ack />
                                 <AlertHistory list=c.history />
                             </div>

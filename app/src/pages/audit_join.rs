@@ -63,7 +63,7 @@ impl LazyRoute for AuditJoinPage {
                                     </div>
                                     <div><button type="submit" class=ui::BUTTON>"Accept and join"</button></div>
                                 </ActionForm>
-                                <div class="mt-3">{action_feedback(join.value(), "Joined.")}</div>
+                                <div class="mt-3">{action_feedback(join, "Joined.")}</div>
                             }.into_any(),
                         }
                     })}

@@ -119,10 +119,10 @@ fn Library(v: LibraryView, a: Actions) -> impl IntoView {
                     <div><label for="dr-rto" class=ui::LABEL>"RTO target (minutes)"</label><input id="dr-rto" name="rto_minutes" type="number" min="1" required value=v.dr.rto_minutes.map(|n| n.to_string()).unwrap_or_default() class=ui::INPUT /></div>
                     <button type="submit" class=ui::BUTTON_QUIET>"Save targets"</button>
                 </ActionForm>
-                <div class="mt-2">{action_feedback(a.targets.value(), "Targets saved.")}</div>
+                <div class="mt-2">{action_feedback(a.targets, "Targets saved.")}</div>
                 <p class="mt-3 mb-2 text-sm text-slate-700">"The restore drill backs up the live database, restores it into a scratch database, checks every table's rows and the audit chain, and measures the recovery time and data-loss window."</p>
                 <ActionForm action=a.drill><button type="submit" class=ui::BUTTON>"Run restore drill"</button></ActionForm>
-                <div class="mt-2">{action_feedback(a.drill.value(), "Restore drill finished; its report is listed below.")}</div>
+                <div class="mt-2">{action_feedback(a.drill, "Restore drill finished; its report is listed below.")}</div>
                 <ul class="mt-3 space-y-1 text-sm">
                     {v.drills.into_iter().map(|(id, passed, at, rto, loss, rows)| view! {
                         <li data-testid="restore-drill">
@@ -137,7 +137,7 @@ fn Library(v: LibraryView, a: Actions) -> impl IntoView {
             <section class=ui::CARD aria-labelledby="risks-heading">
                 <h2 id="risks-heading" class="mb-2 text-lg font-semibold">"Risk register"</h2>
                 <div class="space-y-3">{v.risks.into_iter().map(|r| view! { <RiskForm r action=a.risk /> }).collect_view()}</div>
-                <div class="mt-2">{action_feedback(a.risk.value(), "Risk saved.")}</div>
+                <div class="mt-2">{action_feedback(a.risk, "Risk saved.")}</div>
             </section>
         </div>
     }

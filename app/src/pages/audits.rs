@@ -100,7 +100,7 @@ fn OpenForm(action: ServerAction<OpenEngagement>, tenant_side: bool) -> impl Int
                 </div>
                 <div class="sm:col-span-2"><button type="submit" class=ui::BUTTON>"Open engagement"</button></div>
             </ActionForm>
-            <div class="mt-3">{action_feedback(action.value(), "Engagement opened: it is listed above.")}</div>
+            <div class="mt-3">{action_feedback(action, "Engagement opened: it is listed above.")}</div>
         </section>
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::api::keys::{ApiKeySummary, CreateApiKey, RevokeApiKey, list_api_keys, take_new_api_key};
 use crate::components::ui;
-use crate::components::{CurrentUserCtx, DataTable, ErrorNotice, action_feedback};
+use crate::components::{Confirm, CurrentUserCtx, DataTable, ErrorNotice, action_feedback};
 use crate::domain::Role;
 use crate::domain::period::display_time;
 use leptos::prelude::*;
@@ -45,7 +45,7 @@ impl LazyRoute for KeysPage {
                         Ok(list) => view! {
                             <div class="space-y-6">
                                 {is_admin.then(|| view! { <CreateKeyForm action=create flashed /> })}
-                                {action_feedback(revoke.value(), "Key revoked. Requests using it are now refused.")}
+                                {action_feedback(revoke, "Key revoked. Requests using it are now refused.")}
                                 <KeyTable list is_admin revoke />
                             </div>
                         }.into_any(),
@@ -131,10 +131,12 @@ fn KeyTable(list: Vec<ApiKeySummary>, is_admin: bool, revoke: ServerAction<Revok
                                         None => view! { <span class="text-green-800">"Active"</span> }.into_any(),
                                     }}
                                     {(is_admin && !revoked).then(|| view! {
-                                        <ActionForm action=revoke attr:class="mt-1">
-                                            <input type="hidden" name="key_id" value=k.id.clone() />
-                                            <button type="submit" class=ui::BUTTON_QUIET aria-label=label>"Revoke"</button>
-                                        </ActionForm>
+                                        <Confirm label="Revoke…".to_owned() warning=format!("Calls with {} stop working at once. This cannot be undone.", k.name)>
+                                            <ActionForm action=revoke>
+                                                <input type="hidden" name="key_id" value=k.id.clone() />
+                                                <button type="submit" class=ui::BUTTON_DANGER>{label}</button>
+                                            </ActionForm>
+                                        </Confirm>
                                     })}
                                 </td>
                             </tr>

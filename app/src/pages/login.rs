@@ -32,7 +32,7 @@ impl LazyRoute for LoginPage {
                         <label for="password" class=ui::LABEL>"Password"</label>
                         <input id="password" name="password" type="password" autocomplete="current-password" required class=ui::INPUT />
                     </div>
-                    {action_feedback(login.value(), "Signed in.")}
+                    {action_feedback(login, "Signed in.")}
                     <button type="submit" class=format!("{} w-full", ui::BUTTON)>"Log in"</button>
                 </ActionForm>
             </div>

@@ -76,7 +76,7 @@ fn LinkProblem(error: AppError, request: ServerAction<RequestNewInvitation>) -> 
                     </div>
                     <button type="submit" class=ui::BUTTON>"Request a new link"</button>
                 </ActionForm>
-                <div class="mt-3">{action_feedback(request.value(), "Requested. The portal team will send you a new link.")}</div>
+                <div class="mt-3">{action_feedback(request, "Requested. The portal team will send you a new link.")}</div>
             </section>
         })}
     }

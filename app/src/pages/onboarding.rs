@@ -88,7 +88,7 @@ fn Overview(
                     </tr>
                 }).collect_view()}
             </DataTable>
-            {action_feedback(renew.value(), "New link created.")}
+            {action_feedback(renew, "New link created.")}
             <DataTable caption="Invitations" headers=&["For", "Created", "Expires", "State", "New link requested", ""]>
                 {o.invitations.into_iter().map(|i| {
                     let renewable = i.state != "used";
@@ -132,7 +132,7 @@ fn InviteForm(create: ServerAction<CreateInvitation>, link: Option<String>) -> i
                 </div>
                 <button type="submit" class=ui::BUTTON>"Create invitation link"</button>
             </ActionForm>
-            <div class="mt-3">{action_feedback(create.value(), "Invitation created.")}</div>
+            <div class="mt-3">{action_feedback(create, "Invitation created.")}</div>
             {link.map(|l| view! {
                 <div role="status" class="mt-3 rounded-md border border-green-300 bg-green-50 p-3 text-sm text-green-900">
                     <p class="font-semibold">"Send this link to the partner. It is shown once and works until it expires or onboarding completes."</p>

@@ -76,7 +76,7 @@ fn AddPriceForm(action: ServerAction<AddPrice>) -> impl IntoView {
                 </div>
                 <button type="submit" class=ui::BUTTON>"Add version"</button>
             </ActionForm>
-            <div class="mt-3">{action_feedback(action.value(), "Price version added.")}</div>
+            <div class="mt-3">{action_feedback(action, "Price version added.")}</div>
         </section>
     }
 }

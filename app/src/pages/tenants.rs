@@ -3,7 +3,7 @@
 
 use crate::api::tenants::{CreateTenant, SetTenantPlan, SetTenantSuspended, TenantSummary, list_tenants};
 use crate::components::ui;
-use crate::components::{CurrentUserCtx, DataTable, EntitlementsNote, ErrorNotice, action_feedback};
+use crate::components::{Confirm, CurrentUserCtx, DataTable, EntitlementsNote, ErrorNotice, action_feedback};
 use crate::domain::period::display_time;
 use crate::domain::{Plan, Role};
 use leptos::prelude::*;
@@ -40,8 +40,8 @@ impl LazyRoute for TenantsPage {
                         Ok(list) => view! {
                             <div class="space-y-6">
                                 {can_manage.then(|| view! { <CreateTenantForm action=create /> })}
-                                {action_feedback(set_plan.value(), "Plan updated.")}
-                                {action_feedback(suspend.value(), "Tenant status updated.")}
+                                {action_feedback(set_plan, "Plan updated.")}
+                                {action_feedback(suspend, "Tenant status updated.")}
                                 <TenantTable list can_manage set_plan suspend />
                             </div>
                         }.into_any(),
@@ -76,7 +76,7 @@ fn CreateTenantForm(action: ServerAction<CreateTenant>) -> impl IntoView {
                 </div>
                 <button type="submit" class=ui::BUTTON>"Create tenant"</button>
             </ActionForm>
-            <div class="mt-3">{action_feedback(action.value(), "Tenant created.")}</div>
+            <div class="mt-3">{action_feedback(action, "Tenant created.")}</div>
         </section>
     }
 }
@@ -118,15 +118,25 @@ fn TenantTable(
                             <span class=if suspended { "text-red-800" } else { "text-green-800" }>
                                 {if suspended { "Suspended" } else { "Active" }}
                             </span>
-                            {can_manage.then(|| view! {
-                                <ActionForm action=suspend attr:class="mt-1">
-                                    <input type="hidden" name="tenant_id" value=id_for_toggle />
-                                    <input type="hidden" name="suspend" value=if suspended { "false" } else { "true" } />
-                                    <button type="submit" class=ui::BUTTON_QUIET>
-                                        {toggle_label}
-                                    </button>
-                                </ActionForm>
-                            })}
+                            {match (can_manage, suspended) {
+                                (false, _) => ().into_any(),
+                                (true, true) => view! {
+                                    <ActionForm action=suspend attr:class="mt-1">
+                                        <input type="hidden" name="tenant_id" value=id_for_toggle />
+                                        <input type="hidden" name="suspend" value="false" />
+                                        <button type="submit" class=ui::BUTTON_QUIET>{toggle_label}</button>
+                                    </ActionForm>
+                                }.into_any(),
+                                (true, false) => view! {
+                                    <Confirm label="Suspend…".to_owned() warning=format!("{}'s users are locked out and its API keys refused until it is reactivated.", t.name)>
+                                        <ActionForm action=suspend>
+                                            <input type="hidden" name="tenant_id" value=id_for_toggle />
+                                            <input type="hidden" name="suspend" value="true" />
+                                            <button type="submit" class=ui::BUTTON_DANGER>{toggle_label}</button>
+                                        </ActionForm>
+                                    </Confirm>
+                                }.into_any(),
+                            }}
                         };
                         view! {
                             <tr data-testid="tenant-row">

@@ -35,7 +35,7 @@ impl LazyRoute for UsersPage {
                         Ok(list) => view! {
                             <div class="space-y-6">
                                 {role.map(|r| view! { <CreateUserForm action=create creator=r /> })}
-                                {action_feedback(set_role.value(), "Role changed. The user's sessions have ended; the new role applies at their next login.")}
+                                {action_feedback(set_role, "Role changed. The user's sessions have ended; the new role applies at their next login.")}
                                 <UserTable list me_id=me.map(|m| m.0).unwrap_or_default() set_role />
                             </div>
                         }.into_any(),
@@ -81,7 +81,7 @@ fn CreateUserForm(action: ServerAction<CreateUser>, creator: Role) -> impl IntoV
                 })}
                 <div class="sm:col-span-3"><button type="submit" class=ui::BUTTON>"Create user"</button></div>
             </ActionForm>
-            <div class="mt-3">{action_feedback(action.value(), "User created.")}</div>
+            <div class="mt-3">{action_feedback(action, "User created.")}</div>
         </section>
     }
 }

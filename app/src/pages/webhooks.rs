@@ -6,7 +6,7 @@ use crate::api::webhooks::{
     ReplayWebhook, RotateWebhookSecret, SendTestWebhook, SetWebhookUrl, WebhookOverview, webhook_settings,
 };
 use crate::components::ui;
-use crate::components::{DataTable, ErrorNotice, action_feedback};
+use crate::components::{Confirm, DataTable, ErrorNotice, action_feedback};
 use crate::domain::period::display_time;
 use crate::domain::status::DeliveryStatus;
 use leptos::prelude::*;
@@ -47,7 +47,7 @@ impl LazyRoute for WebhooksPage {
                         Ok(s) => view! {
                             <div class="space-y-6">
                                 <Endpoint s=s.clone() set_url rotate test />
-                                {action_feedback(replay.value(), "Replayed.")}
+                                {action_feedback(replay, "Replayed.")}
                                 <Messages s replay />
                             </div>
                         }.into_any(),
@@ -77,7 +77,7 @@ fn Endpoint(
                 </div>
                 <button type="submit" class=ui::BUTTON>"Save URL"</button>
             </ActionForm>
-            <div class="mt-2">{action_feedback(set_url.value(), "Saved.")}</div>
+            <div class="mt-2">{action_feedback(set_url, "Saved.")}</div>
             {s.secret.map(|secret| view! {
                 <div class="mt-4 text-sm">
                     <p class="font-semibold">"Signing secret"</p>
@@ -88,11 +88,13 @@ fn Endpoint(
             {has.then(|| view! {
                 <div class="mt-4 flex flex-wrap gap-3">
                     <ActionForm action=test><button type="submit" class=ui::BUTTON_QUIET>"Send test delivery"</button></ActionForm>
-                    <ActionForm action=rotate><button type="submit" class=ui::BUTTON_QUIET>"Rotate secret"</button></ActionForm>
+                    <Confirm label="Rotate secret…".to_owned() warning="A new secret signs from now on; the old one also signs for 24 hours, so update your receiver within a day.".to_owned()>
+                        <ActionForm action=rotate><button type="submit" class=ui::BUTTON_DANGER>"Rotate secret"</button></ActionForm>
+                    </Confirm>
                 </div>
                 <div class="mt-2 space-y-2">
-                    {action_feedback(test.value(), "Test delivered.")}
-                    {action_feedback(rotate.value(), "Secret rotated; the old one keeps signing for 24 hours.")}
+                    {action_feedback(test, "Test delivered.")}
+                    {action_feedback(rotate, "Secret rotated; the old one keeps signing for 24 hours.")}
                 </div>
             })}
         </section>

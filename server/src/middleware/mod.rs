@@ -1,6 +1,7 @@
 //! Request middleware: cross-site request refusal, security headers, request ids, metrics.
 
 pub mod csrf;
+pub mod form_outcome;
 pub mod metrics;
 pub mod request_id;
 pub mod security_headers;

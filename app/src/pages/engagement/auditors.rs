@@ -8,7 +8,7 @@ use crate::api::audits::{
     InviteAuditor, RevokeAuditor, WithdrawAuditInvitation, engagement_auditors, take_audit_invite_link,
 };
 use crate::components::ui;
-use crate::components::{DataTable, ErrorNotice, action_feedback};
+use crate::components::{Confirm, DataTable, ErrorNotice, action_feedback};
 use crate::domain::audit_kit::view::AuditorsView;
 use crate::domain::period::display_time;
 use leptos::prelude::*;
@@ -91,7 +91,7 @@ fn Auditors(
                     }}
                 </div>
             </section>
-            {action_feedback(revoke.value(), "Access revoked: the auditor's next request is refused.")}
+            {action_feedback(revoke, "Access revoked: the auditor's next request is refused.")}
             <DataTable show_caption=true caption="Auditors" headers=&["Auditor", "Joined", "NDA", "Access"]>
                 {v.auditors.into_iter().map(|a| {
                     let id = auditor_rows_id.clone();
@@ -111,11 +111,13 @@ fn Auditors(
                                     None => view! { <span class="text-green-800">"Active"</span> }.into_any(),
                                 }}
                                 {active.then(move || view! {
-                                    <ActionForm action=revoke attr:class="mt-1">
-                                        <EngagementField id=id.clone() />
-                                        <input type="hidden" name="user_id" value=a.user_id.clone() />
-                                        <button type="submit" class=ui::BUTTON_QUIET>{format!("Revoke {}", a.email)}</button>
-                                    </ActionForm>
+                                    <Confirm label="Revoke access…".to_owned() warning=format!("{} loses access to this engagement at once.", a.email)>
+                                        <ActionForm action=revoke>
+                                            <EngagementField id=id.clone() />
+                                            <input type="hidden" name="user_id" value=a.user_id.clone() />
+                                            <button type="submit" class=ui::BUTTON_DANGER>{format!("Revoke {}", a.email)}</button>
+                                        </ActionForm>
+                                    </Confirm>
                                 })}
                             </td>
                         </tr>
@@ -148,7 +150,7 @@ fn Auditors(
                     }
                 }).collect_view()}
             </DataTable>
-            {action_feedback(withdraw.value(), "Invitation withdrawn.")}
+            {action_feedback(withdraw, "Invitation withdrawn.")}
             <DataTable show_caption=true caption="Access log: every auditor view and download" headers=&["When", "Auditor", "Kind", "What", "SHA-256 served"]>
                 {v.access_log.into_iter().map(|a| view! {
                     <tr data-testid="access-row">

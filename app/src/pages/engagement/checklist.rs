@@ -40,7 +40,7 @@ pub fn ChecklistTab(id: String, can_manage: bool) -> impl IntoView {
                                     {c.items.into_iter().map(|i| view! { <Item i id=id.clone() can_manage tick /> }).collect_view()}
                                 </ol>
                             </section>
-                            {action_feedback(tick.value(), "Saved.")}
+                            {action_feedback(tick, "Saved.")}
                             {can_manage.then(|| view! {
                                 <section class=format!("{} mt-6", ui::CARD) aria-labelledby="manual-heading">
                                     <h2 id="manual-heading" class="mb-2 text-lg font-semibold">"Add a manual item"</h2>
@@ -56,7 +56,7 @@ pub fn ChecklistTab(id: String, can_manage: bool) -> impl IntoView {
                                         </div>
                                         <button type="submit" class=ui::BUTTON>"Add item"</button>
                                     </ActionForm>
-                                    <div class="mt-2">{action_feedback(add.value(), "Item added.")}</div>
+                                    <div class="mt-2">{action_feedback(add, "Item added.")}</div>
                                 </section>
                             })}
                         }.into_any(),

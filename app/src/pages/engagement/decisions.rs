@@ -34,7 +34,7 @@ pub fn DecisionsTab(id: String, can_manage: bool) -> impl IntoView {
                         Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                         Ok(v) => view! {
                             <div class="space-y-4">
-                                {action_feedback(revise.value(), "New version recorded.")}
+                                {action_feedback(revise, "New version recorded.")}
                                 {if v.decisions.is_empty() {
                                     view! { <p class="text-sm text-slate-600">"No decision yet."</p> }.into_any()
                                 } else {
@@ -140,7 +140,7 @@ fn RecordForm(id: String, action: ServerAction<RecordDecision>) -> impl IntoView
                 </div>
                 <div class="sm:col-span-2"><button type="submit" class=ui::BUTTON>"Record decision"</button></div>
             </ActionForm>
-            <div class="mt-2">{action_feedback(action.value(), "Decision recorded.")}</div>
+            <div class="mt-2">{action_feedback(action, "Decision recorded.")}</div>
         </section>
     }
 }
@@ -177,7 +177,7 @@ fn Risks(
                 </div>
                 <button type="submit" class=ui::BUTTON_QUIET>"Link risk"</button>
             </ActionForm>
-            {action_feedback(link.value(), "Risk linked.")}
+            {action_feedback(link, "Risk linked.")}
         })}
     }
 }

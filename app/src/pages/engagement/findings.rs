@@ -38,8 +38,8 @@ pub fn FindingsTab(id: String, can_manage: bool, is_auditor: bool) -> impl IntoV
                                 class=if v.rule.passed { "mb-4 rounded-md border border-green-300 bg-green-50 p-2 text-sm text-green-900" } else { "mb-4 rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900" }>
                                 {format!("Acceptance rule (at most 2 remediation items, low severity only): {}", v.rule.summary)}
                             </p>
-                            {action_feedback(remediate.value(), "Remediation saved.")}
-                            {action_feedback(comment.value(), "Comment added.")}
+                            {action_feedback(remediate, "Remediation saved.")}
+                            {action_feedback(comment, "Comment added.")}
                             <div class="space-y-4">
                                 {if v.findings.is_empty() {
                                     view! { <p class="text-sm text-slate-600">"No finding yet."</p> }.into_any()
@@ -166,7 +166,7 @@ fn FileForm(id: String, action: ServerAction<FileFinding>) -> impl IntoView {
                 </div>
                 <div class="sm:col-span-2"><button type="submit" class=ui::BUTTON>"File finding"</button></div>
             </ActionForm>
-            <div class="mt-2">{action_feedback(action.value(), "Finding filed.")}</div>
+            <div class="mt-2">{action_feedback(action, "Finding filed.")}</div>
         </section>
     }
 }

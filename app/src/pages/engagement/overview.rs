@@ -82,7 +82,7 @@ fn Overview(
                         <EngagementField id=start_id />
                         <button type="submit" class=ui::BUTTON>"Start fieldwork (lock scope)"</button>
                     </ActionForm>
-                    <div class="mt-2">{action_feedback(start.value(), "Fieldwork started; the scope is locked.")}</div>
+                    <div class="mt-2">{action_feedback(start, "Fieldwork started; the scope is locked.")}</div>
                 </section>
             })}
             {manage.then(|| view! {
@@ -125,7 +125,7 @@ fn Overview(
                         })}
                         <div class="sm:col-span-2"><button type="submit" class=ui::BUTTON>"Save a new scope version"</button></div>
                     </ActionForm>
-                    <div class="mt-2">{action_feedback(change.value(), "New scope version saved.")}</div>
+                    <div class="mt-2">{action_feedback(change, "New scope version saved.")}</div>
                 </section>
                 <section class=ui::CARD aria-labelledby="nda-new-heading">
                     <h2 id="nda-new-heading" class="mb-2 text-lg font-semibold">"Publish a new NDA version"</h2>
@@ -136,7 +136,7 @@ fn Overview(
                         <textarea id="nda-body" name="body" rows="5" required class=format!("{} font-mono", ui::INPUT)></textarea>
                         <button type="submit" class=format!("{} mt-2", ui::BUTTON)>"Publish NDA"</button>
                     </ActionForm>
-                    <div class="mt-2">{action_feedback(nda.value(), "New NDA version published.")}</div>
+                    <div class="mt-2">{action_feedback(nda, "New NDA version published.")}</div>
                 </section>
             })}
         </div>

@@ -70,9 +70,9 @@ pub fn RequestsTab(id: String, can_manage: bool, is_auditor: bool) -> impl IntoV
                         Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
                         Ok(v) => view! {
                             <div class="space-y-4">
-                                {action_feedback(a.review.value(), "Review recorded.")}
-                                {action_feedback(a.assign.value(), "Owner saved.")}
-                                {action_feedback(a.comment.value(), "Comment added.")}
+                                {action_feedback(a.review, "Review recorded.")}
+                                {action_feedback(a.assign, "Owner saved.")}
+                                {action_feedback(a.comment, "Comment added.")}
                                 {if v.requests.is_empty() {
                                     view! { <p class="text-sm text-slate-600">"No evidence request yet."</p> }.into_any()
                                 } else {
@@ -211,7 +211,7 @@ fn AuditorForms(id: String, a: Actions) -> impl IntoView {
                 </div>
                 <div><button type="submit" class=ui::BUTTON>"Raise request"</button></div>
             </ActionForm>
-            <div class="mt-2">{action_feedback(a.raise.value(), "Request raised.")}</div>
+            <div class="mt-2">{action_feedback(a.raise, "Request raised.")}</div>
         </section>
         <section class=ui::CARD aria-labelledby="sample-heading">
             <h2 id="sample-heading" class="mb-2 text-lg font-semibold">"Draw a sample"</h2>
@@ -235,7 +235,7 @@ fn AuditorForms(id: String, a: Actions) -> impl IntoView {
                 </div>
                 <button type="submit" class=ui::BUTTON>"Draw sample"</button>
             </ActionForm>
-            <div class="mt-2">{action_feedback(a.sample.value(), "Sample drawn.")}</div>
+            <div class="mt-2">{action_feedback(a.sample, "Sample drawn.")}</div>
         </section>
     }
 }

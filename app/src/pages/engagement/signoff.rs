@@ -106,7 +106,7 @@ fn AnswerForm(id: String, latest: Option<String>, answer: ServerAction<AnswerSig
                 </div>
                 <div><button type="submit" class=ui::BUTTON>"Send answer"</button></div>
             </ActionForm>
-            <div class="mt-2">{action_feedback(answer.value(), "Answer recorded.")}</div>
+            <div class="mt-2">{action_feedback(answer, "Answer recorded.")}</div>
         </section>
     }
 }

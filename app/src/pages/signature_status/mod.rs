@@ -108,8 +108,8 @@ impl LazyRoute for SignatureStatusPage {
                                         <button type="submit" class=ui::BUTTON>"Run keyless rotation drill"</button>
                                     </ActionForm>
                                 </div>
-                                {action_feedback(drill.value(), "Key-rotation drill finished; its report is listed below.")}
-                                {action_feedback(keyless_drill.value(), "Keyless rotation drill finished; its report is listed below.")}
+                                {action_feedback(drill, "Key-rotation drill finished; its report is listed below.")}
+                                {action_feedback(keyless_drill, "Keyless rotation drill finished; its report is listed below.")}
                             })}
                             {match list {
                                 Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
@@ -270,7 +270,7 @@ fn RolloutForm(report: SignatureStatus, action: ServerAction<SetPolicyRollout>) 
                 </div>
                 <button type="submit" class=ui::BUTTON>"Save rollout"</button>
             </ActionForm>
-            <div class="mt-3">{action_feedback(action.value(), "Rollout saved; adoption and alerts updated.")}</div>
+            <div class="mt-3">{action_feedback(action, "Rollout saved; adoption and alerts updated.")}</div>
         </section>
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::api::policy_signers::{AddOrgIdentity, AllowSignerOverride, RemoveOrgIdentity, RevokeSignerOverride};
 use crate::components::ui;
-use crate::components::{DataTable, action_feedback};
+use crate::components::{Confirm, DataTable, action_feedback};
 use crate::domain::period::display_time;
 use crate::domain::policy_signers::{
     MAX_OVERRIDE_DAYS, MAX_REASON_CHARS, OrgSignerView, OverrideState, OverrideView, PolicySignerKind,
@@ -60,10 +60,12 @@ pub fn OrgSigners(list: Vec<OrgSignerView>, manage: bool, actions: SignerActions
                             <td class=ui::TD>{s.until.map(display_time).unwrap_or_else(|| "until removed".to_owned())}</td>
                             <td class=ui::TD>
                                 {removable.then(|| view! {
-                                    <ActionForm action=remove>
-                                        <input type="hidden" name="id" value=id />
-                                        <button type="submit" class=ui::BUTTON_QUIET aria-label=format!("Remove {}", s.name)>"Remove"</button>
-                                    </ActionForm>
+                                    <Confirm label="Remove…".to_owned() warning=format!("Bundles signed by {} stop counting as signed.", s.name)>
+                                        <ActionForm action=remove>
+                                            <input type="hidden" name="id" value=id />
+                                            <button type="submit" class=ui::BUTTON_DANGER>{format!("Remove {}", s.name)}</button>
+                                        </ActionForm>
+                                    </Confirm>
                                 })}
                             </td>
                         </tr>
@@ -71,7 +73,7 @@ pub fn OrgSigners(list: Vec<OrgSignerView>, manage: bool, actions: SignerActions
                 }).collect_view()}
             </DataTable>
             {manage.then(|| view! {
-                <div class="mt-2">{action_feedback(remove.value(), "Identity removed; bundles it signs are refused from now on.")}</div>
+                <div class="mt-2">{action_feedback(remove, "Identity removed; bundles it signs are refused from now on.")}</div>
                 <AddIdentityForm action=actions.add_identity />
             })}
         </section>
@@ -98,7 +100,7 @@ fn AddIdentityForm(action: ServerAction<AddOrgIdentity>) -> impl IntoView {
             </div>
             <button type="submit" class=ui::BUTTON>"Add identity"</button>
         </ActionForm>
-        <div class="mt-2">{action_feedback(action.value(), "Identity added; bundles it signs verify for every repository.")}</div>
+        <div class="mt-2">{action_feedback(action, "Identity added; bundles it signs verify for every repository.")}</div>
     }
 }
 
@@ -130,10 +132,12 @@ pub fn Overrides(list: Vec<OverrideView>, repos: Vec<String>, manage: bool, acti
                                 <td class=ui::TD>{format!("{} on {}", o.created_by, display_time(o.created_at))}</td>
                                 <td class=ui::TD>
                                     {(manage && active).then(|| view! {
-                                        <ActionForm action=revoke>
-                                            <input type="hidden" name="id" value=id />
-                                            <button type="submit" class=ui::BUTTON_QUIET aria-label=format!("Revoke the override for {repo}")>"Revoke"</button>
-                                        </ActionForm>
+                                        <Confirm label="Revoke…".to_owned() warning=format!("{repo} is checked against the org's signers again at once.")>
+                                            <ActionForm action=revoke>
+                                                <input type="hidden" name="id" value=id />
+                                                <button type="submit" class=ui::BUTTON_DANGER>{format!("Revoke the override for {repo}")}</button>
+                                            </ActionForm>
+                                        </Confirm>
                                     })}
                                 </td>
                             </tr>
@@ -142,7 +146,7 @@ pub fn Overrides(list: Vec<OverrideView>, repos: Vec<String>, manage: bool, acti
                 </DataTable>
             })}
             {manage.then(|| view! {
-                <div class="mt-2">{action_feedback(revoke.value(), "Override revoked; its signer is refused for the repository from now on.")}</div>
+                <div class="mt-2">{action_feedback(revoke, "Override revoked; its signer is refused for the repository from now on.")}</div>
                 <OverrideForm action=actions.allow repos />
             })}
         </section>
@@ -203,6 +207,6 @@ fn OverrideForm(action: ServerAction<AllowSignerOverride>, repos: Vec<String>) -
             </div>
             <div><button type="submit" class=ui::BUTTON>"Allow signer"</button></div>
         </ActionForm>
-        <div class="mt-2">{action_feedback(action.value(), "Override allowed: its signer is accepted for this repository until it expires.")}</div>
+        <div class="mt-2">{action_feedback(action, "Override allowed: its signer is accepted for this repository until it expires.")}</div>
     }
 }
