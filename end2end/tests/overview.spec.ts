@@ -46,4 +46,14 @@ test('on a phone the auditor overview fits the screen', async ({ page }, testInf
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow, `${jsOn(testInfo) ? 'js-on' : 'js-off'}: no sideways scrolling`).toBeLessThanOrEqual(0);
   await expectAccessible(page);
+
+  // The navigation sits behind a Menu button on a phone, and closes once a link is followed.
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await expect(nav.getByRole('link', { name: 'Audits' })).toBeHidden();
+  await page.getByTestId('mobile-menu').getByText('Menu').click();
+  await nav.getByRole('link', { name: 'Audits' }).click();
+  await expect(page).toHaveURL(/\/audits$/);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.getByTestId('mobile-menu')).not.toHaveAttribute('open');
+  await expectAccessible(page);
 });

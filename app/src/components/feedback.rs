@@ -19,8 +19,13 @@ pub fn ErrorNotice(
         ErrorCode::Forbidden => "Not allowed",
         ErrorCode::NotFound => "Not found",
         ErrorCode::InvalidInput | ErrorCode::Conflict => "Please check the form",
+        ErrorCode::InvalidCredentials => "Wrong e-mail or password",
+        ErrorCode::AccessExpired => "Access ended",
+        ErrorCode::Suspended => "Organisation suspended",
+        ErrorCode::RateLimited => "Too many attempts",
         ErrorCode::NdaRequired => "Confidentiality agreement",
-        _ => "Something went wrong",
+        ErrorCode::Transport => "Could not reach the portal",
+        ErrorCode::Unauthenticated | ErrorCode::Internal => "Something went wrong",
     };
     let nda = error.code == ErrorCode::NdaRequired;
     view! {

@@ -238,6 +238,11 @@ impl Role {
         }
     }
 
+    /// Every role, least privileged first: the order a new user's role is
+    /// offered in, so the form's default is the least privileged.
+    pub const LEAST_PRIVILEGED_FIRST: &'static [Role] =
+        &[Role::TenantMember, Role::TenantAdmin, Role::Auditor, Role::Finance, Role::Security, Role::OperatorAdmin];
+
     /// Read-only roles never change state.
     pub fn is_read_only(self) -> bool {
         matches!(self, Role::Auditor)
@@ -442,6 +447,16 @@ mod tests {
             allowed.sort_unstable();
             assert_eq!(shown, allowed, "{r:?}");
         }
+    }
+
+    #[test]
+    fn every_role_is_offered_once_least_privileged_first() {
+        let mut offered = Role::LEAST_PRIVILEGED_FIRST.to_vec();
+        assert_eq!(offered.first(), Some(&Role::TenantMember));
+        offered.sort_by_key(|r| r.as_str());
+        let mut all = Role::ALL.to_vec();
+        all.sort_by_key(|r| r.as_str());
+        assert_eq!(offered, all);
     }
 
     #[test]

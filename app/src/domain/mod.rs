@@ -5,6 +5,7 @@ pub mod alert_rules;
 pub mod alerts;
 pub mod api_scope;
 pub mod audit_kit;
+pub mod audit_log;
 pub mod chart;
 pub mod dashboard;
 pub mod drill;

@@ -50,7 +50,9 @@ impl LazyRoute for UsersPage {
 #[component]
 fn CreateUserForm(action: ServerAction<CreateUser>, creator: Role) -> impl IntoView {
     let operator = creator == Role::OperatorAdmin;
-    let roles: Vec<Role> = Role::ALL.iter().copied().filter(|r| operator || r.org_kind() == OrgKind::Tenant).collect();
+    // Least privileged first, so the form's default grants the least.
+    let roles: Vec<Role> =
+        Role::LEAST_PRIVILEGED_FIRST.iter().copied().filter(|r| operator || r.org_kind() == OrgKind::Tenant).collect();
     view! {
         <section class=ui::CARD aria-labelledby="new-user">
             <h2 id="new-user" class="mb-3 text-lg font-semibold">"New user"</h2>

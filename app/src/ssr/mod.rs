@@ -14,6 +14,7 @@ pub mod alert_rules;
 pub mod alerting;
 pub mod audit;
 pub mod audit_kit;
+pub mod audit_log;
 pub mod billing;
 pub mod business_metrics;
 pub mod clock;

@@ -137,7 +137,7 @@ async fn an_auditor_sees_only_the_engagement_and_its_tenants() {
     let (_, status) = call(&app, &auditor, "signature_status", &[("show", "")]).await;
     assert!(status["repos"].as_array().unwrap().iter().all(|r| r["tenant"] == "acme-robotics"), "{status}");
     let (_, log) = call(&app, &auditor, "list_audit_log", &[]).await;
-    for e in log[0].as_array().unwrap() {
+    for e in log["entries"].as_array().unwrap() {
         let seq = e["seq"].as_i64().unwrap();
         let org = app.state.db.audit_page(seq - 1, 1).await.unwrap()[0].org_id.clone();
         assert_ne!(org.as_deref(), Some(globex.as_str()), "a Globex audit entry reached the auditor: {e}");

@@ -59,5 +59,8 @@ async fn a_form_post_without_javascript_returns_to_its_page_saying_whether_it_wo
     assert_eq!(done, app.url("/keys?__done=%2Fapi%2Fcreate_api_key"), "a stale success is replaced");
     let r = post(&[("name", "")], done).await.unwrap();
     let failed = r.headers()["location"].to_str().unwrap();
-    assert!(failed.contains("__err=") && !failed.contains("__done"), "an error is never shown beside a success: {failed}");
+    assert!(
+        failed.contains("__err=") && !failed.contains("__done"),
+        "an error is never shown beside a success: {failed}"
+    );
 }

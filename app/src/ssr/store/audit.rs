@@ -1,6 +1,7 @@
 //! The append-only, hash-chained audit log.
 
 use super::{Db, StoreError, StoreResult, Tx};
+use crate::domain::audit_log::AuditFilter;
 use sqlx::Connection;
 
 /// One audit-log entry as stored.
@@ -30,6 +31,27 @@ pub struct AuditRow {
 
 const COLUMNS: &str = "seq, id, at, actor, action, org_id, target, detail, prev_hash, hash";
 
+/// Which entries a reader may see.
+#[derive(Debug, Clone, Copy)]
+pub enum AuditScope<'a> {
+    /// Every entry (operator admins and security).
+    All,
+    /// Entries about any of `orgs` or with `target` as their object (an
+    /// auditor: the engagement's tenants and the engagement).
+    About {
+        /// Organisation ids.
+        orgs: &'a [String],
+        /// The engagement id.
+        target: &'a str,
+    },
+}
+
+/// A value bound to a query built at run time.
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
 impl Db {
     /// Newest entries first, optionally for one organisation.
     pub async fn audit_entries(&self, org_id: Option<&str>, limit: i64) -> StoreResult<Vec<AuditRow>> {
@@ -44,16 +66,50 @@ impl Db {
         Ok(query.bind(limit).fetch_all(self.pool()).await?)
     }
 
-    /// Newest entries first about any of `orgs` or with `target` as their object
-    /// (what an auditor of an engagement sees: its tenants and the engagement).
-    pub async fn audit_entries_about(&self, orgs: &[String], target: &str, limit: i64) -> StoreResult<Vec<AuditRow>> {
-        let placeholders: Vec<String> = (0..orgs.len()).map(|i| format!("${}", i + 3)).collect();
-        let in_orgs =
-            if orgs.is_empty() { "1 = 0".to_owned() } else { format!("org_id IN ({})", placeholders.join(", ")) };
-        let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE target = $1 OR {in_orgs} ORDER BY seq DESC LIMIT $2");
-        let mut q = sqlx::query_as(&sql).bind(target).bind(limit);
-        for o in orgs {
-            q = q.bind(o);
+    /// Newest entries first that `filter` matches, within `scope`.
+    pub async fn audit_search(
+        &self,
+        scope: AuditScope<'_>,
+        filter: &AuditFilter,
+        limit: i64,
+    ) -> StoreResult<Vec<AuditRow>> {
+        let mut clauses: Vec<String> = Vec::new();
+        let mut binds: Vec<Bind> = Vec::new();
+        let next = |b: Bind, binds: &mut Vec<Bind>| {
+            binds.push(b);
+            format!("${}", binds.len())
+        };
+        if let AuditScope::About { orgs, target } = scope {
+            let mut any = vec![format!("target = {}", next(Bind::Text(target.to_owned()), &mut binds))];
+            for o in orgs {
+                any.push(format!("org_id = {}", next(Bind::Text(o.clone()), &mut binds)));
+            }
+            clauses.push(format!("({})", any.join(" OR ")));
+        }
+        if let Some(actor) = &filter.actor {
+            clauses.push(format!("actor = {}", next(Bind::Text(actor.clone()), &mut binds)));
+        }
+        if let Some(action) = &filter.action {
+            // The action itself, or any under it: `api_key` matches `api_key.revoked`.
+            let exact = next(Bind::Text(action.clone()), &mut binds);
+            let under = next(Bind::Text(format!("{}.%", action.replace('_', "\\_"))), &mut binds);
+            clauses.push(format!("(action = {exact} OR action LIKE {under} ESCAPE '\\')"));
+        }
+        if let Some(from) = filter.from {
+            clauses.push(format!("at >= {}", next(Bind::Int(from.start_ms()), &mut binds)));
+        }
+        if let Some(to) = filter.to {
+            clauses.push(format!("at < {}", next(Bind::Int(to.end_ms()), &mut binds)));
+        }
+        let limit_at = next(Bind::Int(limit), &mut binds);
+        let filter_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+        let sql = format!("SELECT {COLUMNS} FROM audit_log {filter_sql} ORDER BY seq DESC LIMIT {limit_at}");
+        let mut q = sqlx::query_as(&sql);
+        for b in binds {
+            q = match b {
+                Bind::Text(t) => q.bind(t),
+                Bind::Int(i) => q.bind(i),
+            };
         }
         Ok(q.fetch_all(self.pool()).await?)
     }

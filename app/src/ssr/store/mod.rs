@@ -40,7 +40,7 @@ mod webhooks;
 
 pub use alerts::AlertRow;
 pub use api_keys::ApiKeyRow;
-pub use audit::AuditRow;
+pub use audit::{AuditRow, AuditScope};
 pub use audit_library::{DocumentRow, DrTargetsRow, VendorAttestationRow};
 pub use audit_work::{
     AcceptanceRow, AuditTable, ChecklistItemRow, CommentRow, DecisionRow, FindingRow, RequestRow, RiskRow, SampleRow,

@@ -1,8 +1,10 @@
 //! Downloads for signed-in portal users (the session cookie; roles checked
-//! per route): usage exports, staff reports and audit files (with uploads). [`signed_in`] is the
+//! per route): usage exports, staff reports, audit files (with uploads) and
+//! the audit log export. [`signed_in`] is the
 //! session extractor they share.
 
 pub mod audit;
+pub mod audit_log_export;
 pub mod reports;
 pub mod signed_in;
 pub mod usage_export;
@@ -12,5 +14,9 @@ use axum::Router;
 
 /// The session download routes.
 pub fn router() -> Router<AppState> {
-    Router::new().merge(usage_export::router()).merge(reports::router()).merge(audit::router())
+    Router::new()
+        .merge(usage_export::router())
+        .merge(reports::router())
+        .merge(audit::router())
+        .merge(audit_log_export::router())
 }
