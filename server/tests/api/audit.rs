@@ -1,6 +1,6 @@
 use crate::helpers::TestApp;
-use serde_json::Value;
 use app::ssr::audit::verify_chain;
+use serde_json::Value;
 
 #[tokio::test]
 async fn security_actions_are_chained_and_edits_are_detected() {
@@ -135,9 +135,17 @@ async fn the_log_filters_by_actor_action_and_days_and_exports_the_same_entries()
     assert_eq!(rows[0], "seq,time_utc,actor,action,target,detail,hash_prefix");
     assert_eq!(rows.len(), 3, "{csv}");
     assert!(rows[1].contains(",admin@acme.demo,api_key.revoked,") && rows[2].contains(",api_key.created,"), "{csv}");
-    let json: Value = get("/audit-log/export?format=json&actor=admin%40acme.demo".into(), security.clone()).await.json().await.unwrap();
+    let json: Value = get("/audit-log/export?format=json&actor=admin%40acme.demo".into(), security.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(json["filter"]["actor"], "admin@acme.demo");
     assert!(json["entries"].as_array().unwrap().iter().all(|e| e["actor"] == "admin@acme.demo"), "{json}");
     assert_eq!(get("/audit-log/export?format=xml".into(), security.clone()).await.status(), 400);
-    assert_eq!(get("/audit-log/export?format=csv".into(), admin.clone()).await.status(), 403, "tenant admins do not read the log");
+    assert_eq!(
+        get("/audit-log/export?format=csv".into(), admin.clone()).await.status(),
+        403,
+        "tenant admins do not read the log"
+    );
 }
