@@ -22,6 +22,7 @@ forge=$data/forge
 echo '{"spdxVersion":"SPDX-2.3","name":"widgets"}' > "$forge/sbom.spdx.json"
 for spec in "partner/widgets-json-wizard v1.4.0 release-key" "partner/widgets-jsoff-wizard v1.4.0 release-key" \
             "partner/widgets-json-cli v1.4.0 release-key" "partner/widgets-jsoff-cli v1.4.0 release-key" \
+            "partner/widgets-json-upload v1.4.0 release-key" "partner/widgets-jsoff-upload v1.4.0 release-key" \
             "partner/broken v0.2.0 stranger-key" "initech/firmware v3.1.0 release-key" "hooli/platform v2.0.0 release-key"; do
   read -r repo tag key <<<"$spec"
   mkdir -p "$forge/$repo"

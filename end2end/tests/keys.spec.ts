@@ -11,6 +11,7 @@ test('a tenant admin creates a key, uses it, and revokes it', async ({ page, req
   await page.getByRole('button', { name: 'Create key' }).click();
   const secret = (await page.getByTestId('new-key-secret').textContent())?.trim() ?? '';
   expect(secret).toMatch(/^tpk_[0-9a-f]{64}$/);
+  await expect(page.getByLabel('Key name')).toHaveValue('');
   const marker = await page.evaluate(() => (window as unknown as { marker?: string }).marker);
   expect(marker).toBe(jsOn(testInfo) ? 'same document' : undefined);
   await expectAccessible(page);

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { TestInfo } from '@playwright/test';
 import { expect, expectAccessible, jsOn, login, portal, settled, test, unique } from './helpers';
-import { deliveries, follow, invite, PARTNER_PASSWORD, stepDetails, stepPolicy, stepRepository, stepWebhook, type Partner } from './wizard';
+import { deliveries, follow, invite, PARTNER_PASSWORD, stepDetails, stepPolicy, stepRepository, stepUpload, stepWebhook, type Partner } from './wizard';
 
 const BIN = resolve(__dirname, '..', '..', process.env.TRUST_PORTAL_BIN ?? 'target/debug/trust-portal');
 
@@ -25,6 +25,9 @@ test('a new partner completes all five steps: tenant, signed webhook test, polic
   await follow(page, link);
   await expect(page.getByTestId('step-1')).toHaveAttribute('aria-current', 'step');
   await expect(page.getByTestId('step-5')).toHaveAttribute('data-status', 'locked');
+  // Each plan says what a verification costs this month and what it includes, in words.
+  await expect(page.locator('#ob-plan option[value="pro"]')).toHaveText('Pro: $0.005 per verification; Webhooks, Policy bundles, High rate limit');
+  await expect(page.locator('#ob-plan option[value="starter"]')).toHaveText('Starter: $0.01 per verification; Webhooks');
   await expectAccessible(page);
   // With JavaScript on, the steps submit in place: this marker survives only if the page never reloads.
   if (jsOn(testInfo)) await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
@@ -37,13 +40,13 @@ test('a new partner completes all five steps: tenant, signed webhook test, polic
   await expect(page.getByRole('heading', { name: 'Step 5 of 5: Entitlements and API key' })).toBeVisible();
   const summary = page.getByTestId('onboard-summary');
   await expect(summary).toContainText(`${repo}@v1.4.0 verified`);
-  await expect(summary).toContainText('webhooks, policy_bundles, high_rate_limit');
+  await expect(summary).toContainText('Webhooks, Policy bundles, High rate limit');
   const secret = (await page.getByTestId('webhook-secret').textContent())!.trim();
   expect(secret).toMatch(/^whsec_/);
   await expectAccessible(page);
 
   await page.getByRole('button', { name: 'Enable entitlements and issue API key' }).click();
-  await expect(page.getByTestId('onboard-done')).toContainText('features on: webhooks, policy_bundles, high_rate_limit');
+  await expect(page.getByTestId('onboard-done')).toContainText('features on: Webhooks, Policy bundles, High rate limit');
   const key = (await page.getByTestId('onboard-api-key-secret').textContent())!.trim();
   expect(key).toMatch(/^tpk_[0-9a-f]{64}$/);
   if (jsOn(testInfo)) expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
@@ -107,7 +110,7 @@ test('a partner who stops at step 3 resumes from the CLI, which finishes the sam
 
   // Back in the browser, the session is finished; the link is used up.
   await page.reload();
-  await expect(page.getByTestId('onboard-done')).toContainText('features on: webhooks, policy_bundles, high_rate_limit');
+  await expect(page.getByTestId('onboard-done')).toContainText('features on: Webhooks, Policy bundles, High rate limit');
   await page.goto(link);
   await expect(page.getByTestId('link-problem')).toContainText('already used');
   await expect(page.getByRole('main').getByRole('link', { name: 'Log in' })).toBeVisible();
@@ -145,6 +148,29 @@ test('a failing pack blocks step 4 with the exact failure and how to fix it, and
   await expect(page.getByTestId('step-3')).toHaveAttribute('data-status', 'done');
   await expect(page.getByTestId('step-4')).toHaveAttribute('data-status', 'to do');
   if (jsOn(testInfo)) await expect(page.getByRole('heading', { name: /Step 2 of 5/ })).toBeFocused();
+});
+
+test('a partner uploads the release pack in step 4 itself: the manifest must name the repository, then the step passes', async ({ page, browser }, testInfo) => {
+  const slug = `up-${unique(testInfo)}`;
+  const link = await invite(browser, jsOn(testInfo), `Upload ${slug}`);
+  await follow(page, link);
+  await stepDetails(page, partner(slug));
+  await stepWebhook(page, slug);
+  await stepPolicy(page);
+  const repo = `partner/widgets-${jsOn(testInfo) ? 'json' : 'jsoff'}-upload`;
+
+  // A pack whose signed manifest names another repository is refused, with why and how to fix it; no success box beside it.
+  await stepUpload(page, 'partner/someone-else', `${repo}/pack.zip`);
+  const failure = page.getByTestId('step-failure');
+  await expect(failure).toContainText('pack_release_mismatch');
+  await expect(failure).toContainText(`manifest names ${repo}@v1.4.0`);
+  await expect(page.getByTestId('step-4')).toHaveAttribute('data-status', 'failed');
+  await expect(page.getByRole('status')).toHaveCount(0);
+  await expectAccessible(page);
+
+  await stepUpload(page, repo, `${repo}/pack.zip`);
+  await expect(page.getByRole('heading', { name: 'Step 5 of 5: Entitlements and API key' })).toBeVisible();
+  await expect(page.getByTestId('onboard-summary')).toContainText(`${repo}@v1.4.0 verified`);
 });
 
 test('the operator sees the funnel with the demo onboardings, times against the goal and failure reasons', async ({ page }) => {

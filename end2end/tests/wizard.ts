@@ -72,9 +72,19 @@ export async function stepPolicy(page: Page) {
 
 /** Step 4: a forge repository whose latest release pack the forge's release key signed. */
 export async function stepRepository(page: Page, repo: string) {
-  await page.getByLabel('Repository (owner/name)').fill(repo);
-  await page.getByLabel('Pack-signing public key (PEM)').fill(readFileSync(`${portal().data}/release-key.pub`, 'utf8'));
-  await page.getByRole('button', { name: 'Fetch and verify' }).click();
+  const form = page.getByRole('form', { name: 'Fetch the pack' });
+  await form.getByLabel('Repository (owner/name)').fill(repo);
+  await form.getByLabel('Pack-signing public key (PEM)').fill(readFileSync(`${portal().data}/release-key.pub`, 'utf8'));
+  await form.getByRole('button', { name: 'Fetch and verify' }).click();
+}
+
+/** Step 4 with the pack uploaded from this machine: `file` (under the forge's data), entered as `repo`. */
+export async function stepUpload(page: Page, repo: string, file: string) {
+  const form = page.getByRole('form', { name: 'Upload the pack' });
+  await form.getByLabel('Repository (owner/name)').fill(repo);
+  await form.getByLabel('Release pack (*.pack.zip)').setInputFiles(`${portal().data}/${file}`);
+  await form.getByLabel('Pack-signing public key (PEM)').fill(readFileSync(`${portal().data}/release-key.pub`, 'utf8'));
+  await form.getByRole('button', { name: 'Upload and verify' }).click();
 }
 
 /**

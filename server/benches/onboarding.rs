@@ -141,6 +141,7 @@ fn main() {
                     repo: format!("bench/app-{i}"),
                     source: RepoSource::Releases,
                     public_key: Some(release_pem.clone()),
+                    pack: None,
                 },
                 StepInput::Finish,
             ];

@@ -85,7 +85,7 @@ pub async fn onboard_repository(
     public_key: Option<String>,
 ) -> Result<OnboardingView, AppError> {
     let source = crate::domain::onboarding::RepoSource::parse(&source).map_err(|e| AppError::invalid("Source", e))?;
-    submit(StepInput::Repository { repo, source, public_key }).await
+    submit(StepInput::Repository { repo, source, public_key, pack: None }).await
 }
 
 /// Step 5: turns the entitlements on and issues the first API key (returned once).

@@ -1,7 +1,8 @@
 //! `DataTable`: the one table frame every listing uses (card, screen-reader
 //! caption, column headings with `scope="col"`), around rows given as children.
-//! A table wider than the screen scrolls inside its card (which takes the
-//! keyboard focus, so it scrolls without a mouse too), never the page.
+//! A table wider or longer than the screen scrolls inside its card (which
+//! takes the keyboard focus, so it scrolls without a mouse too) with its
+//! column headings kept in view; printed, it is shown whole.
 
 use super::ui;
 use leptos::prelude::*;
@@ -20,11 +21,11 @@ pub fn DataTable(
     children: Children,
 ) -> impl IntoView {
     view! {
-        <div class=format!("{} overflow-x-auto", ui::CARD) tabindex="0">
+        <div class=format!("{} max-h-[75vh] overflow-auto print:max-h-none print:overflow-visible", ui::CARD) tabindex="0">
             <table class=ui::TABLE>
                 <caption class=if show_caption { "mb-2 text-left text-base font-semibold text-slate-900" } else { "sr-only" }>{caption}</caption>
                 <thead>
-                    <tr>{headers.iter().map(|h| view! { <th scope="col" class=ui::TH>{*h}</th> }).collect_view()}</tr>
+                    <tr>{headers.iter().map(|h| view! { <th scope="col" class=format!("{} sticky top-0 bg-white", ui::TH)>{*h}</th> }).collect_view()}</tr>
                 </thead>
                 <tbody>{children()}</tbody>
             </table>

@@ -1,6 +1,7 @@
 //! The app shell: header with role-based navigation, the SLA badge, and the page.
 
 use super::SlaBadge;
+use super::feedback::LastSent;
 use crate::api::auth::{Logout, SessionUser, current_user};
 use crate::domain::AppError;
 use crate::domain::identity::NavItem;
@@ -19,10 +20,14 @@ pub fn Layout() -> impl IntoView {
     let user = Resource::new(move || location.pathname.get(), |_| current_user());
     provide_context(CurrentUserCtx(user));
     let logout = ServerAction::<Logout>::new();
-    // The phone menu closes once a link in it has been followed.
+    let last_sent = RwSignal::new(None);
+    provide_context(LastSent(last_sent));
+    // The phone menu closes once a link in it has been followed, and a new
+    // page starts with no form sent.
     let menu = NodeRef::<leptos::html::Details>::new();
     Effect::new(move |_| {
         location.pathname.track();
+        last_sent.set(None);
         if let Some(details) = menu.get_untracked() {
             details.set_open(false);
         }

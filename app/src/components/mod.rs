@@ -16,7 +16,7 @@ pub use audit_status::AuditStatus;
 pub use confirm::Confirm;
 pub use data_table::DataTable;
 pub use entitlements_note::EntitlementsNote;
-pub use feedback::{ErrorNotice, action_feedback};
+pub use feedback::{ErrorNotice, action_error, action_feedback, cleared_on_success};
 pub use layout::{CurrentUserCtx, Layout};
 pub use onboard_wizard::{OnboardWizard, WizardActions};
 pub use sla_badge::{SlaBadge, SlaBadgeView};

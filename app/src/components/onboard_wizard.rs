@@ -9,7 +9,7 @@ use super::ui;
 use crate::api::onboarding::{
     OnboardDetails, OnboardFinish, OnboardGoTo, OnboardPolicy, OnboardRepository, OnboardWebhook,
 };
-use crate::components::{ErrorNotice, action_feedback};
+use crate::components::action_error;
 use crate::domain::Plan;
 use crate::domain::onboarding::{OnboardingView, Step, StepStatus};
 use leptos::prelude::*;
@@ -199,7 +199,7 @@ fn CurrentStep(
         <p class="mb-4 text-xs text-slate-600">{format!("Invitation for {}", session.label)}</p>
         <FailureNotice session=session.clone() step />
         {form}
-        {move || actions.go_to.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+        {action_error(actions.go_to)}
         <BackLinks session step action=actions.go_to />
     }
 }
@@ -223,12 +223,13 @@ fn DetailsForm(session: OnboardingView, action: ServerAction<OnboardDetails>) ->
             </div>
             <div>
                 <label for="ob-plan" class=ui::LABEL>"Plan"</label>
-                <select id="ob-plan" name="plan" class=ui::INPUT>
-                    {Plan::ALL.iter().map(|p| {
-                        let features = p.features().iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ");
-                        view! { <option value=p.as_str() selected=plan == p.as_str()>{format!("{} ({features})", p.label())}</option> }
+                <select id="ob-plan" name="plan" class=ui::INPUT aria-describedby="ob-plan-help">
+                    {session.plans.iter().map(|offer| {
+                        let p = offer.plan;
+                        view! { <option value=p.as_str() selected=plan == p.as_str()>{offer.in_words()}</option> }
                     }).collect_view()}
                 </select>
+                <p id="ob-plan-help" class="mt-1 text-xs text-slate-600">"Billed monthly per verified call; failed calls are free. Change the plan later with the portal's team."</p>
             </div>
             <div>
                 <label for="ob-admin-name" class=ui::LABEL>"Your name (tenant admin)"</label>
@@ -252,7 +253,7 @@ fn DetailsForm(session: OnboardingView, action: ServerAction<OnboardDetails>) ->
                 <button type="submit" class=ui::BUTTON>{if created { "Save plan and continue" } else { "Create tenant and continue" }}</button>
             </div>
         </ActionForm>
-        {action_feedback(action, "Saved.")}
+        {action_error(action)}
     }
 }
 
@@ -278,7 +279,17 @@ fn WebhookForm(session: OnboardingView, action: ServerAction<OnboardWebhook>) ->
             </div>
             <button type="submit" class=ui::BUTTON>"Send test delivery"</button>
         </ActionForm>
-        {action_feedback(action, "Checked.")}
+        <details class="mt-3 text-sm text-slate-700">
+            <summary class="cursor-pointer">"Trying it on your own machine?"</summary>
+            <p class="mt-1">
+                "The portal never calls private or loopback addresses unless its operator allows them ("
+                <code>"PORTAL_OUTBOUND_ALLOWLIST=127.0.0.0/8"</code>
+                " for a portal on the same machine). A portal in development mode also accepts "<code>"http://"</code>
+                " receivers; in production they must be HTTPS. Any endpoint that answers 2xx passes; check the "
+                <code>"webhook-signature"</code>" header with the secret above."
+            </p>
+        </details>
+        {action_error(action)}
     }
 }
 
@@ -314,21 +325,28 @@ fn PolicyForm(session: OnboardingView, action: ServerAction<OnboardPolicy>) -> i
                 </ActionForm>
             }.into_any()
         }}
-        {action_feedback(action, "Checked.")}
+        {action_error(action)}
     }
 }
 
 #[component]
 fn RepositoryForm(session: OnboardingView, action: ServerAction<OnboardRepository>) -> impl IntoView {
     let source = session.data.repo_source.clone().unwrap_or_else(|| "releases".into());
+    let key_label = if session.has_signing_key {
+        "Another pack-signing public key (optional)"
+    } else {
+        "Pack-signing public key (PEM)"
+    };
+    let upload_error = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("upload_error"));
+    let repo = session.data.repo.clone();
     view! {
         <p class="mb-3 text-sm text-slate-700">
-            "We ask your repository host for the latest release, download the evidence pack attached to it ("
+            "We verify your latest release's evidence pack ("
             <code>"*.pack.zip"</code>
             ", built with " <code>"trust-portal pack build"</code>
-            ") and verify its manifest signature, every digest and every signature inside."
+            "): its manifest signature, every digest and every signature inside. Fetch it from your repository host, or upload the file here."
         </p>
-        <ActionForm action attr:class="space-y-3">
+        <ActionForm action attr:class="space-y-3" attr:aria-label="Fetch the pack">
             <div>
                 <label for="ob-repo" class=ui::LABEL>"Repository (owner/name)"</label>
                 <input id="ob-repo" name="repo" required placeholder="acme/firmware" class=ui::INPUT value=session.data.repo.clone() />
@@ -336,7 +354,7 @@ fn RepositoryForm(session: OnboardingView, action: ServerAction<OnboardRepositor
             <fieldset>
                 <legend class=ui::LABEL>"Where is the pack?"</legend>
                 <div class="mt-1 flex items-center gap-2 text-sm">
-                    <input type="radio" id="ob-src-releases" name="source" value="releases" checked=source == "releases" />
+                    <input type="radio" id="ob-src-releases" name="source" value="releases" checked=source != "portal" />
                     <label for="ob-src-releases">"Latest release on the repository host"</label>
                 </div>
                 <div class="mt-1 flex items-center gap-2 text-sm">
@@ -344,16 +362,45 @@ fn RepositoryForm(session: OnboardingView, action: ServerAction<OnboardRepositor
                     <label for="ob-src-portal">"Already uploaded to the portal"</label>
                 </div>
             </fieldset>
-            <div>
-                <label for="ob-key" class=ui::LABEL>
-                    {if session.has_signing_key { "Another pack-signing public key (optional)" } else { "Pack-signing public key (PEM)" }}
-                </label>
-                <textarea id="ob-key" name="public_key" rows="4" class=ui::INPUT placeholder="-----BEGIN PUBLIC KEY-----" aria-describedby="ob-key-help"></textarea>
-                <p id="ob-key-help" class="mt-1 text-xs text-slate-600">"The public half of the key that signs your packs (e.g. release-key.pub). It is stored for this tenant once the pack verifies."</p>
-            </div>
+            <KeyField id="ob-key" label=key_label />
             <button type="submit" class=ui::BUTTON>"Fetch and verify"</button>
         </ActionForm>
-        {action_feedback(action, "Checked.")}
+        {action_error(action)}
+        <section class="mt-6 border-t border-slate-200 pt-4" aria-labelledby="ob-upload-heading">
+            <h3 id="ob-upload-heading" class="mb-2 font-semibold">"Or upload the pack"</h3>
+            {upload_error.map(|message| view! {
+                <div role="alert" data-testid="upload-error" class="mb-3 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900">
+                    <p class="font-semibold">"The upload was not accepted"</p>
+                    <p>{message}</p>
+                </div>
+            })}
+            <form method="post" enctype="multipart/form-data" action="/onboard/pack" class="space-y-3" aria-label="Upload the pack">
+                <div>
+                    <label for="ob-upload-repo" class=ui::LABEL>"Repository (owner/name)"</label>
+                    <input id="ob-upload-repo" name="repo" required placeholder="acme/firmware" class=ui::INPUT value=repo />
+                </div>
+                <div>
+                    <label for="ob-upload-pack" class=ui::LABEL>"Release pack (*.pack.zip)"</label>
+                    <input id="ob-upload-pack" name="pack" type="file" required accept=".zip,application/zip" class="block text-sm" aria-describedby="ob-upload-help" />
+                    <p id="ob-upload-help" class="mt-1 text-xs text-slate-600">"The release is the one the pack's signed manifest names. At most 32 MiB."</p>
+                </div>
+                <KeyField id="ob-upload-key" label=key_label />
+                <button type="submit" class=ui::BUTTON>"Upload and verify"</button>
+            </form>
+        </section>
+    }
+}
+
+/// The pack-signing public key field of step 4's forms.
+#[component]
+fn KeyField(id: &'static str, label: &'static str) -> impl IntoView {
+    let help = format!("{id}-help");
+    view! {
+        <div>
+            <label for=id class=ui::LABEL>{label}</label>
+            <textarea id=id name="public_key" rows="4" class=ui::INPUT placeholder="-----BEGIN PUBLIC KEY-----" aria-describedby=help.clone()></textarea>
+            <p id=help class="mt-1 text-xs text-slate-600">"The public half of the key that signs your packs (e.g. release-key.pub). It is stored for this tenant once the pack verifies."</p>
+        </div>
     }
 }
 
@@ -369,12 +416,12 @@ fn FinishForm(session: OnboardingView, action: ServerAction<OnboardFinish>) -> i
             <dt class="font-semibold">"Signing secret"</dt><dd><code class="break-all" data-testid="webhook-secret">{session.webhook_secret.map(|s| s.0)}</code></dd>
             <dt class="font-semibold">"Policy"</dt><dd>{d.policy_version.map(|v| format!("version {v}"))} " signed by " {d.policy_signer}</dd>
             <dt class="font-semibold">"Evidence"</dt><dd>{d.repo} "@" {d.release_tag} " verified"</dd>
-            <dt class="font-semibold">"Features"</dt><dd>{plan.features().iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")}</dd>
+            <dt class="font-semibold">"Features"</dt><dd>{plan.features().iter().map(|f| f.label()).collect::<Vec<_>>().join(", ")}</dd>
         </dl>
         <ActionForm action>
             <button type="submit" class=ui::BUTTON>"Enable entitlements and issue API key"</button>
         </ActionForm>
-        {action_feedback(action, "Done.")}
+        {action_error(action)}
     }
 }
 
@@ -384,7 +431,7 @@ fn Completed(session: OnboardingView, api_key: Option<String>, heading: NodeRef<
     view! {
         <h2 id="step-heading" node_ref=heading tabindex="-1" class="mb-2 text-xl font-semibold text-green-900 focus:outline-none">"Onboarding complete"</h2>
         <p class="mb-3 text-sm" data-testid="onboard-done">
-            {format!("{} is set up: features on: {}.", d.tenant_name.unwrap_or_default(), d.features.join(", "))}
+            {format!("{} is set up: features on: {}.", d.tenant_name.unwrap_or_default(), feature_labels(&d.features))}
         </p>
         {match api_key {
             Some(key) => view! {
@@ -399,4 +446,13 @@ fn Completed(session: OnboardingView, api_key: Option<String>, heading: NodeRef<
         }}
         <a href="/login" class=ui::BUTTON>"Log in as " {d.admin_email}</a>
     }
+}
+
+/// Feature codes (`policy_bundles`) in words (`Policy bundles`), unknown ones as they are.
+fn feature_labels(codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|c| crate::domain::entitlements::Feature::parse(c).map_or_else(|_| c.clone(), |f| f.label().to_owned()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -79,7 +79,7 @@ impl AuditFilter {
     /// The filter as a query string (`actor=…&action=…`), for links that keep it.
     pub fn query(&self) -> String {
         let mut parts = Vec::new();
-        let mut add = |k: &str, v: String| parts.push(format!("{k}={}", encode(&v)));
+        let mut add = |k: &str, v: String| parts.push(format!("{k}={}", super::text::query_value(&v)));
         if let Some(a) = &self.actor {
             add("actor", a.clone());
         }
@@ -94,16 +94,6 @@ impl AuditFilter {
         }
         parts.join("&")
     }
-}
-
-/// Percent-encodes everything but unreserved characters.
-fn encode(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

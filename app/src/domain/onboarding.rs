@@ -107,6 +107,8 @@ string_enum!(
         Releases = "releases",
         /// A pack already uploaded to the portal for that repository.
         Portal = "portal",
+        /// A pack file sent with the step itself (the wizard's upload).
+        Upload = "upload",
     }
 );
 
@@ -191,6 +193,27 @@ pub struct PolicyVersionOption {
     pub current: bool,
 }
 
+/// A plan as step 1 offers it: its price per verification this month and
+/// its features.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanOffer {
+    /// The plan.
+    pub plan: super::Plan,
+    /// Price of one `attestation.verify` this month (`None` when no price is set).
+    pub verify_price: Option<super::money::UnitPrice>,
+}
+
+impl PlanOffer {
+    /// "Pro: $0.005 per verification; Webhooks, Policy bundles, High rate limit".
+    pub fn in_words(&self) -> String {
+        let features = self.plan.features().iter().map(|f| f.label()).collect::<Vec<_>>().join(", ");
+        match self.verify_price {
+            Some(price) => format!("{}: {price} per verification; {features}", self.plan.label()),
+            None => format!("{}: {features}", self.plan.label()),
+        }
+    }
+}
+
 /// A session as the wizard and the CLI see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OnboardingView {
@@ -216,6 +239,9 @@ pub struct OnboardingView {
     pub policy_versions: Vec<PolicyVersionOption>,
     /// The tenant already has a signing key (step 4 needs none entered).
     pub has_signing_key: bool,
+    /// The plans step 1 offers, with this month's prices.
+    #[serde(default)]
+    pub plans: Vec<PlanOffer>,
 }
 
 impl OnboardingView {

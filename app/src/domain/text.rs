@@ -147,10 +147,26 @@ pub fn check_new_password(p: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// `v` percent-encoded for a URL's query string: every byte but the
+/// unreserved ones (`A-Z a-z 0-9 - . _ ~`) as `%XX`.
+pub fn query_value(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn query_values_keep_only_unreserved_bytes() {
+        assert_eq!(query_value("a b&c=ü~"), "a%20b%26c%3D%C3%BC~");
+    }
 
     #[test]
     fn slugs() {

@@ -5,7 +5,7 @@
 
 use crate::api::audit_library::{AddVendorAttestation, RunRestoreDrill, SetDrTargets, UpdateRisk, audit_library};
 use crate::components::ui;
-use crate::components::{DataTable, ErrorNotice, action_feedback};
+use crate::components::{DataTable, ErrorNotice, action_feedback, cleared_on_success};
 use crate::domain::audit_kit::checklist::duration_text;
 use crate::domain::audit_kit::view::{LibraryView, RiskView};
 use crate::domain::period::display_time;
@@ -148,7 +148,7 @@ fn VendorForm(action: ServerAction<AddVendorAttestation>) -> impl IntoView {
     view! {
         <section class=ui::CARD aria-labelledby="vendor-heading">
             <h2 id="vendor-heading" class="mb-2 text-lg font-semibold">"Add a vendor attestation"</h2>
-            <ActionForm action attr:class="grid gap-3 sm:grid-cols-2">
+            <ActionForm action node_ref=cleared_on_success(action) attr:class="grid gap-3 sm:grid-cols-2">
                 <div><label for="v-vendor" class=ui::LABEL>"Vendor"</label><input id="v-vendor" name="vendor" required class=ui::INPUT /></div>
                 <div><label for="v-title" class=ui::LABEL>"What it attests"</label><input id="v-title" name="title" required class=ui::INPUT /></div>
                 <div>

@@ -28,12 +28,11 @@ impl LazyRoute for AuditLogPage {
         let query = use_query_map();
         let fields = move || query.with(|q| FIELDS.map(|f| q.get(f).unwrap_or_default()));
         let log = Resource::new(fields, |[actor, action, from, to]| list_audit_log(actor, action, from, to));
-        // The form starts with the URL's values; after that it holds what the user typed.
-        let initial = query.with_untracked(|q| FIELDS.map(|f| q.get(f).unwrap_or_default()));
+        // The form shows the URL's filter: drawn again when a submit or a link changes it.
         view! {
             <Title text="Audit log · Trust Portal" />
             <h1 class=ui::H1>"Audit log"</h1>
-            <FilterForm initial />
+            {move || view! { <FilterForm initial=fields() /> }}
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match log.await {

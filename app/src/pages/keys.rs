@@ -3,7 +3,7 @@
 
 use crate::api::keys::{ApiKeySummary, CreateApiKey, RevokeApiKey, list_api_keys, take_new_api_key};
 use crate::components::ui;
-use crate::components::{Confirm, CurrentUserCtx, DataTable, ErrorNotice, action_feedback};
+use crate::components::{Confirm, CurrentUserCtx, DataTable, ErrorNotice, action_feedback, cleared_on_success};
 use crate::domain::Role;
 use crate::domain::period::display_time;
 use leptos::prelude::*;
@@ -72,7 +72,7 @@ fn CreateKeyForm(action: ServerAction<CreateApiKey>, flashed: Option<String>) ->
     view! {
         <section class=ui::CARD aria-labelledby="new-key-heading">
             <h2 id="new-key-heading" class="mb-3 text-lg font-semibold">"New API key"</h2>
-            <ActionForm action attr:class="flex flex-wrap items-end gap-3">
+            <ActionForm action node_ref=cleared_on_success(action) attr:class="flex flex-wrap items-end gap-3">
                 <div class="min-w-64 flex-1">
                     <label for="key-name" class=ui::LABEL>"Key name"</label>
                     <input id="key-name" name="name" required maxlength="100" placeholder="CI pipeline" class=ui::INPUT />

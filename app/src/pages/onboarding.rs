@@ -8,7 +8,7 @@ use crate::api::onboarding::{
     CreateInvitation, OnboardingReport, RenewInvitation, onboarding_overview, take_new_invitation,
 };
 use crate::components::ui;
-use crate::components::{DataTable, ErrorNotice, action_feedback};
+use crate::components::{DataTable, ErrorNotice, action_feedback, cleared_on_success};
 use crate::domain::onboarding::{Funnel, TARGET_SECONDS, TARGET_SUCCESS_PCT, human_duration};
 use crate::domain::period::display_time;
 use leptos::prelude::*;
@@ -121,7 +121,7 @@ fn InviteForm(create: ServerAction<CreateInvitation>, link: Option<String>) -> i
     view! {
         <section class=ui::CARD aria-labelledby="invite-heading">
             <h2 id="invite-heading" class="mb-3 text-lg font-semibold">"Invite a partner"</h2>
-            <ActionForm action=create attr:class="flex flex-wrap items-end gap-3">
+            <ActionForm action=create node_ref=cleared_on_success(create) attr:class="flex flex-wrap items-end gap-3">
                 <div class="min-w-64 flex-1">
                     <label for="invite-label" class=ui::LABEL>"Company or contact"</label>
                     <input id="invite-label" name="label" required maxlength="100" class=ui::INPUT />

@@ -3,7 +3,7 @@
 
 use crate::api::prices::{AddPrice, PriceVersion, list_prices};
 use crate::components::ui;
-use crate::components::{CurrentUserCtx, DataTable, ErrorNotice, action_feedback};
+use crate::components::{CurrentUserCtx, DataTable, ErrorNotice, action_feedback, cleared_on_success};
 use crate::domain::{Plan, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -52,7 +52,7 @@ fn AddPriceForm(action: ServerAction<AddPrice>) -> impl IntoView {
     view! {
         <section class=ui::CARD aria-labelledby="new-price">
             <h2 id="new-price" class="mb-3 text-lg font-semibold">"New price version"</h2>
-            <ActionForm action attr:class="grid gap-3 sm:grid-cols-5 sm:items-end">
+            <ActionForm action node_ref=cleared_on_success(action) attr:class="grid gap-3 sm:grid-cols-5 sm:items-end">
                 <div>
                     <label for="price-plan" class=ui::LABEL>"Plan"</label>
                     <select id="price-plan" name="plan" class=ui::INPUT>

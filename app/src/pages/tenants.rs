@@ -3,7 +3,9 @@
 
 use crate::api::tenants::{CreateTenant, SetTenantPlan, SetTenantSuspended, TenantSummary, list_tenants};
 use crate::components::ui;
-use crate::components::{Confirm, CurrentUserCtx, DataTable, EntitlementsNote, ErrorNotice, action_feedback};
+use crate::components::{
+    Confirm, CurrentUserCtx, DataTable, EntitlementsNote, ErrorNotice, action_feedback, cleared_on_success,
+};
 use crate::domain::period::display_time;
 use crate::domain::{Plan, Role};
 use leptos::prelude::*;
@@ -58,7 +60,7 @@ fn CreateTenantForm(action: ServerAction<CreateTenant>) -> impl IntoView {
     view! {
         <section class=ui::CARD aria-labelledby="new-tenant">
             <h2 id="new-tenant" class="mb-3 text-lg font-semibold">"New tenant"</h2>
-            <ActionForm action attr:class="grid gap-3 sm:grid-cols-4 sm:items-end">
+            <ActionForm action node_ref=cleared_on_success(action) attr:class="grid gap-3 sm:grid-cols-4 sm:items-end">
                 <div>
                     <label for="tenant-name" class=ui::LABEL>"Name"</label>
                     <input id="tenant-name" name="name" required maxlength="100" class=ui::INPUT />

@@ -2,7 +2,7 @@
 
 use crate::api::users::{CreateUser, SetUserRole, UserSummary, list_users};
 use crate::components::ui;
-use crate::components::{CurrentUserCtx, DataTable, ErrorNotice, action_feedback};
+use crate::components::{CurrentUserCtx, DataTable, ErrorNotice, action_feedback, cleared_on_success};
 use crate::domain::period::display_time;
 use crate::domain::{OrgKind, Role};
 use leptos::prelude::*;
@@ -56,7 +56,7 @@ fn CreateUserForm(action: ServerAction<CreateUser>, creator: Role) -> impl IntoV
     view! {
         <section class=ui::CARD aria-labelledby="new-user">
             <h2 id="new-user" class="mb-3 text-lg font-semibold">"New user"</h2>
-            <ActionForm action attr:class="grid gap-3 sm:grid-cols-3">
+            <ActionForm action node_ref=cleared_on_success(action) attr:class="grid gap-3 sm:grid-cols-3">
                 <div>
                     <label for="user-email" class=ui::LABEL>"E-mail"</label>
                     <input id="user-email" name="email" type="email" required class=ui::INPUT />

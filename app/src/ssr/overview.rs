@@ -177,6 +177,22 @@ async fn tenant(state: &AppState, p: &Principal, o: &mut Overview) -> Result<(),
             href: "/packs".into(),
         });
     }
+    if p.role == Role::TenantAdmin
+        && let Some((_, done)) = state.db.unfinished_onboarding_of(org).await?
+    {
+        let next =
+            crate::domain::onboarding::Step::from_number(done + 1).unwrap_or(crate::domain::onboarding::Step::Finish);
+        o.attention.push(Attention {
+            tone: Tone::Warn,
+            title: format!("Finish onboarding: {done} of 5 steps done"),
+            detail: format!(
+                "Next: step {} ({}). Continue in the browser you started in, or open your invitation link again; the API key and your plan's features come with step 5.",
+                next.number(),
+                next.title()
+            ),
+            href: "/onboard".into(),
+        });
+    }
     if p.role == Role::TenantAdmin {
         let dead = state.db.dead_deliveries().await?.into_iter().find(|(o, _)| o == org).map_or(0, |(_, n)| n);
         if dead > 0 {
@@ -188,8 +204,13 @@ async fn tenant(state: &AppState, p: &Principal, o: &mut Overview) -> Result<(),
             });
         }
     }
-    o.all_clear =
-        "Nothing needs your attention: no failed latest release pack and no undelivered webhook message.".into();
+    // Only what was checked for this role: members are not shown webhooks or onboarding.
+    o.all_clear = if p.role == Role::TenantAdmin {
+        "Nothing needs your attention: no failed latest release pack, no undelivered webhook message and no unfinished onboarding."
+    } else {
+        "Nothing needs your attention: no failed latest release pack."
+    }
+    .into();
 
     o.figures.push(verifications(state, Some(org), "/verifications").await?);
     let (now, before) = month_to_date(o.measured_at);

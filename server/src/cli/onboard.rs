@@ -57,12 +57,16 @@ pub struct OnboardArgs {
     /// Step 4: repository, owner/name.
     #[arg(long)]
     pub repo: Option<String>,
-    /// Step 4: releases (the repository host's latest release, default) or portal (a pack already uploaded).
+    /// Step 4: releases (the repository host's latest release, default), portal (a pack already
+    /// uploaded) or upload (the file given with --pack).
     #[arg(long)]
     pub source: Option<String>,
     /// Step 4: the pack-signing public key (PEM file), when the tenant has none yet.
     #[arg(long)]
     pub public_key: Option<PathBuf>,
+    /// Step 4: a release pack (`*.pack.zip`) to send with the step (implies --source upload).
+    #[arg(long)]
+    pub pack: Option<PathBuf>,
 }
 
 /// `invite` subcommands (operator; need the database).
@@ -196,10 +200,20 @@ fn gather(step: u64, args: &OnboardArgs, session: &Value, term: &Terminal) -> Re
         }
         4 => {
             let repo = term.ask("Repository (owner/name)", args.repo.clone().or(prior("repo")))?;
-            let source = term.ask(
-                "Pack source (releases, portal)",
-                args.source.clone().or(prior("repo_source")).or(Some("releases".into())),
-            )?;
+            let source = match &args.pack {
+                Some(_) => "upload".to_owned(),
+                None => term.ask(
+                    "Pack source (releases, portal)",
+                    args.source.clone().or(prior("repo_source")).or(Some("releases".into())),
+                )?,
+            };
+            let pack = match &args.pack {
+                Some(path) => Some(base64::Engine::encode(
+                    &base64::engine::general_purpose::STANDARD,
+                    std::fs::read(path).map_err(|e| CallError(format!("cannot read pack {}: {e}", path.display())))?,
+                )),
+                None => None,
+            };
             let public_key = match &args.public_key {
                 Some(path) => Some(read_file(path, "public key")?),
                 None if session["has_signing_key"] == true => None,
@@ -208,7 +222,7 @@ fn gather(step: u64, args: &OnboardArgs, session: &Value, term: &Terminal) -> Re
                     Some(read_file(&PathBuf::from(path), "public key")?)
                 }
             };
-            json!({ "repo": repo, "source": source, "public_key": public_key })
+            json!({ "repo": repo, "source": source, "public_key": public_key, "pack_base64": pack })
         }
         _ => json!({}),
     })

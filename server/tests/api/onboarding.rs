@@ -716,3 +716,75 @@ async fn step_4_can_use_a_pack_the_tenants_ci_already_uploaded() {
         (Some("v2.0.0"), Some("portal"))
     );
 }
+
+/// Step 4's browser upload (`POST /onboard/pack`, multipart, the invitation cookie as credential).
+async fn upload_in_browser(
+    app: &TestApp,
+    token: Option<&str>,
+    repo: &str,
+    zip: Vec<u8>,
+    key: &str,
+) -> reqwest::Response {
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("repo", repo.to_owned())
+        .text("public_key", key.to_owned())
+        .part("pack", reqwest::multipart::Part::bytes(zip).file_name("release.pack.zip"));
+    let mut req = http.post(app.url("/onboard/pack")).multipart(form);
+    if let Some(t) = token {
+        req = req.header("cookie", format!("{}={t}", app::api::onboarding::ONBOARD_COOKIE));
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn step_4_takes_a_pack_uploaded_in_the_wizard_and_a_tenant_admin_who_stopped_is_told_to_finish() {
+    let app = spawn("http://127.0.0.1:9/api/v3".into()).await; // no repository host needed
+    let p = Partner { app: &app, token: invite(&app, "Browser Inc", "7").await };
+    assert_eq!(p.step("1", details("browser")).await.0, 200);
+
+    // The tenant admin who stopped after step 1 lands on an overview that says what is left.
+    let admin = app.login_with("wanda@browser.example", "a long enough password").await;
+    let (_, o, _) = app.server_fn("overview", Some(&admin), &[]).await;
+    let item = o["attention"].as_array().unwrap().iter().find(|a| a["title"] == "Finish onboarding: 1 of 5 steps done");
+    let item = item.unwrap_or_else(|| panic!("no onboarding item: {o}"));
+    assert!(item["detail"].as_str().unwrap().starts_with("Next: step 2 (Webhook and test delivery)"), "{item}");
+    assert_eq!(item["href"], "/onboard");
+
+    let hook = receiver().await;
+    assert_eq!(p.step("2", json!({"url": hook.url})).await.0, 200);
+    assert_eq!(p.step("3", json!({"version": 2})).await.0, 200);
+    let kp = KeyPair::generate_ecdsa_p256().unwrap();
+    let zip = pack(&kp, "browser/app", "v1.0.0");
+
+    let res = upload_in_browser(&app, None, "browser/app", zip.clone(), &pem(&kp)).await;
+    assert_eq!(res.status(), 303);
+    let to = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(to.starts_with("/onboard?upload_error=Open%20the%20invitation%20link"), "{to}");
+
+    // The manifest names the release: the same pack entered as another repository fails, with why.
+    let res = upload_in_browser(&app, Some(&p.token), "browser/other", zip.clone(), &pem(&kp)).await;
+    assert_eq!((res.status().as_u16(), res.headers()["location"].to_str().unwrap()), (303, "/onboard"));
+    let (_, v) = p.get().await;
+    assert_eq!(v["session"]["failure"]["reason"], "pack_release_mismatch", "{v}");
+    let (s, v) = p.step("4", json!({"repo": "browser/app", "source": "upload", "pack_base64": "not base64!"})).await;
+    assert_eq!((s, v["error"]["code"].as_str()), (400, Some("invalid_input")), "{v}");
+    let (s, v) = p.step("4", json!({"repo": "browser/app", "source": "upload", "public_key": pem(&kp)})).await;
+    assert_eq!((s, v["session"]["failure"]["reason"].as_str()), (422, Some("pack_missing")), "{v}");
+
+    let res = upload_in_browser(&app, Some(&p.token), "browser/app", zip, &pem(&kp)).await;
+    assert_eq!(res.headers()["location"], "/onboard");
+    let (_, v) = p.get().await;
+    assert_eq!(v["session"]["completed_through"], 4, "{v}");
+    let data = &v["session"]["data"];
+    assert_eq!((data["release_tag"].as_str(), data["repo_source"].as_str()), (Some("v1.0.0"), Some("upload")));
+    let org = app.state.db.org_by_slug("browser").await.unwrap().unwrap().id;
+    let stored = app.state.db.pack(&org, "browser/app", "v1.0.0").await.unwrap().expect("the uploaded pack is stored");
+    assert_eq!(stored.status.as_str(), "verified");
+
+    let (_, o, _) = app.server_fn("overview", Some(&admin), &[]).await;
+    assert!(
+        o["attention"].as_array().unwrap().iter().any(|a| a["title"] == "Finish onboarding: 4 of 5 steps done"),
+        "{o}"
+    );
+}

@@ -8,7 +8,7 @@ use crate::api::audits::{
     InviteAuditor, RevokeAuditor, WithdrawAuditInvitation, engagement_auditors, take_audit_invite_link,
 };
 use crate::components::ui;
-use crate::components::{Confirm, DataTable, ErrorNotice, action_feedback};
+use crate::components::{Confirm, DataTable, ErrorNotice, action_feedback, cleared_on_success};
 use crate::domain::audit_kit::view::AuditorsView;
 use crate::domain::period::display_time;
 use leptos::prelude::*;
@@ -70,7 +70,7 @@ fn Auditors(
             <section class=ui::CARD aria-labelledby="invite-heading">
                 <h2 id="invite-heading" class="mb-2 text-lg font-semibold">"Invite an auditor"</h2>
                 <p class="mb-2 text-sm text-slate-700">"The auditor opens the link, reads and accepts the NDA and sets a password. Their access is read-only, limited to this engagement's scope and ends with it."</p>
-                <ActionForm action=invite attr:class="flex flex-wrap items-end gap-3">
+                <ActionForm action=invite node_ref=cleared_on_success(invite) attr:class="flex flex-wrap items-end gap-3">
                     <EngagementField id=invite_id />
                     <div class="min-w-56 flex-1">
                         <label for="inv-email" class=ui::LABEL>"E-mail"</label>

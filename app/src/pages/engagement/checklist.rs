@@ -5,7 +5,7 @@
 use super::{EngagementField, Refresh};
 use crate::api::audit_fieldwork::{AddChecklistItem, TickChecklistItem, engagement_checklist};
 use crate::components::ui;
-use crate::components::{ErrorNotice, action_feedback};
+use crate::components::{ErrorNotice, action_feedback, cleared_on_success};
 use crate::domain::audit_kit::checklist::{ChecklistItem, ItemKey};
 use crate::domain::status::CheckStatus;
 use leptos::prelude::*;
@@ -44,7 +44,7 @@ pub fn ChecklistTab(id: String, can_manage: bool) -> impl IntoView {
                             {can_manage.then(|| view! {
                                 <section class=format!("{} mt-6", ui::CARD) aria-labelledby="manual-heading">
                                     <h2 id="manual-heading" class="mb-2 text-lg font-semibold">"Add a manual item"</h2>
-                                    <ActionForm action=add attr:class="flex flex-wrap items-end gap-3">
+                                    <ActionForm action=add node_ref=cleared_on_success(add) attr:class="flex flex-wrap items-end gap-3">
                                         <EngagementField id=id.clone() />
                                         <div class="min-w-64 flex-1">
                                             <label for="item-title" class=ui::LABEL>"Item"</label>

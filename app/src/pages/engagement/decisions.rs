@@ -6,7 +6,7 @@
 use super::{EngagementField, Refresh};
 use crate::api::audit_fieldwork::{LinkRisk, RecordDecision, ReviseDecision, engagement_decisions};
 use crate::components::ui;
-use crate::components::{DataTable, ErrorNotice, action_feedback};
+use crate::components::{DataTable, ErrorNotice, action_feedback, cleared_on_success};
 use crate::domain::audit_kit::view::{DecisionView, RiskView};
 use crate::domain::period::display_time;
 use leptos::prelude::*;
@@ -109,7 +109,7 @@ fn RecordForm(id: String, action: ServerAction<RecordDecision>) -> impl IntoView
     view! {
         <section class=ui::CARD aria-labelledby="record-heading">
             <h2 id="record-heading" class="mb-2 text-lg font-semibold">"Record a decision"</h2>
-            <ActionForm action attr:class="grid gap-3 sm:grid-cols-2">
+            <ActionForm action node_ref=cleared_on_success(action) attr:class="grid gap-3 sm:grid-cols-2">
                 <EngagementField id />
                 <div>
                     <label for="dec-kind" class=ui::LABEL>"Kind"</label>

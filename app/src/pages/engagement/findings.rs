@@ -6,7 +6,7 @@
 use super::{EngagementField, Refresh, Thread};
 use crate::api::audit_fieldwork::{AddAuditComment, FileFinding, RemediateFinding, engagement_findings};
 use crate::components::ui;
-use crate::components::{ErrorNotice, action_feedback};
+use crate::components::{ErrorNotice, action_feedback, cleared_on_success};
 use crate::domain::audit_kit::view::FindingView;
 use crate::domain::period::display_time;
 use leptos::prelude::*;
@@ -138,7 +138,7 @@ fn FileForm(id: String, action: ServerAction<FileFinding>) -> impl IntoView {
     view! {
         <section class=ui::CARD aria-labelledby="file-heading">
             <h2 id="file-heading" class="mb-2 text-lg font-semibold">"File a finding"</h2>
-            <ActionForm action attr:class="grid gap-3 sm:grid-cols-2">
+            <ActionForm action node_ref=cleared_on_success(action) attr:class="grid gap-3 sm:grid-cols-2">
                 <EngagementField id />
                 <div class="sm:col-span-2">
                     <label for="fnd-title" class=ui::LABEL>"Title"</label>

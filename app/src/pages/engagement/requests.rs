@@ -7,7 +7,7 @@ use crate::api::audit_fieldwork::{
     AddAuditComment, AssignRequest, DrawSample, RaiseRequest, ReviewRequest, engagement_requests,
 };
 use crate::components::ui;
-use crate::components::{ErrorNotice, action_feedback};
+use crate::components::{ErrorNotice, action_feedback, cleared_on_success};
 use crate::domain::audit_kit::RequestStatus;
 use crate::domain::audit_kit::view::{RequestView, SampleView};
 use crate::domain::period::display_time;
@@ -199,7 +199,7 @@ fn AuditorForms(id: String, a: Actions) -> impl IntoView {
     view! {
         <section class=ui::CARD aria-labelledby="raise-heading">
             <h2 id="raise-heading" class="mb-2 text-lg font-semibold">"Raise an evidence request"</h2>
-            <ActionForm action=a.raise attr:class="grid gap-3">
+            <ActionForm action=a.raise node_ref=cleared_on_success(a.raise) attr:class="grid gap-3">
                 <EngagementField id=raise_id />
                 <div>
                     <label for="req-title" class=ui::LABEL>"What you need"</label>
@@ -216,7 +216,7 @@ fn AuditorForms(id: String, a: Actions) -> impl IntoView {
         <section class=ui::CARD aria-labelledby="sample-heading">
             <h2 id="sample-heading" class="mb-2 text-lg font-semibold">"Draw a sample"</h2>
             <p class="mb-2 text-sm text-slate-700">"Items are ranked by SHA-256(seed ‖ id) and the lowest taken; the sample is fixed when drawn."</p>
-            <ActionForm action=a.sample attr:class="flex flex-wrap items-end gap-3">
+            <ActionForm action=a.sample node_ref=cleared_on_success(a.sample) attr:class="flex flex-wrap items-end gap-3">
                 <EngagementField id=sample_id />
                 <div>
                     <label for="sample-pop" class=ui::LABEL>"Population"</label>

@@ -4,7 +4,7 @@
 
 use crate::api::policy_signers::{AddOrgIdentity, AllowSignerOverride, RemoveOrgIdentity, RevokeSignerOverride};
 use crate::components::ui;
-use crate::components::{Confirm, DataTable, action_feedback};
+use crate::components::{Confirm, DataTable, action_feedback, cleared_on_success};
 use crate::domain::period::display_time;
 use crate::domain::policy_signers::{
     MAX_OVERRIDE_DAYS, MAX_REASON_CHARS, OrgSignerView, OverrideState, OverrideView, PolicySignerKind,
@@ -84,7 +84,7 @@ pub fn OrgSigners(list: Vec<OrgSignerView>, manage: bool, actions: SignerActions
 fn AddIdentityForm(action: ServerAction<AddOrgIdentity>) -> impl IntoView {
     view! {
         <h3 class="mt-4 mb-2 font-semibold">"Add an org workflow identity"</h3>
-        <ActionForm action attr:class="grid gap-3 sm:grid-cols-3 sm:items-end">
+        <ActionForm action node_ref=cleared_on_success(action) attr:class="grid gap-3 sm:grid-cols-3 sm:items-end">
             <div class="sm:col-span-3">
                 <label for="identity-new" class=ui::LABEL>"Workflow identity (certificate SAN)"</label>
                 <input id="identity-new" name="identity" required maxlength="512" class=ui::INPUT
@@ -157,7 +157,7 @@ pub fn Overrides(list: Vec<OverrideView>, repos: Vec<String>, manage: bool, acti
 fn OverrideForm(action: ServerAction<AllowSignerOverride>, repos: Vec<String>) -> impl IntoView {
     view! {
         <h3 class="mt-4 mb-2 font-semibold">"Allow a signer for one repository"</h3>
-        <ActionForm action attr:class="grid gap-3 sm:grid-cols-2" attr:aria-label="Allow a signer override">
+        <ActionForm action node_ref=cleared_on_success(action) attr:class="grid gap-3 sm:grid-cols-2" attr:aria-label="Allow a signer override">
             <div>
                 <label for="override-repo" class=ui::LABEL>"Repository"</label>
                 <input id="override-repo" name="repo" required list="override-repos" placeholder="owner/name" class=ui::INPUT />

@@ -107,6 +107,13 @@ pub struct Manifest {
     pub policy_version: Option<i64>,
 }
 
+/// The manifest of a pack, unchecked (its signature is not verified here):
+/// which release the pack says it is for. `None` when the zip or its
+/// `manifest.json` cannot be read.
+pub fn manifest_of(zip_bytes: &[u8]) -> Option<Manifest> {
+    serde_json::from_slice(read_zip(zip_bytes).ok()?.get("manifest.json")?).ok()
+}
+
 /// A media type guessed from a file name.
 pub fn media_type(path: &str) -> &'static str {
     const TYPES: [(&str, &str); 10] = [

@@ -62,6 +62,8 @@ pub enum StepInput {
         source: RepoSource,
         /// The pack-signing public key (PEM), when the tenant has none yet.
         public_key: Option<String>,
+        /// The pack itself, for [`crate::domain::onboarding::RepoSource::Upload`].
+        pack: Option<Vec<u8>>,
     },
     /// Step 5.
     Finish,

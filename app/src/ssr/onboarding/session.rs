@@ -6,7 +6,9 @@ use super::funnel::event;
 use super::invitations::{LinkProblem, check_link, invitation, usable};
 use super::steps::{Refusal, details, finish, policy, repository, webhook};
 use crate::domain::ids::OnboardingId;
-use crate::domain::onboarding::{EventKind, OnboardingData, OnboardingView, PolicyVersionOption, Step, check_order};
+use crate::domain::onboarding::{
+    EventKind, OnboardingData, OnboardingView, PlanOffer, PolicyVersionOption, Step, check_order,
+};
 use crate::domain::{AppError, ErrorCode};
 use crate::ssr::AppState;
 use crate::ssr::error::log_internal;
@@ -90,7 +92,21 @@ pub(crate) async fn view_of(state: &AppState, s: &Session) -> Result<OnboardingV
         webhook_secret,
         policy_versions,
         has_signing_key,
+        plans: plan_offers(state).await?,
     })
+}
+
+/// Every plan with the price of a verification this month.
+async fn plan_offers(state: &AppState) -> Result<Vec<PlanOffer>, AppError> {
+    let book = crate::ssr::billing::pricing::PriceBook::load(&state.db).await?;
+    let month = crate::domain::period::Period::containing(state.now_ms());
+    Ok(crate::domain::Plan::ALL
+        .iter()
+        .map(|&plan| PlanOffer {
+            plan,
+            verify_price: book.line(plan, "attestation.verify", month, 1).ok().map(|l| l.unit_price),
+        })
+        .collect())
 }
 
 /// Marks activity: a session abandoned for inactivity is resumed.
@@ -169,8 +185,8 @@ pub async fn submit(state: &AppState, token: &str, input: StepInput, via: Via) -
         }
         StepInput::Webhook { url } => webhook(state, &actor, &mut s, &url).await,
         StepInput::Policy { version } => policy(state, &mut s, version).await,
-        StepInput::Repository { repo, source, public_key } => {
-            repository(state, &actor, &mut s, &repo, source, public_key.as_deref()).await
+        StepInput::Repository { repo, source, public_key, pack } => {
+            repository(state, &actor, &mut s, &repo, source, public_key.as_deref(), pack).await
         }
         StepInput::Finish => finish(state, &actor, &mut s).await,
     };

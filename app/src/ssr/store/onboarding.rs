@@ -209,6 +209,17 @@ impl Db {
             .await?)
     }
 
+    /// The unfinished session that created tenant `org_id`, if any: (current step, highest step completed).
+    pub async fn unfinished_onboarding_of(&self, org_id: &str) -> StoreResult<Option<(i64, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT current_step, completed_through FROM onboarding_sessions \
+             WHERE org_id = $1 AND completed_at IS NULL ORDER BY started_at DESC LIMIT 1",
+        )
+        .bind(org_id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
     /// Saves a session's state (not its completion: see [`Db::complete_onboarding`]).
     pub async fn save_onboarding(&self, s: &OnboardingRow) -> StoreResult<()> {
         sqlx::query(

@@ -11,7 +11,7 @@ use crate::routes::error::{ApiCode, ApiError, ErrorEnvelope};
 use app::domain::onboarding::{OnboardingView, RepoSource, Step};
 use app::ssr::AppState;
 use app::ssr::onboarding::{self, StepInput, Via};
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -19,11 +19,15 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+/// The largest step body: a pack at the packs API's limit, base64, and the other fields.
+const STEP_BODY_BYTES: usize = app::ssr::evidence::packs::MAX_ZIP_BYTES / 3 * 4 + 64 * 1024;
+
 /// The routes.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/onboarding", get(session))
-        .route("/api/v1/onboarding/steps/{step}", post(submit_step))
+        // Step 4 may carry a whole pack as base64 (4/3 of its size).
+        .route("/api/v1/onboarding/steps/{step}", post(submit_step).layer(DefaultBodyLimit::disable()))
         .route("/api/v1/onboarding/go-to/{step}", post(go_to))
         .route("/api/v1/webhooks/messages", get(list_messages))
         .route("/api/v1/webhooks/messages/{id}/replay", post(replay_message))
@@ -81,10 +85,13 @@ pub struct StepBody {
     pub version: Option<i64>,
     /// Step 4: `owner/name`.
     pub repo: Option<String>,
-    /// Step 4: `releases` (default) or `portal`.
+    /// Step 4: `releases` (default), `portal` (a pack already uploaded) or
+    /// `upload` (the pack in `pack_base64`).
     pub source: Option<String>,
     /// Step 4: pack-signing public key (PEM), when the tenant has none yet.
     pub public_key: Option<String>,
+    /// Step 4 with `source` `upload`: the `*.pack.zip`, base64.
+    pub pack_base64: Option<String>,
 }
 
 fn required(v: Option<String>, field: &str) -> Result<String, ApiError> {
@@ -110,6 +117,11 @@ fn input(step: Step, b: StepBody) -> Result<StepInput, ApiError> {
             source: RepoSource::parse(b.source.as_deref().unwrap_or("releases"))
                 .map_err(|e| ApiError::new(ApiCode::InvalidInput, format!("source: {e}")))?,
             public_key: b.public_key,
+            pack: b
+                .pack_base64
+                .map(|p| base64::Engine::decode(&base64::engine::general_purpose::STANDARD, p.trim()))
+                .transpose()
+                .map_err(|e| ApiError::new(ApiCode::InvalidInput, format!("pack_base64: not base64 ({e})")))?,
         },
         Step::Finish => StepInput::Finish,
     })
@@ -136,11 +148,20 @@ pub async fn submit_step(
     State(state): State<AppState>,
     Path(step): Path<String>,
     headers: HeaderMap,
-    body: Option<Json<StepBody>>,
+    body: axum::body::Body,
 ) -> Result<Response, ApiError> {
     let token = invite_token(&headers)?;
     let step = Step::parse(&step).map_err(|e| ApiError::new(ApiCode::NotFound, e))?;
-    let input = input(step, body.map(|Json(b)| b).unwrap_or_default())?;
+    // The body (up to a whole pack) is read only for a link that can still be followed.
+    onboarding::check_link(&state, &token).await.map_err(|p| ApiError::from(p.error()))?;
+    let bytes = super::body::read(body, STEP_BODY_BYTES, "Step").await?;
+    let fields = if bytes.iter().all(u8::is_ascii_whitespace) {
+        StepBody::default()
+    } else {
+        serde_json::from_slice(&bytes)
+            .map_err(|e| ApiError::new(ApiCode::InvalidInput, format!("the step's JSON body: {e}")))?
+    };
+    let input = input(step, fields)?;
     let done = onboarding::submit(&state, &token, input, Via::Cli).await?;
     if let Some(f) = done.view.failure.clone().filter(|f| f.step == step.number()) {
         let body = StepFailed {

@@ -16,6 +16,7 @@
 use super::signed_in::SignedIn;
 use crate::routes::download::attachment;
 use crate::routes::error::ApiError;
+use crate::routes::form_redirect::{back_to, query_value};
 use app::domain::AppError;
 use app::domain::audit_kit::AuditorScope;
 use app::ssr::AppState;
@@ -26,8 +27,8 @@ use app::ssr::identity::auth::Principal;
 use app::ssr::store::StoreError;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderValue;
+use axum::response::Response;
 use axum::routing::{get, post};
 
 /// The routes.
@@ -183,22 +184,6 @@ async fn read_upload(mut form: Multipart) -> Result<DocumentUpload, AppError> {
         }
     }
     Ok(up)
-}
-
-fn back_to(location: String) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
-}
-
-fn query_value(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// Evidence answering a request (the owner's staff).

@@ -28,6 +28,7 @@ pub(crate) async fn repository(
     repo: &str,
     source: RepoSource,
     public_key: Option<&str>,
+    pack: Option<Vec<u8>>,
 ) -> Result<Option<String>, Refusal> {
     let step = Step::Repository;
     let org_id = org_of(s)?;
@@ -98,6 +99,21 @@ pub(crate) async fn repository(
             let zip = state.db.pack_zip(&org_id, &pack.id).await?.unwrap_or_default();
             (pack.tag, zip, pack.release_created_at)
         }
+        RepoSource::Upload => {
+            let zip = pack.filter(|z| !z.is_empty()).ok_or_else(|| {
+                failed(step, "pack_missing", "no pack file was attached", "choose the release's *.pack.zip file")
+            })?;
+            // The release is the one the pack's manifest names (its signature is checked below).
+            let Some(manifest) = crate::ssr::evidence::packs::manifest_of(&zip) else {
+                return Err(failed(
+                    step,
+                    "pack_invalid_manifest",
+                    "the file is not a pack with a readable manifest.json",
+                    "choose the *.pack.zip that `trust-portal pack build` wrote",
+                ));
+            };
+            (manifest.tag, zip, None)
+        }
     };
     let trust = crate::ssr::policy::signers::repo_trust(state, &org_id, repo).await.map_err(Refusal::Error)?;
     let (repo_owned, tag_owned, keys_owned) = (repo.to_owned(), tag.clone(), keys);
@@ -137,7 +153,7 @@ pub(crate) async fn repository(
             .map_err(invalid(step))?;
         }
     }
-    if source == RepoSource::Releases {
+    if source != RepoSource::Portal {
         crate::ssr::evidence::service::upload_release(state, actor, &org_id, repo, &tag, zip, release_created_at)
             .await
             .map_err(invalid(step))?;
