@@ -19,6 +19,12 @@ test('finance sees both demo tenants on their plans with invoices, reconciled, a
   await expect(page.getByTestId('reconciliation-status')).toHaveText('clean');
   await expect(page.getByTestId('dlq-depth')).toHaveText('0');
   await expect(globex.getByRole('img', { name: /verifications per minute/ })).toBeVisible();
+  // Usage per day: a bar for every day of the month, the figures in words.
+  const month = new Date().toISOString().slice(0, 7);
+  const days = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
+  const daily = globex.getByTestId('daily-usage-chart');
+  await expect(daily.locator('g[data-day]')).toHaveCount(days);
+  await expect(daily.getByRole('img')).toHaveAccessibleName(new RegExp(`Usage per day in ${month}: 15 verification`));
   await expectAccessible(page);
 
   const csvLink = page.getByRole('link', { name: 'Export invoices (CSV)' });
@@ -40,6 +46,7 @@ test('a tenant admin sees only its own usage, and a month picker changes the per
   await expect(page).toHaveURL(/period=2026-04/);
   await expect(page.getByText('2026-04: only verified calls are billed')).toBeVisible();
   await expect(page.getByTestId('invoice-total')).toHaveText('$0.00');
+  await expect(page.getByTestId('daily-usage-empty')).toHaveText('No usage in 2026-04.');
 });
 
 test('an operator admin adds a price version for a coming month; past months are refused', async ({ page }, testInfo) => {

@@ -4,6 +4,9 @@
 #![allow(clippy::too_many_arguments, reason = "check_evidence takes one argument per form field")]
 
 use crate::domain::AppError;
+#[cfg(feature = "ssr")]
+use crate::domain::cursor::Cursor;
+use crate::domain::cursor::Page;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -130,7 +133,7 @@ pub async fn take_check_outcome() -> Result<Option<CheckOutcome>, AppError> {
     Ok(outcome)
 }
 
-/// A receipt as listed.
+/// A receipt as listed, with where its verification was billed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReceiptSummary {
     /// Receipt id (`ver_…`).
@@ -143,25 +146,59 @@ pub struct ReceiptSummary {
     pub created_at: i64,
     /// The DSSE envelope, pretty-printed.
     pub envelope: String,
+    /// `evt_…` id of the usage event that metered the verification.
+    pub usage_event: Option<String>,
+    /// The month (`YYYY-MM`) whose invoice bills it.
+    pub billed_in: Option<String>,
+    /// Link to that invoice, for the roles that read invoices.
+    pub invoice_href: Option<String>,
 }
 
-/// The tenant's newest 100 receipts.
+/// Receipts a page lists.
+pub const RECEIPTS_PAGE: usize = 50;
+
+/// The tenant's receipts, newest first, [`RECEIPTS_PAGE`] at a time
+/// (`before`: the cursor of the previous page's last row), all or those
+/// matching `q`: a receipt id (`ver_…`) or a subject's SHA-256 (whole or its start).
 #[server(endpoint = "list_receipts")]
-pub async fn list_receipts() -> Result<Vec<ReceiptSummary>, AppError> {
+pub async fn list_receipts(
+    #[server(default)] q: String,
+    #[server(default)] before: String,
+) -> Result<Page<ReceiptSummary>, AppError> {
+    use crate::domain::receipt_search::ReceiptSearch;
     let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::UseTenantWorkspace).await?;
-    let rows = state.db.receipts(&p.org_id, 100).await?;
-    Ok(rows
+    let search = ReceiptSearch::parse(&q)?;
+    let before = Cursor::parse(&before)?;
+    let limit = i64::try_from(RECEIPTS_PAGE + 1).unwrap_or(i64::MAX);
+    let rows = state.db.receipts_with_trail(&p.org_id, search.as_ref(), before.as_ref(), limit).await?;
+    let invoices = if p.role.may(crate::domain::Action::ReadUsage) {
+        state.db.org(&p.org_id).await?.map(|org| org.slug)
+    } else {
+        None
+    };
+    let rows = rows
         .into_iter()
-        .map(|r| ReceiptSummary {
-            envelope: serde_json::from_str::<serde_json::Value>(&r.envelope)
-                .and_then(|v| serde_json::to_string_pretty(&v))
-                .unwrap_or(r.envelope),
-            id: r.id,
-            subject_sha256: r.subject_sha256,
-            key_id: r.key_id,
-            created_at: r.created_at,
+        .map(|t| {
+            let r = t.receipt;
+            let billed_in = t.usage_ts.map(|ts| crate::domain::period::Period::containing(ts).to_string());
+            ReceiptSummary {
+                envelope: serde_json::from_str::<serde_json::Value>(&r.envelope)
+                    .and_then(|v| serde_json::to_string_pretty(&v))
+                    .unwrap_or(r.envelope),
+                invoice_href: invoices
+                    .as_ref()
+                    .zip(billed_in.as_ref())
+                    .map(|(slug, m)| format!("/invoices/{slug}/{m}")),
+                usage_event: t.usage_event_id,
+                billed_in,
+                id: r.id,
+                subject_sha256: r.subject_sha256,
+                key_id: r.key_id,
+                created_at: r.created_at,
+            }
         })
-        .collect())
+        .collect();
+    Ok(Page::of(rows, RECEIPTS_PAGE, |r: &ReceiptSummary| Cursor { at: r.created_at, id: r.id.clone() }))
 }
 
 /// One file or check of a pack, as shown.

@@ -3,14 +3,21 @@
 //! so they show without JavaScript; each is a labelled image with its numbers
 //! in words beside it.
 
+use crate::domain::call_days::{self, CallDay};
 use crate::domain::chart::{Plot, nice_max};
 use crate::domain::dashboard::{AdoptionPoint, BurnDown, TenantUsage, USAGE_MINUTES};
 use crate::domain::onboarding::Funnel;
+use crate::domain::period::Period;
 use crate::domain::slo::percent_text;
+use crate::domain::usage::{DayUsage, month_series};
 use leptos::prelude::*;
 
 /// Line colours with at least 4.5:1 contrast on white.
 const PALETTE: [&str; 5] = ["#1d4ed8", "#047857", "#7c2d12", "#6b21a8", "#0f766e"];
+/// The downloads stacked on verifications (3:1 against white and distinct from [`PALETTE`]'s first).
+const DOWNLOADS: &str = "#b45309";
+/// Failed calls.
+const FAILED: &str = "#b91c1c";
 const PLOT: Plot = Plot { width: 600, height: 120 };
 /// Room around the plot for the axis labels.
 const VIEW_BOX: &str = "-40 -10 660 150";
@@ -77,6 +84,147 @@ pub fn UsageChart(
         </figure>
     }
     .into_any()
+}
+
+/// Usage per day over a month: one bar per day, verifications with
+/// downloads stacked on them; a month without usage says so.
+#[component]
+pub fn DailyUsageChart(
+    /// The month (`YYYY-MM`).
+    period: String,
+    /// Days with usage (see [`month_series`]).
+    days: Vec<DayUsage>,
+) -> impl IntoView {
+    let Ok(month) = Period::parse(&period) else {
+        return ().into_any();
+    };
+    let series = month_series(month, &days);
+    let (verify, download): (i64, i64) =
+        (series.iter().map(|d| d.verify).sum(), series.iter().map(|d| d.download).sum());
+    if verify + download == 0 {
+        return view! { <p class="text-sm text-slate-600" data-testid="daily-usage-empty">{format!("No usage in {period}.")}</p> }.into_any();
+    }
+    let bars: Vec<DayBar> = series.into_iter().map(|d| DayBar { day: d.day, parts: [d.verify, d.download] }).collect();
+    let label = format!(
+        "Usage per day in {period}: {verify} verification(s) and {download} download(s) on {}",
+        busiest_in_words(&bars)
+    );
+    view! {
+        <StackedDays test_id="daily-usage-chart" label bars names=["Verifications", "Downloads"] colours=[PALETTE[0], DOWNLOADS] />
+    }
+    .into_any()
+}
+
+/// Attestation API calls per day by outcome over the last
+/// [`call_days::DAYS`] days: verified, with rejected and invalid requests
+/// stacked on them.
+#[component]
+pub fn CallsChart(
+    /// The days, oldest first (see [`call_days::series`]).
+    days: Vec<CallDay>,
+) -> impl IntoView {
+    let (verified, rejected, invalid) =
+        days.iter().fold((0, 0, 0), |(v, r, i), d| (v + d.verified, r + d.rejected, i + d.invalid));
+    if verified + rejected + invalid == 0 {
+        return view! {
+            <p class="text-sm text-slate-600" data-testid="calls-chart-empty">
+                {format!("No calls in the last {} days.", call_days::DAYS)}
+            </p>
+        }
+        .into_any();
+    }
+    let bars: Vec<DayBar> =
+        days.into_iter().map(|d| DayBar { day: d.day, parts: [d.verified, d.rejected + d.invalid] }).collect();
+    let label = format!(
+        "Attestation API calls per day over the last {} days: {verified} verified, {rejected} rejected, {invalid} invalid request(s), on {}",
+        call_days::DAYS,
+        busiest_in_words(&bars)
+    );
+    view! {
+        <StackedDays test_id="calls-chart" label bars names=["Verified", "Rejected or invalid"] colours=[PALETTE[1], FAILED] />
+    }
+    .into_any()
+}
+
+/// One day's bar: two parts stacked, the first at the bottom.
+struct DayBar {
+    /// `YYYY-MM-DD`.
+    day: String,
+    /// The parts' values.
+    parts: [i64; 2],
+}
+
+/// "N day(s), busiest YYYY-MM-DD (n)": the days with anything and the first busiest one.
+fn busiest_in_words(bars: &[DayBar]) -> String {
+    let total = |b: &DayBar| b.parts[0] + b.parts[1];
+    let active = bars.iter().filter(|b| total(b) > 0).count();
+    let busiest = bars.iter().rev().max_by_key(|b| total(b));
+    busiest.map_or_else(|| format!("{active} day(s)"), |b| format!("{active} day(s), busiest {} ({})", b.day, total(b)))
+}
+
+/// A bar per day with two stacked parts, a legend and the figures in words.
+#[component]
+fn StackedDays(
+    test_id: &'static str,
+    label: String,
+    bars: Vec<DayBar>,
+    names: [&'static str; 2],
+    colours: [&'static str; 2],
+) -> impl IntoView {
+    let max = nice_max(bars.iter().map(|b| b.parts[0] + b.parts[1]).max().unwrap_or(0));
+    let slot = PLOT.width / i64::try_from(bars.len()).unwrap_or(1).max(1);
+    let (first, last) = (
+        bars.first().map(|b| b.day.clone()).unwrap_or_default(),
+        bars.last().map(|b| b.day.clone()).unwrap_or_default(),
+    );
+    let drawn = bars
+        .into_iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let x = i64::try_from(i).unwrap_or(0) * slot + 1;
+            let bottom_top = PLOT.y(b.parts[0], 0, max);
+            let top = PLOT.y(b.parts[0] + b.parts[1], 0, max);
+            let title = format!(
+                "{}: {} {}, {} {}",
+                b.day,
+                b.parts[0],
+                names[0].to_lowercase(),
+                b.parts[1],
+                names[1].to_lowercase()
+            );
+            view! {
+                <g data-day=b.day>
+                    <title>{title}</title>
+                    <rect x=x y=bottom_top width=slot - 2 height=PLOT.height - bottom_top fill=colours[0] />
+                    <rect x=x y=top width=slot - 2 height=bottom_top - top fill=colours[1] />
+                </g>
+            }
+        })
+        .collect_view();
+    let legend = names
+        .into_iter()
+        .zip(colours)
+        .map(|(name, colour)| {
+            view! {
+                <li class="flex items-center gap-1">
+                    <span class="inline-block h-2 w-4" style=format!("background:{colour}")></span>
+                    {name}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure data-testid=test_id>
+            <svg viewBox=VIEW_BOX class="h-40 w-full" role="img" aria-label=label.clone()>
+                <Axes top=max.to_string() bottom="0" left=first right=last />
+                {drawn}
+            </svg>
+            <figcaption class="text-sm text-slate-700">
+                <ul class="flex flex-wrap gap-4">{legend}</ul>
+                <span class="sr-only">{label}</span>
+            </figcaption>
+        </figure>
+    }
 }
 
 /// Signed-policy adoption over time, with the 95% goal as a dashed line.
@@ -187,7 +335,7 @@ pub fn BurnDownChart(
 
 /// Axis labels around [`PLOT`].
 #[component]
-fn Axes(top: String, bottom: &'static str, left: &'static str, right: &'static str) -> impl IntoView {
+fn Axes(top: String, bottom: &'static str, #[prop(into)] left: String, #[prop(into)] right: String) -> impl IntoView {
     view! {
         <line x1="0" y1=PLOT.height x2=PLOT.width y2=PLOT.height stroke="#94a3b8" />
         <line x1="0" y1="0" x2="0" y2=PLOT.height stroke="#94a3b8" />

@@ -4,6 +4,7 @@
 //! usage, invoice preview, reconciliation and entitlements.
 
 use super::ui;
+use crate::components::charts::DailyUsageChart;
 use crate::components::{DataTable, EntitlementsNote};
 use crate::domain::usage::{TenantUsage, UsageOverview};
 use leptos::prelude::*;
@@ -39,7 +40,7 @@ pub fn UsagePanel(
             <a class=ui::BUTTON_QUIET href=export("json") download>"Export invoices (JSON)"</a>
             <span class="self-center text-slate-600">{format!("{} events waiting for the ledger", overview.outbox)}</span>
         </p>
-        {overview.tenants.into_iter().map(|t| view! { <TenantSection tenant=t /> }).collect_view()}
+        {overview.tenants.into_iter().map(|t| view! { <TenantSection tenant=t period=overview.period.clone() /> }).collect_view()}
     }
 }
 
@@ -54,7 +55,7 @@ fn Figure(label: &'static str, value: String, #[prop(optional)] test_id: &'stati
 }
 
 #[component]
-fn TenantSection(tenant: TenantUsage) -> impl IntoView {
+fn TenantSection(tenant: TenantUsage, period: String) -> impl IntoView {
     let TenantUsage { tenant: slug, name, days, per_minute, anomaly, invoice, reconciliation, entitlements } = tenant;
     let heading = format!("{name} ({slug})");
     let title = heading.clone();
@@ -83,16 +84,29 @@ fn TenantSection(tenant: TenantUsage) -> impl IntoView {
                 </p>
             })}
             <div class="flex flex-wrap items-end gap-6">
-                <figure>
-                    <MinuteChart per_minute=per_minute />
-                    <figcaption class="text-xs text-slate-600">
-                        {format!("Verifications per minute, last hour ({last_hour} in total)")}
-                    </figcaption>
-                </figure>
+                {if last_hour == 0 {
+                    view! {
+                        <p class="text-sm text-slate-600" data-testid="minute-chart-empty">
+                            "No verifications in the last hour: the per-minute chart starts with the next call."
+                        </p>
+                    }.into_any()
+                } else {
+                    view! {
+                        <figure>
+                            <MinuteChart per_minute=per_minute />
+                            <figcaption class="text-xs text-slate-600">
+                                {format!("Verifications per minute, last hour ({last_hour} in total)")}
+                            </figcaption>
+                        </figure>
+                    }.into_any()
+                }}
                 <p data-testid="reconciliation" class=if clean { "text-sm text-green-800" } else { "text-sm text-red-800" }>
                     {summary}
                 </p>
                 <EntitlementsNote entitlements />
+            </div>
+            <div class="mt-4">
+                <DailyUsageChart period days=days.clone() />
             </div>
             <div class="mt-4 grid gap-4 lg:grid-cols-2">
                 <div>

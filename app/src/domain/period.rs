@@ -75,6 +75,11 @@ impl Period {
         self.next().start_ms()
     }
 
+    /// How many days the month has (28-31).
+    pub fn days(self) -> u8 {
+        u8::try_from((self.end_ms() - self.start_ms()) / DAY_MS).unwrap_or(31)
+    }
+
     /// The following month.
     pub fn next(self) -> Self {
         if self.month == 12 { Self { year: self.year + 1, month: 1 } } else { Self { month: self.month + 1, ..self } }
@@ -116,8 +121,7 @@ impl Day {
             return Err(bad());
         }
         let day: u8 = d.parse().map_err(|_| bad())?;
-        let days_in_month = (month.end_ms() - month.start_ms()) / DAY_MS;
-        if day == 0 || i64::from(day) > days_in_month {
+        if day == 0 || day > month.days() {
             return Err(bad());
         }
         Ok(Self { year: month.year, month: month.month, day })
@@ -189,6 +193,10 @@ mod tests {
         assert_eq!(
             Period::parse("2024-02").unwrap().end_ms() - Period::parse("2024-02").unwrap().start_ms(),
             29 * DAY_MS
+        );
+        assert_eq!(
+            [april.days(), Period::parse("2024-02").unwrap().days(), Period::parse("2026-12").unwrap().days()],
+            [30, 29, 31]
         );
         assert_eq!(Period::parse("2026-12").unwrap().next().to_string(), "2027-01");
         assert_eq!(Period::parse("2026-01").unwrap().previous().to_string(), "2025-12");

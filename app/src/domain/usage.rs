@@ -7,6 +7,7 @@
 
 use super::invoice::Invoice;
 use super::money::Cents;
+use super::period::Period;
 use super::reconciliation::TenantReconciliation;
 use serde::{Deserialize, Serialize};
 
@@ -48,6 +49,18 @@ pub struct DayUsage {
     pub verify: i64,
     /// `portal.download` units.
     pub download: i64,
+}
+
+/// Every day of `period` in order with its units: the days in `days` (those
+/// outside the month are ignored) and zero for the rest, so a chart shows
+/// the whole month.
+pub fn month_series(period: Period, days: &[DayUsage]) -> Vec<DayUsage> {
+    (1..=period.days())
+        .map(|d| {
+            let day = format!("{period}-{d:02}");
+            days.iter().find(|u| u.day == day).cloned().unwrap_or(DayUsage { day, verify: 0, download: 0 })
+        })
+        .collect()
 }
 
 /// One tenant on the UsagePanel.
@@ -108,6 +121,19 @@ mod tests {
         let mut one_minute = window(5, 5);
         one_minute[WINDOW_MINUTES - 1] = 100;
         assert!(anomaly(&one_minute).is_some(), "one minute at 20x already lifts the two-minute rate past 10x");
+    }
+
+    #[test]
+    fn a_month_series_has_every_day_of_the_month() {
+        let used = |day: &str, verify| DayUsage { day: day.to_owned(), verify, download: 0 };
+        let days = [used("2026-02-03", 4), used("2026-02-28", 1), used("2026-03-01", 9)];
+        let series = month_series(Period { year: 2026, month: 2 }, &days);
+        assert_eq!(series.len(), 28);
+        assert_eq!(series[0], used("2026-02-01", 0));
+        assert_eq!(series[2], used("2026-02-03", 4));
+        assert_eq!(series[27], used("2026-02-28", 1));
+        assert_eq!(series.iter().map(|d| d.verify).sum::<i64>(), 5, "March's day is not February's");
+        assert_eq!(month_series(Period { year: 2028, month: 2 }, &[]).len(), 29, "leap year");
     }
 
     proptest! {

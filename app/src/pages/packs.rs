@@ -3,7 +3,7 @@
 
 use crate::api::evidence::{PackSummary, list_packs};
 use crate::components::ui;
-use crate::components::{DataTable, ErrorNotice};
+use crate::components::{DataTable, ErrorNotice, ShortId};
 use crate::domain::period::display_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -69,7 +69,7 @@ fn Pack(pack: PackSummary) -> impl IntoView {
             </p>
             <DataTable caption="Files" headers=&["Path", "Media type", "SHA-256"]>
                 {pack.files.into_iter().map(|(path, media, sha)| view! {
-                    <tr><td class=ui::TD><code>{path}</code></td><td class=ui::TD>{media}</td><td class=ui::TD><code class="break-all">{sha}</code></td></tr>
+                    <tr><td class=ui::TD><code>{path}</code></td><td class=ui::TD>{media}</td><td class=ui::TD><ShortId value=sha what="file digest" /></td></tr>
                 }).collect_view()}
             </DataTable>
             <DataTable caption="Checks" headers=&["Check", "Result", "Detail"]>

@@ -1,12 +1,14 @@
 //! `/receipts`: the tenant's signed receipts, each verifiable offline with the
 //! portal's published key.
 
-use crate::api::evidence::list_receipts;
+use crate::api::evidence::{ReceiptSummary, list_receipts};
 use crate::components::ui;
-use crate::components::{DataTable, ErrorNotice};
+use crate::components::{DataTable, ErrorNotice, PageLinks, ShortId};
 use crate::domain::period::display_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
 use leptos_router::{LazyRoute, lazy_route};
 
 /// `/receipts`. See [`super`] for why pages create their data in `view`.
@@ -19,7 +21,10 @@ impl LazyRoute for ReceiptsPage {
     }
 
     fn view(_this: Self) -> AnyView {
-        let receipts = Resource::new(|| (), |_| list_receipts());
+        let query = use_query_map();
+        let q = move || query.with(|q| q.get("q").unwrap_or_default());
+        let before = move || query.with(|q| q.get("before").unwrap_or_default());
+        let receipts = Resource::new(move || (q(), before()), |(q, before)| list_receipts(q, before));
         view! {
             <Title text="Receipts · Trust Portal" />
             <h1 class=ui::H1>"Receipts"</h1>
@@ -29,34 +34,83 @@ impl LazyRoute for ReceiptsPage {
                 " using the keys at "
                 <a class="text-indigo-700 underline" href="/.well-known/trust-portal/receipt-keys.json">"/.well-known/trust-portal/receipt-keys.json"</a>"."
             </p>
+            // Drawn again when the URL's search changes (a submit, a link from a verification).
+            {move || view! { <SearchForm initial=q() /> }}
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
+                    let (q, paged) = (q(), !before().is_empty());
+                    let searched = !q.trim().is_empty();
                     match receipts.await {
                         Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                        Ok(list) if list.is_empty() => view! {
+                        Ok(page) if page.rows.is_empty() && searched => view! {
+                            <p class="text-slate-600" data-testid="receipts-empty">
+                                "No receipt matches. "<a class="text-indigo-700 underline" href="/receipts">"Show every receipt"</a>"."
+                            </p>
+                        }.into_any(),
+                        Ok(page) if page.rows.is_empty() && !paged => view! {
                             <p class="text-slate-600">"No receipts yet: they are issued for successful Attestation API calls."</p>
                         }.into_any(),
-                        Ok(list) => view! {
-                            <DataTable caption="Receipts, newest first" headers=&["Issued", "Receipt", "Subject (SHA-256)", "Signed by"]>
-                                {list.into_iter().map(|r| view! {
-                                    <tr data-testid="receipt-row">
-                                        <td class=ui::TD>{display_time(r.created_at)}</td>
-                                        <td class=ui::TD>
-                                            <details>
-                                                <summary class="cursor-pointer"><code>{r.id.clone()}</code></summary>
-                                                <pre tabindex="0" aria-label=format!("Signed receipt {}", r.id) class="mt-2 max-w-xl overflow-x-auto rounded bg-slate-50 p-2 text-xs focus:outline focus:outline-2 focus:outline-sky-600">{r.envelope}</pre>
-                                            </details>
-                                        </td>
-                                        <td class=ui::TD><code class="break-all">{r.subject_sha256}</code></td>
-                                        <td class=ui::TD><code>{r.key_id}</code></td>
-                                    </tr>
-                                }).collect_view()}
-                            </DataTable>
-                        }.into_any(),
+                        Ok(page) => {
+                            let open = searched && page.rows.len() == 1;
+                            let keep = searched.then(|| format!("q={}", crate::domain::text::query_value(&q)));
+                            view! {
+                                <DataTable caption="Receipts, newest first" headers=&["Issued", "Receipt", "Subject (SHA-256)", "Signed by", "Billed"]>
+                                    {page.rows.into_iter().map(|r| view! { <ReceiptRow r open /> }).collect_view()}
+                                </DataTable>
+                                <PageLinks path="/receipts" paged older=page.older keep />
+                            }.into_any()
+                        }
                     }
                 })}
             </Suspense>
         }
         .into_any()
+    }
+}
+
+/// The search box: a GET form, so a search (and a link from a verification) is a URL.
+#[component]
+fn SearchForm(initial: String) -> impl IntoView {
+    let searched = !initial.is_empty();
+    view! {
+        <Form method="GET" action="/receipts" attr:class="mb-4 flex flex-wrap items-end gap-3" attr:aria-label="Search receipts">
+            <div class="min-w-0 grow sm:max-w-xl">
+                <label class=ui::LABEL for="receipt-q">"Receipt id or subject SHA-256"</label>
+                <input id="receipt-q" name="q" class=ui::INPUT value=initial placeholder="ver_… or the first hex digits of a digest" />
+            </div>
+            <button type="submit" class=ui::BUTTON>"Search"</button>
+            {searched.then(|| view! { <a class="self-center text-sm text-indigo-700 underline" href="/receipts">"Every receipt"</a> })}
+        </Form>
+    }
+}
+
+/// One receipt: its envelope behind a disclosure (open when it is the only
+/// match), and the usage event and invoice month its verification was billed in.
+#[component]
+fn ReceiptRow(r: ReceiptSummary, open: bool) -> impl IntoView {
+    let billed = match (r.usage_event, r.billed_in, r.invoice_href) {
+        (Some(event), Some(month), Some(href)) => view! {
+            <code title="usage event">{event}</code>" · "
+            <a class="text-indigo-700 underline" href=href>{format!("invoice {month}")}</a>
+        }
+        .into_any(),
+        (Some(event), Some(month), None) => {
+            view! { <code title="usage event">{event}</code>{format!(" · {month}")} }.into_any()
+        }
+        _ => view! { <span class="text-slate-600">"no usage event"</span> }.into_any(),
+    };
+    view! {
+        <tr data-testid="receipt-row" id=r.id.clone()>
+            <td class=ui::TD>{display_time(r.created_at)}</td>
+            <td class=ui::TD>
+                <details open=open>
+                    <summary class="cursor-pointer"><code>{r.id.clone()}</code></summary>
+                    <pre tabindex="0" aria-label=format!("Signed receipt {}", r.id) class="mt-2 max-w-xl overflow-x-auto rounded bg-slate-50 p-2 text-xs focus:outline focus:outline-2 focus:outline-sky-600">{r.envelope}</pre>
+                </details>
+            </td>
+            <td class=ui::TD><ShortId value=r.subject_sha256 what="subject digest" /></td>
+            <td class=ui::TD><code>{r.key_id}</code></td>
+            <td class=ui::TD data-testid="receipt-billed">{billed}</td>
+        </tr>
     }
 }

@@ -6,7 +6,7 @@ use crate::api::webhooks::{
     ReplayWebhook, RotateWebhookSecret, SendTestWebhook, SetWebhookUrl, WebhookOverview, webhook_settings,
 };
 use crate::components::ui;
-use crate::components::{Confirm, DataTable, ErrorNotice, action_feedback};
+use crate::components::{Confirm, DataTable, ErrorNotice, ShortId, action_feedback};
 use crate::domain::period::display_time;
 use crate::domain::status::DeliveryStatus;
 use leptos::prelude::*;
@@ -110,7 +110,7 @@ fn Messages(s: WebhookOverview, replay: ServerAction<ReplayWebhook>) -> impl Int
                 let id = m.id.clone();
                 view! {
                     <tr data-testid="webhook-message">
-                        <td class=ui::TD><code class="text-xs">{m.id}</code></td>
+                        <td class=ui::TD><ShortId value=m.id what="message id" /></td>
                         <td class=ui::TD>{m.event_type}</td>
                         <td class=ui::TD>{m.status.as_str()}</td>
                         <td class=ui::TD>{m.attempts}</td>

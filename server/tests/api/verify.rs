@@ -192,16 +192,82 @@ async fn tenants_list_only_their_own_calls() {
     let (artifact, sig, pem) = cosign_signed(b"z");
     let body = json!({"kind": "cosign_blob", "artifact": {"base64": B64.encode(artifact)}, "signature": sig, "public_key": pem});
     assert_eq!(post(&app, &key, &body).await.0, 200);
+    let tampered =
+        json!({"kind": "cosign_blob", "artifact": {"base64": B64.encode(b"y")}, "signature": sig, "public_key": pem});
+    assert_eq!(post(&app, &key, &tampered).await.0, 422);
 
     let member = app.login("member@acme.demo").await;
-    let (status, list, _) = app.server_fn("list_verifications", Some(&member), &[]).await;
-    assert_eq!(status, 200, "{list}");
-    assert_eq!(list.as_array().map(Vec::len), Some(1));
-    assert_eq!(list[0]["outcome"], "verified");
+    let (status, page, _) = app.server_fn("list_verifications", Some(&member), &[]).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["rows"].as_array().map(Vec::len), Some(2));
+    assert_eq!(page["rows"][1]["outcome"], "verified");
+    assert_eq!(page["older"], Value::Null, "everything fits on one page");
+    // The page after the newest row holds only the older one.
+    let newest = &page["rows"][0];
+    let cursor = format!("{}.{}", newest["created_at"], newest["id"].as_str().unwrap());
+    let (_, older, _) = app.server_fn("list_verifications", Some(&member), &[("before", &cursor)]).await;
+    assert_eq!(
+        older["rows"].as_array().map(|r| r.iter().map(|v| v["id"].clone()).collect::<Vec<_>>()),
+        Some(vec![page["rows"][1]["id"].clone()])
+    );
+    let (status, _, _) = app.server_fn("list_verifications", Some(&member), &[("before", "yesterday")]).await;
+    assert_eq!(status, 400, "a damaged cursor is refused");
+    let (status, days, _) = app.server_fn("verification_days", Some(&member), &[]).await;
+    assert_eq!(status, 200, "{days}");
+    let days = days.as_array().unwrap();
+    assert_eq!(days.len(), 30);
+    assert_eq!((&days[29]["verified"], &days[29]["rejected"]), (&json!(1), &json!(1)), "today: {}", days[29]);
     let globex = app.login("admin@globex.demo").await;
     let (_, list, _) = app.server_fn("list_verifications", Some(&globex), &[]).await;
-    assert_eq!(list.as_array().map(Vec::len), Some(0), "another tenant sees none");
+    assert_eq!(list["rows"].as_array().map(Vec::len), Some(0), "another tenant sees none");
+    let (_, days, _) = app.server_fn("verification_days", Some(&globex), &[]).await;
+    assert!(days.as_array().unwrap().iter().all(|d| d["verified"] == 0 && d["rejected"] == 0), "nor counts them");
     let operator = app.login("admin@operator.demo").await;
-    let (status, _, _) = app.server_fn("list_verifications", Some(&operator), &[]).await;
-    assert_eq!(status, 403, "operator staff use their own pages");
+    for name in ["list_verifications", "verification_days"] {
+        let (status, _, _) = app.server_fn(name, Some(&operator), &[]).await;
+        assert_eq!(status, 403, "{name}: operator staff use their own pages");
+    }
+}
+
+#[tokio::test]
+async fn a_receipt_is_found_by_its_id_or_digest_and_names_its_usage_event_and_invoice() {
+    let app = TestApp::spawn().await;
+    let key = acme_key(&app).await;
+    let (artifact, sig, pem) = cosign_signed(b"trail");
+    let body = json!({"kind": "cosign_blob", "artifact": {"base64": B64.encode(artifact)}, "signature": sig, "public_key": pem});
+    let (status, v, _) = post(&app, &key, &body).await;
+    assert_eq!(status, 200, "{v}");
+    let (id, digest) = (v["verification_id"].as_str().unwrap(), v["subject_sha256"].as_str().unwrap());
+    let (artifact, sig, pem) = cosign_signed(b"another release");
+    let other = json!({"kind": "cosign_blob", "artifact": {"base64": B64.encode(artifact)}, "signature": sig, "public_key": pem});
+    assert_eq!(post(&app, &key, &other).await.0, 200, "a second receipt, which the searches must leave out");
+
+    let admin = app.login("admin@acme.demo").await;
+    let (status, found, _) = app.server_fn("list_receipts", Some(&admin), &[("q", id)]).await;
+    assert_eq!(status, 200, "{found}");
+    assert_eq!(found["rows"].as_array().map(Vec::len), Some(1), "{found}");
+    let receipt = &found["rows"][0];
+    assert_eq!(receipt["id"], id);
+    assert!(receipt["usage_event"].as_str().is_some_and(|e| e.starts_with("evt_")), "{receipt}");
+    let month = receipt["billed_in"].as_str().unwrap();
+    assert_eq!(receipt["invoice_href"], format!("/invoices/acme-robotics/{month}"));
+    let (_, by_digest, _) =
+        app.server_fn("list_receipts", Some(&admin), &[("q", &format!("sha256:{}", &digest[..10]))]).await;
+    assert_eq!(
+        by_digest["rows"].as_array().map(|l| l.iter().map(|r| r["id"].clone()).collect::<Vec<_>>()),
+        Some(vec![json!(id)])
+    );
+    let (_, all, _) = app.server_fn("list_receipts", Some(&admin), &[]).await;
+    assert_eq!(all["rows"].as_array().map(Vec::len), Some(2), "no search: both receipts");
+
+    let member = app.login("member@acme.demo").await;
+    let (_, found, _) = app.server_fn("list_receipts", Some(&member), &[("q", id)]).await;
+    assert_eq!(found["rows"][0]["usage_event"], receipt["usage_event"]);
+    assert_eq!(found["rows"][0]["invoice_href"], Value::Null, "a member does not read invoices, so gets no link");
+    let globex = app.login("admin@globex.demo").await;
+    let (_, found, _) = app.server_fn("list_receipts", Some(&globex), &[("q", id)]).await;
+    assert_eq!(found["rows"].as_array().map(Vec::len), Some(0), "another tenant's receipt is not found");
+    let (status, err, _) = app.server_fn("list_receipts", Some(&admin), &[("q", "abc")]).await;
+    assert_eq!(status, 400, "{err}");
+    assert!(err["message"].as_str().unwrap().contains("SHA-256"), "{err}");
 }
