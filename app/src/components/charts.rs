@@ -65,23 +65,11 @@ pub fn UsageChart(
             {marks}
         }
     }).collect_view();
-    let legend = usage.iter().enumerate().map(|(i, t)| view! {
-        <li class="flex items-center gap-1">
-            <span class="inline-block h-2 w-4" style=format!("background:{}", PALETTE[i % PALETTE.len()])></span>
-            {t.tenant.clone()}
-        </li>
-    }).collect_view();
+    let legend = usage.iter().enumerate().map(|(i, t)| (t.tenant.clone(), PALETTE[i % PALETTE.len()])).collect();
     view! {
-        <figure data-testid="usage-chart">
-            <svg viewBox=VIEW_BOX class="h-40 w-full" role="img" aria-label=label.clone()>
-                <Axes top=max.to_string() bottom="0" left="-60 min" right="now" />
-                {lines}
-            </svg>
-            <figcaption class="text-sm text-slate-700">
-                <ul class="flex flex-wrap gap-4">{legend}</ul>
-                <span class="sr-only">{label}</span>
-            </figcaption>
-        </figure>
+        <ChartFigure test_id="usage-chart" label legend top=max.to_string() left="-60 min" right="now">
+            {lines}
+        </ChartFigure>
     }
     .into_any()
 }
@@ -201,9 +189,29 @@ fn StackedDays(
             }
         })
         .collect_view();
-    let legend = names
+    let legend = names.into_iter().map(str::to_owned).zip(colours).collect();
+    view! {
+        <ChartFigure test_id label legend top=max.to_string() left=first right=last>
+            {drawn}
+        </ChartFigure>
+    }
+}
+
+/// A plot's frame: the SVG with its axes around `children`, the legend, and
+/// the figures in words (the image's name, and again for screen readers).
+#[component]
+fn ChartFigure(
+    test_id: &'static str,
+    label: String,
+    /// Each series' name and colour.
+    legend: Vec<(String, &'static str)>,
+    top: String,
+    #[prop(into)] left: String,
+    #[prop(into)] right: String,
+    children: Children,
+) -> impl IntoView {
+    let legend = legend
         .into_iter()
-        .zip(colours)
         .map(|(name, colour)| {
             view! {
                 <li class="flex items-center gap-1">
@@ -216,8 +224,8 @@ fn StackedDays(
     view! {
         <figure data-testid=test_id>
             <svg viewBox=VIEW_BOX class="h-40 w-full" role="img" aria-label=label.clone()>
-                <Axes top=max.to_string() bottom="0" left=first right=last />
-                {drawn}
+                <Axes top bottom="0" left right />
+                {children()}
             </svg>
             <figcaption class="text-sm text-slate-700">
                 <ul class="flex flex-wrap gap-4">{legend}</ul>
