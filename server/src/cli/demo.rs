@@ -1,6 +1,7 @@
 //! Demo data: an operator with one user per operator role, and two tenants on
 //! different plans with their admins and a member. Idempotent.
 
+use super::demo_usage::seed_usage;
 use super::output::{Exit, report};
 use app::domain::{AppError, OrgKind, Role};
 use app::ssr::AppState;
@@ -449,34 +450,6 @@ async fn demo_ci_key(state: &AppState, org_id: &str, actor: &str) -> Result<app:
 pub const DEMO_CALLS_ACME: usize = 40;
 /// See [`DEMO_CALLS_ACME`].
 pub const DEMO_CALLS_GLOBEX: usize = 15;
-
-/// `n` real verifications (cosign blobs signed with a fresh key) for a tenant:
-/// each records a call, a signed receipt and an `attestation.verify` event.
-pub(crate) async fn seed_usage(state: &AppState, org_id: &str, api_key_id: &str, n: usize) -> Result<(), AppError> {
-    use app::ssr::verification::attestation::{self, ArtifactInput, Caller, KeyRef, Kind, VerifyRequest};
-    use base64::Engine;
-    let (private, public) = app::ssr::verification::signing::generate_p256().map_err(|_| AppError::internal())?;
-    let pair = app::ssr::verification::signing::load_private_key(&private).map_err(|_| AppError::internal())?;
-    let caller = Caller { org_id, api_key_id };
-    for i in 0..n {
-        let artifact = format!("build-{i}.tar.gz").into_bytes();
-        let signature = pair.sign(&artifact).map_err(|_| AppError::internal())?;
-        let request = VerifyRequest {
-            kind: Kind::CosignBlob,
-            artifact: ArtifactInput::Bytes(artifact),
-            evidence: base64::engine::general_purpose::STANDARD.encode(signature.as_bytes()),
-            key: Some(KeyRef::Pem(public.clone())),
-            rules: Default::default(),
-            policy: None,
-        };
-        let (id, result) = attestation::verify(state, caller, request).await?;
-        if let Err(e) = result {
-            tracing::error!(%id, reason = e.reason.as_str(), "a demo verification was rejected");
-            return Err(AppError::internal());
-        }
-    }
-    Ok(())
-}
 
 /// A zip with `files` but the manifest and signature of `signed` (a tampered pack).
 fn rebuild_with_manifest_of(signed: &[u8], files: &[(String, Vec<u8>)]) -> Option<Vec<u8>> {

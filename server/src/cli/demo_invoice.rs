@@ -44,7 +44,7 @@ impl LastMonth {
     pub async fn seed(&self, state: &AppState, org: &OrgRow, api_key_id: &str) -> Result<(), AppError> {
         let per_day = DEMO_CALLS_ACME_LAST_MONTH / CALL_DAYS.len();
         for gap in CALL_DAYS.windows(2).map(|w| w[1] - w[0]).chain([0]) {
-            super::demo::seed_usage(&self.then, &org.id, api_key_id, per_day).await?;
+            super::demo_usage::seed_usage(&self.then, &org.id, api_key_id, per_day).await?;
             self.clock.advance_ms(gap * DAY_MS);
         }
         app::ssr::billing::ledger::run_once(state).await.map_err(app::ssr::error::log_internal)?;

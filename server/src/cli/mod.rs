@@ -7,6 +7,7 @@ pub mod audit;
 pub mod demo;
 pub mod demo_invoice;
 pub mod demo_policy;
+pub mod demo_usage;
 pub mod invoice;
 pub mod okrs;
 pub mod onboard;
