@@ -276,9 +276,7 @@ pub struct AlertView {
 impl SignatureStatus {
     /// CSV of repositories and packs, one row each (`kind` says which).
     pub fn to_csv(&self) -> String {
-        let cell = |s: &str| {
-            if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
-        };
+        let cell = super::text::csv_cell;
         let opt = |v: &Option<String>| v.as_deref().map(cell).unwrap_or_default();
         let mut out = String::from(
             "kind,tenant,repo,tag_or_version,state,reason,sha256,signer,verified_at_ms,active,signer_kind,source,policy\n",

@@ -147,6 +147,14 @@ pub fn check_new_password(p: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// One CSV cell (RFC 4180): quoted when it holds a comma, quote or line
+/// break; a value a spreadsheet would run as a formula (`=`, `+`, `-`, `@`
+/// first) is prefixed with `'`.
+pub fn csv_cell(v: &str) -> String {
+    let v = if v.starts_with(['=', '+', '-', '@']) { format!("'{v}") } else { v.to_owned() };
+    if v.contains([',', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v }
+}
+
 /// `v` percent-encoded for a URL's query string: every byte but the
 /// unreserved ones (`A-Z a-z 0-9 - . _ ~`) as `%XX`.
 pub fn query_value(v: &str) -> String {

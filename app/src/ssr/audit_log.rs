@@ -4,6 +4,7 @@
 
 use crate::domain::AppError;
 use crate::domain::audit_log::{AuditEntry, AuditFilter};
+use crate::domain::text::csv_cell;
 use crate::ssr::AppState;
 use crate::ssr::identity::auth::Principal;
 use crate::ssr::store::{AuditRow, AuditScope};
@@ -56,17 +57,10 @@ pub fn to_csv(entries: &[AuditEntry]) -> String {
             e.detail.clone(),
             e.hash_prefix.clone(),
         ];
-        out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+        out.push_str(&fields.iter().map(|f| csv_cell(f)).collect::<Vec<_>>().join(","));
         out.push('\n');
     }
     out
-}
-
-/// One CSV field, quoted when it holds a comma, quote or line break. A field
-/// that a spreadsheet would run as a formula is prefixed with `'`.
-fn csv_field(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@']) { format!("'{v}") } else { v.to_owned() };
-    if v.contains([',', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v }
 }
 
 #[cfg(test)]
