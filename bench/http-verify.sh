@@ -9,7 +9,7 @@
 #
 # Each request verifies a cosign sign-blob signature (ECDSA P-256, 1 KiB artifact) and
 # records the call, its signed receipt and its usage event in the database. "verify-only"
-# is the same check through the portal's Verify page (check_evidence: same engine, digest
+# is the same check through the portal's dry run (check_evidence, as the Verify page: same engine, digest
 # input, nothing recorded, no receipt), for the metered/unmetered throughput ratio. wrk runs on the same machine, so the numbers are a
 # floor for what the server alone would do. Bounded: it runs for the given seconds, then
 # stops the server it started.

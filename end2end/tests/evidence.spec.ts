@@ -1,5 +1,5 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { expect, expectAccessible, login, test } from './helpers';
+import { expect, expectAccessible, login, settled, test } from './helpers';
 
 test('a tenant sees its packs with every check, and its receipts', async ({ page }) => {
   await login(page, 'member@acme.demo');
@@ -33,13 +33,14 @@ test('the Verify page lists each check, or names the reason it failed', async ({
   await page.getByLabel('Artifact (text)').fill(artifact);
   await page.getByLabel('Signature, bundle or envelope').fill(signature);
   await page.getByLabel('Public key (PEM)').fill(pem);
-  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.getByRole('button', { name: 'Verify', exact: true }).click();
   await expect(page.getByTestId('check-passed')).toContainText('signature matches the artifact and the key');
+  await settled(page); // the answer is a new page: hydrated, it keeps what is typed next
 
   await page.getByLabel('Artifact (text)').fill(`${artifact} (tampered)`);
   await page.getByLabel('Signature, bundle or envelope').fill(signature);
   await page.getByLabel('Public key (PEM)').fill(pem);
-  await page.getByRole('button', { name: 'Verify' }).click();
+  await page.getByRole('button', { name: 'Verify', exact: true }).click();
   await expect(page.getByTestId('check-failed')).toContainText('signature_mismatch');
   await expectAccessible(page);
 });

@@ -7,31 +7,15 @@ use crate::domain::AppError;
 #[cfg(feature = "ssr")]
 use crate::domain::cursor::Cursor;
 use crate::domain::cursor::Page;
+#[cfg(feature = "ssr")]
+use crate::domain::verify_form::VerifyForm;
+use crate::domain::verify_form::{CheckOutcome, PostedCheck};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// The outcome of a check on the Verify page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckOutcome {
-    /// True when every check passed.
-    pub verified: bool,
-    /// SHA-256 of the subject, when verified.
-    pub subject_sha256: Option<String>,
-    /// Who signed, for people.
-    pub signer: Option<String>,
-    /// The checks that passed.
-    pub checks: Vec<String>,
-    /// Reason code of the failure.
-    pub reason: Option<String>,
-    /// What exactly failed.
-    pub message: Option<String>,
-}
-
-/// Where a no-JavaScript submission's outcome waits for the page to show it.
-pub const CHECK_FLASH_COOKIE: &str = "tp_check";
-
 /// Checks evidence with the same engine as the Attestation API, without
-/// recording, metering or a receipt. Empty fields count as not given.
+/// recording, metering or a receipt. Empty fields count as not given. (The
+/// page itself posts its form to `POST /verify`, which also takes files.)
 #[server(endpoint = "check_evidence")]
 pub async fn check_evidence(
     kind: String,
@@ -45,92 +29,38 @@ pub async fn check_evidence(
     #[server(default)] predicate_type: String,
     #[server(default)] builder_id: String,
 ) -> Result<CheckOutcome, AppError> {
-    use crate::ssr::verification::attestation::{self, Kind};
-    use crate::ssr::verification::request::{Malformed, RequestParts};
-    use crate::ssr::verification::rules::{AttestationPolicy, PolicyRules};
     let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::UseTenantWorkspace).await?;
-    let given = |s: String| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-    let kind = match kind.as_str() {
-        "cosign_blob" => Kind::CosignBlob,
-        "sigstore_bundle" => Kind::SigstoreBundle,
-        "in_toto" => Kind::InToto,
-        _ => return Err(AppError::invalid("Kind", "choose a kind of evidence")),
-    };
-    if evidence.trim().is_empty() {
-        return Err(AppError::invalid("Evidence", "paste the signature, bundle or envelope"));
-    }
-    let artifact_digest = given(artifact_digest);
-    let parts = RequestParts {
+    let form = VerifyForm {
         kind,
-        // A digest, when given, is what is checked.
-        artifact_bytes: (artifact_digest.is_none() && !artifact_text.is_empty()).then(|| artifact_text.into_bytes()),
+        artifact_text,
         artifact_digest,
         evidence,
-        public_key: given(public_key),
-        stored_key: given(key),
-        rules: PolicyRules {
-            identity: given(identity),
-            issuer: given(issuer),
-            trusted_root: None,
-            statement: AttestationPolicy {
-                predicate_type: given(predicate_type),
-                builder_id: given(builder_id),
-                ..Default::default()
-            },
-        },
-        policy: None,
+        public_key,
+        key,
+        identity,
+        issuer,
+        predicate_type,
+        builder_id,
     };
-    let request = parts.build().map_err(|m| match m {
-        Malformed::ArtifactChoice => {
-            AppError::invalid("Artifact", "paste the artifact's text or give its sha256: digest")
-        }
-        Malformed::Digest => AppError::invalid("Artifact digest", "must be sha256: followed by 64 hex digits"),
-        Malformed::TwoKeys => AppError::invalid("Key", "paste a public key or choose a stored key, not both"),
-        Malformed::NoKey => AppError::invalid("Key", "paste the public key or choose a stored key"),
-        Malformed::PolicyAndRules => {
-            AppError::invalid("Policy", "a stored policy replaces the rules; give one or the other")
-        }
-    })?;
-    let outcome = match attestation::check(&state, &p.org_id, request).await? {
-        Ok(v) => CheckOutcome {
-            verified: true,
-            subject_sha256: Some(v.subject_sha256),
-            signer: Some(match v.signer {
-                crate::ssr::verification::engine::Signer::Identity { identity, issuer } => {
-                    format!("{identity} (issuer {issuer})")
-                }
-                crate::ssr::verification::engine::Signer::Key { key_id } => format!("key {key_id}"),
-            }),
-            checks: v.checks.into_iter().map(str::to_owned).collect(),
-            reason: None,
-            message: None,
-        },
-        Err(e) => CheckOutcome {
-            verified: false,
-            subject_sha256: None,
-            signer: None,
-            checks: vec![],
-            reason: Some(e.reason.as_str().to_owned()),
-            message: Some(e.message),
-        },
-    };
-    if super::flash::is_plain_form_post() {
-        let json = serde_json::to_vec(&outcome).map_err(crate::ssr::error::log_internal)?;
-        let value = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, json);
-        super::flash::set_flash(&state, CHECK_FLASH_COOKIE, &value, "/verify");
-    }
-    Ok(outcome)
+    crate::ssr::verification::dry_run::check_form(&state, &p.org_id, &form).await
 }
 
-/// The outcome of the last no-JavaScript check, once; clears it.
-#[server(endpoint = "take_check_outcome")]
-pub async fn take_check_outcome() -> Result<Option<CheckOutcome>, AppError> {
+/// The form the Verify page was just posted with and its outcome, when this
+/// page is the answer to `POST /verify`; none on a plain visit.
+#[server(endpoint = "check_answer")]
+pub async fn check_answer() -> Result<Option<PostedCheck>, AppError> {
+    crate::ssr::identity::auth::require(crate::domain::Action::UseTenantWorkspace).await?;
+    Ok(use_context::<PostedCheck>())
+}
+
+/// The published receipt key set (the document at
+/// `/.well-known/trust-portal/receipt-keys.json`), pretty-printed, for the
+/// Verify page's in-browser receipt check.
+#[server(endpoint = "published_receipt_keys")]
+pub async fn published_receipt_keys() -> Result<String, AppError> {
     let (state, _) = crate::ssr::identity::auth::require(crate::domain::Action::UseTenantWorkspace).await?;
-    let Some(value) = super::flash::take_flash(&state, CHECK_FLASH_COOKIE, "/verify", "") else { return Ok(None) };
-    let outcome = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, value)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
-    Ok(outcome)
+    let set = crate::ssr::verification::receipts::key_set(&state.db).await?;
+    serde_json::to_string_pretty(&set).map_err(crate::ssr::error::log_internal)
 }
 
 /// A receipt as listed, with where its verification was billed.

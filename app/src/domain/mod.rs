@@ -22,6 +22,7 @@ pub mod onboarding;
 pub mod overview;
 pub mod period;
 pub mod policy_signers;
+pub mod receipt_check;
 pub mod receipt_search;
 pub mod reconciliation;
 pub mod revealed;
@@ -31,6 +32,7 @@ pub mod status;
 pub mod text;
 pub mod unique_json;
 pub mod usage;
+pub mod verify_form;
 pub mod workflow;
 
 pub use error::{AppError, ErrorCode};

@@ -106,6 +106,9 @@ fn ReceiptRow(r: ReceiptSummary, open: bool) -> impl IntoView {
                 <details open=open>
                     <summary class="cursor-pointer"><code>{r.id.clone()}</code></summary>
                     <pre tabindex="0" aria-label=format!("Signed receipt {}", r.id) class="mt-2 max-w-xl overflow-x-auto rounded bg-slate-50 p-2 text-xs focus:outline focus:outline-2 focus:outline-sky-600">{r.envelope}</pre>
+                    <a class="text-sm text-indigo-700 underline" href=format!("/verify?receipt={}#receipt-check", r.id)>
+                        "Re-verify in your browser"
+                    </a>
                 </details>
             </td>
             <td class=ui::TD><ShortId value=r.subject_sha256 what="subject digest" /></td>

@@ -35,4 +35,5 @@ mod tenants;
 mod trust;
 mod users;
 mod verify;
+mod verify_page;
 mod webhooks;

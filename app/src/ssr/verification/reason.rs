@@ -108,6 +108,35 @@ impl Reason {
         }
     }
 
+    /// The failure in words, for people (the Verify page's headline).
+    pub fn headline(self) -> &'static str {
+        match self {
+            Reason::SignatureMismatch => "The signature does not match this artifact and key.",
+            Reason::DigestMismatch => "This artifact is not the one that was signed.",
+            Reason::IdentityMismatch => "The certificate names a different signer.",
+            Reason::IssuerMismatch => "The signer's identity comes from a different issuer.",
+            Reason::CertificateInvalid => {
+                "The certificate does not chain to the trusted root, or was not valid at signing."
+            }
+            Reason::TransparencyLogInvalid => "The transparency-log proof does not verify.",
+            Reason::TimestampInvalid => "No trusted timestamp covers the signature.",
+            Reason::MalformedBundle => "This is not a Sigstore bundle the portal can read.",
+            Reason::MalformedKey => "The public key is not a PEM key the portal supports.",
+            Reason::MalformedSignature => "The signature is not base64-encoded signature bytes.",
+            Reason::MalformedDigest => "The digest is not sha256: followed by 64 hex digits.",
+            Reason::TrustRootInvalid => "The trusted root is not a valid trusted_root.json.",
+            Reason::PolicyIncomplete => "A keyless bundle needs both the signer's identity and its OIDC issuer.",
+            Reason::MalformedEnvelope => "This is not a DSSE envelope with an in-toto statement.",
+            Reason::PredicateTypeMismatch => "The attestation is of a different type than required.",
+            Reason::BuilderMismatch => "The artifact was built by a different builder than required.",
+            Reason::SourceMismatch => "The artifact was built from a different source than required.",
+            Reason::KeyRevoked => "The stored key was revoked before this check.",
+            Reason::KeyOutsideValidity => "The stored key is not valid at this time.",
+            Reason::UnknownTrustMaterial => "No stored key, policy or trusted root of your tenant has that name.",
+            Reason::PolicyConflict => "A rule was asked for that this kind of evidence cannot satisfy.",
+        }
+    }
+
     /// True when the request itself is at fault (answered 400, not 422): the
     /// evidence was never judged.
     pub fn is_request_error(self) -> bool {

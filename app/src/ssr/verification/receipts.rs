@@ -353,4 +353,45 @@ mod tests {
         let err = verify_receipt(&json, &[(Some(other.id), other.public_key_pem)]).unwrap_err();
         assert_eq!(err.reason, Reason::SignatureMismatch);
     }
+
+    /// The browser's checker (ed25519-dalek, pure Rust) reads what this
+    /// server signed (aws-lc), and refuses an edited receipt or another key.
+    #[test]
+    fn the_browser_checker_verifies_what_the_server_signed() {
+        use crate::domain::receipt_check::{ReceiptProblem, check_receipt};
+        let (signer, pem) = ReceiptSigner::throwaway("rk_browser");
+        let v = verified();
+        let facts = ReceiptFacts {
+            id: "ver_7",
+            tenant: "org_9",
+            kind: "cosign_blob",
+            verified: &v,
+            policy: &json!({}),
+            rules_checked: &json!([]),
+            trusted_root: None,
+            time_ms: 1_700_000_000_000,
+        };
+        let envelope = serde_json::to_string(&signer.sign(&statement(&facts))).expect("json");
+        let key = |id: &str, pem: &str, retired: Option<&str>| json!({"keyid": id, "algorithm": "ed25519", "public_key_pem": pem, "created_at": "2026-01-01T00:00:00Z", "retired_at": retired});
+        let set = json!({"keys": [key("rk_browser", &pem, Some("2026-02-01T00:00:00Z"))]}).to_string();
+        let read = check_receipt(&envelope, &set).expect("verifies");
+        assert_eq!(read.receipt_id, "ver_7");
+        assert_eq!(read.tenant, "org_9");
+        assert_eq!(read.subject_sha256, "ab".repeat(32));
+        assert_eq!(read.result, "PASSED");
+        assert_eq!(read.checks, vec!["signature matches".to_owned()]);
+        assert_eq!(read.key_retired_at.as_deref(), Some("2026-02-01T00:00:00Z"));
+
+        let mut edited: Value = serde_json::from_str(&envelope).expect("json");
+        let forged = statement(&ReceiptFacts { tenant: "org_2", ..facts });
+        edited["payload"] = Value::String(base64::engine::general_purpose::STANDARD.encode(forged));
+        assert_eq!(check_receipt(&edited.to_string(), &set), Err(ReceiptProblem::Signature("rk_browser".into())));
+
+        let (_, other_pem) = ReceiptSigner::throwaway("rk_other");
+        let wrong = json!({"keys": [key("rk_browser", &other_pem, None)]}).to_string();
+        assert_eq!(check_receipt(&envelope, &wrong), Err(ReceiptProblem::Signature("rk_browser".into())));
+        let p256 = crate::domain::verify_form::EXAMPLES[0].public_key;
+        let not_ed = json!({"keys": [key("rk_browser", p256, None)]}).to_string();
+        assert_eq!(check_receipt(&envelope, &not_ed), Err(ReceiptProblem::BadKey("rk_browser".into())));
+    }
 }

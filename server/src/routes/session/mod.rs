@@ -1,6 +1,6 @@
 //! Downloads for signed-in portal users (the session cookie; roles checked
 //! per route): usage exports, staff reports, audit files (with uploads) and
-//! the audit log export. [`signed_in`] is the
+//! the audit log export; the Verify page's form post ([`verify_post`]). [`signed_in`] is the
 //! session extractor they share.
 
 pub mod audit;
@@ -8,6 +8,7 @@ pub mod audit_log_export;
 pub mod reports;
 pub mod signed_in;
 pub mod usage_export;
+pub mod verify_post;
 
 use app::ssr::AppState;
 use axum::Router;
@@ -19,4 +20,5 @@ pub fn router() -> Router<AppState> {
         .merge(reports::router())
         .merge(audit::router())
         .merge(audit_log_export::router())
+        .merge(verify_post::router())
 }
