@@ -23,6 +23,7 @@ mod invoice_documents;
 mod invoicing;
 mod keys;
 mod onboarding;
+mod openapi_walk;
 mod overview;
 mod packs;
 mod policy;

@@ -280,6 +280,8 @@ pub async fn record_decision(
     Path(id): Path<String>,
     Json(b): Json<DecisionBody>,
 ) -> Result<Response, ApiError> {
+    // Rights first: a caller who may not record decisions learns nothing from the form's validation.
+    app::ssr::audit_kit::lookup::managed(&state, &p, &id).await?;
     let d = DecisionInput::parse(&b.kind, &b.title, &b.rationale, &b.owner, &b.decided_on, &b.finding)?;
     Ok(created(decisions::record(&state, &p, &id, d).await?.reference))
 }
@@ -340,6 +342,8 @@ pub async fn answer(
     parts: axum::http::request::Parts,
     Json(b): Json<AnswerBody>,
 ) -> Result<Response, ApiError> {
+    // Rights first, as for decisions.
+    app::ssr::audit_kit::lookup::for_fieldwork(&state, &p, &id).await?;
     let decision = AcceptanceDecision::parse(&b.decision).map_err(|e| app::domain::AppError::invalid("decision", e))?;
     let row = signoff::answer(&state, &p, &id, &b.pack_sha256, decision, &b.statement, &client(&state, &parts)).await?;
     Ok(created(row.id))

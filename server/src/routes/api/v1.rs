@@ -103,6 +103,38 @@ impl utoipa::Modify for ApiKeyScheme {
     }
 }
 
+/// Documents the refusals every secured operation can answer, from its
+/// extractors rather than its handler: 401 without a valid key or session,
+/// and 403 (`insufficient_scope` for a key, `forbidden` for a role).
+struct Refusals;
+
+impl utoipa::Modify for Refusals {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{Ref, ResponseBuilder, content::Content};
+        let envelope = || Content::new(Some(Ref::from_schema_name("ErrorEnvelope")));
+        for item in openapi.paths.paths.values_mut() {
+            let ops = [&mut item.get, &mut item.post, &mut item.put, &mut item.delete, &mut item.patch];
+            for op in ops.into_iter().flatten() {
+                let Some(security) = op.security.as_ref().filter(|s| !s.is_empty()) else { continue };
+                let by_key = serde_json::to_value(security).is_ok_and(|v| v.to_string().contains("api_key"));
+                let forbidden = if by_key {
+                    "The key lacks the scope this operation needs (`insufficient_scope`)"
+                } else {
+                    "The signed-in user's role may not do this (`forbidden`)"
+                };
+                for (status, text) in [("401", "Missing, unknown, expired or revoked credentials"), ("403", forbidden)]
+                {
+                    let responses = &mut op.responses.responses;
+                    if !responses.contains_key(status) {
+                        let response = ResponseBuilder::new().description(text).content("application/json", envelope());
+                        responses.insert(status.to_owned(), response.build().into());
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The OpenAPI description of `/api/v1`.
 #[derive(OpenApi)]
 #[openapi(
@@ -140,7 +172,7 @@ impl utoipa::Modify for ApiKeyScheme {
         app::domain::invoice::Issued, app::domain::invoice::InvoiceSummary, app::domain::money::Cents,
         app::domain::money::UnitPrice
     )),
-    modifiers(&ApiKeyScheme)
+    modifiers(&ApiKeyScheme, &Refusals)
 )]
 pub struct ApiDoc;
 

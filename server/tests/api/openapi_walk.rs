@@ -1,0 +1,172 @@
+//! Walks the OpenAPI document and calls every operation it lists as each kind
+//! of caller: nobody, a caller with the wrong rights and one with the right
+//! ones. A new operation is covered the day it is documented.
+
+use crate::helpers::TestApp;
+use serde_json::Value;
+
+/// A concrete URL for a documented path (placeholders filled with demo names).
+fn concrete(path: &str) -> String {
+    path.replace("{owner}", "acme")
+        .replace("{name}", "robot-firmware")
+        .replace("{tag}", "v2.4.0")
+        .replace("{period}", "2026-11")
+        .replace("{step}", "details")
+        .replace("{id}", "x")
+}
+
+/// The security schemes an operation names (none = public).
+fn schemes(op: &Value) -> Vec<String> {
+    op["security"]
+        .as_array()
+        .map(|list| list.iter().filter_map(|s| s.as_object()).flat_map(|o| o.keys().cloned()).collect())
+        .unwrap_or_default()
+}
+
+/// A JSON value of `schema` with every required property filled (strings
+/// "x", numbers 1, the first enum value), so a body passes parsing and the
+/// caller's rights are what is judged.
+fn sample(schema: &Value, doc: &Value) -> Value {
+    if let Some(name) = schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) {
+        return sample(&doc["components"]["schemas"][name], doc);
+    }
+    if let Some(first) = schema["oneOf"].get(0).or_else(|| schema["anyOf"].get(0)).or_else(|| schema["allOf"].get(0)) {
+        return sample(first, doc);
+    }
+    if let Some(first) = schema["enum"].get(0) {
+        return first.clone();
+    }
+    let kind = match &schema["type"] {
+        Value::Array(types) => {
+            types.iter().filter_map(Value::as_str).find(|t| *t != "null").unwrap_or("null").to_owned()
+        }
+        t => t.as_str().unwrap_or("object").to_owned(),
+    };
+    match kind.as_str() {
+        "string" => Value::from("x"),
+        "integer" | "number" => Value::from(1),
+        "boolean" => Value::from(false),
+        "array" => Value::Array(vec![]),
+        "null" => Value::Null,
+        _ => {
+            let mut out = serde_json::Map::new();
+            for name in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+                out.insert(name.to_owned(), sample(&schema["properties"][name], doc));
+            }
+            Value::Object(out)
+        }
+    }
+}
+
+/// Who calls: an `Authorization` bearer key or a session cookie.
+enum Caller<'a> {
+    Nobody,
+    Key(&'a str),
+    Session(&'a str),
+}
+
+async fn call(app: &TestApp, method: &str, url: &str, body: &Value, who: &Caller<'_>) -> (u16, Value) {
+    let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+    let mut req = app.http.request(method, app.url(url)).json(body);
+    req = match who {
+        Caller::Nobody => req,
+        Caller::Key(k) => req.bearer_auth(k),
+        Caller::Session(c) => req.header("cookie", *c),
+    };
+    let r = req.send().await.expect("request");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// Session operations every signed-in user may call (each sees its own role's view).
+const EVERY_SIGNED_IN_USER: [&str; 1] = ["/api/v1/overview"];
+
+fn refused(status: u16) -> bool {
+    matches!(status, 401 | 403)
+}
+
+#[tokio::test]
+async fn every_documented_operation_refuses_the_wrong_caller_and_serves_the_right_one() {
+    let app = TestApp::spawn().await;
+    let admin = app.login("admin@acme.demo").await;
+    let full = app.create_key(&admin, "walk: every scope").await.1;
+    let mut single = Vec::new();
+    for scope in ["verify", "evidence", "admin", "read"] {
+        single.push((scope, app.create_key_with(&admin, &format!("walk: {scope}"), &[scope]).await.1));
+    }
+    let mut sessions = Vec::new();
+    for email in [
+        "member@acme.demo",
+        "admin@acme.demo",
+        "admin@operator.demo",
+        "security@operator.demo",
+        "finance@operator.demo",
+        "auditor@audit.demo",
+    ] {
+        sessions.push((email, app.login(email).await));
+    }
+    let doc: Value = app.http.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let mut problems = Vec::new();
+    let mut walked = 0;
+    for (path, ops) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in ops.as_object().expect("operations") {
+            let url = concrete(path);
+            let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+            let request = if schema.is_null() { serde_json::json!({}) } else { sample(schema, &doc) };
+            let what = format!("{} {path}", method.to_uppercase());
+            let schemes = schemes(op);
+            if schemes.is_empty() {
+                continue; // public: the health, badge and key-set documents
+            }
+            walked += 1;
+            let (status, body) = call(&app, method, &url, &request, &Caller::Nobody).await;
+            if status != 401 || body["error"]["code"].as_str().is_none() {
+                problems.push(format!("{what}: nobody got {status} {body}"));
+            }
+            if !op["responses"].as_object().is_some_and(|r| r.contains_key("401")) {
+                problems.push(format!("{what}: 401 is not documented"));
+            }
+            if schemes.iter().any(|s| s == "api_key") {
+                let (status, body) = call(&app, method, &url, &request, &Caller::Key(&full)).await;
+                if refused(status) {
+                    problems.push(format!("{what}: a key with every scope was refused: {status} {body}"));
+                }
+                let mut answers = Vec::new();
+                for (scope, key) in &single {
+                    let (status, body) = call(&app, method, &url, &request, &Caller::Key(key)).await;
+                    if status == 403 && body["error"]["code"] != "insufficient_scope" {
+                        problems.push(format!(
+                            "{what}: a key with only {scope} got 403 without insufficient_scope: {body}"
+                        ));
+                    }
+                    answers.push((scope, status));
+                }
+                let wrong = answers.iter().filter(|(_, s)| *s == 403).count();
+                let right = answers.iter().filter(|(_, s)| !refused(*s)).count();
+                // Every key may read who it is; every other operation needs one scope.
+                let any_key = path == "/api/v1/me";
+                if right == 0 || (wrong == 0 && !any_key) {
+                    problems.push(format!("{what}: one-scope keys answered {answers:?}"));
+                }
+            }
+            if schemes.iter().any(|s| s == "session") {
+                let mut answers = Vec::new();
+                for (email, cookie) in &sessions {
+                    let (status, _) = call(&app, method, &url, &request, &Caller::Session(cookie)).await;
+                    answers.push((*email, status));
+                }
+                // Some demo role may (or is told the thing is not there), and a
+                // tenant member may not, except where every signed-in user may.
+                if answers.iter().all(|(_, s)| refused(*s)) {
+                    problems.push(format!("{what}: every role refused: {answers:?}"));
+                }
+                let every_role = EVERY_SIGNED_IN_USER.contains(&path.as_str());
+                if !every_role && !answers.iter().any(|(e, s)| *e == "member@acme.demo" && matches!(s, 403 | 404)) {
+                    problems.push(format!("{what}: a tenant member was not refused: {answers:?}"));
+                }
+            }
+        }
+    }
+    assert_eq!(problems, Vec::<String>::new());
+    assert!(walked >= 30, "only {walked} operations walked");
+}
