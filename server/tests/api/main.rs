@@ -14,6 +14,7 @@ mod auth;
 mod billing;
 mod cli;
 mod config;
+mod console;
 mod csrf;
 mod entitlements;
 mod health;

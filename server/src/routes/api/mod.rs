@@ -1,11 +1,13 @@
 //! The machine API under `/api/v1` (API keys with scopes, an invitation
-//! bearer token for onboarding, or the session cookie for audit engagements), described by the OpenAPI document in [`v1`].
+//! bearer token for onboarding, or the session cookie for audit engagements,
+//! operations and the [`console`]: the pages' own views), described by the OpenAPI document in [`v1`].
 //! [`api_key`] authenticates and checks scope; [`body`] reads bodies only after that.
 
 pub mod api_key;
 pub mod audit;
 pub mod billing;
 pub mod body;
+pub mod console;
 pub mod onboarding;
 pub mod operations;
 pub mod packs;
@@ -29,4 +31,5 @@ pub fn router() -> Router<AppState> {
         .merge(billing::router())
         .merge(audit::router())
         .merge(operations::router())
+        .merge(console::router())
 }

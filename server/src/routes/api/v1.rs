@@ -151,7 +151,9 @@ impl utoipa::Modify for Refusals {
         super::audit::findings, super::audit::file_finding, super::audit::comment, super::audit::decisions_list,
         super::audit::record_decision, super::audit::invite, super::audit::access_log, super::audit::signoff_zip,
         super::audit::answer, super::operations::alerts, super::operations::acknowledge, super::operations::okrs,
-        super::operations::overview
+        super::operations::overview, super::console::tenants, super::console::create_tenant, super::console::users,
+        super::console::api_keys, super::console::create_api_key, super::console::revoke_api_key, super::console::usage,
+        super::console::prices, super::console::audit_log, super::console::signature_status
     ),
     components(schemas(
         MeResponse, TenantInfo, KeyInfo, ErrorEnvelope,
@@ -170,7 +172,7 @@ impl utoipa::Modify for Refusals {
         app::domain::alerts::AlertCentre, app::domain::alerts::AlertItem, app::domain::okr::OkrBoard,
         app::domain::okr::KeyResult, app::domain::invoice::Invoice, app::domain::invoice::InvoiceLine,
         app::domain::invoice::Issued, app::domain::invoice::InvoiceSummary, app::domain::money::Cents,
-        app::domain::money::UnitPrice
+        app::domain::money::UnitPrice, super::console::NewTenantBody, super::console::NewApiKeyBody
     )),
     modifiers(&ApiKeyScheme, &Refusals)
 )]
