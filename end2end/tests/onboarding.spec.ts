@@ -81,6 +81,19 @@ test('a new partner completes all five steps: tenant, signed webhook test, polic
   expect(got[3].headers['webhook-id']).toBe(got[2].headers['webhook-id']);
   await expectAccessible(page);
 
+  // The messages search is a URL: by event type, and a state no message is in says so.
+  await page.getByLabel('Message id or event type').fill('onboarding.');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(page).toHaveURL(/\/webhooks\?status=&q=onboarding\./);
+  await expect(page.getByTestId('webhook-message')).toHaveCount(1);
+  await expect(page.getByTestId('webhook-message')).toContainText('onboarding.completed');
+  await page.getByLabel('Status').selectOption('dead');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(page.getByTestId('messages-empty')).toContainText('No message matches.');
+  await page.getByRole('link', { name: 'Show every message' }).click();
+  await expect(page.getByTestId('webhook-message')).toHaveCount(3);
+  await settled(page);
+
   // Rotating the signing secret asks first and says the old one keeps signing for a day.
   const before = await page.getByTestId('webhook-secret').textContent();
   await page.getByText('Rotate secret…').click();

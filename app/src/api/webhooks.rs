@@ -3,6 +3,7 @@
 #![expect(missing_docs, reason = "#[server] generates argument structs whose fields cannot carry docs")]
 
 use crate::domain::AppError;
+use crate::domain::cursor::Page;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +26,7 @@ pub struct WebhookMessage {
     pub created_at: i64,
 }
 
-/// The endpoint and recent messages.
+/// The endpoint and its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookOverview {
     /// Where deliveries go.
@@ -34,19 +35,40 @@ pub struct WebhookOverview {
     pub secret: Option<crate::domain::revealed::Revealed>,
     /// The previous secret signs too until then (ms), after a rotation.
     pub previous_until: Option<i64>,
-    /// Recent messages, newest first.
-    pub messages: Vec<WebhookMessage>,
 }
 
-/// The caller's tenant's endpoint and messages.
+/// The caller's tenant's endpoint (its messages: [`list_webhook_messages`]).
 #[server(endpoint = "webhook_settings")]
 pub async fn webhook_settings() -> Result<WebhookOverview, AppError> {
     let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageTenantSettings).await?;
     let ep = state.db.webhook_endpoint(&p.org_id).await?;
-    let messages = state
-        .db
-        .deliveries(&p.org_id, 50)
-        .await?
+    let now = state.now_ms();
+    Ok(WebhookOverview {
+        url: ep.as_ref().map(|e| e.url.clone()),
+        secret: ep.as_ref().map(|e| crate::domain::revealed::Revealed(e.secret.clone())),
+        previous_until: ep.and_then(|e| e.previous_until).filter(|u| *u > now),
+    })
+}
+
+/// Messages a page lists.
+pub const MESSAGES_PAGE: usize = 50;
+
+/// The caller's tenant's messages, newest first, [`MESSAGES_PAGE`] at a time
+/// (`before`: the previous page's cursor), all or those in `status` and
+/// matching `q` (a `msg_…` id or the start of an event type).
+#[server(endpoint = "list_webhook_messages")]
+pub async fn list_webhook_messages(
+    #[server(default)] status: String,
+    #[server(default)] q: String,
+    #[server(default)] before: String,
+) -> Result<Page<WebhookMessage>, AppError> {
+    use crate::domain::cursor::Cursor;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::ManageTenantSettings).await?;
+    let search = crate::domain::message_search::MessageSearch::parse(&status, &q)?;
+    let before = Cursor::parse(&before)?;
+    let limit = i64::try_from(MESSAGES_PAGE + 1).unwrap_or(i64::MAX);
+    let rows = state.db.deliveries_page(&p.org_id, &search, before.as_ref(), limit).await?;
+    let rows = rows
         .into_iter()
         .map(|d| WebhookMessage {
             id: d.id,
@@ -58,13 +80,7 @@ pub async fn webhook_settings() -> Result<WebhookOverview, AppError> {
             created_at: d.created_at,
         })
         .collect();
-    let now = state.now_ms();
-    Ok(WebhookOverview {
-        url: ep.as_ref().map(|e| e.url.clone()),
-        secret: ep.as_ref().map(|e| crate::domain::revealed::Revealed(e.secret.clone())),
-        previous_until: ep.and_then(|e| e.previous_until).filter(|u| *u > now),
-        messages,
-    })
+    Ok(Page::of(rows, MESSAGES_PAGE, |m: &WebhookMessage| Cursor { at: m.created_at, id: m.id.clone() }))
 }
 
 /// Sets the endpoint URL (checked by the SSRF guard).

@@ -16,6 +16,7 @@ pub mod error;
 pub mod identity;
 pub mod ids;
 pub mod invoice;
+pub mod message_search;
 pub mod money;
 pub mod okr;
 pub mod onboarding;

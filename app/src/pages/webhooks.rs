@@ -3,14 +3,18 @@
 //! and delivered messages can be replayed with the same `webhook-id`.
 
 use crate::api::webhooks::{
-    ReplayWebhook, RotateWebhookSecret, SendTestWebhook, SetWebhookUrl, WebhookOverview, webhook_settings,
+    ReplayWebhook, RotateWebhookSecret, SendTestWebhook, SetWebhookUrl, WebhookMessage, WebhookOverview,
+    list_webhook_messages, webhook_settings,
 };
 use crate::components::ui;
-use crate::components::{Confirm, DataTable, ErrorNotice, ShortId, action_feedback};
+use crate::components::{Confirm, DataTable, ErrorNotice, PageLinks, ShortId, action_feedback};
 use crate::domain::period::display_time;
 use crate::domain::status::DeliveryStatus;
+use crate::domain::text::query_value;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
 use leptos_router::{LazyRoute, lazy_route};
 
 /// `/webhooks`. See [`super`] for why pages create their data in `view`.
@@ -28,8 +32,15 @@ impl LazyRoute for WebhooksPage {
         let test = ServerAction::<SendTestWebhook>::new();
         let replay = ServerAction::<ReplayWebhook>::new();
         let settings = Resource::new(
-            move || (set_url.version().get(), rotate.version().get(), test.version().get(), replay.version().get()),
+            move || (set_url.version().get(), rotate.version().get(), test.version().get()),
             |_| webhook_settings(),
+        );
+        let query = use_query_map();
+        let arg = move |name: &str| query.with(|q| q.get(name).unwrap_or_default());
+        let search = move || (arg("status"), arg("q"));
+        let messages = Resource::new(
+            move || (search(), arg("before"), test.version().get(), replay.version().get()),
+            |((status, q), before, _, _)| list_webhook_messages(status, q, before),
         );
         view! {
             <Title text="Webhooks · Trust Portal" />
@@ -44,16 +55,41 @@ impl LazyRoute for WebhooksPage {
                 {move || Suspend::new(async move {
                     match settings.await {
                         Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
-                        Ok(s) => view! {
-                            <div class="space-y-6">
-                                <Endpoint s=s.clone() set_url rotate test />
-                                {action_feedback(replay, "Replayed.")}
-                                <Messages s replay />
-                            </div>
-                        }.into_any(),
+                        Ok(s) => view! { <Endpoint s set_url rotate test /> }.into_any(),
                     }
                 })}
             </Suspense>
+            <section class="mt-6 space-y-3" aria-labelledby="messages-heading">
+                <h2 id="messages-heading" class="text-lg font-semibold">"Messages"</h2>
+                // Drawn again when the URL's search changes.
+                {move || { let (status, q) = search(); view! { <SearchForm status q /> } }}
+                {action_feedback(replay, "Replayed.")}
+                <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        let (status, q) = search();
+                        let narrowed = !status.is_empty() || !q.is_empty();
+                        let paged = !arg("before").is_empty();
+                        match messages.await {
+                            Err(e) => view! { <ErrorNotice error=e /> }.into_any(),
+                            Ok(page) if page.rows.is_empty() && narrowed => view! {
+                                <p class="text-sm text-slate-600" data-testid="messages-empty">
+                                    "No message matches. "<a class="text-indigo-700 underline" href="/webhooks">"Show every message"</a>"."
+                                </p>
+                            }.into_any(),
+                            Ok(page) if page.rows.is_empty() && !paged => view! {
+                                <p class="text-sm text-slate-600">"No messages yet: save your endpoint and send a test delivery."</p>
+                            }.into_any(),
+                            Ok(page) => {
+                                let keep = narrowed.then(|| format!("status={}&q={}", query_value(&status), query_value(&q)));
+                                view! {
+                                    <Messages rows=page.rows replay />
+                                    <PageLinks path="/webhooks" paged older=page.older keep />
+                                }.into_any()
+                            }
+                        }
+                    })}
+                </Suspense>
+            </section>
         }
         .into_any()
     }
@@ -101,11 +137,34 @@ fn Endpoint(
     }
 }
 
+/// The message search: a GET form, so a filtered list is a URL.
 #[component]
-fn Messages(s: WebhookOverview, replay: ServerAction<ReplayWebhook>) -> impl IntoView {
+fn SearchForm(status: String, q: String) -> impl IntoView {
+    let narrowed = !status.is_empty() || !q.is_empty();
     view! {
-        <DataTable caption="Messages" headers=&["webhook-id", "Event", "Status", "Attempts", "Next attempt", "Last error", "Created", ""]>
-            {s.messages.into_iter().map(|m| {
+        <Form method="GET" action="/webhooks" attr:class="flex flex-wrap items-end gap-3" attr:aria-label="Search messages">
+            <div>
+                <label class=ui::LABEL for="message-status">"Status"</label>
+                <select id="message-status" name="status" class=ui::INPUT>
+                    <option value="" selected=status.is_empty()>"Any"</option>
+                    {DeliveryStatus::ALL.iter().map(|s| view! { <option value=s.as_str() selected=status == s.as_str()>{s.as_str()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="min-w-0 grow sm:max-w-md">
+                <label class=ui::LABEL for="message-q">"Message id or event type"</label>
+                <input id="message-q" name="q" class=ui::INPUT value=q placeholder="msg_… or the start of an event type (pack.)" />
+            </div>
+            <button type="submit" class=ui::BUTTON>"Search"</button>
+            {narrowed.then(|| view! { <a class="self-center text-sm text-indigo-700 underline" href="/webhooks">"Every message"</a> })}
+        </Form>
+    }
+}
+
+#[component]
+fn Messages(rows: Vec<WebhookMessage>, replay: ServerAction<ReplayWebhook>) -> impl IntoView {
+    view! {
+        <DataTable caption="Messages, newest first" headers=&["webhook-id", "Event", "Status", "Attempts", "Next attempt", "Last error", "Created", ""]>
+            {rows.into_iter().map(|m| {
                 let replayable = matches!(m.status, DeliveryStatus::Dead | DeliveryStatus::Delivered);
                 let id = m.id.clone();
                 view! {

@@ -649,7 +649,8 @@ async fn tenant_admins_manage_their_webhooks_from_the_portal_and_nobody_else_can
     let (_, settings, _) = app.server_fn("webhook_settings", Some(&admin), &[]).await;
     let secret = settings["secret"].as_str().unwrap().to_owned();
     assert_eq!(verify_with(&secret, &hook.got.lock().unwrap()[0]), Ok(()));
-    let test_id = settings["messages"][0]["id"].as_str().unwrap().to_owned();
+    let (_, messages, _) = app.server_fn("list_webhook_messages", Some(&admin), &[]).await;
+    let test_id = messages["rows"][0]["id"].as_str().unwrap().to_owned();
     let (s, v, _) = app.server_fn("replay_webhook", Some(&admin), &[("id", &test_id)]).await;
     assert_eq!(s, 400, "tests are not replayed: {v}");
     let (s, _, _) = app.server_fn("rotate_webhook_secret", Some(&admin), &[]).await;
@@ -665,7 +666,8 @@ async fn tenant_admins_manage_their_webhooks_from_the_portal_and_nobody_else_can
     // Globex's admin sees its own (empty) settings, never Acme's.
     let globex = app.login("admin@globex.demo").await;
     let (_, g, _) = app.server_fn("webhook_settings", Some(&globex), &[]).await;
-    assert!(g["url"].is_null() && g["messages"].as_array().unwrap().is_empty(), "{g}");
+    let (_, gm, _) = app.server_fn("list_webhook_messages", Some(&globex), &[]).await;
+    assert!(g["url"].is_null() && gm["rows"].as_array().unwrap().is_empty(), "{g} {gm}");
     let (s, _, _) = app.server_fn("replay_webhook", Some(&globex), &[("id", &test_id)]).await;
     assert_eq!(s, 404);
 }
@@ -787,4 +789,86 @@ async fn step_4_takes_a_pack_uploaded_in_the_wizard_and_a_tenant_admin_who_stopp
         o["attention"].as_array().unwrap().iter().any(|a| a["title"] == "Finish onboarding: 4 of 5 steps done"),
         "{o}"
     );
+}
+
+#[tokio::test]
+async fn webhook_messages_page_and_filter_by_status_id_and_event_type() {
+    use app::domain::status::DeliveryStatus;
+    use app::ssr::store::DeliveryRow;
+    let app = TestApp::spawn().await;
+    let acme = app.state.db.org_by_slug("acme-robotics").await.unwrap().expect("acme");
+    for i in 0..60_i64 {
+        let dead = i % 12 == 0;
+        let row = DeliveryRow {
+            id: format!("msg_{i:026}"),
+            org_id: acme.id.clone(),
+            event_type: if dead { "onboarding.completed" } else { "pack.verified" }.into(),
+            payload: "{}".into(),
+            status: if dead { DeliveryStatus::Dead } else { DeliveryStatus::Delivered },
+            attempts: 1,
+            next_attempt_at: None,
+            last_status: Some(200),
+            last_error: None,
+            created_at: 1_700_000_000_000 + i,
+            delivered_at: None,
+        };
+        app.state.db.insert_delivery(&row).await.unwrap();
+    }
+    let admin = app.login("admin@acme.demo").await;
+    let list = |form: Vec<(&'static str, String)>| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.server_fn("list_webhook_messages", Some(&admin), &form).await
+        }
+    };
+    let (_, first, _) = list(vec![]).await;
+    assert_eq!(first["rows"].as_array().unwrap().len(), 50);
+    assert_eq!(first["rows"][0]["id"], "msg_00000000000000000000000059", "newest first");
+    let older = first["older"].as_object().expect("an older page");
+    let cursor = format!("{}.{}", older["at"], older["id"].as_str().unwrap());
+    let (_, second, _) = list(vec![("before", cursor)]).await;
+    assert_eq!(second["rows"].as_array().unwrap().len(), 10);
+    assert!(second["older"].is_null());
+
+    let (_, dead, _) = list(vec![("status", "dead".into())]).await;
+    let dead = dead["rows"].as_array().unwrap().clone();
+    assert_eq!(dead.len(), 5);
+    assert!(dead.iter().all(|m| m["status"] == "dead" && m["event_type"] == "onboarding.completed"));
+    let (_, packs, _) = list(vec![("q", "pack.".into()), ("status", "delivered".into())]).await;
+    assert_eq!(packs["rows"].as_array().unwrap().len(), 50);
+    let (_, one, _) = list(vec![("q", "msg_00000000000000000000000007".into())]).await;
+    assert_eq!(one["rows"].as_array().unwrap().len(), 1);
+    for bad in [vec![("status", "gone".to_owned())], vec![("q", "pack%".to_owned())], vec![("before", "x".to_owned())]]
+    {
+        let (s, v, _) = list(bad.clone()).await;
+        assert_eq!(s, 400, "{bad:?}: {v}");
+    }
+
+    // The machine API takes the same search.
+    let key = app.create_key(&admin, "messages").await.1;
+    let rest = |query: &'static str| {
+        let (app, key) = (&app, key.clone());
+        async move {
+            let r = app
+                .http
+                .get(app.url(&format!("/api/v1/webhooks/messages{query}")))
+                .bearer_auth(&key)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let (s, dead) = rest("?status=dead").await;
+    assert_eq!((s, dead.as_array().unwrap().len()), (200, 5), "{dead}");
+    assert_eq!(rest("").await.1.as_array().unwrap().len(), 60, "up to 200 per answer");
+    assert_eq!(rest("?q=pack%25").await.0, 400);
+
+    let globex = app.login("admin@globex.demo").await;
+    let (_, theirs, _) = app.server_fn("list_webhook_messages", Some(&globex), &[]).await;
+    assert!(theirs["rows"].as_array().unwrap().is_empty(), "another tenant's messages are never listed");
+    let member = app.login("member@acme.demo").await;
+    let (s, _, _) = app.server_fn("list_webhook_messages", Some(&member), &[]).await;
+    assert_eq!(s, 403);
 }

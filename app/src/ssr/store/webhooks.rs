@@ -1,6 +1,8 @@
 //! Tenant webhook endpoints and the delivery queue.
 
 use super::{Db, StoreResult};
+use crate::domain::cursor::Cursor;
+use crate::domain::message_search::{MessageSearch, MessageText};
 use crate::domain::status::DeliveryStatus;
 
 /// A tenant's webhook endpoint. (No `Debug`: it holds the signing secret.)
@@ -161,16 +163,35 @@ impl Db {
             .await?)
     }
 
-    /// A tenant's messages, newest first.
-    pub async fn deliveries(&self, org_id: &str, limit: i64) -> StoreResult<Vec<DeliveryRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE org_id = $1 \
-             ORDER BY created_at DESC, id DESC LIMIT $2"
-        ))
-        .bind(org_id)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?)
+    /// A tenant's messages matching `search`, older than `before` (from the
+    /// newest when `None`), newest first.
+    pub async fn deliveries_page(
+        &self,
+        org_id: &str,
+        search: &MessageSearch,
+        before: Option<&Cursor>,
+        limit: i64,
+    ) -> StoreResult<Vec<DeliveryRow>> {
+        // Without a cursor, a bound past every row: one statement for both.
+        let (at, id) = before.map_or((i64::MAX, ""), |c| (c.at, c.id.as_str()));
+        let (text_clause, text) = match &search.text {
+            None => ("", String::new()),
+            Some(MessageText::Id(id)) => (" AND id = $6", id.clone()),
+            // Checked by the parse: nothing in it is a LIKE wildcard.
+            Some(MessageText::EventPrefix(start)) => (" AND event_type LIKE $6", format!("{start}%")),
+        };
+        let status_clause = if search.status.is_some() { " AND status = $5" } else { " AND $5 = $5" };
+        let sql = format!(
+            "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries \
+             WHERE org_id = $1 AND (created_at < $2 OR (created_at = $2 AND id < $3)){status_clause}{text_clause} \
+             ORDER BY created_at DESC, id DESC LIMIT $4"
+        );
+        let status = search.status.map_or("", |s| s.as_str());
+        let mut query = sqlx::query_as(&sql).bind(org_id).bind(at).bind(id).bind(limit).bind(status);
+        if search.text.is_some() {
+            query = query.bind(text);
+        }
+        Ok(query.fetch_all(self.pool()).await?)
     }
 
     /// Puts a dead (or delivered) message back in the queue, due now; true when it was.

@@ -222,14 +222,37 @@ fn message_info(d: app::ssr::store::DeliveryRow) -> MessageInfo {
     }
 }
 
-/// The caller's tenant's webhook messages, newest first.
-#[utoipa::path(get, path = "/api/v1/webhooks/messages", tag = "webhooks",
-    responses((status = 200, body = [MessageInfo]), (status = 401, body = ErrorEnvelope)), security(("api_key" = [])))]
+/// Which webhook messages (as the Webhooks page's search).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct MessagesQuery {
+    /// `pending`, `delivered`, `dead` or `test`; every state when omitted.
+    #[serde(default)]
+    pub status: String,
+    /// A message id (`msg_…`) or the start of an event type (`pack.`).
+    #[serde(default)]
+    pub q: String,
+    /// Only messages older than this cursor (`MS.ID`: the last message's `created_at` and `id`).
+    #[serde(default)]
+    pub before: String,
+}
+
+/// Messages one answer lists at most.
+const MESSAGES_PER_ANSWER: i64 = 200;
+
+/// The caller's tenant's webhook messages, newest first, at most 200 per
+/// answer, filtered as on the Webhooks page.
+#[utoipa::path(get, path = "/api/v1/webhooks/messages", tag = "webhooks", params(MessagesQuery),
+    responses((status = 200, body = [MessageInfo]), (status = 400, description = "Bad status, search or cursor", body = ErrorEnvelope)),
+    security(("api_key" = [])))]
 pub async fn list_messages(
     State(state): State<AppState>,
     Key { row: key, .. }: Key<Read>,
+    axum::extract::Query(q): axum::extract::Query<MessagesQuery>,
 ) -> Result<Json<Vec<MessageInfo>>, ApiError> {
-    let rows = state.db.deliveries(&key.org_id, 200).await?;
+    let search = app::domain::message_search::MessageSearch::parse(&q.status, &q.q)?;
+    let before = app::domain::cursor::Cursor::parse(&q.before)?;
+    let rows = state.db.deliveries_page(&key.org_id, &search, before.as_ref(), MESSAGES_PER_ANSWER).await?;
     Ok(Json(rows.into_iter().map(message_info).collect()))
 }
 
