@@ -16,9 +16,14 @@ test('a tenant sees its packs with every check, and its receipts', async ({ page
   await expectAccessible(page);
 
   await page.goto('/receipts');
+  // Receipt volume per day, by whether the key that signed them still signs, in words too.
+  const chart = page.getByTestId('receipts-chart');
+  await expect(chart.getByRole('img')).toHaveAccessibleName(/Receipts issued per day over the last 30 days: [1-9]\d* signed by the current key, 0 by retired keys/);
   const receipt = page.getByTestId('receipt-row').last(); // the demo seed's, oldest
   await receipt.locator('summary').click();
   await expect(receipt.locator('pre')).toContainText('"payloadType": "application/vnd.in-toto+json"');
+  const [download] = await Promise.all([page.waitForEvent('download'), receipt.getByRole('link', { name: 'Download' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^ver_[0-9a-z]{26}\.intoto\.json$/);
   await expectAccessible(page);
 });
 

@@ -131,6 +131,19 @@ pub async fn list_receipts(
     Ok(Page::of(rows, RECEIPTS_PAGE, |r: &ReceiptSummary| Cursor { at: r.created_at, id: r.id.clone() }))
 }
 
+/// The caller's tenant's receipts per day over the last
+/// [`crate::domain::call_days::DAYS`] days, by whether their key still signs.
+#[server(endpoint = "receipt_days")]
+pub async fn receipt_days() -> Result<Vec<crate::domain::call_days::ReceiptDay>, AppError> {
+    use crate::domain::call_days;
+    let (state, p) = crate::ssr::identity::auth::require(crate::domain::Action::UseTenantWorkspace).await?;
+    let now = state.now_ms();
+    let rows = state.db.receipts_per_day(&p.org_id, call_days::window_start(now)).await?;
+    let keys = state.db.receipt_keys().await?;
+    let current = keys.iter().find(|k| k.retired_at.is_none()).map(|k| k.id.as_str());
+    Ok(call_days::receipt_series(now, &rows, current))
+}
+
 /// One file or check of a pack, as shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackLine {

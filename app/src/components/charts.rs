@@ -3,7 +3,7 @@
 //! so they show without JavaScript; each is a labelled image with its numbers
 //! in words beside it.
 
-use crate::domain::call_days::{self, CallDay};
+use crate::domain::call_days::{self, CallDay, ReceiptDay};
 use crate::domain::chart::{Plot, nice_max};
 use crate::domain::dashboard::{AdoptionPoint, BurnDown, TenantUsage, USAGE_MINUTES};
 use crate::domain::onboarding::Funnel;
@@ -130,6 +130,34 @@ pub fn CallsChart(
     );
     view! {
         <StackedDays test_id="calls-chart" label bars names=["Verified", "Rejected or invalid"] colours=[PALETTE[1], FAILED] />
+    }
+    .into_any()
+}
+
+/// Receipts issued per day over the last [`call_days::DAYS`] days: those
+/// signed by the key that signs now, with those of retired keys stacked on them.
+#[component]
+pub fn ReceiptsChart(
+    /// The days, oldest first (see [`call_days::receipt_series`]).
+    days: Vec<ReceiptDay>,
+) -> impl IntoView {
+    let (current, retired) = days.iter().fold((0, 0), |(c, r), d| (c + d.current, r + d.retired));
+    if current + retired == 0 {
+        return view! {
+            <p class="text-sm text-slate-600" data-testid="receipts-chart-empty">
+                {format!("No receipts in the last {} days: they are issued for verified Attestation API calls.", call_days::DAYS)}
+            </p>
+        }
+        .into_any();
+    }
+    let bars: Vec<DayBar> = days.into_iter().map(|d| DayBar { day: d.day, parts: [d.current, d.retired] }).collect();
+    let label = format!(
+        "Receipts issued per day over the last {} days: {current} signed by the current key, {retired} by retired keys, on {}",
+        call_days::DAYS,
+        busiest_in_words(&bars)
+    );
+    view! {
+        <StackedDays test_id="receipts-chart" label bars names=["Current key", "Retired keys"] colours=[PALETTE[1], PALETTE[2]] />
     }
     .into_any()
 }

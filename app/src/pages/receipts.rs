@@ -1,7 +1,8 @@
 //! `/receipts`: the tenant's signed receipts, each verifiable offline with the
 //! portal's published key.
 
-use crate::api::evidence::{ReceiptSummary, list_receipts};
+use crate::api::evidence::{ReceiptSummary, list_receipts, receipt_days};
+use crate::components::charts::ReceiptsChart;
 use crate::components::ui;
 use crate::components::{DataTable, ErrorNotice, PageLinks, ShortId};
 use crate::domain::period::display_time;
@@ -25,6 +26,7 @@ impl LazyRoute for ReceiptsPage {
         let q = move || query.with(|q| q.get("q").unwrap_or_default());
         let before = move || query.with(|q| q.get("before").unwrap_or_default());
         let receipts = Resource::new(move || (q(), before()), |(q, before)| list_receipts(q, before));
+        let days = Resource::new(|| (), |_| receipt_days());
         view! {
             <Title text="Receipts · Trust Portal" />
             <h1 class=ui::H1>"Receipts"</h1>
@@ -34,6 +36,11 @@ impl LazyRoute for ReceiptsPage {
                 " using the keys at "
                 <a class="text-indigo-700 underline" href="/.well-known/trust-portal/receipt-keys.json">"/.well-known/trust-portal/receipt-keys.json"</a>"."
             </p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    days.await.ok().map(|days| view! { <section aria-label="Receipts per day" class="mb-6"><ReceiptsChart days /></section> })
+                })}
+            </Suspense>
             // Drawn again when the URL's search changes (a submit, a link from a verification).
             {move || view! { <SearchForm initial=q() /> }}
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
@@ -106,9 +113,10 @@ fn ReceiptRow(r: ReceiptSummary, open: bool) -> impl IntoView {
                 <details open=open>
                     <summary class="cursor-pointer"><code>{r.id.clone()}</code></summary>
                     <pre tabindex="0" aria-label=format!("Signed receipt {}", r.id) class="mt-2 max-w-xl overflow-x-auto rounded bg-slate-50 p-2 text-xs focus:outline focus:outline-2 focus:outline-sky-600">{r.envelope}</pre>
-                    <a class="text-sm text-indigo-700 underline" href=format!("/verify?receipt={}#receipt-check", r.id)>
-                        "Re-verify in your browser"
-                    </a>
+                    <div class="mt-1 flex gap-4 text-sm">
+                        <a class="text-indigo-700 underline" href=format!("/verify?receipt={}#receipt-check", r.id)>"Re-verify in your browser"</a>
+                        <a class="text-indigo-700 underline" href=format!("/receipts/{}/download", r.id) rel="external" download="">"Download"</a>
+                    </div>
                 </details>
             </td>
             <td class=ui::TD><ShortId value=r.subject_sha256 what="subject digest" /></td>

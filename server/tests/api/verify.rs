@@ -271,3 +271,83 @@ async fn a_receipt_is_found_by_its_id_or_digest_and_names_its_usage_event_and_in
     assert_eq!(status, 400, "{err}");
     assert!(err["message"].as_str().unwrap().contains("SHA-256"), "{err}");
 }
+
+#[tokio::test]
+async fn receipts_per_day_split_by_whether_their_key_still_signs() {
+    use app::domain::ids::ReceiptKeyId;
+    let app = TestApp::spawn().await;
+    let key = acme_key(&app).await;
+    for name in ["a.tar.gz", "b.tar.gz", "c.tar.gz"] {
+        let (artifact, sig, pem) = cosign_signed(name.as_bytes());
+        let body = json!({"kind": "cosign_blob", "artifact": {"base64": B64.encode(&artifact)}, "signature": sig, "public_key": pem});
+        assert_eq!(post(&app, &key, &body).await.0, 200);
+    }
+    let member = app.login("member@acme.demo").await;
+    let total =
+        |days: &Value, part: &str| days.as_array().unwrap().iter().map(|d| d[part].as_i64().unwrap()).sum::<i64>();
+    let (status, before, _) = app.server_fn("receipt_days", Some(&member), &[]).await;
+    assert_eq!(status, 200, "{before}");
+    assert_eq!(before.as_array().unwrap().len(), 30);
+    let issued = total(&before, "current");
+    assert_eq!(before[29]["current"], issued, "today's bar holds today's receipts");
+    assert!(issued >= 3, "{before}");
+    assert_eq!(total(&before, "retired"), 0, "one key has signed them all");
+
+    let id = app.state.new_id(ReceiptKeyId::from_parts);
+    app.state.receipt_keys.rotate(&app.state.db, app.state.now_ms(), id).await.unwrap();
+    let (_, after, _) = app.server_fn("receipt_days", Some(&member), &[]).await;
+    assert_eq!(
+        (total(&after, "current"), total(&after, "retired")),
+        (0, issued),
+        "after a rotation they are the retired key's"
+    );
+
+    let globex = app.login("admin@globex.demo").await;
+    let (_, theirs, _) = app.server_fn("receipt_days", Some(&globex), &[]).await;
+    let (globex_receipts,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM receipts r JOIN orgs o ON o.id = r.org_id WHERE o.slug = 'globex' AND r.created_at >= $1",
+    )
+    .bind(app::domain::call_days::window_start(app.state.now_ms()))
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(total(&theirs, "current") + total(&theirs, "retired"), globex_receipts, "only its own");
+    let finance = app.login("finance@operator.demo").await;
+    let (status, _, _) = app.server_fn("receipt_days", Some(&finance), &[]).await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn a_receipt_downloads_for_its_tenant_only_and_verifies_offline() {
+    let app = TestApp::spawn().await;
+    let key = acme_key(&app).await;
+    let (artifact, sig, pem) = cosign_signed(b"download-me.tar.gz");
+    let body = json!({"kind": "cosign_blob", "artifact": {"base64": B64.encode(&artifact)}, "signature": sig, "public_key": pem});
+    let (_, v, _) = post(&app, &key, &body).await;
+    let id = v["verification_id"].as_str().unwrap().to_owned();
+    let get = |cookie: Option<String>, id: String| {
+        let app = &app;
+        async move {
+            let mut req = app.http.get(app.url(&format!("/receipts/{id}/download")));
+            if let Some(c) = cookie {
+                req = req.header("cookie", c);
+            }
+            let r = req.send().await.unwrap();
+            let disposition = r.headers().get("content-disposition").map(|h| h.to_str().unwrap().to_owned());
+            (r.status().as_u16(), disposition, r.text().await.unwrap())
+        }
+    };
+    let member = app.login("member@acme.demo").await;
+    let (status, disposition, envelope) = get(Some(member.clone()), id.clone()).await;
+    assert_eq!(status, 200);
+    assert_eq!(disposition.as_deref(), Some(format!("attachment; filename=\"{id}.intoto.json\"").as_str()));
+    let keys = app::ssr::verification::receipts::key_set(&app.state.db).await.unwrap();
+    let keys: Vec<_> = keys.keys.into_iter().map(|k| (Some(k.keyid), k.public_key_pem)).collect();
+    let checked = app::ssr::verification::receipts::verify_receipt(&envelope, &keys).expect("the file verifies");
+    assert_eq!(checked.statement["predicate"]["receiptId"], id.as_str());
+
+    assert_eq!(get(Some(app.login("admin@globex.demo").await), id.clone()).await.0, 404, "another tenant's receipt");
+    assert_eq!(get(Some(app.login("finance@operator.demo").await), id.clone()).await.0, 403);
+    assert_eq!(get(Some(member), "ver_nonsense".into()).await.0, 404);
+    assert_eq!(get(None, id).await.0, 401);
+}

@@ -56,6 +56,18 @@ impl Db {
         .await?)
     }
 
+    /// A tenant's receipts per UTC day (day number since 1970) and signing key, from `from` (ms).
+    pub async fn receipts_per_day(&self, org_id: &str, from: i64) -> StoreResult<Vec<(i64, String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT created_at / 86400000 AS day, key_id, COUNT(*) AS receipts FROM receipts \
+             WHERE org_id = $1 AND created_at >= $2 GROUP BY created_at / 86400000, key_id ORDER BY day, key_id",
+        )
+        .bind(org_id)
+        .bind(from)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// A tenant's calls, newest first.
     pub async fn verifications(&self, org_id: &str, limit: i64) -> StoreResult<Vec<VerificationRow>> {
         self.verifications_before(org_id, None, limit).await
