@@ -87,3 +87,15 @@ test('a receipt is re-verified in the browser with no server call', async ({ pag
   expect(calls).toEqual([]);
   await expectAccessible(page);
 });
+
+test('on a phone the Verify page fits the screen and checks an example', async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await login(page, 'member@acme.demo');
+  await page.goto('/verify?example=cosign');
+  await settled(page);
+  await page.getByRole('button', { name: 'Verify', exact: true }).click();
+  await expect(page.getByTestId('check-passed')).toContainText('Signed by key sha256:');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, `${jsOn(testInfo) ? 'js-on' : 'js-off'}: no sideways scrolling`).toBeLessThanOrEqual(0);
+  await expectAccessible(page);
+});

@@ -126,7 +126,7 @@ pub fn check_receipt(envelope_json: &str, key_set_json: &str) -> Result<ReadRece
 }
 
 /// `DSSEv1 <len> <type> <len> <body>`: the bytes a DSSE signature covers.
-fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
+pub fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
     let mut out = format!("DSSEv1 {} {} {} ", payload_type.len(), payload_type, payload.len()).into_bytes();
     out.extend_from_slice(payload);
     out
@@ -170,6 +170,7 @@ mod tests {
 
     #[test]
     fn pae_matches_the_dsse_spec_example() {
+        // From the DSSE protocol document.
         assert_eq!(
             pae("http://example.com/HelloWorld", b"hello world"),
             b"DSSEv1 29 http://example.com/HelloWorld 11 hello world"

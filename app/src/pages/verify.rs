@@ -93,7 +93,7 @@ fn CheckArea(posted: Result<Option<PostedCheck>, crate::domain::AppError>, slug:
     view! {
         <div class="grid gap-6 lg:grid-cols-2">
             <CheckForm form file=file.clone() />
-            <section aria-labelledby="result-heading" aria-live="polite">
+            <section class="min-w-0" aria-labelledby="result-heading" aria-live="polite">
                 <h2 id="result-heading" class="mb-3 text-lg font-semibold">"Result"</h2>
                 {match result {
                     Some(Ok(outcome)) => view! { <Outcome outcome file /> }.into_any(),
@@ -161,7 +161,7 @@ fn CheckForm(form: VerifyForm, file: Option<UploadedFile>) -> impl IntoView {
     };
     let kind = form.kind.clone();
     view! {
-        <section class=ui::CARD aria-labelledby="check-heading">
+        <section class=format!("{} min-w-0", ui::CARD) aria-labelledby="check-heading">
             <h2 id="check-heading" class="mb-3 text-lg font-semibold">"Evidence"</h2>
             <form method="post" action="/verify" enctype="multipart/form-data" class="space-y-3" data-verify-form="">
                 <div>
@@ -170,13 +170,13 @@ fn CheckForm(form: VerifyForm, file: Option<UploadedFile>) -> impl IntoView {
                         {KINDS.iter().map(|(value, label)| view! { <option value=*value selected=kind == *value>{*label}</option> }).collect_view()}
                     </select>
                 </div>
-                <fieldset class="space-y-3 rounded-md border border-slate-200 p-3">
+                <fieldset class="min-w-0 space-y-3 rounded-md border border-slate-200 p-3">
                     <legend class="px-1 text-sm font-semibold">"Artifact: a file, its text or its digest"</legend>
                     <FileField id="artifact_file" label="Artifact file" hint=artifact_hint />
                     <Field id="artifact_text" label="Artifact (text)" value=form.artifact_text kinds=ALL area=true hint="Or paste the artifact's content (line breaks are sent as LF; upload the file for its exact bytes)." />
                     <Field id="artifact_digest" label="Artifact digest" value=form.artifact_digest kinds=ALL hint="Or give sha256: followed by 64 hex digits." />
                 </fieldset>
-                <fieldset class="space-y-3 rounded-md border border-slate-200 p-3">
+                <fieldset class="min-w-0 space-y-3 rounded-md border border-slate-200 p-3">
                     <legend class="px-1 text-sm font-semibold">"Evidence: a file or its text"</legend>
                     <FileField id="evidence_file" label="Evidence file" hint="The .sig, .sigstore.json bundle or .intoto.json envelope.".to_owned() />
                     <Field id="evidence" label="Signature, bundle or envelope" value=form.evidence kinds=ALL area=true hint="Or paste the base64 signature, the bundle JSON or the DSSE envelope JSON." />
@@ -201,7 +201,7 @@ fn Outcome(outcome: CheckOutcome, file: Option<UploadedFile>) -> impl IntoView {
             <div role="status" data-testid="check-passed" class="rounded-md border border-green-300 bg-green-50 p-3 text-sm text-green-900">
                 <p class="font-semibold">"Verified"</p>
                 {file}
-                <p>"Signed by " {outcome.signer.unwrap_or_default()}</p>
+                <p class="break-all">"Signed by " {outcome.signer.unwrap_or_default()}</p>
                 <p class="break-all">"Subject sha256:" {outcome.subject_sha256.unwrap_or_default()}</p>
                 <p class="mt-2">"Each check that ran and passed:"</p>
                 <ul class="list-inside list-disc">

@@ -39,7 +39,7 @@ pub fn ReceiptCheck() -> impl IntoView {
             <p class="mb-3 max-w-3xl text-sm text-slate-700">
                 "Your browser checks the portal's Ed25519 signature itself, with the portal's Rust code compiled to "
                 "WebAssembly, against the published receipt keys: nothing is sent to the server. Offline, "
-                <code>"trust-portal verify-receipt --key receipt-keys.json receipt.json"</code>
+                <code class="break-all">"trust-portal verify-receipt --key receipt-keys.json receipt.json"</code>
                 " does the same."
             </p>
             <Suspense fallback=|| ()>
@@ -71,17 +71,10 @@ fn CheckPanel(receipt: String, keys: String) -> impl IntoView {
             "This check runs in your browser and needs JavaScript, which is off or still loading; without it, use the command above."
         </p>
         <div class="grid gap-4 lg:grid-cols-2">
-            <div class="space-y-3">
-                <div>
-                    <label for="receipt" class=ui::LABEL>"Receipt (DSSE envelope JSON)"</label>
-                    <textarea id="receipt" rows="8" class=format!("{} font-mono text-xs", ui::INPUT) aria-describedby="receipt-hint"
-                        prop:value=move || receipt.get() on:input=move |ev| receipt.set(event_target_value(&ev))>
-                        {receipt.get_untracked()}
-                    </textarea>
-                    <p id="receipt-hint" class="mt-1 text-xs text-slate-600">
-                        "Paste a receipt from the API's answer or the Receipts page, or choose its file."
-                    </p>
-                </div>
+            <div class="min-w-0 space-y-3">
+                <JsonArea id="receipt" label="Receipt (DSSE envelope JSON)" rows="8" text=receipt>
+                    "Paste a receipt from the API's answer or the Receipts page, or choose its file."
+                </JsonArea>
                 <div>
                     <label for="receipt_file" class=ui::LABEL>"Receipt file"</label>
                     <input id="receipt_file" type="file" accept=".json,application/json" class="mt-1 block w-full text-sm"
@@ -89,19 +82,36 @@ fn CheckPanel(receipt: String, keys: String) -> impl IntoView {
                 </div>
                 <details>
                     <summary class="cursor-pointer text-sm font-medium">"Key set"</summary>
-                    <label for="receipt_keys" class=ui::LABEL>"Published receipt keys (JSON)"</label>
-                    <textarea id="receipt_keys" rows="6" class=format!("{} font-mono text-xs", ui::INPUT) aria-describedby="receipt-keys-hint"
-                        prop:value=move || keys.get() on:input=move |ev| keys.set(event_target_value(&ev))>
-                        {keys.get_untracked()}
-                    </textarea>
-                    <p id="receipt-keys-hint" class="mt-1 text-xs text-slate-600">
+                    <JsonArea id="receipt_keys" label="Published receipt keys (JSON)" rows="6" text=keys>
                         "Read from " <code>"/.well-known/trust-portal/receipt-keys.json"</code>
                         " when this page loaded. Paste a copy you kept to check against that instead."
-                    </p>
+                    </JsonArea>
                 </details>
                 <button type="button" class=ui::BUTTON on:click=run disabled=move || !hydrated.get()>"Verify in this browser"</button>
             </div>
-            <div aria-live="polite">{move || outcome.get().map(|o| view! { <ReceiptOutcome outcome=o /> })}</div>
+            <div class="min-w-0" aria-live="polite">{move || outcome.get().map(|o| view! { <ReceiptOutcome outcome=o /> })}</div>
+        </div>
+    }
+}
+
+/// A JSON text area bound to `text`, with its hint (`children`).
+#[component]
+fn JsonArea(
+    id: &'static str,
+    label: &'static str,
+    rows: &'static str,
+    text: RwSignal<String>,
+    children: Children,
+) -> impl IntoView {
+    let hint = format!("{id}-hint");
+    view! {
+        <div>
+            <label for=id class=ui::LABEL>{label}</label>
+            <textarea id=id rows=rows class=format!("{} font-mono text-xs", ui::INPUT) aria-describedby=hint.clone()
+                prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))>
+                {text.get_untracked()}
+            </textarea>
+            <p id=hint class="mt-1 text-xs text-slate-600">{children()}</p>
         </div>
     }
 }

@@ -38,12 +38,8 @@ pub struct EnvelopeSignature {
     pub sig: String,
 }
 
-/// `DSSEv1 <len> <type> <len> <body>`: the bytes a DSSE signature covers.
-pub fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
-    let mut out = format!("DSSEv1 {} {} {} ", payload_type.len(), payload_type, payload.len()).into_bytes();
-    out.extend_from_slice(payload);
-    out
-}
+/// The bytes a DSSE signature covers (shared with the browser's receipt check).
+pub use crate::domain::receipt_check::pae;
 
 fn b64() -> base64::engine::GeneralPurpose {
     base64::engine::general_purpose::STANDARD
@@ -218,15 +214,6 @@ fn check_source(predicate: &Value, policy: &AttestationPolicy) -> Result<(), Ver
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn pae_matches_the_dsse_spec_example() {
-        // From the DSSE protocol document.
-        assert_eq!(
-            pae("http://example.com/HelloWorld", b"hello world"),
-            b"DSSEv1 29 http://example.com/HelloWorld 11 hello world".to_vec()
-        );
-    }
 
     fn slsa_v1(digest: &str) -> Vec<u8> {
         serde_json::to_vec(&json!({
