@@ -26,3 +26,21 @@ test('the issued demo invoice', async ({ page }) => {
   await expect(page.getByTestId('invoice-status')).toHaveText('Issued');
   await page.screenshot({ path: `${OUT}/invoice-acme-issued.png`, fullPage: true });
 });
+
+test('the Verify page: a failed check in words and a receipt verified in the browser', async ({ page }) => {
+  await login(page, 'member@acme.demo');
+  await page.goto('/receipts');
+  const row = page.getByTestId('receipt-row').first();
+  await row.locator('summary').click();
+  const receipt = await row.locator('pre').textContent();
+  // The deliberate failure: the example whose file changed after signing.
+  await page.goto('/verify?example=tampered');
+  await page.waitForLoadState('networkidle');
+  await page.getByRole('button', { name: 'Verify', exact: true }).click();
+  await expect(page.getByTestId('check-failed')).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  await page.getByLabel('Receipt (DSSE envelope JSON)').fill(receipt ?? '');
+  await page.getByRole('button', { name: 'Verify in this browser' }).click();
+  await expect(page.getByTestId('receipt-verified')).toBeVisible();
+  await page.screenshot({ path: `${OUT}/verify-member-acme.png`, fullPage: true });
+});

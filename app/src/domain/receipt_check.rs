@@ -76,6 +76,9 @@ pub enum ReceiptProblem {
     /// The key set is not the published document.
     #[error("The key set is not a receipt key set (JSON with a \"keys\" list).")]
     KeySet,
+    /// Nothing was given.
+    #[error("Paste a receipt or choose its file.")]
+    Empty,
     /// The receipt is not a DSSE envelope.
     #[error("This is not a receipt: {0}.")]
     NotEnvelope(String),
@@ -97,9 +100,13 @@ pub enum ReceiptProblem {
 /// published document, JSON): the Ed25519 signature over the envelope's PAE
 /// with the key the envelope names, then the statement's shape.
 pub fn check_receipt(envelope_json: &str, key_set_json: &str) -> Result<ReadReceipt, ReceiptProblem> {
+    if envelope_json.trim().is_empty() {
+        return Err(ReceiptProblem::Empty);
+    }
     let set: KeySet = serde_json::from_str(key_set_json).map_err(|_| ReceiptProblem::KeySet)?;
-    let envelope: Envelope = serde_json::from_str(envelope_json.trim())
-        .map_err(|e| ReceiptProblem::NotEnvelope(format!("not a DSSE envelope ({e})")))?;
+    let envelope: Envelope = serde_json::from_str(envelope_json.trim()).map_err(|_| {
+        ReceiptProblem::NotEnvelope("it is not a DSSE envelope (JSON with payloadType, payload and signatures)".into())
+    })?;
     if envelope.payload_type != PAYLOAD_TYPE {
         return Err(ReceiptProblem::NotEnvelope(format!("its payload type is {:?}", envelope.payload_type)));
     }
@@ -181,7 +188,12 @@ mod tests {
     fn a_key_set_that_is_not_one_is_named() {
         assert_eq!(check_receipt("{}", "[]"), Err(ReceiptProblem::KeySet));
         let set = r#"{"keys":[]}"#;
-        assert!(matches!(check_receipt("not json", set), Err(ReceiptProblem::NotEnvelope(_))));
+        assert_eq!(check_receipt("  ", set), Err(ReceiptProblem::Empty));
+        let not_json = check_receipt("not json", set).unwrap_err().to_string();
+        assert!(
+            not_json.contains("not a DSSE envelope") && !not_json.contains("line 1"),
+            "no parser internals: {not_json}"
+        );
         let env = r#"{"payloadType":"application/vnd.in-toto+json","payload":"e30=","signatures":[{"keyid":"rk_x","sig":"AA=="}]}"#;
         assert_eq!(check_receipt(env, set), Err(ReceiptProblem::UnknownKey("rk_x".into())));
     }

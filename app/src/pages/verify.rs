@@ -201,7 +201,7 @@ fn Outcome(outcome: CheckOutcome, file: Option<UploadedFile>) -> impl IntoView {
             <div role="status" data-testid="check-passed" class="rounded-md border border-green-300 bg-green-50 p-3 text-sm text-green-900">
                 <p class="font-semibold">"Verified"</p>
                 {file}
-                <p class="break-all">"Signed by " {outcome.signer.unwrap_or_default()}</p>
+                <p class="wrap-anywhere">"Signed by " {outcome.signer.unwrap_or_default()}</p>
                 <p class="break-all">"Subject sha256:" {outcome.subject_sha256.unwrap_or_default()}</p>
                 <p class="mt-2">"Each check that ran and passed:"</p>
                 <ul class="list-inside list-disc">
@@ -215,8 +215,12 @@ fn Outcome(outcome: CheckOutcome, file: Option<UploadedFile>) -> impl IntoView {
             <div role="alert" data-testid="check-failed" class="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900">
                 <p class="font-semibold">"Not verified: " {outcome.headline.unwrap_or_default()}</p>
                 {file}
-                <p>{outcome.message.unwrap_or_default()}</p>
                 <p class="mt-2 text-xs">"The API's reason code: " <code>{outcome.reason.unwrap_or_default()}</code></p>
+                // The engine's own words, for whoever debugs the signer; the headline above says it for people.
+                <details class="mt-1 text-xs">
+                    <summary class="cursor-pointer">"Technical detail"</summary>
+                    <p class="wrap-anywhere">{outcome.message.unwrap_or_default()}</p>
+                </details>
             </div>
         }
         .into_any()

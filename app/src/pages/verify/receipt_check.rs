@@ -39,7 +39,7 @@ pub fn ReceiptCheck() -> impl IntoView {
             <p class="mb-3 max-w-3xl text-sm text-slate-700">
                 "Your browser checks the portal's Ed25519 signature itself, with the portal's Rust code compiled to "
                 "WebAssembly, against the published receipt keys: nothing is sent to the server. Offline, "
-                <code class="break-all">"trust-portal verify-receipt --key receipt-keys.json receipt.json"</code>
+                <code class="wrap-anywhere">"trust-portal verify-receipt --key receipt-keys.json receipt.json"</code>
                 " does the same."
             </p>
             <Suspense fallback=|| ()>
