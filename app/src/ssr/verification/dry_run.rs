@@ -117,8 +117,26 @@ mod tests {
             ..Default::default()
         };
         let ok =
-            verify_attestation(slsa.public_key, slsa.evidence, Subject::Bytes(slsa.artifact_text.as_bytes()), &policy);
-        assert!(ok.is_ok(), "{ok:?}");
+            verify_attestation(slsa.public_key, slsa.evidence, Subject::Bytes(slsa.artifact_text.as_bytes()), &policy)
+                .expect("verifies");
+        assert!(
+            ok.checks.contains(&"built by the builder required")
+                && ok.checks.contains(&"predicate type is the one required")
+        );
+        assert!(!ok.checks.contains(&"built from the source required"), "no source rule was given, so none is claimed");
+        let bare = verify_attestation(
+            slsa.public_key,
+            slsa.evidence,
+            Subject::Bytes(slsa.artifact_text.as_bytes()),
+            &AttestationPolicy::default(),
+        )
+        .expect("verifies");
+        assert_eq!(
+            bare.checks.len(),
+            3,
+            "without rules only the signature and the subject are claimed: {:?}",
+            bare.checks
+        );
         let other = AttestationPolicy { builder_id: Some("https://other.example/builder".into()), ..policy };
         let err =
             verify_attestation(slsa.public_key, slsa.evidence, Subject::Bytes(slsa.artifact_text.as_bytes()), &other)

@@ -306,17 +306,22 @@ pub fn verify_attestation(
     let payload = envelope.verify(&key)?;
     let subject_sha256 = subject.sha256_hex();
     let facts = check_statement(&payload, &subject_sha256, policy)?;
-    Ok(Verified {
-        subject_sha256,
-        signer: Signer::Key { key_id: key_id(&key) },
-        checks: vec![
-            "public key parses",
-            "DSSE envelope signature verifies with the key",
-            "in-toto statement names the artifact",
-            "statement satisfies the policy (predicate type, builder, source)",
-        ],
-        statement: Some(facts),
-    })
+    let mut checks = vec![
+        "public key parses",
+        "DSSE envelope signature verifies with the key",
+        "in-toto statement names the artifact",
+    ];
+    // Only the statement rules that were given were checked.
+    if policy.predicate_type.is_some() {
+        checks.push("predicate type is the one required");
+    }
+    if policy.builder_id.is_some() {
+        checks.push("built by the builder required");
+    }
+    if policy.source_repo.is_some() || policy.source_ref.is_some() {
+        checks.push("built from the source required");
+    }
+    Ok(Verified { subject_sha256, signer: Signer::Key { key_id: key_id(&key) }, checks, statement: Some(facts) })
 }
 
 #[cfg(test)]
