@@ -15,6 +15,7 @@ mod billing;
 mod cli;
 mod config;
 mod console;
+mod console_writes;
 mod csrf;
 mod entitlements;
 mod health;

@@ -34,7 +34,7 @@ pub fn router() -> Router<AppState> {
 
 /// Runs a page's server function for this request, as the page would:
 /// the request's headers (the session cookie) and the state in its context.
-async fn as_page<T>(
+pub(super) async fn as_page<T>(
     state: AppState,
     parts: Parts,
     call: impl Future<Output = Result<T, AppError>>,

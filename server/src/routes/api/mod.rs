@@ -8,13 +8,16 @@ pub mod audit;
 pub mod billing;
 pub mod body;
 pub mod console;
+pub mod console_admin;
 pub mod onboarding;
 pub mod operations;
 pub mod packs;
 pub mod policy;
+pub mod session;
 pub mod trust;
 pub mod v1;
 pub mod verify;
+pub mod webhooks;
 
 use app::ssr::AppState;
 use axum::Router;
@@ -32,4 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(audit::router())
         .merge(operations::router())
         .merge(console::router())
+        .merge(console_admin::router())
+        .merge(session::router())
+        .merge(webhooks::router())
 }

@@ -4,9 +4,7 @@
 //! the CLI drives the same state machine with `Authorization: Bearer tpi_…`: `GET /api/v1/onboarding`,
 //! `POST /api/v1/onboarding/steps/{step}` and `POST /api/v1/onboarding/go-to/{step}`.
 //! A step whose checks fail answers 422 with the reason, the fix and the session.
-//! Tenants list their webhook messages and replay one (same `webhook-id`) with their API key.
 
-use super::api_key::{Admin, Key, Read};
 use crate::routes::error::{ApiCode, ApiError, ErrorEnvelope};
 use app::domain::onboarding::{OnboardingView, RepoSource, Step};
 use app::ssr::AppState;
@@ -29,8 +27,6 @@ pub fn router() -> Router<AppState> {
         // Step 4 may carry a whole pack as base64 (4/3 of its size).
         .route("/api/v1/onboarding/steps/{step}", post(submit_step).layer(DefaultBodyLimit::disable()))
         .route("/api/v1/onboarding/go-to/{step}", post(go_to))
-        .route("/api/v1/webhooks/messages", get(list_messages))
-        .route("/api/v1/webhooks/messages/{id}/replay", post(replay_message))
 }
 
 fn invite_token(headers: &HeaderMap) -> Result<String, ApiError> {
@@ -189,83 +185,4 @@ pub async fn go_to(
     let step = Step::parse(&step).map_err(|e| ApiError::new(ApiCode::NotFound, e))?;
     let session = onboarding::go_to(&state, &token, step, Via::Cli).await?;
     Ok(Json(SessionResponse { session, api_key: None }))
-}
-
-/// A webhook message and how its delivery stands.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MessageInfo {
-    /// The `webhook-id` (`msg_…`), the same on every attempt and replay.
-    pub id: String,
-    /// Event type.
-    pub event_type: String,
-    /// `pending`, `delivered`, `dead` or `test`.
-    pub status: String,
-    /// Attempts made.
-    pub attempts: i64,
-    /// Next attempt (ms), while pending.
-    pub next_attempt_at: Option<i64>,
-    /// The receiver's last HTTP status.
-    pub last_status: Option<i64>,
-    /// The last failure.
-    pub last_error: Option<String>,
-}
-
-fn message_info(d: app::ssr::store::DeliveryRow) -> MessageInfo {
-    MessageInfo {
-        id: d.id,
-        event_type: d.event_type,
-        status: d.status.as_str().into(),
-        attempts: d.attempts,
-        next_attempt_at: d.next_attempt_at,
-        last_status: d.last_status,
-        last_error: d.last_error,
-    }
-}
-
-/// Which webhook messages (as the Webhooks page's search).
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct MessagesQuery {
-    /// `pending`, `delivered`, `dead` or `test`; every state when omitted.
-    #[serde(default)]
-    pub status: String,
-    /// A message id (`msg_…`) or the start of an event type (`pack.`).
-    #[serde(default)]
-    pub q: String,
-    /// Only messages older than this cursor (`MS.ID`: the last message's `created_at` and `id`).
-    #[serde(default)]
-    pub before: String,
-}
-
-/// Messages one answer lists at most.
-const MESSAGES_PER_ANSWER: i64 = 200;
-
-/// The caller's tenant's webhook messages, newest first, at most 200 per
-/// answer, filtered as on the Webhooks page.
-#[utoipa::path(get, path = "/api/v1/webhooks/messages", tag = "webhooks", params(MessagesQuery),
-    responses((status = 200, body = [MessageInfo]), (status = 400, description = "Bad status, search or cursor", body = ErrorEnvelope)),
-    security(("api_key" = [])))]
-pub async fn list_messages(
-    State(state): State<AppState>,
-    Key { row: key, .. }: Key<Read>,
-    axum::extract::Query(q): axum::extract::Query<MessagesQuery>,
-) -> Result<Json<Vec<MessageInfo>>, ApiError> {
-    let search = app::domain::message_search::MessageSearch::parse(&q.status, &q.q)?;
-    let before = app::domain::cursor::Cursor::parse(&q.before)?;
-    let rows = state.db.deliveries_page(&key.org_id, &search, before.as_ref(), MESSAGES_PER_ANSWER).await?;
-    Ok(Json(rows.into_iter().map(message_info).collect()))
-}
-
-/// Delivers a dead (or delivered) message again with the same `webhook-id`.
-#[utoipa::path(post, path = "/api/v1/webhooks/messages/{id}/replay", tag = "webhooks",
-    params(("id" = String, Path)),
-    responses((status = 200, body = MessageInfo), (status = 404, body = ErrorEnvelope), (status = 409, description = "Still being delivered", body = ErrorEnvelope)),
-    security(("api_key" = [])))]
-pub async fn replay_message(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    Key { row: key, .. }: Key<Admin>,
-) -> Result<Json<MessageInfo>, ApiError> {
-    let row = app::ssr::webhooks::delivery::replay(&state, &format!("api-key:{}", key.id), &key.org_id, &id).await?;
-    Ok(Json(message_info(row)))
 }

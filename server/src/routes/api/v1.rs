@@ -146,14 +146,20 @@ impl utoipa::Modify for Refusals {
         super::packs::upload, super::packs::download, super::packs::report,
         super::billing::list, super::billing::one, super::billing::preview, super::policy::upload, super::policy::in_force,
         super::onboarding::session, super::onboarding::submit_step, super::onboarding::go_to,
-        super::onboarding::list_messages, super::onboarding::replay_message,
+        super::webhooks::list_messages, super::webhooks::replay_message, super::webhooks::endpoint,
+        super::webhooks::set_endpoint, super::webhooks::rotate_secret, super::webhooks::send_test,
         super::audit::list, super::audit::open, super::audit::one, super::audit::start, super::audit::checklist,
         super::audit::findings, super::audit::file_finding, super::audit::comment, super::audit::decisions_list,
         super::audit::record_decision, super::audit::invite, super::audit::access_log, super::audit::signoff_zip,
         super::audit::answer, super::operations::alerts, super::operations::acknowledge, super::operations::okrs,
         super::operations::overview, super::console::tenants, super::console::create_tenant, super::console::users,
         super::console::api_keys, super::console::create_api_key, super::console::revoke_api_key, super::console::usage,
-        super::console::prices, super::console::audit_log, super::console::signature_status
+        super::console::prices, super::console::audit_log, super::console::signature_status,
+        super::console_admin::set_plan, super::console_admin::suspend, super::console_admin::reactivate,
+        super::console_admin::create_user, super::console_admin::set_role, super::console_admin::add_price,
+        super::console_admin::invitations, super::console_admin::create_invitation,
+        super::console_admin::renew_invitation, super::session::sign_in, super::session::sign_out,
+        crate::routes::session::audit_log_export::export, crate::routes::session::reports::export_status
     ),
     components(schemas(
         MeResponse, TenantInfo, KeyInfo, ErrorEnvelope,
@@ -162,7 +168,8 @@ impl utoipa::Modify for Refusals {
         super::trust::ReceiptResponse, super::trust::SigningKeyInfo, super::trust::NewSigningKeyBody,
         super::trust::PolicyBody, super::packs::PackResponse, super::policy::BundleResponse,
         super::onboarding::SessionResponse, super::onboarding::StepFailed, super::onboarding::StepBody,
-        super::onboarding::MessageInfo,
+        super::webhooks::MessageInfo, super::webhooks::EndpointInfo, super::webhooks::EndpointBody,
+        super::webhooks::TestDelivery,
         super::audit::OpenBody, super::audit::Created, super::audit::FindingBody, super::audit::CommentBody,
         super::audit::DecisionBody, super::audit::InviteBody, super::audit::InvitationCreated, super::audit::AnswerBody,
         app::domain::audit_kit::view::EngagementCard, app::domain::audit_kit::view::EngagementView,
@@ -172,7 +179,10 @@ impl utoipa::Modify for Refusals {
         app::domain::alerts::AlertCentre, app::domain::alerts::AlertItem, app::domain::okr::OkrBoard,
         app::domain::okr::KeyResult, app::domain::invoice::Invoice, app::domain::invoice::InvoiceLine,
         app::domain::invoice::Issued, app::domain::invoice::InvoiceSummary, app::domain::money::Cents,
-        app::domain::money::UnitPrice, super::console::NewTenantBody, super::console::NewApiKeyBody
+        app::domain::money::UnitPrice, super::console::NewTenantBody, super::console::NewApiKeyBody,
+        super::console_admin::PlanBody, super::console_admin::NewUserBody, super::console_admin::RoleBody,
+        super::console_admin::NewPriceBody, super::console_admin::NewInvitationBody,
+        super::console_admin::InvitationLink, super::session::SignInBody, super::session::SignedInResponse
     )),
     modifiers(&ApiKeyScheme, &Refusals)
 )]

@@ -2,7 +2,8 @@
 //! the audit log page's entries as a download, filtered as on the page (the
 //! newest 10,000 at most). Operator admins and security get every entry; an
 //! auditor the entries about their engagement, and the download is in the
-//! engagement's access log.
+//! engagement's access log. The same download is documented for scripts as
+//! `GET /api/v1/audit-log/export`.
 
 use super::signed_in::SignedIn;
 use crate::routes::download::attachment;
@@ -19,26 +20,37 @@ use serde::Deserialize;
 
 /// The route.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/audit-log/export", get(export))
+    Router::new().route("/audit-log/export", get(export)).route("/api/v1/audit-log/export", get(export))
 }
 
 /// Which entries, in which format.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
-    /// `csv` or `json`.
+    /// `csv` or `json` (required; checked after the caller's rights, so a
+    /// caller without them learns nothing from the query).
+    #[serde(default)]
     pub format: String,
+    /// Whose (an e-mail, exactly).
     #[serde(default)]
     actor: String,
+    /// Which action, or the start of one (`tenant.`).
     #[serde(default)]
     action: String,
+    /// First day, `YYYY-MM-DD` (UTC).
     #[serde(default)]
     from: String,
+    /// Last day, `YYYY-MM-DD` (UTC).
     #[serde(default)]
     to: String,
 }
 
-/// Downloads the filtered entries.
+/// The filtered audit log as a file (CSV or JSON, the newest 10,000 entries
+/// at most), for operator staff; an auditor's download is in the engagement's access log.
+#[utoipa::path(get, path = "/api/v1/audit-log/export", tag = "console", params(ExportQuery),
+    responses((status = 200, description = "`audit-log-YYYY-MM-DD.csv` (or `.json` with `format=json`) as an attachment", content_type = "text/csv"),
+        (status = 400, body = crate::routes::error::ErrorEnvelope)),
+    security(("session" = [])))]
 pub async fn export(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,

@@ -18,18 +18,24 @@ use axum::routing::get;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/signature-status/export.csv", get(export_status))
+        .route("/api/v1/signature-status/export.csv", get(export_status))
         .route("/drills/{id}/report.md", get(drill_report))
 }
 
 /// Query of the CSV export.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 pub struct ExportQuery {
     /// `all`, `failing` or `stale`.
     #[serde(default)]
     pub show: String,
 }
 
-/// The signature status report as CSV, for a signed-in auditor, security or operator admin.
+/// The signature status report as CSV, for a signed-in auditor, security or
+/// operator admin (an auditor's download is in the engagement's access log).
+#[utoipa::path(get, path = "/api/v1/signature-status/export.csv", tag = "console", params(ExportQuery),
+    responses((status = 200, description = "`signature-status.csv` as an attachment", content_type = "text/csv"),
+        (status = 400, body = crate::routes::error::ErrorEnvelope)),
+    security(("session" = [])))]
 pub async fn export_status(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
