@@ -56,7 +56,8 @@ impl AuditFilter {
             let v = v.trim();
             if v.is_empty() { Ok(None) } else { Day::parse(v).map(Some).map_err(|e| AppError::invalid(field, e)) }
         };
-        let action = text("Action", action)?;
+        // `tenant.` means what `tenant` means: the actions under it.
+        let action = text("Action", action.trim().trim_end_matches('.'))?;
         if let Some(a) = &action
             && !a.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_')
         {

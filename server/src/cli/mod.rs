@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod console;
 pub mod demo;
 pub mod demo_invoice;
 pub mod demo_policy;
@@ -107,6 +108,10 @@ pub enum Command {
     Probe(slo::ProbeArgs),
     /// The OKR scoreboard: the sprint's five key results measured now; exit 1 when one is missed.
     Okrs,
+    /// What the pages do, against a running portal, signed in as a person (`--server`, `--email`, PORTAL_PASSWORD).
+    Console(console::ConsoleArgs),
+    /// Your tenant's webhook endpoint and messages, against a running portal with the tenant's API key.
+    Webhooks(console::WebhooksArgs),
 }
 
 /// Runs the CLI.
@@ -123,6 +128,8 @@ pub fn main() -> Exit {
         Command::Pack(cmd) => return pack::pack(cmd, cli.json),
         Command::Onboard(args) => return onboard::onboard(args, cli.json),
         Command::Signoff(cmd) => return audit::verify(cmd, cli.json),
+        Command::Console(args) => return console::run(args, cli.json),
+        Command::Webhooks(args) => return console::webhooks(args, cli.json),
         _ => {}
     }
     let config = match PortalConfig::load(LEPTOS_TOML) {
@@ -187,7 +194,9 @@ async fn run(cli: Cli, config: PortalConfig) -> Exit {
                 | Command::Pack(_)
                 | Command::Signoff(_)
                 | Command::Slo(slo::SloCommand::List)
-                | Command::Onboard(_) => Exit::Success,
+                | Command::Onboard(_)
+                | Command::Console(_)
+                | Command::Webhooks(_) => Exit::Success,
             };
             state.db.close().await;
             code

@@ -28,11 +28,13 @@ pub struct RemoteArgs {
     pub api_key: Option<String>,
 }
 
-/// A portal that can be called: base URL and API key.
+/// A portal that can be called: base URL and an API key or, after
+/// [`Portal::sign_in`], a session cookie.
 #[derive(Debug)]
 pub struct Portal {
     base: String,
     api_key: Option<String>,
+    cookie: Option<String>,
     client: reqwest::Client,
 }
 
@@ -69,7 +71,7 @@ impl Portal {
             .user_agent(concat!("trust-portal-cli/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| CallError(format!("cannot start the HTTP client: {e}")))?;
-        Ok(Self { base: base.to_owned(), api_key, client })
+        Ok(Self { base: base.to_owned(), api_key, cookie: None, client })
     }
 
     /// From the command-line flags, when `--server` was given.
@@ -87,24 +89,84 @@ impl Portal {
         self.call(self.client.get(self.url(path)))
     }
 
+    /// Sends `method path` with an optional JSON body; the status and the JSON answer (`{}` when not JSON).
+    pub fn answer(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Result<(u16, Value), CallError> {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let (status, _, body) = self.exchange(request)?;
+        Ok((status.as_u16(), serde_json::from_slice(&body).unwrap_or_else(|_| json!({}))))
+    }
+
+    /// GETs `path` as a file (an export): its bytes, or why not.
+    pub fn download(&self, path: &str) -> Result<Vec<u8>, CallError> {
+        let (status, _, body) = self.exchange(self.client.get(self.url(path)))?;
+        if status.is_success() {
+            return Ok(body);
+        }
+        let value: Value = serde_json::from_slice(&body).unwrap_or_else(|_| json!({}));
+        Err(CallError(format!("the portal answered {status}: {}", str_of(&value["error"]["message"]))))
+    }
+
+    /// Signs in with e-mail and password (`POST /api/v1/session`); later
+    /// calls carry the session. Returns the role.
+    pub fn sign_in(&mut self, email: &str, password: &str) -> Result<String, CallError> {
+        let request =
+            self.client.post(self.url("/api/v1/session")).json(&json!({ "email": email, "password": password }));
+        let (status, headers, body) = self.exchange(request)?;
+        let value: Value = serde_json::from_slice(&body).unwrap_or_else(|_| json!({}));
+        if !status.is_success() {
+            return Err(CallError(format!("signing in as {email}: {}", str_of(&value["error"]["message"]))));
+        }
+        let cookie = headers
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.split(';').next().filter(|kv| kv.contains("tp_session=")))
+            .ok_or_else(|| CallError("the portal set no session cookie".into()))?;
+        self.cookie = Some(cookie.to_owned());
+        Ok(str_of(&value["role"]).to_owned())
+    }
+
+    /// Ends the session started by [`Portal::sign_in`] (best effort: it also expires on its own).
+    pub fn sign_out(&mut self) {
+        if self.cookie.is_some() {
+            let _ = self.exchange(self.client.delete(self.url("/api/v1/session")));
+            self.cookie = None;
+        }
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
-    fn call(&self, mut request: reqwest::RequestBuilder) -> Result<Verdict, CallError> {
+    /// Sends one request with the credentials; the status, headers and body.
+    fn exchange(
+        &self,
+        mut request: reqwest::RequestBuilder,
+    ) -> Result<(reqwest::StatusCode, reqwest::header::HeaderMap, Vec<u8>), CallError> {
         if let Some(key) = &self.api_key {
             request = request.bearer_auth(key);
+        }
+        if let Some(cookie) = &self.cookie {
+            request = request.header(reqwest::header::COOKIE, cookie);
         }
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| CallError(format!("cannot start the async runtime: {e}")))?;
-        let (status, body) = runtime.block_on(async {
+        runtime.block_on(async {
             let res = request.send().await.map_err(|e| CallError(format!("cannot reach {}: {e}", self.base)))?;
             let status = res.status();
+            let headers = res.headers().clone();
             let body = res.bytes().await.map_err(|e| CallError(format!("reading the answer: {e}")))?;
-            Ok::<_, CallError>((status, body))
-        })?;
+            Ok((status, headers, body.to_vec()))
+        })
+    }
+
+    fn call(&self, request: reqwest::RequestBuilder) -> Result<Verdict, CallError> {
+        let (status, _, body) = self.exchange(request)?;
         let value: Value = serde_json::from_slice(&body).unwrap_or_else(|_| json!({}));
         // Errors carry {"error": {code, message}}; a stored-but-failed pack carries its own `reason`.
         let code = value["error"]["code"].as_str().or_else(|| value["reason"].as_str()).unwrap_or("").to_owned();

@@ -200,7 +200,7 @@ async fn the_exports_are_documented_under_api_v1_and_refuse_a_tenant() {
     let security = app.login("security@operator.demo").await;
     for (path, kind) in [
         ("/api/v1/audit-log/export?format=csv", "text/csv"),
-        ("/api/v1/audit-log/export?format=json&action=tenant.", "application/json"),
+        ("/api/v1/audit-log/export?format=json&action=tenant", "application/json"),
         ("/api/v1/signature-status/export.csv", "text/csv"),
     ] {
         let r = app.http.get(app.url(path)).header("cookie", &security).send().await.unwrap();

@@ -13,6 +13,7 @@ mod audit_kit;
 mod auth;
 mod billing;
 mod cli;
+mod cli_console;
 mod config;
 mod console;
 mod console_writes;

@@ -182,7 +182,7 @@ pub struct AuditLogQuery {
     /// Whose (an e-mail, exactly).
     #[serde(default)]
     pub actor: String,
-    /// Which action, or the start of one (`tenant.`).
+    /// Which action, or the start of one (`tenant`).
     #[serde(default)]
     pub action: String,
     /// First day, `YYYY-MM-DD` (UTC).

@@ -34,7 +34,7 @@ pub struct ExportQuery {
     /// Whose (an e-mail, exactly).
     #[serde(default)]
     actor: String,
-    /// Which action, or the start of one (`tenant.`).
+    /// Which action, or the start of one (`tenant`).
     #[serde(default)]
     action: String,
     /// First day, `YYYY-MM-DD` (UTC).
