@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// An API key as listed (never the key itself).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiKeySummary {
     /// `key_…` id.
@@ -25,11 +26,13 @@ pub struct ApiKeySummary {
 }
 
 /// A key just created: the only time its secret is shown.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewApiKey {
     /// `key_…` id.
     pub id: String,
     /// The full key. Shown once; only its hash is stored.
+    #[cfg_attr(feature = "ssr", schema(value_type = String))]
     pub secret: crate::domain::revealed::Revealed,
 }
 

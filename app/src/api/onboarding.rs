@@ -124,6 +124,7 @@ pub async fn request_new_invitation(note: String) -> Result<(), AppError> {
 }
 
 /// An invitation as listed for the operator.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationSummary {
     /// `invite_…` id.
@@ -141,6 +142,7 @@ pub struct InvitationSummary {
 }
 
 /// A session as listed for the operator.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionSummary {
     /// Invitation label.
@@ -158,6 +160,7 @@ pub struct SessionSummary {
 }
 
 /// The operator's onboarding page.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OnboardingReport {
     /// The funnel.

@@ -10,6 +10,7 @@ pub const GOAL_PERCENT: i64 = 95;
 pub const RED_BELOW_PERCENT: i64 = 80;
 
 /// Where a repository stands with the organisation's policy.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PolicyState {
@@ -109,6 +110,7 @@ pub fn decide(upload: &(PolicyState, Option<String>), pack: &(PolicyState, Optio
 }
 
 /// Adopted repositories out of the active ones.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Adoption {
     /// Active repositories in state [`PolicyState::Signed`].
@@ -184,6 +186,7 @@ pub fn badge_svg(label: &str, message: &str, colour: BadgeColour) -> String {
 }
 
 /// One repository's policy bundle status, as auditors see it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RepoPolicyStatus {
     /// Tenant handle.
@@ -213,6 +216,7 @@ pub struct RepoPolicyStatus {
 }
 
 /// One release pack's signature status.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackStatus {
     /// Tenant handle.
@@ -234,6 +238,7 @@ pub struct PackStatus {
 }
 
 /// The signature status report: adoption, every repository, every pack.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignatureStatus {
     /// Adopted out of active repositories.
@@ -259,6 +264,7 @@ pub struct SignatureStatus {
 }
 
 /// An open alert.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertView {
     /// `policy.unsigned`, `policy.failed`, `policy.stale`.

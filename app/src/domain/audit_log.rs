@@ -30,6 +30,7 @@ pub struct AuditEntry {
 const MAX_LEN: usize = 200;
 
 /// A checked filter; every part is optional.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditFilter {
     /// Exactly this actor (an e-mail, a key id or `system`).
@@ -37,8 +38,10 @@ pub struct AuditFilter {
     /// This action (`api_key.revoked`) or every action under it (`api_key`).
     pub action: Option<String>,
     /// From the start of this day (UTC).
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = Date))]
     pub from: Option<Day>,
     /// To the end of this day (UTC).
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>, format = Date))]
     pub to: Option<Day>,
 }
 

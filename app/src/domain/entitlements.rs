@@ -57,6 +57,7 @@ impl Plan {
 }
 
 /// The newest piece of evidence a tenant has, and how it verified.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
     /// What it is, for people: "release pack acme/firmware@v1.2.0".
@@ -72,6 +73,7 @@ pub struct Evidence {
 }
 
 /// What a tenant may use right now, and why.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entitlements {
     /// The contracted (and billed) plan.

@@ -301,6 +301,7 @@ pub struct FunnelSession {
 }
 
 /// One step's row of the funnel.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FunnelStep {
     /// 1-5.
@@ -316,6 +317,7 @@ pub struct FunnelStep {
 }
 
 /// The onboarding funnel and its targets.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Funnel {
     /// Per step.

@@ -13,6 +13,7 @@ pub const MAX_OVERRIDE_DAYS: i64 = 90;
 pub const MAX_REASON_CHARS: usize = 500;
 
 /// Which kind of signer signed a policy bundle.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PolicySignerKind {
@@ -59,6 +60,7 @@ impl PolicySignerKind {
 }
 
 /// Where a repository's policy evidence came from.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PolicySource {
@@ -79,6 +81,7 @@ impl PolicySource {
 }
 
 /// What a release pack's policy check found (the pack carried `policy.sig`).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackPolicy {
     /// The bundle verified: archive rules, signature and version.
@@ -112,6 +115,7 @@ impl PackPolicy {
 }
 
 /// An org-wide policy signer in force now.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgSignerView {
     /// [`PolicySignerKind::OrgKey`] or [`PolicySignerKind::OrgWorkflow`].
@@ -129,6 +133,7 @@ pub struct OrgSignerView {
 }
 
 /// Where an override stands.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OverrideState {
@@ -163,6 +168,7 @@ impl OverrideState {
 }
 
 /// A per-repository signer override, as signature status lists it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OverrideView {
     /// `pso_…` id.

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One tenant's month, checked.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TenantReconciliation {
     /// Tenant handle.

@@ -41,6 +41,7 @@ pub fn anomaly(per_minute: &[i64]) -> Option<String> {
 }
 
 /// One day's units.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayUsage {
     /// `YYYY-MM-DD` (UTC).
@@ -64,6 +65,7 @@ pub fn month_series(period: Period, days: &[DayUsage]) -> Vec<DayUsage> {
 }
 
 /// One tenant on the UsagePanel.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TenantUsage {
     /// Tenant handle.
@@ -85,6 +87,7 @@ pub struct TenantUsage {
 }
 
 /// Everything the UsagePanel shows.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsageOverview {
     /// `YYYY-MM`.

@@ -1,6 +1,7 @@
 //! Walks the OpenAPI document and calls every operation it lists as each kind
 //! of caller: nobody, a caller with the wrong rights and one with the right
-//! ones. A new operation is covered the day it is documented.
+//! ones, and checks each served JSON answer against its documented schema.
+//! A new operation is covered the day it is documented.
 
 use crate::helpers::TestApp;
 use serde_json::Value;
@@ -58,6 +59,79 @@ fn sample(schema: &Value, doc: &Value) -> Value {
     }
 }
 
+/// Where `value` departs from `schema` (required properties, types, enums,
+/// items), each as `at: what`; empty when it conforms. The documented
+/// answer is a promise to every client generated from the document.
+fn departures(value: &Value, schema: &Value, doc: &Value, at: &str) -> Vec<String> {
+    if let Some(name) = schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) {
+        return departures(value, &doc["components"]["schemas"][name], doc, at);
+    }
+    for (key, all) in [("oneOf", false), ("anyOf", false), ("allOf", true)] {
+        if let Some(options) = schema[key].as_array() {
+            let results: Vec<Vec<String>> = options.iter().map(|o| departures(value, o, doc, at)).collect();
+            let ok = if all { results.iter().all(Vec::is_empty) } else { results.iter().any(Vec::is_empty) };
+            return if ok { vec![] } else { results.into_iter().flatten().collect() };
+        }
+    }
+    if let Some(allowed) = schema["enum"].as_array()
+        && !allowed.contains(value)
+    {
+        return vec![format!("{at}: {value} is not one of {allowed:?}")];
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => return vec![], // any value
+    };
+    let fits = |t: &str| match t {
+        "null" => value.is_null(),
+        "string" => value.is_string(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => true,
+    };
+    if !types.iter().any(|t| fits(t)) {
+        return vec![format!("{at}: {value} is not {types:?}")];
+    }
+    let mut out = Vec::new();
+    if let Some(items) = value.as_array() {
+        for (i, item) in items.iter().enumerate() {
+            out.extend(departures(item, &schema["items"], doc, &format!("{at}[{i}]")));
+        }
+    }
+    if let Some(object) = value.as_object() {
+        for name in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
+            if !object.contains_key(name) {
+                out.push(format!("{at}.{name}: missing"));
+            }
+        }
+        for (name, field) in object {
+            let declared = &schema["properties"][name];
+            if !declared.is_null() {
+                out.extend(departures(field, declared, doc, &format!("{at}.{name}")));
+            }
+        }
+    }
+    out
+}
+
+/// Checks a served answer against the operation's documented JSON schema
+/// for its status; whether there was one to check.
+fn check_answer(what: &str, op: &Value, status: u16, body: &Value, doc: &Value, problems: &mut Vec<String>) -> bool {
+    if !(200..300).contains(&status) {
+        return false;
+    }
+    let schema = &op["responses"][status.to_string()]["content"]["application/json"]["schema"];
+    if schema.is_null() || schema["type"] == "object" && schema["properties"].is_null() {
+        return false; // a file, an empty answer or a free-form object
+    }
+    problems.extend(departures(body, schema, doc, "body").into_iter().map(|d| format!("{what} ({status}): {d}")));
+    true
+}
+
 /// Who calls: an `Authorization` bearer key or a session cookie.
 enum Caller<'a> {
     Nobody,
@@ -109,6 +183,7 @@ async fn every_documented_operation_refuses_the_wrong_caller_and_serves_the_righ
     let doc: Value = app.http.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     let mut problems = Vec::new();
     let mut walked = 0;
+    let mut checked = 0;
     for (path, ops) in doc["paths"].as_object().expect("paths") {
         for (method, op) in ops.as_object().expect("operations") {
             let url = concrete(path);
@@ -129,6 +204,7 @@ async fn every_documented_operation_refuses_the_wrong_caller_and_serves_the_righ
             }
             if schemes.iter().any(|s| s == "api_key") {
                 let (status, body) = call(&app, method, &url, &request, &Caller::Key(&full)).await;
+                checked += usize::from(check_answer(&what, op, status, &body, &doc, &mut problems));
                 if refused(status) {
                     problems.push(format!("{what}: a key with every scope was refused: {status} {body}"));
                 }
@@ -153,7 +229,8 @@ async fn every_documented_operation_refuses_the_wrong_caller_and_serves_the_righ
             if schemes.iter().any(|s| s == "session") {
                 let mut answers = Vec::new();
                 for (email, cookie) in &sessions {
-                    let (status, _) = call(&app, method, &url, &request, &Caller::Session(cookie)).await;
+                    let (status, body) = call(&app, method, &url, &request, &Caller::Session(cookie)).await;
+                    checked += usize::from(check_answer(&what, op, status, &body, &doc, &mut problems));
                     answers.push((*email, status));
                 }
                 // Some demo role may (or is told the thing is not there), and a
@@ -170,4 +247,28 @@ async fn every_documented_operation_refuses_the_wrong_caller_and_serves_the_righ
     }
     assert_eq!(problems, Vec::<String>::new());
     assert!(walked >= 30, "only {walked} operations walked");
+    assert!(checked >= 30, "only {checked} answers checked against their schema");
+    eprintln!("{walked} operations walked, {checked} answers checked against their schema");
+}
+
+#[test]
+fn the_schema_check_finds_missing_fields_wrong_types_and_unknown_values() {
+    let doc = serde_json::json!({"components": {"schemas": {"Key": {
+        "type": "object", "required": ["id", "scopes"],
+        "properties": {
+            "id": {"type": "string"},
+            "used": {"type": ["integer", "null"]},
+            "scopes": {"type": "array", "items": {"type": "string", "enum": ["read", "admin"]}},
+            "owner": {"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Owner"}]}
+        }},
+        "Owner": {"type": "object", "required": ["email"], "properties": {"email": {"type": "string"}}}
+    }}});
+    let schema = serde_json::json!({"type": "array", "items": {"$ref": "#/components/schemas/Key"}});
+    let good = serde_json::json!([{"id": "k", "used": null, "scopes": ["read"], "owner": {"email": "a@b"}}]);
+    assert_eq!(departures(&good, &schema, &doc, "body"), Vec::<String>::new());
+    let bad = serde_json::json!([{"used": "yesterday", "scopes": ["root"], "owner": {}}]);
+    let found = departures(&bad, &schema, &doc, "body");
+    for expected in ["body[0].id: missing", "body[0].used", "body[0].scopes[0]", "body[0].owner"] {
+        assert!(found.iter().any(|d| d.starts_with(expected)), "{expected} in {found:?}");
+    }
 }

@@ -54,7 +54,7 @@ pub(super) async fn as_page<T>(
 
 /// Every tenant the caller may see (operator staff; an auditor's engagement's tenants, logged).
 #[utoipa::path(get, path = "/api/v1/tenants", tag = "console",
-    responses((status = 200, description = "Tenants with plan, features and state", body = Object)),
+    responses((status = 200, description = "Tenants with plan, features and state", body = [app::api::tenants::TenantSummary])),
     security(("session" = [])))]
 pub async fn tenants(State(state): State<AppState>, parts: Parts) -> Result<Json<impl Serialize>, ApiError> {
     Ok(Json(as_page(state, parts, app::api::tenants::list_tenants()).await?))
@@ -74,7 +74,7 @@ pub struct NewTenantBody {
 
 /// Creates a tenant (operator admins; audited).
 #[utoipa::path(post, path = "/api/v1/tenants", tag = "console", request_body = NewTenantBody,
-    responses((status = 200, description = "The tenant", body = Object), (status = 400, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)),
+    responses((status = 200, description = "The tenant", body = app::api::tenants::TenantSummary), (status = 400, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)),
     security(("session" = [])))]
 pub async fn create_tenant(
     State(state): State<AppState>,
@@ -86,7 +86,7 @@ pub async fn create_tenant(
 
 /// The users the caller may manage (all for operator admins, the own tenant's for tenant admins).
 #[utoipa::path(get, path = "/api/v1/users", tag = "console",
-    responses((status = 200, description = "Users with role and organisation", body = Object)),
+    responses((status = 200, description = "Users with role and organisation", body = [app::api::users::UserSummary])),
     security(("session" = [])))]
 pub async fn users(State(state): State<AppState>, parts: Parts) -> Result<Json<impl Serialize>, ApiError> {
     Ok(Json(as_page(state, parts, app::api::users::list_users()).await?))
@@ -94,7 +94,7 @@ pub async fn users(State(state): State<AppState>, parts: Parts) -> Result<Json<i
 
 /// The caller's tenant's API keys (never the keys themselves).
 #[utoipa::path(get, path = "/api/v1/api-keys", tag = "console",
-    responses((status = 200, description = "Keys with prefix, scopes and use", body = Object)),
+    responses((status = 200, description = "Keys with prefix, scopes and use", body = [app::api::keys::ApiKeySummary])),
     security(("session" = [])))]
 pub async fn api_keys(State(state): State<AppState>, parts: Parts) -> Result<Json<impl Serialize>, ApiError> {
     Ok(Json(as_page(state, parts, app::api::keys::list_api_keys()).await?))
@@ -113,7 +113,7 @@ pub struct NewApiKeyBody {
 /// Creates an API key for the caller's tenant (tenant admins; audited); the
 /// secret is in this answer only.
 #[utoipa::path(post, path = "/api/v1/api-keys", tag = "console", request_body = NewApiKeyBody,
-    responses((status = 200, description = "`id` and `secret` (shown once)", body = Object), (status = 400, body = ErrorEnvelope)),
+    responses((status = 200, description = "`id` and `secret` (shown once)", body = app::api::keys::NewApiKey), (status = 400, body = ErrorEnvelope)),
     security(("session" = [])))]
 pub async fn create_api_key(
     State(state): State<AppState>,
@@ -157,7 +157,7 @@ pub struct PeriodQuery {
 /// Usage per tenant for a month with its invoice preview (finance and operator
 /// admins: every tenant; a tenant admin: its own).
 #[utoipa::path(get, path = "/api/v1/usage", tag = "console", params(PeriodQuery),
-    responses((status = 200, description = "Usage, per-day series and invoice previews", body = Object), (status = 400, body = ErrorEnvelope)),
+    responses((status = 200, description = "Usage, per-day series and invoice previews", body = app::domain::usage::UsageOverview), (status = 400, body = ErrorEnvelope)),
     security(("session" = [])))]
 pub async fn usage(
     State(state): State<AppState>,
@@ -169,7 +169,7 @@ pub async fn usage(
 
 /// Every price version, newest first (operator admins and finance).
 #[utoipa::path(get, path = "/api/v1/prices", tag = "console",
-    responses((status = 200, description = "Price versions per plan and event", body = Object)),
+    responses((status = 200, description = "Price versions per plan and event", body = [app::api::prices::PriceVersion])),
     security(("session" = [])))]
 pub async fn prices(State(state): State<AppState>, parts: Parts) -> Result<Json<impl Serialize>, ApiError> {
     Ok(Json(as_page(state, parts, app::api::prices::list_prices()).await?))
@@ -197,7 +197,7 @@ pub struct AuditLogQuery {
 /// intact (operator staff; an auditor's engagement's entries, logged). The
 /// whole filtered log as a file: `/audit-log/export?format=csv|json`.
 #[utoipa::path(get, path = "/api/v1/audit-log", tag = "console", params(AuditLogQuery),
-    responses((status = 200, description = "Entries, the filter and the chain's state", body = Object), (status = 400, body = ErrorEnvelope)),
+    responses((status = 200, description = "Entries, the filter and the chain's state", body = app::api::audit::AuditLogPage), (status = 400, body = ErrorEnvelope)),
     security(("session" = [])))]
 pub async fn audit_log(
     State(state): State<AppState>,
@@ -219,7 +219,7 @@ pub struct ShowQuery {
 /// Policy adoption and each active repository's signature status (operator
 /// staff; an auditor's engagement's repositories, logged).
 #[utoipa::path(get, path = "/api/v1/signature-status", tag = "console", params(ShowQuery),
-    responses((status = 200, description = "Adoption against its goal and every repository's status with why", body = Object), (status = 400, body = ErrorEnvelope)),
+    responses((status = 200, description = "Adoption against its goal and every repository's status with why", body = app::domain::adoption::SignatureStatus), (status = 400, body = ErrorEnvelope)),
     security(("session" = [])))]
 pub async fn signature_status(
     State(state): State<AppState>,

@@ -109,7 +109,7 @@ fn least_privilege() -> String {
 /// Creates a user (operator admins: any organisation; tenant admins: their
 /// own tenant's users only; audited).
 #[utoipa::path(post, path = "/api/v1/users", tag = "console", request_body = NewUserBody,
-    responses((status = 200, description = "The user", body = Object), (status = 400, body = ErrorEnvelope), (status = 409, description = "The e-mail is taken", body = ErrorEnvelope)),
+    responses((status = 200, description = "The user", body = app::api::users::UserSummary), (status = 400, body = ErrorEnvelope), (status = 409, description = "The e-mail is taken", body = ErrorEnvelope)),
     security(("session" = [])))]
 pub async fn create_user(
     State(state): State<AppState>,
@@ -160,7 +160,7 @@ pub struct NewPriceBody {
 
 /// Adds a price version (operator admins; audited).
 #[utoipa::path(post, path = "/api/v1/prices", tag = "console", request_body = NewPriceBody,
-    responses((status = 200, description = "The price version", body = Object), (status = 400, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)),
+    responses((status = 200, description = "The price version", body = app::api::prices::PriceVersion), (status = 400, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)),
     security(("session" = [])))]
 pub async fn add_price(
     State(state): State<AppState>,
@@ -172,7 +172,7 @@ pub async fn add_price(
 
 /// The onboarding funnel, sessions and invitations (operator admins).
 #[utoipa::path(get, path = "/api/v1/invitations", tag = "console",
-    responses((status = 200, description = "`funnel`, `sessions` and `invitations` (never their links)", body = Object)),
+    responses((status = 200, description = "`funnel`, `sessions` and `invitations` (never their links)", body = app::api::onboarding::OnboardingReport)),
     security(("session" = [])))]
 pub async fn invitations(State(state): State<AppState>, parts: Parts) -> Result<Json<impl Serialize>, ApiError> {
     Ok(Json(as_page(state, parts, app::api::onboarding::onboarding_overview()).await?))
