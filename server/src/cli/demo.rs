@@ -148,6 +148,7 @@ pub async fn seed_evidence(state: &AppState) -> Result<(), AppError> {
         };
         app::ssr::evidence::service::upload(state, actor, &org.id, "acme/robot-firmware", tag, zip).await?;
     }
+    crate::cli::demo_webhooks::seed(state, &org.id).await?;
 
     // Acme's CI has called the API since last month, whose invoice is issued; this month's calls follow.
     let last_month = crate::cli::demo_invoice::LastMonth::of(state);

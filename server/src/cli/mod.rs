@@ -9,6 +9,7 @@ pub mod demo;
 pub mod demo_invoice;
 pub mod demo_policy;
 pub mod demo_usage;
+pub mod demo_webhooks;
 pub mod invoice;
 pub mod okrs;
 pub mod onboard;

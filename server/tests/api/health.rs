@@ -125,11 +125,17 @@ async fn metrics_export_the_business_gauges_in_exposition_format() {
     let waiting = recorded - server::cli::demo_invoice::DEMO_CALLS_ACME_LAST_MONTH as u64;
     assert_eq!(value("trust_portal_outbox_depth", &[]), Some(waiting.to_string()));
     assert!(value("trust_portal_ledger_lag_seconds", &[]).is_some());
-    // Time-to-pack has events (the demo's packs); webhook delivery has none and is left out.
+    // Time-to-pack has events (the demo's packs), all within budget; webhook delivery has Acme's
+    // three messages, one dead after every attempt: its budget is spent.
+    assert_eq!(
+        value("trust_portal_slo_budget_remaining_ratio", &[("slo", "webhook-delivery")]).map(|v| v.starts_with('-')),
+        Some(true)
+    );
     assert_eq!(
         value("trust_portal_slo_budget_remaining_ratio", &[("slo", "time-to-pack")]).as_deref(),
         Some("1.000000")
     );
-    assert_eq!(value("trust_portal_slo_budget_remaining_ratio", &[("slo", "webhook-delivery")]), None);
+    // Nothing probed this portal: availability has no events and is left out, not reported as met.
+    assert_eq!(value("trust_portal_slo_budget_remaining_ratio", &[("slo", "availability")]), None);
     assert!(parse_exposition("# TYPE x gauge\nx{a=\"1\"} 1\n").len() == 1);
 }

@@ -81,7 +81,18 @@ async fn each_role_lands_on_its_own_overview() {
     assert_eq!(figure(&globex, "Invoice 2026-12 (draft)")["value"], "$0.15");
     assert_eq!(globex["okrs"], Value::Null);
     assert!(!globex.to_string().contains("acme"), "nothing of another tenant: {globex}");
+    // Acme's admin: the demo's dead webhook message (its receiver answered 503 to every attempt).
+    let acme = overview(&app, "admin@acme.demo").await;
+    let dead = attention(&acme, "1 webhook message(s) undelivered");
+    assert_eq!((dead["tone"].as_str(), dead["href"].as_str()), (Some("Bad"), Some("/webhooks")), "{dead}");
+    let cookie = app.login("admin@acme.demo").await;
+    let (_, page, _) = app.server_fn("list_webhook_messages", Some(&cookie), &[("status", "dead")]).await;
+    let rows = page["rows"].as_array().expect("a page of messages");
+    assert_eq!(rows.len(), 1, "{page}");
+    assert_eq!((rows[0]["event_type"].as_str(), rows[0]["attempts"].as_i64()), (Some("pack.failed"), Some(7)));
+    assert!(rows[0]["last_error"].as_str().unwrap().contains("503"), "{page}");
     let member = overview(&app, "member@acme.demo").await;
+    assert!(attention_titles(&member).iter().all(|t| !t.contains("webhook")), "members are not shown webhooks");
     assert_eq!(figure(&member, "Verifications this month")["value"], "41");
     assert_eq!(figure(&member, "Rejected calls this month")["value"], "1");
     assert!(member["figures"].as_array().unwrap().iter().all(|f| !f["label"].as_str().unwrap().starts_with("Invoice")));
