@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export LEPTOS_OUTPUT_NAME := trust-portal
 
-.PHONY: run test demo setup build clean
+.PHONY: run test demo setup build dist install clean
 
 ## Install what is missing, build, migrate + seed data/portal.db, serve at http://127.0.0.1:3000
 run: setup build
@@ -36,8 +36,18 @@ demo:
 setup:
 	./scripts/setup.sh
 
+## A self-contained release directory (binary, site, example settings, systemd unit, Dockerfile): dist/trust-portal
+dist: setup build
+	./scripts/dist.sh target/release/trust-portal dist/trust-portal
+
+## Install the release directory (PREFIX=/opt/trust-portal); see README "Deploying" for the service
+PREFIX ?= /opt/trust-portal
+install: dist
+	rm -rf $(PREFIX) && mkdir -p $(dir $(PREFIX)) && cp -r dist/trust-portal $(PREFIX)
+	@echo "installed $(PREFIX); systemd: $(PREFIX)/share/trust-portal.service"
+
 build:
 	cargo leptos build --release --precompress --split
 
 clean:
-	rm -rf target/site data
+	rm -rf target/site data dist

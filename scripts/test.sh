@@ -32,6 +32,12 @@ cargo leptos build --release --frontend-only --split
 step "server binary"
 cargo build -p server --locked
 
+step "the release directory runs from any directory (make dist's layout, this build's binary)"
+dist_dir=$(mktemp -d /tmp/trust-portal-distdir.XXXXXX)
+scripts/dist.sh target/debug/trust-portal "$dist_dir/trust-portal"
+scripts/dist-smoke.sh "$dist_dir/trust-portal" 3987
+rm -rf "$dist_dir"
+
 step "unit, property and API tests on SQLite"
 cargo nextest run -p app -p server --locked --no-fail-fast
 

@@ -11,7 +11,7 @@ use app::{App, shell};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::{Extension, Router};
-use leptos::config::{LeptosOptions, get_configuration};
+use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::future::{Future, IntoFuture};
@@ -29,8 +29,8 @@ pub use crate::routes::api::body::MAX_BODY_BYTES;
 /// A failure to start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    /// Leptos.toml could not be read.
-    #[error("Leptos.toml: {0}")]
+    /// The runtime options (`Leptos.toml`, `LEPTOS_*`) or the site are wrong.
+    #[error("{0}")]
     Leptos(String),
     /// The database could not be opened or migrated.
     #[error("database: {0}")]
@@ -45,9 +45,10 @@ pub enum StartError {
     },
 }
 
-/// Reads the runtime Leptos options from a `Leptos.toml` (env `LEPTOS_*` overrides apply).
+/// The runtime Leptos options: `Leptos.toml` in a checkout, else the release
+/// defaults with the site beside the binary ([`crate::site`]).
 pub fn leptos_options(path: &str) -> Result<LeptosOptions, StartError> {
-    get_configuration(Some(path)).map(|c| c.leptos_options).map_err(|e| StartError::Leptos(e.to_string()))
+    crate::site::options(path).map_err(StartError::Leptos)
 }
 
 /// A bound, ready-to-serve portal.

@@ -225,6 +225,10 @@ async fn serve(config: PortalConfig) -> Exit {
             return Exit::Config;
         }
     };
+    if let Err(why) = crate::site::check_site(&options) {
+        // Every page works without JavaScript, so the portal still serves.
+        tracing::warn!("{why}; pages are served without JavaScript");
+    }
     let db_url = config.database_url.redacted();
     let portal = match startup::Portal::build(config, options).await {
         Ok(p) => p,
