@@ -23,6 +23,11 @@ pub struct InvoiceLine {
     /// this line bills (priced as in that month).
     #[serde(default)]
     pub adjustment_of: Option<String>,
+    /// The plan these units were used on, named when the invoice bills more
+    /// than one plan (the tenant changed plans): each event is priced on the
+    /// plan in force when it happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
 }
 
 impl InvoiceLine {
@@ -35,6 +40,7 @@ impl InvoiceLine {
             price_id: price_id.into(),
             amount: unit_price.line_amount(units),
             adjustment_of: None,
+            plan: None,
         }
     }
 
@@ -55,12 +61,20 @@ impl InvoiceLine {
     /// The line in words, as an invoice prints it: "Attestation
     /// verifications, 42 x $0.005" (an adjustment names the month it bills).
     pub fn describe(&self) -> String {
-        let what = event_in_words(&self.event);
+        let what = match self.plan.as_deref() {
+            Some(plan) => format!("{} on {}", event_in_words(&self.event), plan_in_words(plan)),
+            None => event_in_words(&self.event).to_owned(),
+        };
         match &self.adjustment_of {
             Some(p) => format!("{what} of {p} (used late), {} x {}", self.units, self.unit_price),
             None => format!("{what}, {} x {}", self.units, self.unit_price),
         }
     }
+}
+
+/// A plan in words (`pro` is "Pro"); an unknown name as it is.
+fn plan_in_words(plan: &str) -> String {
+    super::Plan::parse(plan).map_or_else(|_| plan.to_owned(), |p| p.label().to_owned())
 }
 
 /// A metered event type in words.
@@ -172,6 +186,8 @@ impl InvoiceSummary {
 
 /// CSV of invoices: one row per line, then a total row per invoice.
 /// Amounts are dollars with two decimals; prices with as many as they need.
+/// A line's plan is the one its units were used on (the invoice's unless the
+/// tenant changed plans in the month).
 pub fn to_csv(invoices: &[Invoice]) -> String {
     let mut out = String::from("period,tenant,plan,event,units,unit_price_usd,amount_usd,adjustment_of,status\n");
     for inv in invoices {
@@ -181,7 +197,7 @@ pub fn to_csv(invoices: &[Invoice]) -> String {
                 "{},{},{},{},{},{},{},{},{status}\n",
                 inv.period,
                 inv.tenant,
-                inv.plan,
+                l.plan.as_deref().unwrap_or(&inv.plan),
                 l.event,
                 l.units,
                 l.unit_price.to_string().trim_start_matches('$'),

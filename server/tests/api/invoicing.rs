@@ -113,3 +113,56 @@ async fn a_month_is_issued_once_after_its_grace_and_late_units_become_adjustment
     }
     assert!(issued(&app, &org, june).await.is_none(), "June is open");
 }
+
+#[tokio::test]
+async fn a_plan_change_mid_month_bills_each_event_at_the_plan_in_force_when_it_happened() {
+    let april = Period::parse("2026-04").unwrap();
+    let clock = ManualClock::new(april.start_ms() + 9 * DAY);
+    let app = TestApp::spawn_with_clock(|_| {}, Arc::new(clock.clone())).await;
+    let key = key_of(&app, "admin@globex.demo").await; // Starter: $0.01
+    let org = app.state.db.org_by_slug("globex").await.unwrap().unwrap();
+    for _ in 0..3 {
+        assert_eq!(verify(&app, &key, true).await, 200);
+    }
+    // Three events reach the ledger on Starter, then the operator moves Globex to Pro on the 15th.
+    post_failing(&app, &[]).await;
+    clock.advance_ms(5 * DAY);
+    app::ssr::identity::accounts::set_plan(&app.state, "admin@operator.demo", &org.id, Plan::Pro).await.unwrap();
+    for _ in 0..4 {
+        assert_eq!(verify(&app, &key, true).await, 200);
+    }
+    assert_eq!(verify(&app, &key, false).await, 422, "a rejected call bills nothing on either plan");
+
+    // The draft (two of Pro's events still in the outbox) already splits the month by plan.
+    let org = app.state.db.org_by_slug("globex").await.unwrap().unwrap();
+    let draft = simulate(&app.state.db, &org, april, None).await.unwrap();
+    let verify_lines: Vec<(Option<&str>, i64, String)> =
+        draft.lines.iter().filter(|l| l.event == VERIFY).map(|l| (l.plan.as_deref(), l.units, l.describe())).collect();
+    assert_eq!(
+        verify_lines,
+        [
+            (Some("starter"), 3, "Attestation verifications on Starter, 3 x $0.01".to_owned()),
+            (Some("pro"), 4, "Attestation verifications on Pro, 4 x $0.005".to_owned()),
+        ]
+    );
+    assert_eq!(draft.plan, "pro");
+    assert_eq!(draft.total.0, 5, "3 x $0.01 + 4 x $0.005 = 5 cents (downloads: 0)");
+    // A what-if prices every unit on the one plan asked about.
+    let what_if = simulate(&app.state.db, &org, april, Some(Plan::Enterprise)).await.unwrap();
+    assert_eq!((units(&what_if, VERIFY, None), what_if.total.0), (7, 2), "7 x $0.0025 = 1.75, rounds to 2 cents");
+    assert!(what_if.lines.iter().all(|l| l.plan.is_none()));
+
+    // Issued after the grace window: the same two lines, and the month reconciles.
+    post_failing(&app, &[]).await;
+    clock.advance_ms(25 * DAY);
+    issue_due(&app.state, "test").await.unwrap();
+    let invoice = issued(&app, &org, april).await.expect("April is issued");
+    assert_eq!(invoice.lines, draft.lines, "the issued invoice bills what the draft showed");
+    assert_eq!(invoice.total, draft.total);
+    let r = reconcile(&app.state.db, &org, april).await.unwrap();
+    assert!(r.is_clean(), "{}", r.summary());
+    assert_eq!((r.verified_calls, r.usage_units, r.ledger_units, r.invoiced_units), (7, 7, 7, 7));
+    // A plan change after issuing leaves the issued invoice as it was.
+    app::ssr::identity::accounts::set_plan(&app.state, "admin@operator.demo", &org.id, Plan::Enterprise).await.unwrap();
+    assert_eq!(issued(&app, &org, april).await.unwrap(), invoice);
+}

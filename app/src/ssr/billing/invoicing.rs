@@ -14,7 +14,7 @@ use crate::domain::period::Period;
 use crate::ssr::AppState;
 use crate::ssr::audit::AuditEvent;
 use crate::ssr::billing::pricing::{
-    EVENTS, PriceBook, RECEIPTS_ON_PREVIEW, issued_months, next_open_after, plan_of, units_by_month,
+    EVENTS, PlanUnits, PriceBook, RECEIPTS_ON_PREVIEW, issued_months, next_open_after, plan_of, units_by_month,
 };
 use crate::ssr::error::log_internal;
 use crate::ssr::store::{InvoiceRow, OrgRow, StoreError};
@@ -48,10 +48,16 @@ pub async fn issue(state: &AppState, actor: &str, org: &OrgRow, period: Period) 
     let receipts = db.billed_receipts(&org.id, period.start_ms(), period.end_ms(), RECEIPTS_ON_PREVIEW).await?;
     let build = |events: &[crate::ssr::store::BilledEvent]| -> Result<InvoiceRow, String> {
         let mut late = units_by_month(events);
-        let own: Vec<(&str, i64)> =
-            EVENTS.iter().map(|e| (*e, late.remove(&(period, (*e).to_owned())).unwrap_or(0))).collect();
-        late.retain(|(month, _), _| *month < period);
-        let lines = book.lines(plan, period, &own, &late).map_err(|e| e.message)?;
+        // The month's own units per event type and plan; what is left is earlier months' late units.
+        let own: Vec<(&str, PlanUnits)> = EVENTS
+            .iter()
+            .map(|e| {
+                let mine: Vec<_> = late.keys().filter(|(m, ev, _)| *m == period && ev == e).cloned().collect();
+                (*e, mine.into_iter().filter_map(|k| late.remove(&k).map(|u| (k.2, u))).collect())
+            })
+            .collect();
+        late.retain(|(month, _, _), _| *month < period);
+        let lines = book.lines(plan, false, period, &own, &late).map_err(|e| e.message)?;
         let invoice = Invoice {
             tenant_id: org.id.clone(),
             tenant: org.slug.clone(),

@@ -37,7 +37,7 @@ pub fn posting(e: &PendingEvent) -> Result<Posting, String> {
         "event": e.event, "units": e.units, "receipt_id": e.receipt_id,
     });
     schema::validate_json(&json).map_err(|err| err.to_string())?;
-    Ok((e.org_id.clone(), Period::containing(e.ts).to_string(), e.event.clone(), e.units))
+    Ok((e.org_id.clone(), Period::containing(e.ts).to_string(), e.event.clone(), e.plan.clone(), e.units))
 }
 
 /// Posts every due event (in batches); returns (posted, retried, parked).

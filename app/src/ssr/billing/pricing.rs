@@ -34,6 +34,37 @@ pub async fn billable_units(db: &Db, org_id: &str, period: Period, event: &str) 
     Ok(ledgered + pending)
 }
 
+/// Units per plan the events were recorded on (`starter`, `pro`, `enterprise`).
+pub type PlanUnits = BTreeMap<String, i64>;
+
+/// Late units per (month, event type, plan).
+pub type LateUnits = BTreeMap<(Period, String, String), i64>;
+
+/// [`billable_units`] per plan the events were recorded on: one ledger row
+/// per plan plus the outbox, never the month's events.
+pub async fn billable_units_by_plan(db: &Db, org_id: &str, period: Period, event: &str) -> Result<PlanUnits, AppError> {
+    let ledgered = db.ledger_units_by_plan(org_id, &period.to_string(), event).await?;
+    let pending = db
+        .unledgered_units_by_plan(
+            org_id,
+            event,
+            period.start_ms(),
+            period.end_ms(),
+            crate::ssr::billing::ledger::MAX_ATTEMPTS,
+        )
+        .await?;
+    let mut out = PlanUnits::new();
+    for (plan, units) in ledgered.into_iter().chain(pending) {
+        *out.entry(plan).or_default() += units;
+    }
+    Ok(out)
+}
+
+/// A stored plan name as a plan (every writer stores a valid one).
+fn stored_plan(name: &str) -> Result<Plan, AppError> {
+    Plan::parse(name).map_err(log_internal)
+}
+
 /// Every price version, loaded once per invoice.
 #[derive(Debug, Clone)]
 pub struct PriceBook(Vec<PriceRow>);
@@ -56,32 +87,64 @@ impl PriceBook {
         Ok(InvoiceLine::new(event, units, UnitPrice(price.unit_price_micros), &price.id))
     }
 
-    /// An invoice's lines: one per event type for its own month (`own`, in
-    /// [`EVENTS`] order), then one adjustment per earlier month and event type
-    /// with late units, each priced as in its own month.
+    /// An invoice on `plan`'s lines: per event type of its own month (`own`,
+    /// in [`EVENTS`] order) one line per plan its units were used on, each
+    /// priced on that plan (a zero line on `plan` when there were none); then
+    /// one adjustment per earlier month, event type and plan with late units,
+    /// priced as in its own month. A what-if prices every unit on `plan`.
+    /// When the lines span more than one plan, each names its plan.
     pub fn lines(
         &self,
         plan: Plan,
+        what_if: bool,
         period: Period,
-        own: &[(&str, i64)],
-        late: &BTreeMap<(Period, String), i64>,
+        own: &[(&str, PlanUnits)],
+        late: &LateUnits,
     ) -> Result<Vec<InvoiceLine>, AppError> {
-        let mut lines = Vec::with_capacity(own.len() + late.len());
-        for (event, units) in own {
-            lines.push(self.line(plan, event, period, *units)?);
+        let priced_on = |used_on: &str| if what_if { Ok(plan) } else { stored_plan(used_on) };
+        let mut lines: Vec<(Plan, InvoiceLine)> = Vec::with_capacity(own.len() + late.len());
+        for (event, per_plan) in own {
+            let mut merged: Vec<(Plan, i64)> = Vec::new();
+            for (used_on, units) in per_plan.iter().filter(|(_, u)| **u != 0) {
+                let p = priced_on(used_on)?;
+                match merged.iter_mut().find(|(q, _)| *q == p) {
+                    Some((_, total)) => *total += units,
+                    None => merged.push((p, *units)),
+                }
+            }
+            if merged.is_empty() {
+                merged.push((plan, 0));
+            }
+            // In the order the plans are listed: Starter, Pro, Enterprise.
+            merged.sort_by_key(|(p, _)| Plan::ALL.iter().position(|q| q == p));
+            for (p, units) in merged {
+                lines.push((p, self.line(p, event, period, units)?));
+            }
         }
-        for ((month, event), units) in late {
-            lines.push(self.line(plan, event, *month, *units)?.adjusting(&month.to_string()));
+        let mut late_merged: BTreeMap<(Period, String, &'static str), (Plan, i64)> = BTreeMap::new();
+        for ((month, event, used_on), units) in late {
+            let p = priced_on(used_on)?;
+            late_merged.entry((*month, event.clone(), p.as_str())).or_insert((p, 0)).1 += units;
         }
-        Ok(lines)
+        for ((month, event, _), (p, units)) in late_merged {
+            lines.push((p, self.line(p, &event, month, units)?.adjusting(&month.to_string())));
+        }
+        let several = lines.iter().any(|(p, _)| *p != plan);
+        Ok(lines
+            .into_iter()
+            .map(|(p, mut line)| {
+                line.plan = several.then(|| p.as_str().to_owned());
+                line
+            })
+            .collect())
     }
 }
 
-/// Sums events' units per (month, event type).
-pub fn units_by_month(events: &[BilledEvent]) -> BTreeMap<(Period, String), i64> {
-    let mut out: BTreeMap<(Period, String), i64> = BTreeMap::new();
+/// Sums events' units per (month, event type, plan they were used on).
+pub fn units_by_month(events: &[BilledEvent]) -> LateUnits {
+    let mut out = LateUnits::new();
     for e in events {
-        *out.entry((Period::containing(e.ts), e.event.clone())).or_default() += e.units;
+        *out.entry((Period::containing(e.ts), e.event.clone(), e.plan.clone())).or_default() += e.units;
     }
     out
 }
@@ -108,18 +171,14 @@ pub async fn issued_months(db: &Db, org_id: &str) -> Result<(BTreeSet<Period>, V
 
 /// Late units a draft of `period` bills: ledgered events of issued earlier
 /// months that no invoice bills yet and whose next open month is `period`.
-async fn late_units_for_draft(
-    db: &Db,
-    org_id: &str,
-    period: Period,
-) -> Result<BTreeMap<(Period, String), i64>, AppError> {
+async fn late_units_for_draft(db: &Db, org_id: &str, period: Period) -> Result<LateUnits, AppError> {
     let (issued, _) = issued_months(db, org_id).await?;
     if issued.is_empty() {
-        return Ok(BTreeMap::new());
+        return Ok(LateUnits::new());
     }
     let late = db.uninvoiced_events(org_id, period.start_ms()).await?;
     let mut units = units_by_month(&late);
-    units.retain(|(month, _), _| issued.contains(month) && next_open_after(*month, &issued) == period);
+    units.retain(|(month, _, _), _| issued.contains(month) && next_open_after(*month, &issued) == period);
     Ok(units)
 }
 
@@ -139,7 +198,8 @@ pub async fn simulate(db: &Db, org: &OrgRow, period: Period, plan: Option<Plan>)
                     None => period,
                 };
                 let repriced = book.line(plan, &line.event, month, line.units)?;
-                *line = InvoiceLine { adjustment_of: line.adjustment_of.take(), ..repriced };
+                // A what-if prices every unit on the one plan asked about.
+                *line = InvoiceLine { adjustment_of: line.adjustment_of.take(), plan: None, ..repriced };
             }
             issued.total = Cents::sum(issued.lines.iter().map(|l| l.amount));
             issued.plan = plan.as_str().into();
@@ -150,10 +210,10 @@ pub async fn simulate(db: &Db, org: &OrgRow, period: Period, plan: Option<Plan>)
     let (from, to) = (period.start_ms(), period.end_ms());
     let mut own = Vec::with_capacity(EVENTS.len());
     for event in EVENTS {
-        own.push((event, billable_units(db, &org.id, period, event).await?));
+        own.push((event, billable_units_by_plan(db, &org.id, period, event).await?));
     }
     let late = late_units_for_draft(db, &org.id, period).await?;
-    let lines = book.lines(plan, period, &own, &late)?;
+    let lines = book.lines(plan, plan != current, period, &own, &late)?;
     let receipts = db.billed_receipts(&org.id, from, to, RECEIPTS_ON_PREVIEW).await?;
     Ok(Invoice {
         tenant_id: org.id.clone(),

@@ -79,11 +79,7 @@ impl Db {
                     .bind(r.created_at);
             }
             q.execute(&mut *tx).await?;
-            let sql = format!(
-                "INSERT INTO usage_events ({}) VALUES {}",
-                super::usage::COLUMNS,
-                values_clause(successes.len(), 9)
-            );
+            let sql = super::usage::insert_sql(successes.len());
             let mut q = sqlx::query(&sql);
             for (_, e) in &successes {
                 q = super::usage::bind(q, e);

@@ -30,6 +30,8 @@ pub struct BilledEvent {
     pub ts: i64,
     /// Units.
     pub units: i64,
+    /// The plan the tenant was on when it happened.
+    pub plan: String,
 }
 
 const COLUMNS: &str = "id, org_id, period, plan, total_cents, body, issued_at";
@@ -56,7 +58,7 @@ impl Db {
     /// yet (late ones; read through a partial index, so cheap while they are few).
     pub async fn uninvoiced_events(&self, org_id: &str, before_ms: i64) -> StoreResult<Vec<BilledEvent>> {
         Ok(sqlx::query_as(
-            "SELECT event, ts, units FROM usage_events \
+            "SELECT event, ts, units, COALESCE(plan, 'starter') AS plan FROM usage_events \
              WHERE org_id = $1 AND invoice_id IS NULL AND ledgered_at IS NOT NULL AND ts < $2 ORDER BY ts",
         )
         .bind(org_id)
@@ -105,7 +107,7 @@ impl Db {
         let stamped: Vec<BilledEvent> = sqlx::query_as(
             "UPDATE usage_events SET invoice_id = $1 \
              WHERE org_id = $2 AND invoice_id IS NULL AND ledgered_at IS NOT NULL AND ts < $3 \
-             RETURNING event, ts, units",
+             RETURNING event, ts, units, COALESCE(plan, 'starter') AS plan",
         )
         .bind(id)
         .bind(org_id)

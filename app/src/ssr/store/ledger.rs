@@ -23,10 +23,12 @@ pub struct PendingEvent {
     pub receipt_id: Option<String>,
     /// Failed attempts so far.
     pub attempts: i64,
+    /// The plan the tenant was on when the event was recorded.
+    pub plan: String,
 }
 
-/// A ledgered event's contribution: (tenant, `YYYY-MM`, event type, units).
-pub type Posting = (String, String, String, i64);
+/// A ledgered event's contribution: (tenant, `YYYY-MM`, event type, plan, units).
+pub type Posting = (String, String, String, String, i64);
 
 /// A parked event, as finance sees it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -85,7 +87,7 @@ impl Db {
             sqlx::query("UPDATE ledger_totals SET updated_at = updated_at WHERE 0").execute(&mut *tx).await?;
         }
         let due: Vec<PendingEvent> = sqlx::query_as(&format!(
-            "SELECT id, org_id, event, units, ts, receipt_id, attempts FROM usage_events \
+            "SELECT id, org_id, event, units, ts, receipt_id, attempts, COALESCE(plan, 'starter') AS plan FROM usage_events \
              WHERE ledgered_at IS NULL AND next_attempt_at <= $1 AND attempts < $2 LIMIT $3{lock}"
         ))
         .bind(now)
@@ -94,13 +96,13 @@ impl Db {
         .fetch_all(&mut *tx)
         .await?;
         let (mut retried, mut parked) = (0, 0);
-        // Postings summed per (tenant, month, event type): one upsert per group.
-        let mut sums: std::collections::BTreeMap<(String, String, String), (i64, i64)> = Default::default();
+        // Postings summed per (tenant, month, event type, plan): one upsert per group.
+        let mut sums: std::collections::BTreeMap<(String, String, String, String), (i64, i64)> = Default::default();
         let mut ok_ids: Vec<&str> = Vec::new();
         for e in &due {
             match post(e) {
-                Ok((org, period, event, units)) => {
-                    let sum = sums.entry((org, period, event)).or_default();
+                Ok((org, period, event, plan, units)) => {
+                    let sum = sums.entry((org, period, event, plan)).or_default();
                     *sum = (sum.0 + units, sum.1 + 1);
                     ok_ids.push(&e.id);
                 }
@@ -148,16 +150,17 @@ impl Db {
                 return Err(StoreError::Corrupt("ledger claim lost a row; the batch is rolled back".into()));
             }
         }
-        for ((org, period, event), (units, events)) in &sums {
+        for ((org, period, event, plan), (units, events)) in &sums {
             sqlx::query(
-                "INSERT INTO ledger_totals (org_id, period, event, units, events, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id, period, event) DO UPDATE SET \
+                "INSERT INTO ledger_totals (org_id, period, event, plan, units, events, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org_id, period, event, plan) DO UPDATE SET \
                  units = ledger_totals.units + excluded.units, events = ledger_totals.events + excluded.events, \
                  updated_at = excluded.updated_at",
             )
             .bind(org)
             .bind(period)
             .bind(event)
+            .bind(plan)
             .bind(*units)
             .bind(*events)
             .bind(now)
@@ -202,7 +205,8 @@ impl Db {
     /// Ledger totals of a month (all tenants).
     pub async fn ledger_totals(&self, period: &str) -> StoreResult<Vec<LedgerTotal>> {
         Ok(sqlx::query_as(
-            "SELECT org_id, period, event, units, events FROM ledger_totals WHERE period = $1 ORDER BY org_id, event",
+            "SELECT org_id, period, event, CAST(SUM(units) AS BIGINT) AS units, CAST(SUM(events) AS BIGINT) AS events \
+             FROM ledger_totals WHERE period = $1 GROUP BY org_id, period, event ORDER BY org_id, event",
         )
         .bind(period)
         .fetch_all(self.pool())
@@ -211,14 +215,24 @@ impl Db {
 
     /// A tenant's ledgered units of one event type in a month.
     pub async fn ledger_units(&self, org_id: &str, period: &str, event: &str) -> StoreResult<i64> {
-        let row: Option<(i64,)> =
-            sqlx::query_as("SELECT units FROM ledger_totals WHERE org_id = $1 AND period = $2 AND event = $3")
-                .bind(org_id)
-                .bind(period)
-                .bind(event)
-                .fetch_optional(self.pool())
-                .await?;
-        Ok(row.map_or(0, |(u,)| u))
+        Ok(self.ledger_units_by_plan(org_id, period, event).await?.iter().map(|(_, u)| u).sum())
+    }
+
+    /// A tenant's ledgered units of `event` in `period`, per plan the events were recorded on.
+    pub async fn ledger_units_by_plan(
+        &self,
+        org_id: &str,
+        period: &str,
+        event: &str,
+    ) -> StoreResult<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT plan, units FROM ledger_totals WHERE org_id = $1 AND period = $2 AND event = $3 ORDER BY plan",
+        )
+        .bind(org_id)
+        .bind(period)
+        .bind(event)
+        .fetch_all(self.pool())
+        .await?)
     }
 
     /// Events waiting for the ledger (due or backing off), excluding parked ones.

@@ -55,6 +55,29 @@ impl Db {
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
+    /// Like [`Db::unledgered_units`], per plan the events were recorded on.
+    pub async fn unledgered_units_by_plan(
+        &self,
+        org_id: &str,
+        event: &str,
+        from: i64,
+        to: i64,
+        max_attempts: i64,
+    ) -> StoreResult<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT COALESCE(plan, 'starter') AS plan, CAST(SUM(units) AS BIGINT) FROM usage_events \
+             WHERE ledgered_at IS NULL AND org_id = $1 AND event = $2 AND ts >= $3 AND ts < $4 AND attempts < $5 \
+             GROUP BY COALESCE(plan, 'starter') ORDER BY 1",
+        )
+        .bind(org_id)
+        .bind(event)
+        .bind(from)
+        .bind(to)
+        .bind(max_attempts)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// A tenant's events of a type in a range not yet in the ledger and not
     /// parked (fewer than `max_attempts` failed attempts): units on their way.
     /// Reads only unledgered rows (the outbox index), so it stays cheap.

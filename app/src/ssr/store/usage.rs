@@ -28,6 +28,23 @@ pub struct UsageEventRow {
 pub(super) const COLUMNS: &str = "id, org_id, event, units, ts, receipt_id, subject, idempotency_key, created_at";
 
 /// A query with its bound parameters (sqlx's `Any` driver).
+/// `INSERT INTO usage_events` for `rows` events bound with [`bind`]: each
+/// row also takes its tenant's plan as the event is written (in the same
+/// statement, so no extra read), which bills it at that plan's price even
+/// when the plan changes later in the month.
+pub(super) fn insert_sql(rows: usize) -> String {
+    const PER_ROW: usize = 9;
+    let values: Vec<String> = (0..rows)
+        .map(|r| {
+            let first = r * PER_ROW + 1;
+            let params: Vec<String> = (first..first + PER_ROW).map(|i| format!("${i}")).collect();
+            // The second parameter of each row is its org_id.
+            format!("({}, COALESCE((SELECT plan FROM orgs WHERE id = ${}), 'starter'))", params.join(", "), first + 1)
+        })
+        .collect();
+    format!("INSERT INTO usage_events ({COLUMNS}, plan) VALUES {}", values.join(", "))
+}
+
 pub(super) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 /// Binds an event's values in [`COLUMNS`] order.
@@ -46,7 +63,7 @@ pub(super) fn bind<'q>(q: AnyQuery<'q>, e: &'q UsageEventRow) -> AnyQuery<'q> {
 impl Db {
     /// Records one event.
     pub async fn insert_usage(&self, e: &UsageEventRow) -> StoreResult<()> {
-        let sql = format!("INSERT INTO usage_events ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+        let sql = insert_sql(1);
         bind(sqlx::query(&sql), e).execute(self.pool()).await?;
         Ok(())
     }
