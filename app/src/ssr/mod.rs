@@ -15,6 +15,7 @@ pub mod alerting;
 pub mod audit;
 pub mod audit_kit;
 pub mod audit_log;
+pub mod backup;
 pub mod billing;
 pub mod business_metrics;
 pub mod clock;

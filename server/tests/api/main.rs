@@ -11,6 +11,7 @@ mod alerts;
 mod audit;
 mod audit_kit;
 mod auth;
+mod backup;
 mod billing;
 mod cli;
 mod cli_console;

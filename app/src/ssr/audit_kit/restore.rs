@@ -22,6 +22,7 @@
 use crate::domain::AppError;
 use crate::domain::drill::{DrillReport, RestoreMeasure};
 use crate::ssr::AppState;
+use crate::ssr::backup::{PgTarget, differences, run_tool, sqlite_path};
 use crate::ssr::drill_run::DrillRun;
 use crate::ssr::store::{Backend, Db, TableCounts};
 use std::path::PathBuf;
@@ -47,21 +48,6 @@ fn ms(since: Instant) -> i64 {
 
 fn rows(counts: &TableCounts) -> i64 {
     counts.values().sum()
-}
-
-/// Compares the restored copy with the snapshot: the tables that differ, in words.
-fn differences(snapshot: &TableCounts, restored: &TableCounts) -> Vec<String> {
-    let names: std::collections::BTreeSet<&String> = snapshot.keys().chain(restored.keys()).collect();
-    names
-        .into_iter()
-        .filter_map(|t| {
-            let (a, b) = (snapshot.get(t), restored.get(t));
-            (a != b).then(|| {
-                let show = |v: Option<&i64>| v.map_or_else(|| "missing".to_owned(), i64::to_string);
-                format!("{t}: snapshot {} vs restored {}", show(a), show(b))
-            })
-        })
-        .collect()
 }
 
 /// The checks every backend's restored copy gets, and the measurement.
@@ -121,13 +107,6 @@ async fn check_restored(
     }))
 }
 
-/// The live SQLite database file.
-fn sqlite_path(url: &str) -> Option<PathBuf> {
-    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
-    let path = path.split('?').next().unwrap_or_default();
-    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
-}
-
 async fn sqlite(state: &AppState, run: &mut DrillRun<'_>, short: &str) -> Result<Option<RestoreMeasure>, AppError> {
     let Some(live) = sqlite_path(state.config.database_url.as_str()) else {
         run.record("the backup is written", false, "an in-memory database cannot be backed up".into()).await?;
@@ -183,80 +162,6 @@ async fn sqlite(state: &AppState, run: &mut DrillRun<'_>, short: &str) -> Result
     }
     run.record("the backup and the scratch copy are removed", removed, String::new()).await?;
     result
-}
-
-/// `pg_dump` / `pg_restore`: on `PATH`, else the newest under `/usr/lib/postgresql/*/bin`.
-fn pg_tool(name: &str) -> PathBuf {
-    let on_path = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).map(|d| d.join(name)).find(|f| f.is_file()))
-        .unwrap_or_default();
-    on_path
-        .or_else(|| {
-            let mut dirs: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-                .ok()?
-                .filter_map(|e| e.ok().map(|e| e.path().join("bin").join(name)))
-                .filter(|f| f.is_file())
-                .collect();
-            dirs.sort_by_key(|p| {
-                p.components().nth(4).and_then(|c| c.as_os_str().to_str()?.parse::<u32>().ok()).unwrap_or(0)
-            });
-            dirs.pop()
-        })
-        .unwrap_or_else(|| PathBuf::from(name))
-}
-
-/// A Postgres URL split for the tools: the URL without its password, the
-/// password (handed over in `PGPASSWORD`, never on a command line), and a
-/// URL for database `db` on the same server.
-struct PgTarget {
-    url: url::Url,
-    password: Option<String>,
-}
-
-impl PgTarget {
-    fn parse(s: &str) -> Option<Self> {
-        let mut url = url::Url::parse(s).ok()?;
-        let password = url.password().map(percent_decode);
-        url.set_password(None).ok()?;
-        Some(Self { url, password })
-    }
-
-    fn database(&self) -> String {
-        self.url.path().trim_start_matches('/').to_owned()
-    }
-
-    fn with_database(&self, db: &str) -> url::Url {
-        let mut u = self.url.clone();
-        u.set_path(&format!("/{db}"));
-        u
-    }
-
-    /// The URL with its password, for this process's own connection.
-    fn connect_url(&self, db: &str) -> String {
-        let mut u = self.with_database(db);
-        if let Some(p) = &self.password {
-            let _ = u.set_password(Some(p));
-        }
-        u.to_string()
-    }
-
-    fn command(&self, tool: &str) -> tokio::process::Command {
-        let mut c = tokio::process::Command::new(pg_tool(tool));
-        if let Some(p) = &self.password {
-            c.env("PGPASSWORD", p);
-        }
-        c.kill_on_drop(true);
-        c
-    }
-}
-
-async fn run_tool(mut c: tokio::process::Command) -> Result<(), String> {
-    let out = c.output().await.map_err(|e| format!("cannot run it: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).lines().take(3).collect::<Vec<_>>().join(" "))
-    }
 }
 
 async fn postgres(state: &AppState, run: &mut DrillRun<'_>, short: &str) -> Result<Option<RestoreMeasure>, AppError> {
@@ -336,67 +241,6 @@ async fn postgres(state: &AppState, run: &mut DrillRun<'_>, short: &str) -> Resu
     result
 }
 
-/// Decodes `%XX` escapes (a URL's user info); anything else is kept as it is.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 fn tempfile_dir(short: &str) -> PathBuf {
     std::env::temp_dir().join(format!("trust-portal-restore-drill-{short}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn differences_name_each_table() {
-        let a: TableCounts = [("audit_log".to_owned(), 5), ("orgs".to_owned(), 2)].into();
-        let b: TableCounts = [("audit_log".to_owned(), 4), ("users".to_owned(), 1)].into();
-        let d = differences(&a, &b);
-        assert_eq!(
-            d,
-            vec![
-                "audit_log: snapshot 5 vs restored 4",
-                "orgs: snapshot 2 vs restored missing",
-                "users: snapshot missing vs restored 1"
-            ]
-        );
-        assert!(differences(&a, &a).is_empty());
-    }
-
-    #[test]
-    fn postgres_passwords_stay_off_command_lines() {
-        let t = PgTarget::parse("postgres://portal:s%40cr+t@db.internal:5432/portal?sslmode=require")
-            .unwrap_or_else(|| panic!("parses"));
-        assert_eq!(t.password.as_deref(), Some("s@cr+t"));
-        assert!(!t.url.as_str().contains("cret"));
-        assert_eq!(t.database(), "portal");
-        assert_eq!(t.with_database("portal_restore_x").path(), "/portal_restore_x");
-        let back = PgTarget::parse(&t.connect_url("x")).unwrap_or_else(|| panic!("parses"));
-        assert_eq!(back.password.as_deref(), Some("s@cr+t"), "this process's own URL keeps the password intact");
-        assert_eq!(back.database(), "x");
-    }
-
-    #[test]
-    fn sqlite_paths_come_from_the_url() {
-        assert_eq!(sqlite_path("sqlite:data/portal.db?mode=rwc"), Some(PathBuf::from("data/portal.db")));
-        assert_eq!(sqlite_path("sqlite::memory:"), None);
-    }
 }
