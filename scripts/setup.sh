@@ -47,7 +47,9 @@ fi
 case "${1:-}" in
   --test)
     apt_install chromium openssl curl
-    if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then apt_install postgresql; fi ;;
+    if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then apt_install postgresql; fi
+    # The API fuzzer (schemathesis, from PyPI) runs in its own virtual environment.
+    if ! python3 -m venv --help >/dev/null 2>&1; then apt_install python3-venv; fi ;;
   --demo) apt_install chromium openssl curl ;;
 esac
 say "tools ready"

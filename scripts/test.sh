@@ -44,6 +44,9 @@ cargo nextest run -p app -p server --locked --no-fail-fast
 step "sigstore-conformance suite through the CLI (offline, in a network namespace)"
 scripts/conformance.sh target/debug/trust-portal
 
+step "API fuzzing: schemathesis against every documented operation (no 5xx, answers as documented)"
+scripts/schemathesis.sh target/debug/trust-portal 3988
+
 step "API tests on Postgres"
 if [ -z "${PORTAL_TEST_POSTGRES_URL:-}" ]; then
   # Under /tmp, not the checkout: the postgres OS user must be able to reach it

@@ -1,7 +1,9 @@
 //! Builds the application and serves it: binds its own listener (port 0 in
 //! tests), runs the background metrics flusher, and shuts down gracefully.
 
-use crate::middleware::{csrf, form_outcome, metrics, request_id::RandomRequestId, security_headers, server_fn_status};
+use crate::middleware::{
+    api_envelope, csrf, form_outcome, metrics, request_id::RandomRequestId, security_headers, server_fn_status,
+};
 use crate::routes;
 use app::ssr::AppState;
 use app::ssr::clock::{Clock, SystemClock};
@@ -262,6 +264,7 @@ pub fn router(state: AppState, http_metrics: Arc<metrics::HttpMetrics>) -> Route
         .leptos_routes_with_context(&state, routes, context.clone(), move || shell(options.clone()))
         .merge(routes::router())
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn(api_envelope::wrap_rejections))
         .layer(axum::middleware::from_fn(server_fn_status::map_error_status))
         .layer(axum::middleware::from_fn(form_outcome::mark_success))
         .layer(axum::middleware::from_fn_with_state((state.clone(), http_metrics.clone()), metrics::track))

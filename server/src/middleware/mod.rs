@@ -1,5 +1,7 @@
-//! Request middleware: cross-site request refusal, security headers, request ids, metrics.
+//! Request middleware: cross-site request refusal, security headers, request ids, metrics,
+//! and the API's error envelope for extractor refusals.
 
+pub mod api_envelope;
 pub mod csrf;
 pub mod form_outcome;
 pub mod metrics;

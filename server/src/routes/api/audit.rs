@@ -5,6 +5,7 @@
 //! engagement ("not found" otherwise), writes only fieldwork and answers,
 //! and every read they make is in the access log.
 
+use super::body::LateJson;
 use crate::routes::download::attachment;
 use crate::routes::error::{ApiError, ErrorEnvelope};
 use crate::routes::session::signed_in::SignedIn;
@@ -172,8 +173,10 @@ pub async fn list(State(state): State<AppState>, SignedIn(p): SignedIn) -> Resul
 pub async fn open(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
-    Json(b): Json<OpenBody>,
+    body: LateJson<OpenBody>,
 ) -> Result<Response, ApiError> {
+    p.require(Action::ManageAudits)?;
+    let b = body.parse()?;
     let new = NewEngagement {
         name: b.name,
         firm: b.firm,
@@ -239,8 +242,10 @@ pub async fn file_finding(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
     Path(id): Path<String>,
-    Json(b): Json<FindingBody>,
+    body: LateJson<FindingBody>,
 ) -> Result<Response, ApiError> {
+    app::ssr::audit_kit::lookup::for_fieldwork(&state, &p, &id).await?;
+    let b = body.parse()?;
     let new = NewFinding { title: b.title, detail: b.detail, kind: b.kind, severity: b.severity };
     Ok(created(fieldwork::file_finding(&state, &p, &id, new).await?.reference))
 }
@@ -253,9 +258,10 @@ pub async fn comment(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
     Path(id): Path<String>,
-    Json(b): Json<CommentBody>,
+    body: LateJson<CommentBody>,
 ) -> Result<Response, ApiError> {
     p.require(Action::CommentOnAudits)?;
+    let b = body.parse()?;
     Ok(created(fieldwork::comment(&state, &p, &id, &b.subject, &b.body).await?.id))
 }
 
@@ -278,10 +284,11 @@ pub async fn record_decision(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
     Path(id): Path<String>,
-    Json(b): Json<DecisionBody>,
+    body: LateJson<DecisionBody>,
 ) -> Result<Response, ApiError> {
     // Rights first: a caller who may not record decisions learns nothing from the form's validation.
     app::ssr::audit_kit::lookup::managed(&state, &p, &id).await?;
+    let b = body.parse()?;
     let d = DecisionInput::parse(&b.kind, &b.title, &b.rationale, &b.owner, &b.decided_on, &b.finding)?;
     Ok(created(decisions::record(&state, &p, &id, d).await?.reference))
 }
@@ -294,8 +301,10 @@ pub async fn invite(
     State(state): State<AppState>,
     SignedIn(p): SignedIn,
     Path(id): Path<String>,
-    Json(b): Json<InviteBody>,
+    body: LateJson<InviteBody>,
 ) -> Result<Response, ApiError> {
+    app::ssr::audit_kit::lookup::managed(&state, &p, &id).await?;
+    let b = body.parse()?;
     let invited = invitations::invite(&state, &p, &id, &b.email, &b.name).await?;
     let body = InvitationCreated { id: invited.row.id, link: format!("/audit-invite/{}", invited.token) };
     Ok((StatusCode::CREATED, Json(body)).into_response())
@@ -340,10 +349,11 @@ pub async fn answer(
     SignedIn(p): SignedIn,
     Path(id): Path<String>,
     parts: axum::http::request::Parts,
-    Json(b): Json<AnswerBody>,
+    body: LateJson<AnswerBody>,
 ) -> Result<Response, ApiError> {
     // Rights first, as for decisions.
     app::ssr::audit_kit::lookup::for_fieldwork(&state, &p, &id).await?;
+    let b = body.parse()?;
     let decision = AcceptanceDecision::parse(&b.decision).map_err(|e| app::domain::AppError::invalid("decision", e))?;
     let row = signoff::answer(&state, &p, &id, &b.pack_sha256, decision, &b.statement, &client(&state, &parts)).await?;
     Ok(created(row.id))

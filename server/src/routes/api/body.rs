@@ -36,3 +36,25 @@ pub fn enter<'a>(state: &'a AppState, org_id: &str) -> Result<GatePass<'a>, ApiE
         )
     })
 }
+
+/// A JSON body taken as bytes now and parsed by [`LateJson::parse`] only
+/// after the handler has checked the caller's rights: a caller who may not
+/// act learns nothing from the body's validation (403, never 400).
+#[derive(Debug)]
+pub struct LateJson<T>(Bytes, std::marker::PhantomData<T>);
+
+impl<S: Send + Sync, T> axum::extract::FromRequest<S> for LateJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(read(req.into_body(), MAX_BODY_BYTES, "request body").await?, std::marker::PhantomData))
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> LateJson<T> {
+    /// The body as `T`, or 400 `invalid_input` saying what is wrong with it.
+    pub fn parse(self) -> Result<T, ApiError> {
+        serde_json::from_slice(&self.0)
+            .map_err(|e| ApiError::new(ApiCode::InvalidInput, format!("the body is not a valid request: {e}")))
+    }
+}

@@ -109,7 +109,8 @@ fn least_privilege() -> String {
 /// Creates a user (operator admins: any organisation; tenant admins: their
 /// own tenant's users only; audited).
 #[utoipa::path(post, path = "/api/v1/users", tag = "console", request_body = NewUserBody,
-    responses((status = 200, description = "The user", body = app::api::users::UserSummary), (status = 400, body = ErrorEnvelope), (status = 409, description = "The e-mail is taken", body = ErrorEnvelope)),
+    responses((status = 200, description = "The user", body = app::api::users::UserSummary), (status = 400, body = ErrorEnvelope),
+        (status = 404, description = "No tenant with that slug", body = ErrorEnvelope), (status = 409, description = "The e-mail is taken", body = ErrorEnvelope)),
     security(("session" = [])))]
 pub async fn create_user(
     State(state): State<AppState>,

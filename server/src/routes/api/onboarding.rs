@@ -175,7 +175,9 @@ pub async fn submit_step(
 
 /// Goes to an earlier step (or the next one to do).
 #[utoipa::path(post, path = "/api/v1/onboarding/go-to/{step}", tag = "onboarding",
-    params(("step" = String, Path)), responses((status = 200, body = SessionResponse), (status = 400, body = ErrorEnvelope)))]
+    params(("step" = String, Path)), responses((status = 200, body = SessionResponse), (status = 400, body = ErrorEnvelope),
+        (status = 401, description = "No invitation token, or an unknown one", body = ErrorEnvelope),
+        (status = 403, description = "Expired or used invitation", body = ErrorEnvelope)))]
 pub async fn go_to(
     State(state): State<AppState>,
     Path(step): Path<String>,

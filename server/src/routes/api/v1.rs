@@ -103,18 +103,38 @@ impl utoipa::Modify for ApiKeyScheme {
     }
 }
 
-/// Documents the refusals every secured operation can answer, from its
-/// extractors rather than its handler: 401 without a valid key or session,
-/// and 403 (`insufficient_scope` for a key, `forbidden` for a role).
+/// Documents the refusals operations answer from their extractors rather
+/// than their handlers: 400 for a body or query that cannot be read
+/// ([`crate::middleware::api_envelope`]), 404 where the path names an object
+/// (another tenant's is not there either), and on every secured operation 401
+/// without a valid key or session and 403 (`insufficient_scope` for a key,
+/// `forbidden` for a role).
 struct Refusals;
 
 impl utoipa::Modify for Refusals {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::{Ref, ResponseBuilder, content::Content};
         let envelope = || Content::new(Some(Ref::from_schema_name("ErrorEnvelope")));
-        for item in openapi.paths.paths.values_mut() {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let names_an_object = path.contains('{');
             let ops = [&mut item.get, &mut item.post, &mut item.put, &mut item.delete, &mut item.patch];
             for op in ops.into_iter().flatten() {
+                if names_an_object && !op.responses.responses.contains_key("404") {
+                    let text = "No such object, or not one the caller may see (`not_found`)";
+                    let response = ResponseBuilder::new().description(text).content("application/json", envelope());
+                    op.responses.responses.insert("404".to_owned(), response.build().into());
+                }
+                // Anything that reads a body or a query can be sent one it cannot read.
+                let reads_input = op.request_body.is_some()
+                    || op
+                        .parameters
+                        .as_ref()
+                        .is_some_and(|ps| ps.iter().any(|p| serde_json::to_value(p).is_ok_and(|v| v["in"] == "query")));
+                if reads_input && !op.responses.responses.contains_key("400") {
+                    let text = "The body or query could not be read, or a field is invalid (`invalid_input`)";
+                    let response = ResponseBuilder::new().description(text).content("application/json", envelope());
+                    op.responses.responses.insert("400".to_owned(), response.build().into());
+                }
                 let Some(security) = op.security.as_ref().filter(|s| !s.is_empty()) else { continue };
                 let by_key = serde_json::to_value(security).is_ok_and(|v| v.to_string().contains("api_key"));
                 let forbidden = if by_key {

@@ -188,7 +188,8 @@ pub async fn list_messages(
 /// Delivers a dead (or delivered) message again with the same `webhook-id`.
 #[utoipa::path(post, path = "/api/v1/webhooks/messages/{id}/replay", tag = "webhooks",
     params(("id" = String, Path)),
-    responses((status = 200, body = MessageInfo), (status = 404, body = ErrorEnvelope), (status = 409, description = "Still being delivered", body = ErrorEnvelope)),
+    responses((status = 200, body = MessageInfo), (status = 400, description = "A test message (send a new test instead)", body = ErrorEnvelope),
+        (status = 404, body = ErrorEnvelope), (status = 409, description = "Still being delivered", body = ErrorEnvelope)),
     security(("api_key" = [])))]
 pub async fn replay_message(
     State(state): State<AppState>,
