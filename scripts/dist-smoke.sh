@@ -28,4 +28,14 @@ grep -q '/pkg/trust-portal' <<<"$page" || fail "/login does not load the site's 
 curl -fsS -o /dev/null "http://127.0.0.1:$port/pkg/trust-portal.js" || fail "/pkg/trust-portal.js is not served"
 curl -fsS -o /dev/null "http://127.0.0.1:$port/favicon.svg" || fail "/favicon.svg (public/) is not served"
 grep -q 'site is missing' "$scratch/serve.log" && fail "the server did not find its site"
-echo "dist smoke: $dist served from $scratch (migrate, demo seed, /readyz, /login, /pkg, /favicon.svg)"
+# The release evidence: the binary verifies against the signed provenance; a changed copy does not.
+attest() {
+  "$dist/bin/trust-portal" verify-attestation --key "$dist/share/release-key.pub" \
+    --envelope "$dist/share/provenance.intoto.json" --predicate-type https://slsa.dev/provenance/v1 "$1" >/dev/null 2>&1
+}
+attest "$dist/bin/trust-portal" || fail "bin/trust-portal does not verify against share/provenance.intoto.json"
+cp "$dist/site/favicon.svg" "$scratch/favicon.svg" && echo '<!-- changed -->' >>"$scratch/favicon.svg"
+attest "$scratch/favicon.svg" && fail "a changed file verified against the provenance"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["bomFormat"]=="CycloneDX" and len(d["components"])>100' \
+  "$dist/share/sbom/trust-portal.cdx.json" || fail "share/sbom/trust-portal.cdx.json is not a CycloneDX SBOM of the binary"
+echo "dist smoke: $dist served from $scratch (migrate, demo seed, /readyz, /login, /pkg, /favicon.svg; provenance and SBOM checked)"

@@ -26,7 +26,38 @@ cat >"$out/README.md" <<README
 - site/: the compiled browser code, CSS and public files (found beside bin/; LEPTOS_SITE_ROOT overrides)
 - share/trust-portal.env.example: every setting (PORTAL_*); LEPTOS_SITE_ADDR is the listen address
 - share/trust-portal.service: systemd unit for /opt/trust-portal; share/Dockerfile: the image
+- share/sbom/: CycloneDX SBOMs of the server binary and the browser code (cargo-cyclonedx)
+- share/provenance.intoto.json: SLSA v1 provenance over every file (DSSE, key share/release-key.pub),
+  SLSA Build L1. Check a file offline:
+    bin/trust-portal verify-attestation --key share/release-key.pub --envelope share/provenance.intoto.json \
+        --predicate-type https://slsa.dev/provenance/v1 bin/trust-portal
 
 See the project README, section "Deploying", for the multi-process setup on Postgres.
 README
-echo "$out: $(du -sh "$out" | cut -f1)"
+# Release evidence: a CycloneDX SBOM of the server binary and of the browser code, then an in-toto
+# SLSA v1 provenance statement over every file, signed as DSSE (SLSA Build L1: see README "Deploying").
+command -v cargo-cyclonedx >/dev/null || { echo "error: cargo-cyclonedx is missing (scripts/setup.sh installs it)" >&2; exit 2; }
+mkdir -p "$out/share/sbom"
+cargo cyclonedx --format json --describe binaries -q
+mv server/trust-portal_bin.cdx.json "$out/share/sbom/trust-portal.cdx.json"
+mv frontend/frontend_cdylib-rlib.cdx.json "$out/share/sbom/browser.cdx.json"
+keys=$(mktemp -d)
+if [ -n "${PORTAL_RELEASE_KEY:-}" ]; then
+  key=$PORTAL_RELEASE_KEY   # the vendor's kept release key; publish its .pub
+  [ -f "${key%.pem}.pub" ] && cp "${key%.pem}.pub" "$out/share/release-key.pub"
+else
+  # A one-off key: the provenance then proves the files are as built, not who built them.
+  "$bin" keygen --out "$keys/release-key" >/dev/null
+  key=$keys/release-key.pem
+  cp "$keys/release-key.pub" "$out/share/release-key.pub"
+fi
+commit=$(git rev-parse HEAD)
+git diff --quiet HEAD 2>/dev/null || echo "warning: the working tree differs from commit $commit; the provenance names the commit" >&2
+mapfile -t files < <(find "$out" -type f ! -name provenance.intoto.json | sort)
+"$bin" release provenance --key "$key" --base "$out" --out "$out/share/provenance.intoto.json" \
+  --builder-id "${PORTAL_BUILDER_ID:-local://$(hostname)}" \
+  --source-uri "git+$(git remote get-url origin 2>/dev/null || echo "file://$PWD")" --commit "$commit" \
+  --command "${DIST_COMMAND:-make dist}" --toolchain "$(rustc -V)" --toolchain "$(cargo leptos --version 2>/dev/null || echo cargo-leptos)" \
+  --toolchain "$(wasm-bindgen --version 2>/dev/null || echo wasm-bindgen)" "${files[@]}" >/dev/null
+rm -rf "$keys"
+echo "$out: $(du -sh "$out" | cut -f1), ${#files[@]} files in its signed provenance"

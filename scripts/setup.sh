@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO_LEPTOS_VERSION=0.3.10
+CARGO_CYCLONEDX_VERSION=0.5.9
 WASM_BINDGEN_VERSION=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
@@ -33,6 +34,12 @@ fi
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   say "wasm-bindgen-cli $WASM_BINDGEN_VERSION: installing (must equal Cargo.lock)"
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+# make dist's SBOM (and make test, which builds a release directory).
+if ! cargo cyclonedx --version 2>/dev/null | grep -q "$CARGO_CYCLONEDX_VERSION"; then
+  say "cargo-cyclonedx $CARGO_CYCLONEDX_VERSION: installing (about 2 CPU-minutes, once per machine)"
+  cargo install cargo-cyclonedx --locked --version "$CARGO_CYCLONEDX_VERSION"
 fi
 
 # tailwindcss, wasm-opt (binaryen 132: Debian's 108 breaks the wasm), Playwright, axe-core.

@@ -16,6 +16,7 @@ pub mod onboard;
 pub mod output;
 pub mod pack;
 pub mod policy;
+pub mod release;
 pub mod remote;
 pub mod slo;
 pub mod verify;
@@ -113,6 +114,16 @@ pub enum Command {
     Console(console::ConsoleArgs),
     /// Your tenant's webhook endpoint and messages, against a running portal with the tenant's API key.
     Webhooks(console::WebhooksArgs),
+    /// The portal's own release evidence: a signed SLSA provenance statement for its files.
+    #[command(subcommand)]
+    Release(ReleaseCommand),
+}
+
+/// `release` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ReleaseCommand {
+    /// Write an in-toto SLSA v1 provenance statement for a release's files, signed as DSSE (Build L1).
+    Provenance(release::ProvenanceArgs),
 }
 
 /// Runs the CLI.
@@ -131,6 +142,7 @@ pub fn main() -> Exit {
         Command::Signoff(cmd) => return audit::verify(cmd, cli.json),
         Command::Console(args) => return console::run(args, cli.json),
         Command::Webhooks(args) => return console::webhooks(args, cli.json),
+        Command::Release(ReleaseCommand::Provenance(args)) => return release::provenance(args, cli.json),
         _ => {}
     }
     let config = match PortalConfig::load(LEPTOS_TOML) {
@@ -197,7 +209,8 @@ async fn run(cli: Cli, config: PortalConfig) -> Exit {
                 | Command::Slo(slo::SloCommand::List)
                 | Command::Onboard(_)
                 | Command::Console(_)
-                | Command::Webhooks(_) => Exit::Success,
+                | Command::Webhooks(_)
+                | Command::Release(_) => Exit::Success,
             };
             state.db.close().await;
             code
