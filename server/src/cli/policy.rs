@@ -145,17 +145,21 @@ pub enum PolicyCommand {
         #[arg(long)]
         tenant: String,
     },
-    /// Print the reusable GitHub Actions workflow (org.policy.sign.yml) or, with --caller, the job that calls it.
+    /// Print the reusable GitHub Actions workflow (org.policy.sign.yml), with --caller the job that
+    /// calls it, or with --release a second repository's hermetic release build with SLSA provenance.
     #[command(
-        after_help = "Example:\n  trust-portal policy workflow --portal-url https://portal.example.com > org.policy.sign.yml\n  trust-portal policy workflow --caller --org acme"
+        after_help = "Example:\n  trust-portal policy workflow --portal-url https://portal.example.com > org.policy.sign.yml\n  trust-portal policy workflow --caller --org acme\n  trust-portal policy workflow --release > .github/workflows/release.hermetic.yml"
     )]
     Workflow {
         /// The portal's public URL (default: PORTAL_PUBLIC_URL).
         #[arg(long)]
         portal_url: Option<String>,
         /// Print the caller snippet instead.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "release")]
         caller: bool,
+        /// Print the hermetic release workflow (release.hermetic.yml) instead.
+        #[arg(long)]
+        release: bool,
         /// The GitHub organisation holding the reusable workflow (for --caller).
         #[arg(long, default_value = "ORG")]
         org: String,
@@ -194,7 +198,7 @@ pub enum DrillCommand {
 
 /// Prints the workflow; needs no database.
 pub fn workflow(cmd: &PolicyCommand, public_url: Option<&str>) -> Option<Exit> {
-    let PolicyCommand::Workflow { portal_url, caller, org } = cmd else { return None };
+    let PolicyCommand::Workflow { portal_url, caller, release, org } = cmd else { return None };
     if *caller {
         print!("{}", workflow::caller_snippet(org));
         eprintln!(
@@ -205,7 +209,11 @@ pub fn workflow(cmd: &PolicyCommand, public_url: Option<&str>) -> Option<Exit> {
         return Some(Exit::Success);
     }
     let url = portal_url.as_deref().or(public_url).unwrap_or("https://portal.example.com");
-    print!("{}", workflow::reusable_workflow(url));
+    if *release {
+        print!("{}", workflow::release_hermetic_workflow(url));
+    } else {
+        print!("{}", workflow::reusable_workflow(url));
+    }
     Some(Exit::Success)
 }
 
