@@ -165,13 +165,41 @@ async fn webhook_loop(state: AppState, deliver: bool) {
     }
 }
 
+/// This process, as a job lease holder: host, process id and a random part.
+fn lease_holder() -> &'static str {
+    static HOLDER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HOLDER.get_or_init(|| {
+        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "host".into());
+        format!("{host}:{}:{:08x}", std::process::id(), rand::random::<u32>())
+    })
+}
+
+/// Whether this process runs the job `name` for the period now (it holds its
+/// lease for `period_ms` less a little, so the next period's run is free).
+/// With several processes on one database each job runs once per period.
+async fn my_turn(state: &AppState, name: &str, now: i64, period_ms: i64) -> bool {
+    match state.db.take_lease(name, lease_holder(), now, now + period_ms * 9 / 10).await {
+        Ok(mine) => {
+            if !mine {
+                tracing::debug!(job = name, "another process holds this period's lease; skipped");
+            }
+            mine
+        }
+        Err(e) => {
+            tracing::warn!(job = name, error = %e, "cannot take the job lease; will retry");
+            false
+        }
+    }
+}
+
 /// Sessions are kept this long after they end (for the audit trail of recent logins).
 const SESSION_RETENTION_MS: i64 = 24 * 3_600_000;
 
 /// Writes SLA samples and the heartbeat every `metrics_flush_seconds`, every
 /// minute syncs SLO burn-rate alerts, and about hourly deletes sessions that ended more than a day ago, reconciles
 /// the month, issues due invoices, re-decides entitlements and purges expired
-/// idempotency keys.
+/// idempotency keys. The minute's and the hour's jobs run on one process per
+/// period across all processes on the database (job leases).
 async fn flush_loop(state: AppState) {
     let period = Duration::from_secs(u64::from(state.config.metrics_flush_seconds));
     let mut tick = tokio::time::interval(period);
@@ -188,19 +216,19 @@ async fn flush_loop(state: AppState) {
             last_key_reload = now;
             state.receipt_keys.reload().await;
             // Burn-rate alerts follow the SLOs minute by minute (the shortest window is 5 minutes).
-            if state.config.maintenance_worker
-                && let Err(e) = app::ssr::slo::alerts::sync(&state).await
-            {
+            let minute = state.config.maintenance_worker && my_turn(&state, "alerts.minute", now, 60_000).await;
+            if minute && let Err(e) = app::ssr::slo::alerts::sync(&state).await {
                 tracing::warn!(error = %e.message, "SLO burn alert sync failed; will retry");
             }
-            if state.config.maintenance_worker
-                && let Err(e) = app::ssr::alert_rules::sync(&state).await
-            {
+            if minute && let Err(e) = app::ssr::alert_rules::sync(&state).await {
                 tracing::warn!(error = %e.message, "usage, dead-letter and onboarding alert sync failed; will retry");
             }
         }
         if state.config.maintenance_worker && now.saturating_sub(last_purge) >= 3_600_000 {
             last_purge = now;
+            if !my_turn(&state, "upkeep.hourly", now, 3_600_000).await {
+                continue;
+            }
             match state.db.purge_sessions(now - SESSION_RETENTION_MS).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(sessions = n, "purged ended sessions"),

@@ -61,7 +61,8 @@ pub struct PortalConfig {
     /// true; several processes may all do it safely: each message is leased by one).
     pub webhook_worker: bool,
     /// Whether this process runs the hourly upkeep, once at start and then every hour
-    /// (`PORTAL_MAINTENANCE_WORKER`, default true; several processes may all do it safely):
+    /// (`PORTAL_MAINTENANCE_WORKER`, default true; with several processes one runs each
+    /// period's jobs, by lease):
     /// session purge, month reconciliation, issuing due invoices, re-deciding entitlements,
     /// policy alerts and purging expired idempotency keys.
     pub maintenance_worker: bool,

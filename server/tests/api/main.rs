@@ -26,6 +26,7 @@ mod integrity;
 mod invoice_documents;
 mod invoicing;
 mod keys;
+mod leases;
 mod onboarding;
 mod openapi_walk;
 mod overview;

@@ -20,6 +20,7 @@ mod entitlements;
 mod gauges;
 mod idempotency;
 mod invoices;
+mod leases;
 mod ledger;
 mod onboarding;
 mod orgs;
