@@ -257,6 +257,10 @@ async fn flush_loop(state: AppState) {
             if let Err(e) = app::ssr::billing::entitlements::refresh_all(&state).await {
                 tracing::warn!(error = %e.message, "entitlement refresh failed; will retry");
             }
+            // Login throttle buckets a day old are full again: forget them.
+            if let Err(e) = state.db.purge_throttle_buckets(now - 86_400_000).await {
+                tracing::warn!(error = %e, "throttle bucket purge failed; will retry");
+            }
             match state.db.purge_idempotency_keys(now).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(keys = n, "purged expired idempotency keys"),

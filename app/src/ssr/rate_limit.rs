@@ -1,7 +1,8 @@
 //! Per-API-key rate limiting: a token bucket per key (and per tenant for the
 //! Verify page's dry run, see [`crate::ssr::verification::attestation::check`]), in memory (each
 //! server process limits its own share). Integer milli-tokens, so no rounding
-//! drift.
+//! drift. The login throttle uses the same buckets kept in the database
+//! ([`RateLimiter::step`]), so every process counts the same attempts.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -42,22 +43,35 @@ impl RateLimiter {
 
     fn take(&self, key: &str, now_ms: i64, consume: bool) -> Result<(), u64> {
         let Ok(mut buckets) = self.buckets.lock() else { return Ok(()) };
+        if let Some(b) = buckets.get_mut(key) {
+            let ((milli, at), answer) = self.step(Some((b.milli_tokens, b.at_ms)), now_ms, consume);
+            *b = Bucket { milli_tokens: milli, at_ms: at };
+            return answer;
+        }
+        let ((milli, at), answer) = self.step(None, now_ms, consume);
+        buckets.insert(key.to_owned(), Bucket { milli_tokens: milli, at_ms: at });
+        answer
+    }
+
+    /// One step of this limiter's bucket: from its state (milli-tokens, last
+    /// seen; none for a new bucket, which starts full) at `now_ms`, taking a
+    /// token if `consume` and one is there. The new state and the answer
+    /// (whole seconds to wait when empty). Shared by the in-memory buckets and
+    /// the database-backed ones ([`crate::ssr::store::Db::throttle_step`]).
+    pub fn step(&self, bucket: Option<(i64, i64)>, now_ms: i64, consume: bool) -> ((i64, i64), Result<(), u64>) {
         let capacity = self.burst * MILLI;
-        let b = buckets.entry(key.to_owned()).or_insert(Bucket { milli_tokens: capacity, at_ms: now_ms });
-        let elapsed = (now_ms - b.at_ms).max(0);
+        let (milli, at) = bucket.unwrap_or((capacity, now_ms));
+        let elapsed = (now_ms - at).max(0);
         // per_minute tokens per 60 000 ms = per_minute milli-tokens per 60 ms.
-        b.milli_tokens = (b.milli_tokens + elapsed * self.per_minute / 60).min(capacity);
-        b.at_ms = now_ms;
-        if b.milli_tokens >= MILLI {
-            if consume {
-                b.milli_tokens -= MILLI;
-            }
-            Ok(())
+        let milli = (milli + elapsed * self.per_minute / 60).min(capacity);
+        if milli >= MILLI {
+            let left = if consume { milli - MILLI } else { milli };
+            ((left, now_ms), Ok(()))
         } else {
-            let missing = MILLI - b.milli_tokens;
+            let missing = MILLI - milli;
             // Both divisions round up (all values are positive).
             let wait_ms = (missing * 60 + self.per_minute - 1) / self.per_minute;
-            Err(u64::try_from((wait_ms + 999) / 1000).unwrap_or(1).max(1))
+            ((milli, now_ms), Err(u64::try_from((wait_ms + 999) / 1000).unwrap_or(1).max(1)))
         }
     }
 }

@@ -111,6 +111,25 @@ async fn auditor_access_expires() {
 }
 
 #[tokio::test]
+async fn password_guessing_spread_over_two_processes_is_counted_once() {
+    let app = TestApp::spawn().await;
+    let other = app.another_process(|_| {}).await;
+    let burst = app::ssr::identity::throttle::LOGIN_ATTEMPTS_BURST;
+    // Alternate between the processes: the account's bucket is in the database, not in either one.
+    for i in 0..burst {
+        let node = if i % 2 == 0 { &app } else { &other };
+        let (_, b, _) =
+            node.server_fn("login", None, &[("email", "admin@acme.demo"), ("password", "guess-guess")]).await;
+        assert_eq!(error_code(&b), "invalid_credentials", "attempt {i}: {b}");
+    }
+    for node in [&app, &other] {
+        let (status, b, _) =
+            node.server_fn("login", None, &[("email", "admin@acme.demo"), ("password", PASSWORD)]).await;
+        assert_eq!((status, error_code(&b)), (429, "rate_limited"), "both processes refuse: {b}");
+    }
+}
+
+#[tokio::test]
 async fn password_guessing_is_throttled_per_account() {
     let app = TestApp::spawn().await;
     let burst = app::ssr::identity::throttle::LOGIN_ATTEMPTS_BURST;

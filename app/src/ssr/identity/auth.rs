@@ -63,18 +63,30 @@ pub fn client_key(state: &AppState, parts: &http::request::Parts) -> String {
 
 /// Admits a login attempt: the client's failure bucket (all accounts) must
 /// not be empty, and the attempt takes a token of this account from this
-/// client. `Err` holds the wait in seconds and the key that ran out.
-pub fn login_throttle(state: &AppState, email: &str, client: &str) -> Result<(), (u64, String)> {
+/// client. The buckets are in the database, shared by every server process.
+/// `Ok(Err(..))` holds the wait in seconds and the key that ran out.
+pub async fn login_throttle(
+    state: &AppState,
+    email: &str,
+    client: &str,
+) -> Result<Result<(), (u64, String)>, AppError> {
     let now = state.now_ms();
-    let client_key = format!("client:{client}");
-    state.login_client_limiter.peek(&client_key, now).map_err(|w| (w, client_key))?;
-    let account_key = format!("account:{email}|client:{client}");
-    state.login_limiter.check(&account_key, now).map_err(|w| (w, account_key))
+    let client_key = format!("login.client:{client}");
+    let limiter = &state.login_client_limiter;
+    if let Err(w) = state.db.throttle_step(&client_key, |b| limiter.step(b, now, false)).await? {
+        return Ok(Err((w, client_key)));
+    }
+    let account_key = format!("login.account:{email}|client:{client}");
+    let limiter = &state.login_limiter;
+    Ok(state.db.throttle_step(&account_key, |b| limiter.step(b, now, true)).await?.map_err(|w| (w, account_key)))
 }
 
-/// Counts a failed login against its client (password spraying).
-pub fn login_failed(state: &AppState, client: &str) {
-    let _ = state.login_client_limiter.check(&format!("client:{client}"), state.now_ms());
+/// Counts a failed login against its client (password spraying), in the shared buckets.
+pub async fn login_failed(state: &AppState, client: &str) -> Result<(), AppError> {
+    let now = state.now_ms();
+    let limiter = &state.login_client_limiter;
+    let _ = state.db.throttle_step(&format!("login.client:{client}"), |b| limiter.step(b, now, true)).await?;
+    Ok(())
 }
 
 /// API keys start with this, so leaked keys are easy to scan for.

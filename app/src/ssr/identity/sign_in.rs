@@ -26,7 +26,7 @@ pub async fn log_in(
     password: String,
 ) -> Result<SignedIn, AppError> {
     let client = auth::client_key(state, parts);
-    if let Err((wait_s, key)) = auth::login_throttle(state, email.as_str(), &client) {
+    if let Err((wait_s, key)) = auth::login_throttle(state, email.as_str(), &client).await? {
         // One audit row per throttled key and minute, counting the attempts it stands for.
         if let Some(attempts) = state.throttle_log.note(&key, state.now_ms()) {
             let detail = format!("client={client} throttled_attempts={attempts}");
@@ -41,7 +41,7 @@ pub async fn log_in(
     let ok = auth::verify_password(user.as_ref().map(|u| u.password_hash.clone()), password).await?;
     let now = state.now_ms();
     let (true, Some(user)) = (ok, user) else {
-        auth::login_failed(state, &client);
+        auth::login_failed(state, &client).await?;
         // Best effort: a failed login is refused whether or not it could be logged.
         let _ = AuditEvent::new(email.as_str(), "login.failed").log(state).await;
         return Err(AppError::new(ErrorCode::InvalidCredentials, "E-mail or password is wrong."));

@@ -32,6 +32,7 @@ mod reconcile;
 mod sessions;
 mod sla;
 mod slo;
+mod throttle;
 mod trust;
 mod unit_of_work;
 mod usage;
