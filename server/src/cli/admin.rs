@@ -72,20 +72,7 @@ pub enum AdminCommand {
     #[command(
         after_help = "Example:\n  trust-portal admin set-price --plan pro --event attestation.verify --price 0.004 --from 2027-01\nPrices are dollars with up to 6 decimals; each invoice line is rounded once to cents, half-up."
     )]
-    SetPrice {
-        /// starter, pro or enterprise.
-        #[arg(long)]
-        plan: String,
-        /// attestation.verify or portal.download.
-        #[arg(long)]
-        event: String,
-        /// Dollars per unit, e.g. 0.0025.
-        #[arg(long)]
-        price: String,
-        /// First month it applies to, YYYY-MM (UTC).
-        #[arg(long)]
-        from: String,
-    },
+    SetPrice(PriceArgs),
     /// Add a trusted root (trusted_root.json) that bundles and policies can name.
     #[command(
         after_help = "Example:\n  trust-portal admin add-trusted-root --name acme-private acme_trusted_root.json"
@@ -142,7 +129,7 @@ pub async fn run(state: &AppState, cmd: AdminCommand, json: bool) -> Exit {
                 .map_err(app::ssr::error::log_internal);
             report(json, r, "receipt key rotated")
         }
-        AdminCommand::SetPrice { plan, event, price, from } => {
+        AdminCommand::SetPrice(PriceArgs { plan, event, price, from }) => {
             let r = app::ssr::billing::pricing::add_price(state, "cli", &plan, &event, &price, &from).await.map(|p| {
                 serde_json::json!({ "id": p.id, "plan": p.plan, "event": p.event, "unit_price_micros": p.unit_price_micros, "from": from })
             });
@@ -207,4 +194,21 @@ pub async fn verify_audit(state: &AppState, json: bool) -> Exit {
             Exit::Unavailable
         }
     }
+}
+
+/// A price version, for `admin set-price` and `console prices add`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PriceArgs {
+    /// starter, pro or enterprise.
+    #[arg(long)]
+    pub plan: String,
+    /// attestation.verify or portal.download.
+    #[arg(long)]
+    pub event: String,
+    /// Dollars per unit, e.g. 0.0025.
+    #[arg(long)]
+    pub price: String,
+    /// First month it applies to, YYYY-MM (UTC; this month or later).
+    #[arg(long)]
+    pub from: String,
 }

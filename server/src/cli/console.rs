@@ -165,20 +165,7 @@ pub enum PricesCommand {
     /// Every price version, newest first.
     List,
     /// Add a price version from a month on.
-    Add {
-        /// `starter`, `pro` or `enterprise`.
-        #[arg(long)]
-        plan: String,
-        /// `attestation.verify` or `portal.download`.
-        #[arg(long)]
-        event: String,
-        /// Dollars per event, e.g. 0.004.
-        #[arg(long)]
-        price: String,
-        /// First month, `YYYY-MM` (this month or later).
-        #[arg(long)]
-        from: String,
-    },
+    Add(super::admin::PriceArgs),
 }
 
 /// Invitation commands.
@@ -303,7 +290,7 @@ fn plan_call(command: &ConsoleCommand) -> Result<Call, CallError> {
         C::Prices(PricesCommand::List) => {
             Call::get("/api/v1/prices", &["id", "plan", "event", "unit_price", "from", "added_by"])
         }
-        C::Prices(PricesCommand::Add { plan, event, price, from }) => {
+        C::Prices(PricesCommand::Add(super::admin::PriceArgs { plan, event, price, from })) => {
             Call::post("/api/v1/prices", json!({ "plan": plan, "event": event, "price": price, "from": from }))
         }
         C::Invitations(InvitationsCommand::List) => {

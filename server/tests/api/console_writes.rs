@@ -6,13 +6,11 @@ use crate::helpers::{TestApp, session_cookie, signed_receiver, wait_for_messages
 use serde_json::{Value, json};
 
 async fn get(app: &TestApp, cookie: &str, path: &str) -> (u16, Value) {
-    let r = app.http.get(app.url(path)).header("cookie", cookie).send().await.unwrap();
-    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    app.session_get(cookie, path).await
 }
 
 async fn post(app: &TestApp, cookie: &str, path: &str, body: &Value) -> (u16, Value) {
-    let r = app.http.post(app.url(path)).header("cookie", cookie).json(body).send().await.unwrap();
-    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    app.session_post(cookie, path, body).await
 }
 
 /// Signs in over `POST /api/v1/session`; returns (status, cookie, body).

@@ -143,6 +143,18 @@ impl TestApp {
         serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e}): {stdout}"))
     }
 
+    /// GETs `path` with a session cookie: (status, JSON or null).
+    pub async fn session_get(&self, cookie: &str, path: &str) -> (u16, Value) {
+        let r = self.http.get(self.url(path)).header(COOKIE, cookie).send().await.expect("request");
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// POSTs JSON to `path` with a session cookie: (status, JSON or null).
+    pub async fn session_post(&self, cookie: &str, path: &str, body: &Value) -> (u16, Value) {
+        let r = self.http.post(self.url(path)).header(COOKIE, cookie).json(body).send().await.expect("request");
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+
     /// Logs in and returns the `Cookie` header value for the session.
     pub async fn login(&self, email: &str) -> String {
         self.login_with(email, PASSWORD).await

@@ -89,17 +89,7 @@ impl Db {
         to: i64,
         max_attempts: i64,
     ) -> StoreResult<i64> {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT CAST(COALESCE(SUM(units), 0) AS BIGINT) FROM usage_events WHERE ledgered_at IS NULL \
-             AND org_id = $1 AND event = $2 AND ts >= $3 AND ts < $4 AND attempts < $5",
-        )
-        .bind(org_id)
-        .bind(event)
-        .bind(from)
-        .bind(to)
-        .bind(max_attempts)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(n)
+        let per_plan = self.unledgered_units_by_plan(org_id, event, from, to, max_attempts).await?;
+        Ok(per_plan.iter().map(|(_, units)| units).sum())
     }
 }
