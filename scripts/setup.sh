@@ -53,7 +53,8 @@ fi
 # and curl); Postgres tests a throwaway local server.
 case "${1:-}" in
   --test)
-    apt_install chromium openssl curl
+    # nginx-light and jq: the two-process test behind a reverse proxy (bench/multi-process.sh).
+    apt_install chromium openssl curl nginx-light jq
     if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then apt_install postgresql; fi
     # The API fuzzer (schemathesis, from PyPI) runs in its own virtual environment.
     if ! python3 -m venv --help >/dev/null 2>&1; then apt_install python3-venv; fi ;;

@@ -59,6 +59,9 @@ if [ -z "${PORTAL_TEST_POSTGRES_URL:-}" ]; then
 fi
 PORTAL_TEST_POSTGRES_URL=$PORTAL_TEST_POSTGRES_URL cargo nextest run -p server --test api --locked --no-fail-fast
 
+step "two server processes on one Postgres behind nginx, one SIGKILLed under load (short; the full run is a bench)"
+MP_BIN=target/debug/trust-portal bench/multi-process.sh 400 4 8 2>&1 | grep -v ' Killed '
+
 step "browser tests (Chromium; JavaScript on and off)"
 (cd end2end && playwright test)
 

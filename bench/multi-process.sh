@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Two server processes on one Postgres behind nginx, under load, with one of the two killed
+# (SIGKILL) and restarted again and again. Clients send POST /api/v1/verify through nginx with
+# unique Idempotency-Keys and retry each request until it is answered (200 or 422); nginx passes
+# a request whose node died to the other one. Then, in SQL: every acknowledged 200 has exactly
+# one usage event, none has two, no 422 has one, and `trust-portal billing reconcile` is clean.
+# The other node serves on throughout: the run fails if any request goes unanswered.
+#
+#   bench/multi-process.sh [requests] [kills] [clients]     (needs nginx, curl, jq, openssl; Postgres)
+#
+# `make test` runs a short version (scripts/test.sh); the full one is a bench (README).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+requests=${1:-2000}; kills=${2:-20}; clients=${3:-8}; port=${MP_PORT:-3460}
+# The newer of the release and debug builds (MP_BIN to choose).
+bin=${MP_BIN:-target/release/trust-portal}
+[ -z "${MP_BIN:-}" ] && { [ -x "$bin" ] && [ ! target/debug/trust-portal -nt "$bin" ] || bin=target/debug/trust-portal; }
+[ -x "$bin" ] || { echo "build first: cargo build -p server" >&2; exit 2; }
+for t in nginx curl jq openssl; do command -v $t >/dev/null || { echo "needs $t (apt-get install nginx-light curl jq openssl)" >&2; exit 2; }; done
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+
+work=$(mktemp -d /tmp/trust-portal-mp.XXXXXX); chmod 755 "$work"
+declare -A node=()
+stop_all() {
+  for p in "${node[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  scripts/postgres.sh stop "$work/pg"
+}
+trap 'stop_all; rm -rf "$work"' EXIT
+db=$(scripts/postgres.sh start "$work/pg" "${MP_PG_PORT:-25460}")
+export PORTAL_DATABASE_URL=$db RUST_LOG=error
+export PORTAL_API_RATE_PER_MINUTE=100000000 PORTAL_API_BURST=100000000
+"$bin" migrate >/dev/null
+"$bin" demo seed >/dev/null 2>&1
+
+start() { # n: node n on port+n
+  local n=$1
+  LEPTOS_SITE_ADDR="127.0.0.1:$((port + n))" "$bin" serve >>"$work/node$n.log" 2>&1 & node[$n]=$!
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$((port + n))/readyz" >/dev/null && return; sleep 0.1; done
+  echo "node $n did not start" >&2; exit 1
+}
+start 1; start 2
+cat > "$work/nginx.conf" <<NGINX
+user root;
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx.err warn;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx-body; proxy_temp_path $work/nginx-proxy;
+  fastcgi_temp_path $work/nginx-fcgi; uwsgi_temp_path $work/nginx-uwsgi; scgi_temp_path $work/nginx-scgi;
+  upstream portal {
+    server 127.0.0.1:$((port + 1)) max_fails=1 fail_timeout=1s;
+    server 127.0.0.1:$((port + 2)) max_fails=1 fail_timeout=1s;
+  }
+  server {
+    listen 127.0.0.1:$port;
+    location / {
+      proxy_pass http://portal;
+      proxy_set_header Host \$host:\$server_port;
+      proxy_connect_timeout 1s;
+      # A node that died mid-request: try the other (safe: every verify carries an Idempotency-Key).
+      proxy_next_upstream error timeout http_502 non_idempotent;
+    }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf"
+base="http://127.0.0.1:$port"
+for _ in $(seq 50); do curl -fs "$base/readyz" >/dev/null && break; sleep 0.1; done
+
+# A session from one node works on the other; the key it creates works everywhere at once.
+cookie=$(curl -fsS -D - -o /dev/null -H 'content-type: application/json' \
+  -d '{"email":"admin@acme.demo","password":"demo-password-123"}' "http://127.0.0.1:$((port + 1))/api/v1/session" |
+  tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*tp_session=[^;]*\).*/\1/p')
+key=$(curl -fsS -H "cookie: $cookie" -H 'content-type: application/json' \
+  -d '{"name":"multi-process","scopes":["verify","read"]}' "http://127.0.0.1:$((port + 2))/api/v1/api-keys" | jq -r .secret)
+
+head -c 512 /dev/urandom > "$work/a"
+openssl ecparam -genkey -name prime256v1 -noout -out "$work/k.pem" 2>/dev/null
+openssl ec -in "$work/k.pem" -pubout -out "$work/k.pub" 2>/dev/null
+sig=$(openssl dgst -sha256 -sign "$work/k.pem" "$work/a" | base64 -w0)
+jq -n --arg a "$(base64 -w0 "$work/a")" --arg s "$sig" --rawfile k "$work/k.pub" \
+  '{kind:"cosign_blob", artifact:{base64:$a}, signature:$s, public_key:$k}' > "$work/ok.json"
+jq '.artifact.base64 = "dGFtcGVyZWQ="' "$work/ok.json" > "$work/bad.json"
+
+client() { # id: sends its share of requests through nginx, retrying each until answered
+  local id=$1 i status deadline tries body
+  for ((i = id; i < requests; i += clients)); do
+    body=$work/ok.json; ((i % 10 == 9)) && body=$work/bad.json
+    deadline=$((SECONDS + 60)); status=000; tries=0
+    while [ $SECONDS -lt $deadline ]; do
+      tries=$((tries + 1))
+      status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$base/api/v1/verify" \
+        -H "Authorization: Bearer $key" -H "Idempotency-Key: mp-$i" -H 'content-type: application/json' \
+        --data-binary @"$body" || true)
+      case $status in 200|422) break ;; *) sleep 0.05 ;; esac
+    done
+    echo "mp-$i $status $tries" >> "$work/acks.$id"
+  done
+}
+started=$SECONDS
+pids=()
+for ((c = 0; c < clients; c++)); do client $c & pids+=($!); done
+for ((k = 1; k <= kills; k++)); do
+  sleep 1
+  n=$(( (k % 2) + 1 ))
+  kill -9 "${node[$n]}"; wait "${node[$n]}" 2>/dev/null || true
+  sleep 0.3
+  start "$n"
+done
+for p in "${pids[@]}"; do wait "$p" || true; done
+elapsed=$((SECONDS - started))
+"$bin" billing post-ledger >/dev/null
+
+cat "$work"/acks.* > "$work/acks"
+acked_ok=$(awk '$2 == 200' "$work/acks" | wc -l); acked_bad=$(awk '$2 == 422' "$work/acks" | wc -l)
+unanswered=$(awk '$2 != 200 && $2 != 422' "$work/acks" | wc -l)
+retried=$(awk '$3 > 1' "$work/acks" | wc -l)
+awk '$2 == 200 {print $1}' "$work/acks" | sort > "$work/ok.keys"
+awk '$2 == 422 {print $1}' "$work/acks" | sort > "$work/bad.keys"
+"$pgbin/psql" -X -A -t -F ' ' "$db" -c \
+  "SELECT idempotency_key, COUNT(*) FROM usage_events WHERE idempotency_key LIKE 'mp-%' GROUP BY idempotency_key" \
+  | sort > "$work/events"
+lost=$(join -v1 "$work/ok.keys" "$work/events" | wc -l)
+duplicated=$(awk '$2 > 1' "$work/events" | wc -l)
+billed_rejections=$(join "$work/bad.keys" "$work/events" | wc -l)
+reconcile=clean; "$bin" billing reconcile --period "$(date -u +%Y-%m)" > "$work/reconcile" || reconcile=MISMATCH
+echo "2 nodes on Postgres behind nginx; requests $requests, clients $clients, one node SIGKILLed $kills times, in ${elapsed} s"
+echo "answered 200 $acked_ok, 422 $acked_bad, unanswered $unanswered; requests retried by the client: $retried"
+echo "lost (acknowledged 200 without an event): $lost; duplicated (two events for one key): $duplicated; rejected but billed: $billed_rejections; reconciliation: $reconcile"
+[ "$lost" = 0 ] && [ "$duplicated" = 0 ] && [ "$billed_rejections" = 0 ] && [ "$unanswered" = 0 ] && [ "$reconcile" = clean ]
