@@ -47,10 +47,11 @@ run() { # name, header
   echo "schemathesis: $1 (seed $seed, $examples examples per operation)"
   # The pack upload takes a zip, which schemathesis cannot generate (the pack tests send real ones);
   # signing out would end the session the run uses.
-  "$venv/bin/schemathesis" run "$base/api/v1/openapi.json" -H "$2" --checks "$checks" \
+  # Run from the scratch folder: schemathesis keeps a cache (.schemathesis/) in its working directory.
+  (cd "$scratch" && "$venv/bin/schemathesis" run "$base/api/v1/openapi.json" -H "$2" --checks "$checks" \
     --max-examples "$examples" --seed "$seed" --no-color \
     --exclude-path-regex '/releases/\{tag\}/pack$' --exclude-path /api/v1/session \
-    --report-dir "$scratch/report" >"$scratch/$1.txt" 2>&1 || { cat "$scratch/$1.txt"; exit 1; }
+    --report-dir "$scratch/report") >"$scratch/$1.txt" 2>&1 || { cat "$scratch/$1.txt"; exit 1; }
   grep -E '^ *[0-9,]+ generated|passed|in [0-9.]+s =' "$scratch/$1.txt" | tail -2
 }
 run "tenant API key" "Authorization: Bearer $key"
