@@ -55,7 +55,7 @@ commit=$(git rev-parse HEAD)
 git diff --quiet HEAD 2>/dev/null || echo "warning: the working tree differs from commit $commit; the provenance names the commit" >&2
 mapfile -t files < <(find "$out" -type f ! -name provenance.intoto.json | sort)
 "$bin" release provenance --key "$key" --base "$out" --out "$out/share/provenance.intoto.json" \
-  --builder-id "${PORTAL_BUILDER_ID:-local://$(hostname)}" \
+  --builder-id "${PORTAL_BUILDER_ID:-local://$(uname -n)}" \
   --source-uri "git+$(git remote get-url origin 2>/dev/null || echo "file://$PWD")" --commit "$commit" \
   --command "${DIST_COMMAND:-make dist}" --toolchain "$(rustc -V)" --toolchain "$(cargo leptos --version 2>/dev/null || echo cargo-leptos)" \
   --toolchain "$(wasm-bindgen --version 2>/dev/null || echo wasm-bindgen)" "${files[@]}" >/dev/null
