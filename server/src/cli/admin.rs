@@ -12,17 +12,7 @@ use std::io::BufRead;
 pub enum AdminCommand {
     /// Create a tenant.
     #[command(after_help = "Example:\n  trust-portal admin create-tenant --name 'Initech' --slug initech --plan pro")]
-    CreateTenant {
-        /// Display name.
-        #[arg(long)]
-        name: String,
-        /// URL-safe handle (3-40 of a-z, 0-9, -).
-        #[arg(long)]
-        slug: String,
-        /// starter, pro or enterprise.
-        #[arg(long, default_value = "starter")]
-        plan: String,
-    },
+    CreateTenant(TenantArgs),
     /// Create a user. The password is read from standard input (one line), never from the command line.
     #[command(
         after_help = "Example:\n  echo 'a-long-password' | trust-portal admin create-user --email ops@example.com --name Ops --role operator_admin --org topicality"
@@ -96,7 +86,7 @@ pub enum AuditLogCommand {
 /// Runs one `admin` subcommand.
 pub async fn run(state: &AppState, cmd: AdminCommand, json: bool) -> Exit {
     match cmd {
-        AdminCommand::CreateTenant { name, slug, plan } => {
+        AdminCommand::CreateTenant(TenantArgs { name, slug, plan }) => {
             let r = app::ssr::identity::accounts::create_org(state, "cli", OrgKind::Tenant, &name, &slug, Some(&plan))
                 .await
                 .map(|o| serde_json::json!({ "id": o.id, "slug": o.slug, "plan": o.plan }));
@@ -211,4 +201,18 @@ pub struct PriceArgs {
     /// First month it applies to, YYYY-MM (UTC; this month or later).
     #[arg(long)]
     pub from: String,
+}
+
+/// A tenant to create, for `admin create-tenant` and `console tenants create`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TenantArgs {
+    /// Display name.
+    #[arg(long)]
+    pub name: String,
+    /// URL-safe handle (3-40 of a-z, 0-9, -).
+    #[arg(long)]
+    pub slug: String,
+    /// starter, pro or enterprise.
+    #[arg(long, default_value = "starter")]
+    pub plan: String,
 }

@@ -79,17 +79,7 @@ pub enum TenantsCommand {
     /// Every tenant you may see.
     List,
     /// Create a tenant.
-    Create {
-        /// Display name.
-        #[arg(long)]
-        name: String,
-        /// URL name.
-        #[arg(long)]
-        slug: String,
-        /// `starter`, `pro` or `enterprise`.
-        #[arg(long, default_value = "starter")]
-        plan: String,
-    },
+    Create(super::admin::TenantArgs),
     /// Move a tenant to another plan.
     Plan {
         /// `org_…` id.
@@ -255,7 +245,7 @@ fn plan_call(command: &ConsoleCommand) -> Result<Call, CallError> {
         C::Tenants(TenantsCommand::List) => {
             Call::get("/api/v1/tenants", &["id", "slug", "name", "plan", "suspended_at"])
         }
-        C::Tenants(TenantsCommand::Create { name, slug, plan }) => {
+        C::Tenants(TenantsCommand::Create(super::admin::TenantArgs { name, slug, plan })) => {
             Call::post("/api/v1/tenants", json!({ "name": name, "slug": slug, "plan": plan }))
         }
         C::Tenants(TenantsCommand::Plan { id, plan }) => {
