@@ -7,12 +7,14 @@
 #
 #   bench/crash-test.sh [requests] [kills] [clients]     (needs curl, jq, openssl, sqlite3)
 #
-# Uses target/release/trust-portal if built, else target/debug. Bounded: each
+# Uses the newer of target/release and target/debug (CRASH_BIN to choose). Bounded: each
 # client gives up on a request after 60 s of retries (counted as unanswered).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/verify-load.sh
+source bench/verify-load.sh
 requests=${1:-2000}; kills=${2:-5}; clients=${3:-8}; port=${CRASH_PORT:-3450}
-bin=target/release/trust-portal; [ -x "$bin" ] || bin=target/debug/trust-portal
+bin=$(pick_bin "${CRASH_BIN:-}")   # the newer build, or CRASH_BIN
 [ -x "$bin" ] || { echo "build first: cargo build -p server" >&2; exit 2; }
 for t in curl jq openssl sqlite3; do command -v $t >/dev/null || { echo "needs $t" >&2; exit 2; }; done
 
@@ -32,31 +34,10 @@ curl -fs -c "$work/c" -o /dev/null "http://127.0.0.1:$port/api/login" -d 'email=
 key=$(curl -fs -b "$work/c" "http://127.0.0.1:$port/api/create_api_key" -d 'name=crash' | jq -r .secret)
 
 # Two request bodies: one that verifies, one that is rejected (tampered artifact).
-head -c 512 /dev/urandom > "$work/a"
-openssl ecparam -genkey -name prime256v1 -noout -out "$work/k.pem" 2>/dev/null
-openssl ec -in "$work/k.pem" -pubout -out "$work/k.pub" 2>/dev/null
-sig=$(openssl dgst -sha256 -sign "$work/k.pem" "$work/a" | base64 -w0)
-jq -n --arg a "$(base64 -w0 "$work/a")" --arg s "$sig" --rawfile k "$work/k.pub" \
-  '{kind:"cosign_blob", artifact:{base64:$a}, signature:$s, public_key:$k}' > "$work/ok.json"
-jq '.artifact.base64 = "dGFtcGVyZWQ="' "$work/ok.json" > "$work/bad.json"
+make_bodies
 
-client() { # id: sends its share of requests, retrying each until answered
-  local id=$1 i status deadline tries body
-  for ((i = id; i < requests; i += clients)); do
-    body=$work/ok.json; ((i % 10 == 9)) && body=$work/bad.json
-    deadline=$((SECONDS + 60)); status=000; tries=0
-    while [ $SECONDS -lt $deadline ]; do
-      tries=$((tries + 1))
-      status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port/api/v1/verify" \
-        -H "Authorization: Bearer $key" -H "Idempotency-Key: crash-$i" -H 'content-type: application/json' \
-        --data-binary @"$body" || true)
-      case $status in 200|422) break ;; *) sleep 0.05 ;; esac
-    done
-    echo "crash-$i $status $tries" >> "$work/acks.$id"
-  done
-}
 pids=()
-for ((c = 0; c < clients; c++)); do client $c & pids+=($!); done
+for ((c = 0; c < clients; c++)); do client $c "http://127.0.0.1:$port" "$key" crash & pids+=($!); done
 
 for ((k = 1; k <= kills; k++)); do
   sleep 1.5
@@ -68,17 +49,9 @@ done
 for p in "${pids[@]}"; do wait "$p" || true; done
 "$bin" billing post-ledger >/dev/null
 
-cat "$work"/acks.* > "$work/acks"
-acked_ok=$(awk '$2 == 200' "$work/acks" | wc -l); acked_bad=$(awk '$2 == 422' "$work/acks" | wc -l)
-unanswered=$(awk '$2 != 200 && $2 != 422' "$work/acks" | wc -l)
-retried=$(awk '$3 > 1' "$work/acks" | wc -l)
-awk '$2 == 200 {print $1}' "$work/acks" | sort > "$work/ok.keys"
-awk '$2 == 422 {print $1}' "$work/acks" | sort > "$work/bad.keys"
 sqlite3 "$work/crash.db" "SELECT idempotency_key, COUNT(*) FROM usage_events WHERE idempotency_key LIKE 'crash-%' GROUP BY idempotency_key" \
   | tr '|' ' ' | sort > "$work/events"
-lost=$(join -v1 "$work/ok.keys" "$work/events" | wc -l)
-duplicated=$(awk '$2 > 1' "$work/events" | wc -l)
-billed_rejections=$(join "$work/bad.keys" "$work/events" | wc -l)
+tally "$work/events"
 reconcile=clean; "$bin" billing reconcile --period "$(date -u +%Y-%m)" > "$work/reconcile" || reconcile=MISMATCH
 echo "requests $requests, clients $clients, kills $kills: answered 200 $acked_ok, 422 $acked_bad, unanswered $unanswered; requests retried after a failed attempt: $retried"
 echo "lost (acknowledged 200 without an event): $lost; duplicated (two events for one key): $duplicated; rejected but billed: $billed_rejections; reconciliation: $reconcile"

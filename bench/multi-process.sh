@@ -11,10 +11,10 @@
 # `make test` runs a short version (scripts/test.sh); the full one is a bench (README).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/verify-load.sh
+source bench/verify-load.sh
 requests=${1:-2000}; kills=${2:-20}; clients=${3:-8}; port=${MP_PORT:-3460}
-# The newer of the release and debug builds (MP_BIN to choose).
-bin=${MP_BIN:-target/release/trust-portal}
-[ -z "${MP_BIN:-}" ] && { [ -x "$bin" ] && [ ! target/debug/trust-portal -nt "$bin" ] || bin=target/debug/trust-portal; }
+bin=$(pick_bin "${MP_BIN:-}")   # MP_BIN to choose
 [ -x "$bin" ] || { echo "build first: cargo build -p server" >&2; exit 2; }
 for t in nginx curl jq openssl; do command -v $t >/dev/null || { echo "needs $t (apt-get install nginx-light curl jq openssl)" >&2; exit 2; }; done
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
@@ -78,32 +78,11 @@ cookie=$(curl -fsS -D - -o /dev/null -H 'content-type: application/json' \
 key=$(curl -fsS -H "cookie: $cookie" -H 'content-type: application/json' \
   -d '{"name":"multi-process","scopes":["verify","read"]}' "http://127.0.0.1:$((port + 2))/api/v1/api-keys" | jq -r .secret)
 
-head -c 512 /dev/urandom > "$work/a"
-openssl ecparam -genkey -name prime256v1 -noout -out "$work/k.pem" 2>/dev/null
-openssl ec -in "$work/k.pem" -pubout -out "$work/k.pub" 2>/dev/null
-sig=$(openssl dgst -sha256 -sign "$work/k.pem" "$work/a" | base64 -w0)
-jq -n --arg a "$(base64 -w0 "$work/a")" --arg s "$sig" --rawfile k "$work/k.pub" \
-  '{kind:"cosign_blob", artifact:{base64:$a}, signature:$s, public_key:$k}' > "$work/ok.json"
-jq '.artifact.base64 = "dGFtcGVyZWQ="' "$work/ok.json" > "$work/bad.json"
+make_bodies
 
-client() { # id: sends its share of requests through nginx, retrying each until answered
-  local id=$1 i status deadline tries body
-  for ((i = id; i < requests; i += clients)); do
-    body=$work/ok.json; ((i % 10 == 9)) && body=$work/bad.json
-    deadline=$((SECONDS + 60)); status=000; tries=0
-    while [ $SECONDS -lt $deadline ]; do
-      tries=$((tries + 1))
-      status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$base/api/v1/verify" \
-        -H "Authorization: Bearer $key" -H "Idempotency-Key: mp-$i" -H 'content-type: application/json' \
-        --data-binary @"$body" || true)
-      case $status in 200|422) break ;; *) sleep 0.05 ;; esac
-    done
-    echo "mp-$i $status $tries" >> "$work/acks.$id"
-  done
-}
 started=$SECONDS
 pids=()
-for ((c = 0; c < clients; c++)); do client $c & pids+=($!); done
+for ((c = 0; c < clients; c++)); do client $c "$base" "$key" mp & pids+=($!); done
 for ((k = 1; k <= kills; k++)); do
   sleep 1
   n=$(( (k % 2) + 1 ))
@@ -115,18 +94,10 @@ for p in "${pids[@]}"; do wait "$p" || true; done
 elapsed=$((SECONDS - started))
 "$bin" billing post-ledger >/dev/null
 
-cat "$work"/acks.* > "$work/acks"
-acked_ok=$(awk '$2 == 200' "$work/acks" | wc -l); acked_bad=$(awk '$2 == 422' "$work/acks" | wc -l)
-unanswered=$(awk '$2 != 200 && $2 != 422' "$work/acks" | wc -l)
-retried=$(awk '$3 > 1' "$work/acks" | wc -l)
-awk '$2 == 200 {print $1}' "$work/acks" | sort > "$work/ok.keys"
-awk '$2 == 422 {print $1}' "$work/acks" | sort > "$work/bad.keys"
 "$pgbin/psql" -X -A -t -F ' ' "$db" -c \
   "SELECT idempotency_key, COUNT(*) FROM usage_events WHERE idempotency_key LIKE 'mp-%' GROUP BY idempotency_key" \
   | sort > "$work/events"
-lost=$(join -v1 "$work/ok.keys" "$work/events" | wc -l)
-duplicated=$(awk '$2 > 1' "$work/events" | wc -l)
-billed_rejections=$(join "$work/bad.keys" "$work/events" | wc -l)
+tally "$work/events"
 reconcile=clean; "$bin" billing reconcile --period "$(date -u +%Y-%m)" > "$work/reconcile" || reconcile=MISMATCH
 echo "2 nodes on Postgres behind nginx; requests $requests, clients $clients, one node SIGKILLed $kills times, in ${elapsed} s"
 echo "answered 200 $acked_ok, 422 $acked_bad, unanswered $unanswered; requests retried by the client: $retried"
