@@ -38,7 +38,7 @@ setup:
 
 ## A self-contained release directory (binary, site, example settings, systemd unit, Dockerfile): dist/trust-portal
 dist: setup build
-	./scripts/dist.sh target/release/trust-portal dist/trust-portal
+	DIST_COMMAND='make dist' ./scripts/dist.sh target/release/trust-portal dist/trust-portal
 
 ## Install the release directory (PREFIX=/opt/trust-portal); see README "Deploying" for the service
 PREFIX ?= /opt/trust-portal

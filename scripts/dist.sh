@@ -54,10 +54,15 @@ fi
 commit=$(git rev-parse HEAD)
 git diff --quiet HEAD 2>/dev/null || echo "warning: the working tree differs from commit $commit; the provenance names the commit" >&2
 mapfile -t files < <(find "$out" -type f ! -name provenance.intoto.json | sort)
+# The toolchain as it is on this machine: a tool that is missing is left out, never guessed.
+toolchain=()
+for tool in "rustc -V" "cargo leptos --version" "wasm-bindgen --version" "cargo cyclonedx --version"; do
+  version=$($tool 2>/dev/null) && toolchain+=(--toolchain "$version")
+done
+# The command that ran: make dist says so (DIST_COMMAND); otherwise this script's own invocation.
 "$bin" release provenance --key "$key" --base "$out" --out "$out/share/provenance.intoto.json" \
   --builder-id "${PORTAL_BUILDER_ID:-local://$(uname -n)}" \
   --source-uri "git+$(git remote get-url origin 2>/dev/null || echo "file://$PWD")" --commit "$commit" \
-  --command "${DIST_COMMAND:-make dist}" --toolchain "$(rustc -V)" --toolchain "$(cargo leptos --version 2>/dev/null || echo cargo-leptos)" \
-  --toolchain "$(wasm-bindgen --version 2>/dev/null || echo wasm-bindgen)" "${files[@]}" >/dev/null
+  --command "${DIST_COMMAND:-scripts/dist.sh $bin $out}" "${toolchain[@]}" "${files[@]}" >/dev/null
 rm -rf "$keys"
 echo "$out: $(du -sh "$out" | cut -f1), ${#files[@]} files in its signed provenance"
