@@ -25,6 +25,7 @@ pub fn ErrorNotice(
         ErrorCode::RateLimited => "Too many attempts",
         ErrorCode::NdaRequired => "Confidentiality agreement",
         ErrorCode::Transport => "Could not reach the portal",
+        ErrorCode::Unavailable => "Temporarily unavailable",
         ErrorCode::Unauthenticated | ErrorCode::Internal => "Something went wrong",
     };
     let nda = error.code == ErrorCode::NdaRequired;

@@ -32,6 +32,9 @@ pub enum ErrorCode {
     RateLimited,
     /// The transport failed (network, decoding).
     Transport,
+    /// The database could not be reached for a moment (restarting, connections
+    /// dropped); nothing is acknowledged, and the same call can be retried.
+    Unavailable,
     /// Something failed on the server; details are in the server log.
     Internal,
 }
@@ -66,6 +69,10 @@ impl AppError {
     /// A named field failed validation.
     pub fn invalid(field: &str, why: impl std::fmt::Display) -> Self {
         Self::new(ErrorCode::InvalidInput, format!("{field}: {why}"))
+    }
+    /// The database is out of reach for a moment; the call may be retried as is.
+    pub fn unavailable() -> Self {
+        Self::new(ErrorCode::Unavailable, "The portal cannot reach its database for a moment. Please try again.")
     }
     /// A generic failure; the detail stays in the server log.
     pub fn internal() -> Self {

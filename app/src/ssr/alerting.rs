@@ -173,10 +173,10 @@ async fn deliver(state: &AppState, alert: &AlertRow, event: &str) -> Result<(), 
     let done = event.trim_start_matches("alert.");
     let delivered = alert.delivered.as_deref().map_or_else(|| done.to_owned(), |d| format!("{d},{done}"));
     match result {
-        Ok(_) => state.db.alert_delivery(&alert.id, Some(&delivered), None).await.map_err(log_internal),
+        Ok(_) => Ok(state.db.alert_delivery(&alert.id, Some(&delivered), None).await?),
         Err(why) => {
             tracing::warn!(alert = %alert.id, error = %why, "alert webhook delivery failed");
-            state.db.alert_delivery(&alert.id, None, Some(&why)).await.map_err(log_internal)
+            Ok(state.db.alert_delivery(&alert.id, None, Some(&why)).await?)
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Server-side errors meet the wire vocabulary here, once.
 //!
 //! A storage failure is never shown to a caller: `?` on a [`StoreError`]
-//! logs it (with its cause) and answers [`AppError::internal`]. Other
+//! logs it (with its cause) and answers [`AppError::internal`], or
+//! [`AppError::unavailable`] when the database was out of reach (retry later). Other
 //! unexpected failures (a join error, a serializer) go through
 //! [`log_internal`]. Services that expect a particular storage outcome
 //! (`StoreError::Conflict` for a duplicate) match on it before `?`.
@@ -17,6 +18,10 @@ pub fn log_internal(e: impl std::fmt::Display) -> AppError {
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
+        if e.is_unavailable() {
+            tracing::warn!(error = %e, "database unavailable");
+            return AppError::unavailable();
+        }
         log_internal(e)
     }
 }

@@ -66,7 +66,7 @@ impl SlaClaim {
 
 /// The SLA now.
 pub async fn status(state: &AppState) -> Result<SlaStatus, AppError> {
-    state.sla.status(&state.db, state.now_ms(), state.config.sla_window_hours).await.map_err(log_internal)
+    Ok(state.sla.status(&state.db, state.now_ms(), state.config.sla_window_hours).await?)
 }
 
 /// The signed badge: a DSSE envelope (JSON) over the claim now.

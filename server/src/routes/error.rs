@@ -56,6 +56,9 @@ pub enum ApiCode {
     TooManyConcurrent,
     /// 502: an outside service failed.
     Transport,
+    /// 503: the database is out of reach for a moment (restarting, connections
+    /// dropped); nothing is acknowledged, retry after `Retry-After`.
+    Unavailable,
     /// 500: something failed on the server (details only in its log).
     Internal,
 }
@@ -81,6 +84,7 @@ impl ApiCode {
         ApiCode::RateLimited,
         ApiCode::TooManyConcurrent,
         ApiCode::Transport,
+        ApiCode::Unavailable,
         ApiCode::Internal,
     ];
 
@@ -105,6 +109,7 @@ impl ApiCode {
             ApiCode::RateLimited => "rate_limited",
             ApiCode::TooManyConcurrent => "too_many_concurrent",
             ApiCode::Transport => "transport",
+            ApiCode::Unavailable => "unavailable",
             ApiCode::Internal => "internal",
         }
     }
@@ -126,6 +131,7 @@ impl ApiCode {
             ApiCode::StepFailed => StatusCode::UNPROCESSABLE_ENTITY,
             ApiCode::RateLimited | ApiCode::TooManyConcurrent => StatusCode::TOO_MANY_REQUESTS,
             ApiCode::Transport => StatusCode::BAD_GATEWAY,
+            ApiCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -145,6 +151,7 @@ impl From<ErrorCode> for ApiCode {
             ErrorCode::Conflict => ApiCode::Conflict,
             ErrorCode::RateLimited => ApiCode::RateLimited,
             ErrorCode::Transport => ApiCode::Transport,
+            ErrorCode::Unavailable => ApiCode::Unavailable,
             ErrorCode::Internal => ApiCode::Internal,
         }
     }
@@ -250,7 +257,8 @@ impl From<AppError> for ApiError {
     }
 }
 
-/// A storage failure is logged once and answered as a plain 500 (see `app::ssr::error`).
+/// A storage failure is logged once and answered as a plain 500, or 503 when the
+/// database was out of reach (see `app::ssr::error`).
 impl From<app::ssr::store::StoreError> for ApiError {
     fn from(e: app::ssr::store::StoreError) -> Self {
         AppError::from(e).into()
@@ -259,8 +267,14 @@ impl From<app::ssr::store::StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let unavailable = self.code == Code::Api(ApiCode::Unavailable);
         let body = ErrorEnvelope { error: ErrorBody { code: self.code, message: self.message } };
-        (self.status, Json(body)).into_response()
+        let mut res = (self.status, Json(body)).into_response();
+        if unavailable {
+            // A database restart takes about a second here.
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
+        }
+        res
     }
 }
 
@@ -287,10 +301,27 @@ mod tests {
             (ErrorCode::InvalidInput, 400),
             (ErrorCode::Conflict, 409),
             (ErrorCode::RateLimited, 429),
+            (ErrorCode::Unavailable, 503),
             (ErrorCode::Internal, 500),
         ];
         for (code, status) in cases {
             assert_eq!(ApiError::from(AppError::new(code, "x")).status().as_u16(), status, "{code:?}");
         }
+    }
+
+    #[test]
+    fn a_database_out_of_reach_is_a_503_to_retry_not_a_500() {
+        use app::ssr::store::StoreError;
+        let dropped = StoreError::Sql(sqlx::Error::Io(std::io::ErrorKind::ConnectionReset.into()));
+        let res = ApiError::from(dropped).into_response();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(res.headers()[axum::http::header::RETRY_AFTER], "1");
+        let waited = ApiError::from(StoreError::Sql(sqlx::Error::PoolTimedOut));
+        assert_eq!(waited.status(), StatusCode::SERVICE_UNAVAILABLE);
+        // A statement's own failure stays a 500: retrying it would fail again.
+        let wrong = ApiError::from(StoreError::Sql(sqlx::Error::RowNotFound)).into_response();
+        assert_eq!(wrong.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!wrong.headers().contains_key(axum::http::header::RETRY_AFTER));
+        assert_eq!(ApiError::from(StoreError::Corrupt("x".into())).status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

@@ -6,7 +6,6 @@ use crate::domain::AppError;
 use crate::domain::ids::OnboardingEventId;
 use crate::domain::onboarding::{EventKind, FunnelSession};
 use crate::ssr::AppState;
-use crate::ssr::error::log_internal;
 use crate::ssr::store::{OnboardingEventRow, OnboardingRow};
 
 pub(crate) async fn event(
@@ -38,7 +37,7 @@ pub(crate) async fn record(
         via: via.to_owned(),
         at: state.now_ms(),
     };
-    state.db.insert_onboarding_event(&row).await.map_err(log_internal)
+    Ok(state.db.insert_onboarding_event(&row).await?)
 }
 
 /// Marks sessions idle for the configured window abandoned (telemetry); they

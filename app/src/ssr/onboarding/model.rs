@@ -99,5 +99,5 @@ pub(crate) struct Session {
 
 pub(crate) async fn save(state: &AppState, s: &mut Session) -> Result<(), AppError> {
     s.row.data = serde_json::to_string(&s.data).map_err(log_internal)?;
-    state.db.save_onboarding(&s.row).await.map_err(log_internal)
+    Ok(state.db.save_onboarding(&s.row).await?)
 }

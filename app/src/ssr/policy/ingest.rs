@@ -220,7 +220,7 @@ pub async fn assign_repo(state: &AppState, actor: &str, repo: &str, tenant_slug:
 /// Registers a repository, or records activity on it (a pack or bundle upload).
 pub async fn touch(state: &AppState, org_id: &str, repo: &str) -> Result<RepoRow, AppError> {
     let id = state.new_id(RepoId::from_parts).to_string();
-    state.db.touch_repo(&id, org_id, repo, state.now_ms()).await.map_err(log_internal)
+    Ok(state.db.touch_repo(&id, org_id, repo, state.now_ms()).await?)
 }
 
 /// Changes to the rollout settings (`None` keeps a value).

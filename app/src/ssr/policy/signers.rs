@@ -193,7 +193,7 @@ pub async fn operator_id(state: &AppState) -> Result<String, AppError> {
 
 /// The organisation's policy-signing keys: the operator's signing keys.
 pub async fn policy_keys(state: &AppState) -> Result<Vec<SigningKeyRow>, AppError> {
-    state.db.signing_keys(&operator_id(state).await?).await.map_err(log_internal)
+    Ok(state.db.signing_keys(&operator_id(state).await?).await?)
 }
 
 /// The org-wide signers in force now (no overrides), with the published versions.

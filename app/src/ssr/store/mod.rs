@@ -133,6 +133,27 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
+impl StoreError {
+    /// Whether the database was out of reach rather than the statement wrong:
+    /// the connection dropped or could not be made (a Postgres restart, a
+    /// failover), the pool waited in vain, or Postgres is shutting down or
+    /// starting up (SQLSTATE class 08, 57P01-57P03). Retrying later can succeed.
+    pub fn is_unavailable(&self) -> bool {
+        let StoreError::Sql(e) = self else { return false };
+        match e {
+            sqlx::Error::Io(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed
+            | sqlx::Error::Protocol(_) => true,
+            sqlx::Error::Database(db) => {
+                db.code().is_some_and(|c| c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03"))
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Result of a storage call.
 pub type StoreResult<T> = Result<T, StoreError>;
 

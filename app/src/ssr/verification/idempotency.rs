@@ -131,7 +131,7 @@ impl Attempt {
                 Some(known) => Ok(Committed::Known(known)),
                 None => Err(log_internal("idempotency key conflicted but no answer is stored")),
             },
-            (Err(e), _) => Err(log_internal(e)),
+            (Err(e), _) => Err(e.into()),
         }
     }
 }

@@ -106,7 +106,8 @@ impl utoipa::Modify for ApiKeyScheme {
 /// Documents the refusals operations answer from their extractors rather
 /// than their handlers: 400 for a body or query that cannot be read
 /// ([`crate::middleware::api_envelope`]), 404 where the path names an object
-/// (another tenant's is not there either), and on every secured operation 401
+/// (another tenant's is not there either), 503 everywhere (the database out of
+/// reach for a moment, [`crate::routes::error::ApiCode::Unavailable`]), and on every secured operation 401
 /// without a valid key or session and 403 (`insufficient_scope` for a key,
 /// `forbidden` for a role).
 struct Refusals;
@@ -134,6 +135,11 @@ impl utoipa::Modify for Refusals {
                     let text = "The body or query could not be read, or a field is invalid (`invalid_input`)";
                     let response = ResponseBuilder::new().description(text).content("application/json", envelope());
                     op.responses.responses.insert("400".to_owned(), response.build().into());
+                }
+                if !op.responses.responses.contains_key("503") {
+                    let text = "The database is out of reach for a moment (`unavailable`); nothing is acknowledged: retry after `Retry-After` seconds (a verification with its Idempotency-Key is billed once)";
+                    let response = ResponseBuilder::new().description(text).content("application/json", envelope());
+                    op.responses.responses.insert("503".to_owned(), response.build().into());
                 }
                 let Some(security) = op.security.as_ref().filter(|s| !s.is_empty()) else { continue };
                 let by_key = serde_json::to_value(security).is_ok_and(|v| v.to_string().contains("api_key"));
