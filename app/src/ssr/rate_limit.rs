@@ -1,8 +1,7 @@
-//! Per-API-key rate limiting: a token bucket per key (and per tenant for the
-//! Verify page's dry run, see [`crate::ssr::verification::attestation::check`]), in memory (each
-//! server process limits its own share). Integer milli-tokens, so no rounding
-//! drift. The login throttle uses the same buckets kept in the database
-//! ([`RateLimiter::step`]), so every process counts the same attempts.
+//! Token buckets in integer milli-tokens (no rounding drift): in memory, or
+//! one [`RateLimiter::step`] at a time on a bucket kept in the database, so
+//! every process counts the same requests (the login throttle; the
+//! Attestation API's limit on Postgres, see [`crate::ssr::verification::quota`]).
 
 use std::collections::HashMap;
 use std::sync::Mutex;

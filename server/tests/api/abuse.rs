@@ -151,3 +151,34 @@ async fn the_verify_pages_dry_run_takes_the_tenants_rate_limit() {
     assert_eq!(status, 429, "{v}");
     assert!(v.to_string().contains("retry in"), "{v}");
 }
+
+#[tokio::test]
+async fn the_api_rate_limit_is_shared_by_processes_on_postgres() {
+    let tight = |c: &mut app::ssr::config::PortalConfig| {
+        c.api_rate_per_minute = 1;
+        c.api_burst = 3;
+    };
+    let app = TestApp::spawn_with(tight).await;
+    let other = app.another_process(tight).await;
+    let admin = app.login("admin@acme.demo").await;
+    let key = app.create_key(&admin, "shared-limit").await.1;
+    let verify = |node: &TestApp| {
+        node.http
+            .post(node.url("/api/v1/verify"))
+            .bearer_auth(&key)
+            .header("content-type", "application/json")
+            .body("{}")
+    };
+    // The burst, spread over both processes: each request is refused for its body, not its rate.
+    for i in 0..3 {
+        let node = if i % 2 == 0 { &app } else { &other };
+        assert_eq!(verify(node).send().await.unwrap().status(), 400, "request {i} is within the burst");
+    }
+    let answers = [verify(&app).send().await.unwrap().status(), verify(&other).send().await.unwrap().status()];
+    match app.state.db.backend() {
+        // One bucket in the database: both processes have spent it.
+        app::ssr::store::Backend::Postgres => assert_eq!(answers.map(|s| s.as_u16()), [429, 429]),
+        // In memory (SQLite runs one process): the first process spent its 2 of 3, the other its 1 of 3.
+        app::ssr::store::Backend::Sqlite => assert_eq!(answers.map(|s| s.as_u16()), [400, 400]),
+    }
+}

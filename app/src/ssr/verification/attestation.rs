@@ -232,10 +232,7 @@ pub async fn check(
     org_id: &str,
     req: VerifyRequest,
 ) -> Result<Result<Verified, VerificationError>, AppError> {
-    use crate::domain::entitlements::Feature;
-    let high = crate::ssr::billing::entitlements::allows(state, org_id, Feature::HighRateLimit).await?;
-    let limiter = if high { &state.rate_limiter_high } else { &state.rate_limiter };
-    limiter.check(&format!("dry-run:{org_id}"), state.now_ms()).map_err(|retry_s| {
+    super::quota::take(state, org_id, &format!("dry-run:{org_id}")).await?.map_err(|retry_s| {
         AppError::new(
             crate::domain::ErrorCode::RateLimited,
             format!("Too many checks for this tenant; retry in {retry_s} s."),
@@ -278,7 +275,7 @@ impl Outcome {
 /// Verifies, signs a receipt on success, and records the call.
 /// `Err` only when the record cannot be written.
 pub async fn verify(state: &AppState, caller: Caller<'_>, req: VerifyRequest) -> Result<Recorded, AppError> {
-    evaluate(state, caller, req).await?.commit(state).await.map_err(log_internal)
+    Ok(evaluate(state, caller, req).await?.commit(state).await?)
 }
 
 /// Verifies and signs a receipt on success, without writing anything yet.

@@ -4,7 +4,7 @@
 //! API, the Verify page and the CLI call, with its [`request`] builder; the Verify page's [`dry_run`]. Around it: signed [`receipts`],
 //! [`trust`] material (keys, stored policies, trusted roots), canonical
 //! [`public_key`]s, exactly-once [`idempotency`], the [`group_commit`] writer,
-//! local [`signing`] for the CLI, a [`local_sigstore`] instance for keyless signatures made offline
+//! the API's rate limit ([`quota`]), local [`signing`] for the CLI, a [`local_sigstore`] instance for keyless signatures made offline
 //! (drills, demo, tests), and the policy [`rules`] every caller shares.
 
 pub mod attestation;
@@ -15,6 +15,7 @@ pub mod group_commit;
 pub mod idempotency;
 pub mod local_sigstore;
 pub mod public_key;
+pub mod quota;
 pub mod reason;
 pub mod receipts;
 pub mod request;

@@ -13,14 +13,13 @@
 
 use super::api_key::{Key, Verify};
 use crate::routes::error::{ApiCode, ApiError, Code, ErrorBody, ErrorEnvelope};
-use app::domain::entitlements::Feature;
 use app::domain::unique_json::UniqueKeys;
 use app::ssr::AppState;
-use app::ssr::billing::entitlements;
 use app::ssr::error::log_internal;
 use app::ssr::verification::attestation::{self, Caller, Kind, Success, VerifyRequest};
 use app::ssr::verification::engine::{BundlePolicy, Signer, VerificationError};
 use app::ssr::verification::idempotency::{self, Committed, Known, Start};
+use app::ssr::verification::quota;
 use app::ssr::verification::request::{Malformed, RequestParts};
 use app::ssr::verification::rules::PolicyRules;
 use axum::extract::State;
@@ -158,9 +157,7 @@ pub async fn verify(
     headers: HeaderMap,
     body: axum::body::Body,
 ) -> Result<Response, ApiError> {
-    let high = entitlements::allows(&state, &key.org_id, Feature::HighRateLimit).await?;
-    let limiter = if high { &state.rate_limiter_high } else { &state.rate_limiter };
-    if let Err(retry_after_s) = limiter.check(&key.id, state.now_ms()) {
+    if let Err(retry_after_s) = quota::take(&state, &key.org_id, &key.id).await? {
         let mut res = ApiError::new(
             ApiCode::RateLimited,
             format!("Too many requests for this API key; retry in {retry_after_s} s."),
