@@ -215,3 +215,27 @@ async fn the_exports_are_documented_under_api_v1_and_refuse_a_tenant() {
         assert!(doc["paths"][path].is_object(), "{path} is documented");
     }
 }
+
+#[tokio::test]
+async fn a_write_checks_the_callers_rights_before_it_reads_the_body() {
+    let app = TestApp::spawn().await;
+    let member = app.login("member@acme.demo").await;
+    let admin = app.login("admin@operator.demo").await;
+    let acme = app.login("admin@acme.demo").await;
+    let tenant = app.state.db.org_by_slug("acme-robotics").await.unwrap().unwrap().id;
+    let writes = [
+        ("/api/v1/tenants".to_owned(), &admin),
+        (format!("/api/v1/tenants/{tenant}/plan"), &admin),
+        ("/api/v1/users".to_owned(), &admin),
+        ("/api/v1/prices".to_owned(), &admin),
+        ("/api/v1/invitations".to_owned(), &admin),
+        ("/api/v1/api-keys".to_owned(), &acme),
+    ];
+    let nonsense = json!({ "not": "a field of any of these" });
+    for (path, allowed) in &writes {
+        let (status, body) = post(&app, &member, path, &nonsense).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (403, Some("forbidden")), "{path}: {body}");
+        let (status, body) = post(&app, allowed, path, &nonsense).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (400, Some("invalid_input")), "{path}: {body}");
+    }
+}

@@ -5,7 +5,9 @@
 //! ([`as_page`]), so the role checks, the tenant scoping and the access log
 //! of auditors' reads are the page's, not a copy of them.
 
+use super::body::LateJson;
 use crate::routes::error::{ApiError, ErrorEnvelope};
+use app::domain::Action;
 use app::domain::AppError;
 use app::ssr::AppState;
 use axum::extract::{Path, Query, State};
@@ -52,6 +54,20 @@ pub(super) async fn as_page<T>(
     Ok(result?)
 }
 
+/// The body of a write the caller may make: first the page's check that the
+/// caller may do `action` (401 or 403 as the page answers them), then the
+/// body parsed, so a refused caller never learns about the body (400).
+pub(super) async fn body_for<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    parts: &Parts,
+    action: Action,
+    body: LateJson<T>,
+) -> Result<T, ApiError> {
+    as_page(state.clone(), parts.clone(), async move { app::ssr::identity::auth::require(action).await.map(drop) })
+        .await?;
+    body.parse()
+}
+
 /// Every tenant the caller may see (operator staff; an auditor's engagement's tenants, logged).
 #[utoipa::path(get, path = "/api/v1/tenants", tag = "console",
     responses((status = 200, description = "Tenants with plan, features and state", body = [app::api::tenants::TenantSummary])),
@@ -79,8 +95,9 @@ pub struct NewTenantBody {
 pub async fn create_tenant(
     State(state): State<AppState>,
     parts: Parts,
-    Json(b): Json<NewTenantBody>,
+    body: LateJson<NewTenantBody>,
 ) -> Result<Json<impl Serialize>, ApiError> {
+    let b = body_for(&state, &parts, Action::ManageTenants, body).await?;
     Ok(Json(as_page(state, parts, app::api::tenants::create_tenant(b.name, b.slug, b.plan)).await?))
 }
 
@@ -118,8 +135,9 @@ pub struct NewApiKeyBody {
 pub async fn create_api_key(
     State(state): State<AppState>,
     parts: Parts,
-    Json(b): Json<NewApiKeyBody>,
+    body: LateJson<NewApiKeyBody>,
 ) -> Result<Json<impl Serialize>, ApiError> {
+    let b = body_for(&state, &parts, Action::ManageTenantSettings, body).await?;
     let mut chosen = [None, None, None, None];
     for scope in &b.scopes {
         let slot = ["verify", "evidence", "admin", "read"].iter().position(|s| s == scope).ok_or_else(|| {

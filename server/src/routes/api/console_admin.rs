@@ -2,10 +2,13 @@
 //! cookie: a tenant's plan and suspension, users and their roles, price
 //! versions and onboarding invitations. As in [`super::console`], each route
 //! runs the page's own server function ([`as_page`]), so the role checks,
-//! validation and audit entries are the page's.
+//! validation and audit entries are the page's; a body is parsed only after
+//! the page's rights check passed ([`body_for`]).
 
-use super::console::as_page;
+use super::body::LateJson;
+use super::console::{as_page, body_for};
 use crate::routes::error::{ApiError, ErrorEnvelope};
+use app::domain::Action;
 use app::ssr::AppState;
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
@@ -46,8 +49,9 @@ pub async fn set_plan(
     State(state): State<AppState>,
     parts: Parts,
     Path(id): Path<String>,
-    Json(b): Json<PlanBody>,
+    body: LateJson<PlanBody>,
 ) -> Result<Json<Value>, ApiError> {
+    let b = body_for(&state, &parts, Action::ManageTenants, body).await?;
     as_page(state, parts, app::api::tenants::set_tenant_plan(id.clone(), b.plan.clone())).await?;
     Ok(Json(json!({ "id": id, "plan": b.plan })))
 }
@@ -115,8 +119,9 @@ fn least_privilege() -> String {
 pub async fn create_user(
     State(state): State<AppState>,
     parts: Parts,
-    Json(b): Json<NewUserBody>,
+    body: LateJson<NewUserBody>,
 ) -> Result<Json<impl Serialize>, ApiError> {
+    let b = body_for(&state, &parts, Action::ManageUsers, body).await?;
     let call = app::api::users::create_user(b.email, b.name, b.role, b.password, b.tenant_slug);
     Ok(Json(as_page(state, parts, call).await?))
 }
@@ -139,8 +144,9 @@ pub async fn set_role(
     State(state): State<AppState>,
     parts: Parts,
     Path(id): Path<String>,
-    Json(b): Json<RoleBody>,
+    body: LateJson<RoleBody>,
 ) -> Result<Json<Value>, ApiError> {
+    let b = body_for(&state, &parts, Action::ManageUsers, body).await?;
     as_page(state, parts, app::api::users::set_user_role(id.clone(), b.role.clone())).await?;
     Ok(Json(json!({ "id": id, "role": b.role })))
 }
@@ -166,8 +172,9 @@ pub struct NewPriceBody {
 pub async fn add_price(
     State(state): State<AppState>,
     parts: Parts,
-    Json(b): Json<NewPriceBody>,
+    body: LateJson<NewPriceBody>,
 ) -> Result<Json<impl Serialize>, ApiError> {
+    let b = body_for(&state, &parts, Action::ManagePrices, body).await?;
     Ok(Json(as_page(state, parts, app::api::prices::add_price(b.plan, b.event, b.price, b.from)).await?))
 }
 
@@ -203,8 +210,9 @@ pub struct InvitationLink {
 pub async fn create_invitation(
     State(state): State<AppState>,
     parts: Parts,
-    Json(b): Json<NewInvitationBody>,
+    body: LateJson<NewInvitationBody>,
 ) -> Result<Json<InvitationLink>, ApiError> {
+    let b = body_for(&state, &parts, Action::ManageOnboarding, body).await?;
     let call = app::api::onboarding::create_invitation(b.label, b.days.to_string());
     Ok(Json(InvitationLink { link: as_page(state, parts, call).await? }))
 }
