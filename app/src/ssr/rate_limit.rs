@@ -58,20 +58,84 @@ impl RateLimiter {
     /// (whole seconds to wait when empty). Shared by the in-memory buckets and
     /// the database-backed ones ([`crate::ssr::store::Db::throttle_step`]).
     pub fn step(&self, bucket: Option<(i64, i64)>, now_ms: i64, consume: bool) -> ((i64, i64), Result<(), u64>) {
+        let (state, answer) = self.take_up_to(bucket, now_ms, i64::from(consume));
+        (state, answer.map(drop))
+    }
+
+    /// Like [`RateLimiter::step`], taking up to `want` whole tokens at once
+    /// (at least one is there, or none is taken): the new state and how many
+    /// were taken, or the whole seconds to wait when the bucket is empty.
+    pub fn take_up_to(&self, bucket: Option<(i64, i64)>, now_ms: i64, want: i64) -> ((i64, i64), Result<i64, u64>) {
         let capacity = self.burst * MILLI;
         let (milli, at) = bucket.unwrap_or((capacity, now_ms));
         let elapsed = (now_ms - at).max(0);
         // per_minute tokens per 60 000 ms = per_minute milli-tokens per 60 ms.
         let milli = (milli + elapsed * self.per_minute / 60).min(capacity);
         if milli >= MILLI {
-            let left = if consume { milli - MILLI } else { milli };
-            ((left, now_ms), Ok(()))
+            let taken = (milli / MILLI).min(want.max(0));
+            ((milli - taken * MILLI, now_ms), Ok(taken))
         } else {
             let missing = MILLI - milli;
             // Both divisions round up (all values are positive).
             let wait_ms = (missing * 60 + self.per_minute - 1) / self.per_minute;
             ((milli, now_ms), Err(u64::try_from((wait_ms + 999) / 1000).unwrap_or(1).max(1)))
         }
+    }
+}
+
+impl RateLimiter {
+    /// How many tokens a process takes from a shared bucket at once
+    /// ([`Leases`]): a tenth of the burst, at least one.
+    pub fn lease_size(&self) -> i64 {
+        (self.burst / 10).max(1)
+    }
+}
+
+/// Tokens this process took from shared buckets (in the database) ahead of
+/// use, so a busy key costs one database step per [`RateLimiter::lease_size`]
+/// requests instead of one per request. Unspent tokens lapse after
+/// [`LEASE_MS`]: the processes together never exceed the bucket, and at worst
+/// allow a little less than it while each holds a few it does not use.
+#[derive(Debug, Default)]
+pub struct Leases {
+    held: Mutex<HashMap<String, Lease>>,
+    /// One refill from the database at a time in this process.
+    pub refill: tokio::sync::Mutex<()>,
+}
+
+/// Whole tokens held, and when they were taken.
+#[derive(Debug, Clone, Copy)]
+struct Lease {
+    tokens: i64,
+    taken_at_ms: i64,
+}
+
+/// How long leased tokens stay usable.
+pub const LEASE_MS: i64 = 1000;
+
+/// Leases remembered at most (lapsed ones are forgotten first).
+const LEASE_KEYS: usize = 10_000;
+
+impl Leases {
+    /// Spends one leased token of `key`, if one is held and has not lapsed.
+    pub fn spend(&self, key: &str, now_ms: i64) -> bool {
+        let Ok(mut held) = self.held.lock() else { return false };
+        match held.get_mut(key) {
+            Some(l) if l.tokens > 0 && now_ms < l.taken_at_ms + LEASE_MS => {
+                l.tokens -= 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Holds `tokens` more of `key`, taken at `now_ms` (replacing a lapsed or empty lease).
+    pub fn hold(&self, key: &str, tokens: i64, now_ms: i64) {
+        let Ok(mut held) = self.held.lock() else { return };
+        if held.len() >= LEASE_KEYS {
+            held.retain(|_, l| now_ms < l.taken_at_ms + LEASE_MS);
+        }
+        held.insert(key.to_owned(), Lease { tokens: tokens.max(0), taken_at_ms: now_ms });
     }
 }
 
@@ -203,6 +267,29 @@ mod tests {
         assert_eq!(rl.check("k", 100_000), Ok(()));
         assert_eq!(rl.check("k", 100_000), Ok(()));
         assert_eq!(rl.check("k", 100_000), Err(1));
+    }
+
+    #[test]
+    fn a_lease_takes_what_is_there_up_to_its_size() {
+        let rl = RateLimiter::new(60, 25); // one per second, 25 at once: leases of 2
+        assert_eq!(rl.lease_size(), 2);
+        let (state, taken) = rl.take_up_to(None, 0, 30);
+        assert_eq!((state, taken), ((0, 0), Ok(25)), "never more than the bucket holds");
+        assert_eq!(rl.take_up_to(Some(state), 500, 2).1, Err(1), "none until a whole one is back");
+        assert_eq!(rl.take_up_to(Some(state), 1000, 2), ((0, 1000), Ok(1)), "one back, one taken");
+        assert_eq!(RateLimiter::new(60, 3).lease_size(), 1, "small bursts lease one at a time");
+    }
+
+    #[test]
+    fn leased_tokens_are_spent_once_and_lapse() {
+        let leases = Leases::default();
+        assert!(!leases.spend("k", 0), "nothing held yet");
+        leases.hold("k", 2, 0);
+        assert!(leases.spend("k", 10) && leases.spend("k", 20));
+        assert!(!leases.spend("k", 30), "both spent");
+        leases.hold("k", 5, 100);
+        assert!(!leases.spend("k", 100 + LEASE_MS), "lapsed");
+        assert!(!leases.spend("other", 100), "keys are separate");
     }
 
     #[test]

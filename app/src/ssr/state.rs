@@ -48,6 +48,8 @@ pub struct Services {
     pub entitlements: Arc<crate::ssr::billing::entitlements::EntitlementCache>,
     /// Rate limits of API keys whose tenant has the high-rate-limit feature.
     pub rate_limiter_high: Arc<crate::ssr::rate_limit::RateLimiter>,
+    /// API rate-limit tokens this process took from the shared buckets ahead of use (Postgres).
+    pub api_leases: Arc<crate::ssr::rate_limit::Leases>,
     /// The SSRF guard and its shared HTTP client for webhooks and repository hosts.
     pub outbound: Arc<crate::ssr::webhooks::ssrf::Outbound>,
     /// Where the next id's parts come from (ids sort in creation order).
@@ -96,6 +98,7 @@ impl AppState {
             idempotency_locks: Arc::default(),
             entitlements: Arc::default(),
             rate_limiter_high,
+            api_leases: Arc::default(),
             ids: Arc::default(),
             leptos_options,
         }))

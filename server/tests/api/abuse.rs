@@ -182,3 +182,26 @@ async fn the_api_rate_limit_is_shared_by_processes_on_postgres() {
         app::ssr::store::Backend::Sqlite => assert_eq!(answers.map(|s| s.as_u16()), [400, 400]),
     }
 }
+
+#[tokio::test]
+async fn processes_leasing_tokens_never_allow_more_than_the_burst_together() {
+    let leased = |c: &mut app::ssr::config::PortalConfig| {
+        c.api_rate_per_minute = 1;
+        c.api_burst = 20; // leases of 2
+    };
+    let app = TestApp::spawn_with(leased).await;
+    if app.state.db.backend() != app::ssr::store::Backend::Postgres {
+        return; // SQLite keeps one bucket per process (the test above shows it)
+    }
+    let other = app.another_process(leased).await;
+    let admin = app.login("admin@acme.demo").await;
+    let key = app.create_key(&admin, "leases").await.1;
+    let mut admitted = 0;
+    for i in 0..40 {
+        let node = if i % 2 == 0 { &app } else { &other };
+        let r = node.http.post(node.url("/api/v1/verify")).bearer_auth(&key).body("{}").send().await.unwrap();
+        admitted += u32::from(r.status() != 429);
+    }
+    // Each process may let a lease of 2 lapse unspent; never more than the burst gets through.
+    assert!((16..=20).contains(&admitted), "{admitted} of 40 admitted with a burst of 20");
+}
