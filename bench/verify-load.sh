@@ -1,6 +1,6 @@
 # Shared by the crash tests (bench/crash-test.sh, bench/multi-process.sh): sourced, not run.
-# Two verify request bodies, clients that retry each request until it is answered, and the tally
-# that finds lost, duplicated and rejected-but-billed events. Uses: work, requests, clients.
+# Two verify request bodies, the load at a share of the measured capacity (verify-load), and the
+# tally that finds lost, duplicated and rejected-but-billed events. Uses: work, loadgen.
 
 # The portal binary: $1 if given, else the newer of the release and debug builds (a stale
 # release build would lack routes the tests use).
@@ -21,22 +21,21 @@ make_bodies() {
   jq '.artifact.base64 = "dGFtcGVyZWQ="' "$work/ok.json" > "$work/bad.json"
 }
 
-# client ID URL KEY PREFIX: sends its share of requests (every tenth rejected), retrying each
-# until answered (200 or 422) or 60 s passed; one line "PREFIX-i status tries" per request.
-client() {
-  local id=$1 url=$2 key=$3 prefix=$4 i status deadline tries body
-  for ((i = id; i < requests; i += clients)); do
-    body=$work/ok.json; ((i % 10 == 9)) && body=$work/bad.json
-    deadline=$((SECONDS + 60)); status=000; tries=0
-    while [ $SECONDS -lt $deadline ]; do
-      tries=$((tries + 1))
-      status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url/api/v1/verify" \
-        -H "Authorization: Bearer $key" -H "Idempotency-Key: $prefix-$i" -H 'content-type: application/json' \
-        --data-binary @"$body" || true)
-      case $status in 200|422) break ;; *) sleep 0.05 ;; esac
-    done
-    echo "$prefix-$i $status $tries" >> "$work/acks.$id"
-  done
+# The load generator (server/src/bin/verify_load.rs), built beside the portal binary $1.
+loadgen_for() { echo "$(dirname "$1")/verify-load"; }
+
+# offer_load URL KEY PREFIX SECS: measures the capacity through URL (every client busy, 3 s,
+# LOAD_CAPACITY_SECS to change), then offers LOAD_SHARE (default 0.8) of it for SECS seconds in
+# the background (pid in load_pid), every request retried until answered (200 or 422) or 60 s
+# passed; one line "PREFIX-i status tries" per request in $work/acks.0. Sets capacity and rate.
+offer_load() {
+  local url=$1 key=$2 prefix=$3 secs=$4
+  local args=(--url "$url" --ok "$work/ok.json" --bad "$work/bad.json" --prefix "$prefix")
+  capacity=$(VERIFY_LOAD_KEY=$key "$loadgen" capacity "${args[@]}" --secs "${LOAD_CAPACITY_SECS:-3}")
+  rate=$(awk -v c="$capacity" -v s="${LOAD_SHARE:-0.8}" 'BEGIN { r = c * s; print (r < 1 ? 1 : int(r)) }')
+  echo "capacity $capacity answers/s; offering ${LOAD_SHARE:-0.8} of it: $rate requests/s for $secs s"
+  VERIFY_LOAD_KEY=$key "$loadgen" run "${args[@]}" --rate "$rate" --secs "$secs" --out "$work/acks.0" &
+  load_pid=$!
 }
 
 # tally EVENTS: from the clients' lines and EVENTS ("key count" per idempotency key, sorted),

@@ -53,8 +53,9 @@ fi
 # and curl); Postgres tests a throwaway local server.
 case "${1:-}" in
   --test)
-    # nginx-light and jq: the two-process test behind a reverse proxy (bench/multi-process.sh).
-    apt_install chromium openssl curl nginx-light jq
+    # nginx-light and jq: the two-process test behind a reverse proxy (bench/multi-process.sh);
+    # sqlite3: the SQLite crash test counts the usage events with it (bench/crash-test.sh).
+    apt_install chromium openssl curl nginx-light jq sqlite3
     if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then apt_install postgresql; fi
     # The API fuzzer (schemathesis, from PyPI) runs in its own virtual environment.
     if ! python3 -m venv --help >/dev/null 2>&1; then apt_install python3-venv; fi ;;

@@ -59,8 +59,11 @@ if [ -z "${PORTAL_TEST_POSTGRES_URL:-}" ]; then
 fi
 PORTAL_TEST_POSTGRES_URL=$PORTAL_TEST_POSTGRES_URL cargo nextest run -p server --test api --locked --no-fail-fast
 
-step "two server processes on one Postgres behind nginx, one SIGKILLed under load (short; the full run is a bench)"
-MP_BIN=target/debug/trust-portal bench/multi-process.sh 400 4 8 2>&1 | grep -v ' Killed '
+step "crash test on SQLite: 80% of measured capacity, the server SIGKILLed 4 times (short; the full run is a bench)"
+CRASH_BIN=target/debug/trust-portal bench/crash-test.sh 4 1.5 2>&1 | grep -v ' Killed '
+
+step "two server processes on one Postgres behind nginx at 80% of capacity: one SIGKILLed 4 times, then Postgres restarted (short)"
+MP_BIN=target/debug/trust-portal bench/multi-process.sh 4 1 2>&1 | grep -v ' Killed '
 
 step "browser tests (Chromium; JavaScript on and off)"
 (cd end2end && playwright test)
