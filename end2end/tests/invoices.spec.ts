@@ -10,7 +10,7 @@ test('finance opens the issued demo invoice: numbered, lines in words, printable
   const issued = page.locator('[data-testid="invoice-row"][data-status="issued"]').filter({ hasText: 'Acme Robotics' });
   await expect(issued).toHaveCount(1);
   await expect(issued).toContainText(/INV-\d{4}-\d{2}-ACME-ROBOTICS/);
-  await expect(issued).toContainText('$0.15');
+  await expect(issued).toContainText('$0.20');
   await expectAccessible(page);
 
   await issued.getByRole('link').click();
@@ -21,16 +21,21 @@ test('finance opens the issued demo invoice: numbered, lines in words, printable
   await expect(page).toHaveTitle(/^INV-.* · Trust Portal$/);
   await expect(invoice.getByTestId('invoice-status')).toHaveText('Issued');
   await expect(invoice).toContainText('Billed to Acme Robotics (acme-robotics)');
-  await expect(invoice.getByTestId('invoice-line').first()).toHaveText(/^Attestation verifications, 30 x \$0\.005\s*\$0\.15$/);
-  await expect(invoice.getByTestId('invoice-total')).toHaveText('$0.15');
+  // Acme moved from Starter to Pro on the 10th: each call is billed at the plan it was made on.
+  const lines = invoice.getByTestId('invoice-line');
+  await expect(lines.filter({ hasText: 'Attestation verifications on Starter' })).toHaveText(/^Attestation verifications on Starter, 10 x \$0\.01\s*\$0\.10$/);
+  await expect(lines.filter({ hasText: 'Attestation verifications on Pro' })).toHaveText(/^Attestation verifications on Pro, 20 x \$0\.005\s*\$0\.10$/);
+  await expect(invoice.getByTestId('invoice-total')).toHaveText('$0.20');
   await expectAccessible(page);
 
   // The downloads are the document on screen.
   const csv = await page.request.get((await page.getByRole('link', { name: 'Download CSV' }).getAttribute('href'))!);
   expect(csv.headers()['content-disposition']).toMatch(/^attachment; filename="invoice-\d{4}-\d{2}-acme-robotics\.csv"$/);
-  expect(await csv.text()).toMatch(/,acme-robotics,pro,attestation\.verify,30,0\.005,0\.15,,issued\n/);
+  const rows = await csv.text();
+  expect(rows).toMatch(/,acme-robotics,starter,attestation\.verify,10,0\.01,0\.10,,issued\n/);
+  expect(rows).toMatch(/,acme-robotics,pro,attestation\.verify,20,0\.005,0\.10,,issued\n/);
   const json = await (await page.request.get((await page.getByRole('link', { name: 'Download JSON' }).getAttribute('href'))!)).json();
-  expect(json.invoices[0].total).toBe(15);
+  expect(json.invoices[0].total).toBe(20);
 
   // Printed, only the invoice shows: no navigation, no buttons.
   await page.emulateMedia({ media: 'print' });

@@ -36,8 +36,12 @@ async fn a_tenant_lists_its_issued_invoice_and_its_draft_over_the_api() {
     assert_eq!(periods, [("2026-12", "acme-robotics"), ("2026-11", "acme-robotics")], "only Acme's, newest first");
     let november = &list[1];
     let units = server::cli::demo_invoice::DEMO_CALLS_ACME_LAST_MONTH as i64;
+    let on_starter = server::cli::demo_invoice::DEMO_CALLS_ACME_ON_STARTER as i64;
+    let on_pro = units - on_starter;
     assert_eq!(november["number"], "INV-2026-11-ACME-ROBOTICS");
-    assert_eq!((november["units"].as_i64(), november["total"].as_i64()), (Some(units), Some(units * 5 / 10)));
+    // Each call at the plan in force when it was made: 1 cent on Starter, half a cent on Pro.
+    let total = on_starter + on_pro / 2;
+    assert_eq!((november["units"].as_i64(), november["total"].as_i64()), (Some(units), Some(total)));
     assert!(november["issued_at"].as_i64().unwrap() <= MID_DECEMBER);
     assert!(list[0]["number"].is_null() && list[0]["issued_at"].is_null(), "December is a draft: {}", list[0]);
 
@@ -47,7 +51,14 @@ async fn a_tenant_lists_its_issued_invoice_and_its_draft_over_the_api() {
     assert_eq!(invoice["issued"]["at"], november["issued_at"]);
     let (status, csv) = get(&app, "/api/v1/invoices/2026-11?format=csv", &acme).await;
     assert_eq!(status, 200);
-    assert!(csv.contains(&format!("2026-11,acme-robotics,pro,attestation.verify,{units},0.005,0.15,,issued")), "{csv}");
+    assert!(
+        csv.contains(&format!("2026-11,acme-robotics,starter,attestation.verify,{on_starter},0.01,0.10,,issued")),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(&format!("2026-11,acme-robotics,pro,attestation.verify,{on_pro},0.005,0.10,,issued")),
+        "{csv}"
+    );
 }
 
 #[tokio::test]
