@@ -84,7 +84,7 @@ pub async fn issue(state: &AppState, actor: &str, org: &OrgRow, period: Period) 
         Ok(Some(row)) => row,
         Ok(None) => return Ok(None),
         Err(StoreError::Invalid(why)) => return Err(AppError::invalid("period", why)),
-        Err(e) => return Err(log_internal(e)),
+        Err(e) => return Err(e.into()),
     };
     let invoice: Invoice = serde_json::from_str(&row.body).map_err(log_internal)?;
     let detail = format!("{} {period} {} total {}", org.slug, plan.as_str(), invoice.total);

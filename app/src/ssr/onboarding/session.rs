@@ -53,7 +53,7 @@ pub(crate) async fn open_invitation(
         }
         // Another tab or the CLI started it a moment ago: use theirs.
         Err(StoreError::Conflict) => Box::pin(open_invitation(state, invitation, via)).await,
-        Err(e) => Err(log_internal(e)),
+        Err(e) => Err(e.into()),
     }
 }
 

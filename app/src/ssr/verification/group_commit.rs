@@ -54,10 +54,14 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
                 for (record, done) in records.into_iter().zip(senders) {
                     let result = db.insert_calls(std::slice::from_ref(&record)).await;
                     // A conflict is an idempotency key another request claimed first; its caller replays that answer.
-                    if let Err(e) = &result
-                        && !matches!(e, StoreError::Conflict)
-                    {
-                        tracing::error!(error = %e, id = %record.verification.id, "cannot record an API call");
+                    match &result {
+                        Err(e) if e.is_unavailable() => {
+                            tracing::warn!(error = %e, id = %record.verification.id, "database unavailable: API call not recorded");
+                        }
+                        Err(e) if !matches!(e, StoreError::Conflict) => {
+                            tracing::error!(error = %e, id = %record.verification.id, "cannot record an API call");
+                        }
+                        _ => {}
                     }
                     let _ = done.send(result);
                 }

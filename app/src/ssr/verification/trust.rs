@@ -6,7 +6,6 @@ use crate::domain::ids::{PolicyId, SigningKeyId, TrustedRootId};
 use crate::domain::text::Slug;
 use crate::domain::{AppError, ErrorCode};
 use crate::ssr::audit::AuditEvent;
-use crate::ssr::error::log_internal;
 use crate::ssr::state::AppState;
 use crate::ssr::store::{PolicyRow, SigningKeyRow, StoreError, TrustedRootRow};
 use crate::ssr::verification::engine::{self, Reason, VerificationError, fail};
@@ -140,7 +139,7 @@ impl From<VerificationError> for Rejection {
 }
 
 fn internal(e: StoreError) -> Rejection {
-    Rejection::Internal(log_internal(e))
+    Rejection::Internal(e.into())
 }
 
 fn internal_msg() -> Rejection {
