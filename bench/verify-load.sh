@@ -34,7 +34,8 @@ offer_load() {
   capacity=$(VERIFY_LOAD_KEY=$key "$loadgen" capacity "${args[@]}" --secs "${LOAD_CAPACITY_SECS:-3}")
   rate=$(awk -v c="$capacity" -v s="${LOAD_SHARE:-0.8}" 'BEGIN { r = c * s; print (r < 1 ? 1 : int(r)) }')
   echo "capacity $capacity answers/s; offering ${LOAD_SHARE:-0.8} of it: $rate requests/s for $secs s"
-  VERIFY_LOAD_KEY=$key "$loadgen" run "${args[@]}" --rate "$rate" --secs "$secs" --out "$work/acks.0" &
+  # A 500 is a failure the portal did not classify (a database restart answers 503): the run fails.
+  VERIFY_LOAD_KEY=$key "$loadgen" run "${args[@]}" --rate "$rate" --secs "$secs" --out "$work/acks.0" --forbid-status 500 &
   load_pid=$!
 }
 

@@ -56,6 +56,9 @@ enum Command {
         /// Requests in flight at most (the open loop waits beyond it).
         #[arg(long, default_value_t = 512)]
         max_in_flight: usize,
+        /// A status no try may get (repeatable), e.g. 500: the run fails if one does.
+        #[arg(long)]
+        forbid_status: Vec<u16>,
     },
 }
 
@@ -250,7 +253,7 @@ async fn command(command: Command) -> Result<(), String> {
             let rate = capacity(sender, &format!("cap-{}", target.prefix), secs, connections).await;
             println!("{rate:.0}");
         }
-        Command::Run { target, rate, secs, out, max_in_flight } => {
+        Command::Run { target, rate, secs, out, max_in_flight, forbid_status } => {
             if !(rate > 0.0 && secs > 0.0) {
                 return Err("--rate and --secs must be above zero".into());
             }
@@ -266,6 +269,15 @@ async fn command(command: Command) -> Result<(), String> {
                 status_counts(acks.iter().flat_map(|a| a.other_statuses.iter().copied())),
             );
             write_acks(&out, &acks).map_err(|e| format!("{}: {e}", out.display()))?;
+            let tries = acks.iter().flat_map(|a| a.other_statuses.iter().copied().chain([a.status]));
+            let forbidden: Vec<u16> = tries.filter(|s| forbid_status.contains(s)).collect();
+            if !forbidden.is_empty() {
+                return Err(format!(
+                    "{} tries got a forbidden status: {}",
+                    forbidden.len(),
+                    status_counts(forbidden.into_iter())
+                ));
+            }
         }
     }
     Ok(())
