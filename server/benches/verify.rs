@@ -6,12 +6,23 @@
 //! root), and on their own the integrity checks inside them: canonical key
 //! re-encoding and the duplicate-key check of a bundle. Prints mean and
 //! percentiles over many runs after a warm-up.
+//!
+//! Last, the keyless bundle's signature floor (issue 19's yardstick): the
+//! signature checks that depend on the request, done raw with aws-lc-rs (the
+//! library sigstore-verify uses here) over 1 KiB messages: the leaf
+//! certificate's signature by the Fulcio intermediate (ECDSA P-384, SHA-384),
+//! and four ECDSA P-256 checks (the SCT, the Rekor SET, the checkpoint, the
+//! artifact signature). The chain from the intermediate to the root is the
+//! same for every request and is not part of the floor.
 
 use app::ssr::verification::engine::{self, BundlePolicy, Subject};
+use aws_lc_rs::signature;
 use base64::Engine;
 use std::time::{Duration, Instant};
 
-fn measure(name: &str, iterations: u32, mut op: impl FnMut()) {
+/// Runs `op` `iterations` times after a tenth as many warm-up runs, prints the
+/// figures and returns the mean.
+fn measure(name: &str, iterations: u32, mut op: impl FnMut()) -> Duration {
     for _ in 0..iterations / 10 {
         op();
     }
@@ -32,6 +43,7 @@ fn measure(name: &str, iterations: u32, mut op: impl FnMut()) {
         pct(99),
         u128::from(iterations) * 1_000_000_000 / total.as_nanos().max(1)
     );
+    total / iterations
 }
 
 fn main() {
@@ -74,4 +86,30 @@ fn main() {
     measure("  duplicate-key check of the bundle", 2000, || {
         let _ = app::domain::unique_json::UniqueKeys::parse(&bundle);
     });
+
+    let p384 = raw_check(&signature::ECDSA_P384_SHA384_ASN1_SIGNING, &signature::ECDSA_P384_SHA384_ASN1);
+    let p256 = raw_check(&signature::ECDSA_P256_SHA256_ASN1_SIGNING, &signature::ECDSA_P256_SHA256_ASN1);
+    let t384 = measure("  raw ECDSA P-384 verify (aws-lc-rs)", 5000, || assert!(p384()));
+    let t256 = measure("  raw ECDSA P-256 verify (aws-lc-rs)", 5000, || assert!(p256()));
+    let floor = t384 + 4 * t256;
+    println!(
+        "keyless bundle signature floor (1 x P-384 + 4 x P-256): {floor:.1?} = {} verifications per CPU-second; \
+         target for the portal over HTTP: >= {} (floor / 1.25)",
+        1_000_000_000 / floor.as_nanos().max(1),
+        800_000_000 / floor.as_nanos().max(1),
+    );
+}
+
+/// One raw signature check: a fresh key pair of `signing`, a signature over a
+/// 1 KiB message, and a closure that verifies it (true when it verifies).
+fn raw_check(
+    signing: &'static signature::EcdsaSigningAlgorithm,
+    verifying: &'static signature::EcdsaVerificationAlgorithm,
+) -> impl Fn() -> bool {
+    use signature::KeyPair;
+    let pair = signature::EcdsaKeyPair::generate(signing).expect("keygen");
+    let message = vec![42u8; 1024];
+    let sig = pair.sign(&aws_lc_rs::rand::SystemRandom::new(), &message).expect("sign").as_ref().to_vec();
+    let public = signature::UnparsedPublicKey::new(verifying, pair.public_key().as_ref().to_vec());
+    move || public.verify(&message, &sig).is_ok()
 }
