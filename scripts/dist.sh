@@ -41,6 +41,8 @@ mkdir -p "$out/share/sbom"
 cargo cyclonedx --format json --describe binaries -q
 mv server/trust-portal_bin.cdx.json "$out/share/sbom/trust-portal.cdx.json"
 mv frontend/frontend_cdylib-rlib.cdx.json "$out/share/sbom/browser.cdx.json"
+# The crash tests' load generator (server/src/bin/verify_load.rs) is not shipped: nor is its SBOM.
+rm -f server/verify-load_bin.cdx.json
 keys=$(mktemp -d)
 if [ -n "${PORTAL_RELEASE_KEY:-}" ]; then
   key=$PORTAL_RELEASE_KEY   # the vendor's kept release key; publish its .pub
