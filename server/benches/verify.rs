@@ -77,6 +77,9 @@ fn main() {
     measure("trusted root parse (public good)", 500, || {
         let _ = engine::public_good_root();
     });
+    measure("  verifier preparation (keys, CAs)", 500, || {
+        let _ = sigstore_verify::Verifier::new(&root);
+    });
 
     // The integrity checks on their own, to compare with the whole verifications above.
     let der = kp.public_key_der().expect("key");
