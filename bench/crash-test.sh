@@ -46,8 +46,7 @@ offer_load "http://127.0.0.1:$port" "$key" crash "$secs"
 started=$SECONDS
 for ((k = 1; k <= kills; k++)); do
   sleep "$every"
-  kill -9 "$server"; wait "$server" 2>/dev/null || true
-  sleep 0.3
+  sigkill "$server"
   start
 done
 wait "$load_pid"; load_pid=
@@ -56,9 +55,4 @@ elapsed=$((SECONDS - started))
 
 sqlite3 "$work/crash.db" "SELECT idempotency_key, COUNT(*) FROM usage_events WHERE idempotency_key LIKE 'crash-%' GROUP BY idempotency_key" \
   | tr '|' ' ' | sort > "$work/events"
-tally "$work/events"
-reconcile=clean; "$bin" billing reconcile --period "$(date -u +%Y-%m)" > "$work/reconcile" || reconcile=MISMATCH
-echo "1 node on SQLite; $((acked_ok + acked_bad + unanswered)) requests at $rate/s (80% of $capacity/s unless LOAD_SHARE), server SIGKILLed $kills times, in ${elapsed} s"
-echo "answered 200 $acked_ok, 422 $acked_bad, unanswered $unanswered; requests retried by the client: $retried"
-echo "lost (acknowledged 200 without an event): $lost; duplicated (two events for one key): $duplicated; rejected but billed: $billed_rejections; reconciliation: $reconcile"
-[ "$lost" = 0 ] && [ "$duplicated" = 0 ] && [ "$billed_rejections" = 0 ] && [ "$unanswered" = 0 ] && [ "$reconcile" = clean ]
+verdict "$bin" "$work/events" "1 node on SQLite" "server SIGKILLed $kills times, in ${elapsed} s"

@@ -97,8 +97,7 @@ started=$SECONDS
 for ((k = 1; k <= kills; k++)); do
   sleep "$every"
   n=$(( (k % 2) + 1 ))
-  kill -9 "${node[$n]}"; wait "${node[$n]}" 2>/dev/null || true
-  sleep 0.3
+  sigkill "${node[$n]}"
   start "$n"
 done
 sleep 1
@@ -116,9 +115,5 @@ done
 "$pgbin/psql" -X -A -t -F ' ' "$db" -c \
   "SELECT idempotency_key, COUNT(*) FROM usage_events WHERE idempotency_key LIKE 'mp-%' GROUP BY idempotency_key" \
   | sort > "$work/events"
-tally "$work/events"
-reconcile=clean; "$bin" billing reconcile --period "$(date -u +%Y-%m)" > "$work/reconcile" || reconcile=MISMATCH
-echo "2 nodes on Postgres behind nginx; $((acked_ok + acked_bad + unanswered)) requests at $rate/s (80% of $capacity/s unless LOAD_SHARE), one node SIGKILLed $kills times, then Postgres restarted (${pg_down} s), in ${elapsed} s"
-echo "answered 200 $acked_ok, 422 $acked_bad, unanswered $unanswered; requests retried by the client: $retried"
-echo "lost (acknowledged 200 without an event): $lost; duplicated (two events for one key): $duplicated; rejected but billed: $billed_rejections; reconciliation: $reconcile"
-[ "$lost" = 0 ] && [ "$duplicated" = 0 ] && [ "$billed_rejections" = 0 ] && [ "$unanswered" = 0 ] && [ "$reconcile" = clean ]
+verdict "$bin" "$work/events" "2 nodes on Postgres behind nginx" \
+  "one node SIGKILLed $kills times, then Postgres restarted (${pg_down} s), in ${elapsed} s"

@@ -39,7 +39,7 @@ offer_load() {
   load_pid=$!
 }
 
-# tally EVENTS: from the clients' lines and EVENTS ("key count" per idempotency key, sorted),
+# tally EVENTS: from the load's lines and EVENTS ("key count" per idempotency key, sorted),
 # sets acked_ok, acked_bad, unanswered, retried, lost, duplicated, billed_rejections.
 tally() {
   local events=$1
@@ -52,4 +52,24 @@ tally() {
   lost=$(join -v1 "$work/ok.keys" "$events" | wc -l)
   duplicated=$(awk '$2 > 1' "$events" | wc -l)
   billed_rejections=$(join "$work/bad.keys" "$events" | wc -l)
+}
+
+# sigkill PID: kills the server process PID at once (no shutdown), waits for it, and leaves its
+# port a moment to close before the caller starts it again.
+sigkill() {
+  kill -9 "$1"; wait "$1" 2>/dev/null || true
+  sleep 0.3
+}
+
+# verdict BIN EVENTS SETUP WHAT: tallies EVENTS, reconciles this month with BIN, prints the figures
+# (SETUP: where it ran; WHAT: what was done to it) and fails unless nothing was lost, duplicated,
+# billed though rejected or left unanswered, and the month reconciles.
+verdict() {
+  local bin=$1 events=$2 setup=$3 what=$4
+  tally "$events"
+  reconcile=clean; "$bin" billing reconcile --period "$(date -u +%Y-%m)" > "$work/reconcile" || reconcile=MISMATCH
+  echo "$setup; $((acked_ok + acked_bad + unanswered)) requests at $rate/s (${LOAD_SHARE:-0.8} of the measured $capacity/s), $what"
+  echo "answered 200 $acked_ok, 422 $acked_bad, unanswered $unanswered; requests retried by the client: $retried"
+  echo "lost (acknowledged 200 without an event): $lost; duplicated (two events for one key): $duplicated; rejected but billed: $billed_rejections; reconciliation: $reconcile"
+  [ "$lost" = 0 ] && [ "$duplicated" = 0 ] && [ "$billed_rejections" = 0 ] && [ "$unanswered" = 0 ] && [ "$reconcile" = clean ]
 }
