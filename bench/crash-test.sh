@@ -40,9 +40,7 @@ start
 curl -fs -c "$work/c" -o /dev/null "http://127.0.0.1:$port/api/login" -d 'email=admin@acme.demo&password=demo-password-123'
 key=$(curl -fs -b "$work/c" "http://127.0.0.1:$port/api/create_api_key" -d 'name=crash' | jq -r .secret)
 
-make_bodies
-secs=$(awk -v k="$kills" -v e="$every" 'BEGIN { print k * e + 2 }')
-offer_load "http://127.0.0.1:$port" "$key" crash "$secs"
+offer_load "http://127.0.0.1:$port" "$key" crash 2
 started=$SECONDS
 for ((k = 1; k <= kills; k++)); do
   sleep "$every"

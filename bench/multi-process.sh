@@ -88,11 +88,8 @@ cookie=$(curl -fsS -D - -o /dev/null -H 'content-type: application/json' \
 key=$(curl -fsS -H "cookie: $cookie" -H 'content-type: application/json' \
   -d '{"name":"multi-process","scopes":["verify","read"]}' "http://127.0.0.1:$((port + 2))/api/v1/api-keys" | jq -r .secret)
 
-make_bodies
-
 # The load lasts the kills, then the Postgres restart with 3 s to spare.
-secs=$(awk -v k="$kills" -v e="$every" 'BEGIN { print k * e + 4 }')
-offer_load "$base" "$key" mp "$secs"
+offer_load "$base" "$key" mp 4
 started=$SECONDS
 for ((k = 1; k <= kills; k++)); do
   sleep "$every"

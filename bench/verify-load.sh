@@ -1,6 +1,6 @@
 # Shared by the crash tests (bench/crash-test.sh, bench/multi-process.sh): sourced, not run.
 # Two verify request bodies, the load at a share of the measured capacity (verify-load), and the
-# tally that finds lost, duplicated and rejected-but-billed events. Uses: work, loadgen.
+# tally that finds lost, duplicated and rejected-but-billed events. Uses: work, loadgen, kills, every.
 
 # The portal binary: $1 if given, else the newer of the release and debug builds (a stale
 # release build would lack routes the tests use).
@@ -24,12 +24,15 @@ make_bodies() {
 # The load generator (server/src/bin/verify_load.rs), built beside the portal binary $1.
 loadgen_for() { echo "$(dirname "$1")/verify-load"; }
 
-# offer_load URL KEY PREFIX SECS: measures the capacity through URL (every client busy, 3 s,
-# LOAD_CAPACITY_SECS to change), then offers LOAD_SHARE (default 0.8) of it for SECS seconds in
-# the background (pid in load_pid), every request retried until answered (200 or 422) or 60 s
-# passed; one line "PREFIX-i status tries" per request in $work/acks.0. Sets capacity and rate.
+# offer_load URL KEY PREFIX SPARE: writes the request bodies, measures the capacity through URL
+# (every client busy, 3 s, LOAD_CAPACITY_SECS to change), then offers LOAD_SHARE (default 0.8) of
+# it in the background (pid in load_pid) for the kills (kills x every seconds) and SPARE seconds
+# more, every request retried until answered (200 or 422) or 60 s passed; one line
+# "PREFIX-i status tries" per request in $work/acks.0. Sets capacity and rate.
 offer_load() {
-  local url=$1 key=$2 prefix=$3 secs=$4
+  local url=$1 key=$2 prefix=$3 secs
+  secs=$(awk -v k="$kills" -v e="$every" -v s="$4" 'BEGIN { print k * e + s }')
+  make_bodies
   local args=(--url "$url" --ok "$work/ok.json" --bad "$work/bad.json" --prefix "$prefix")
   capacity=$(VERIFY_LOAD_KEY=$key "$loadgen" capacity "${args[@]}" --secs "${LOAD_CAPACITY_SECS:-3}")
   rate=$(awk -v c="$capacity" -v s="${LOAD_SHARE:-0.8}" 'BEGIN { r = c * s; print (r < 1 ? 1 : int(r)) }')
