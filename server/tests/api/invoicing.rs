@@ -78,11 +78,20 @@ async fn a_month_is_issued_once_after_its_grace_and_late_units_become_adjustment
     assert_eq!(april_invoice.total.0, 2, "4 x $0.005 = 2 cents");
     assert!(april_invoice.issued.is_some());
 
-    // The database refuses to change an issued invoice or move an invoiced event.
+    // April's invoice records the units it bills, and the database refuses to change
+    // an issued invoice or what it bills.
     let db = app.state.db.pool();
+    let billed: Vec<(String, String, i64)> =
+        sqlx::query_as("SELECT period, event, units FROM invoiced_units WHERE invoice_id = $1")
+            .bind(&april_invoice.issued.as_ref().unwrap().id)
+            .fetch_all(db)
+            .await
+            .unwrap();
+    assert_eq!(billed, vec![("2026-04".to_owned(), VERIFY.to_owned(), 4)]);
     assert!(sqlx::query("UPDATE invoices SET total_cents = 0").execute(db).await.is_err());
     assert!(sqlx::query("DELETE FROM invoices").execute(db).await.is_err());
-    assert!(sqlx::query("UPDATE usage_events SET invoice_id = NULL").execute(db).await.is_err());
+    assert!(sqlx::query("UPDATE invoiced_units SET units = 0").execute(db).await.is_err());
+    assert!(sqlx::query("DELETE FROM invoiced_units").execute(db).await.is_err());
 
     // The last stalled April event is replayed after April was issued: April does not change;
     // May's draft carries it as an adjustment priced as in April (1 x $0.005 = 0.5 cent, rounds to 1).

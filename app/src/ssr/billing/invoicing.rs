@@ -1,10 +1,12 @@
 //! Issuing invoices. A month is open until its end plus the grace window
 //! (`PORTAL_INVOICE_GRACE_HOURS`): its invoice is a draft and late units of the
-//! month still land on it. Then it is issued once: every ledgered, not yet
-//! invoiced event before the month's end is stamped with the invoice id and
-//! the document is stored, in one transaction; the database refuses any later
-//! change. Events ledgered after that (an outbox backlog, a replayed dead
-//! letter) become adjustment lines on the next open month's invoice.
+//! month still land on it. Then it is issued once: the ledgered units of the
+//! month and earlier months that no invoice bills yet are priced, and the
+//! document and the units it bills (per month, event type and plan) are
+//! stored in one transaction; the database refuses any later change. Units
+//! ledgered after that (an outbox backlog, a replayed dead letter) become
+//! adjustment lines on the next open month's invoice. Issuing reads the
+//! tenant's ledger rows, never its events.
 
 use crate::domain::AppError;
 use crate::domain::ids::InvoiceId;
@@ -46,8 +48,8 @@ pub async fn issue(state: &AppState, actor: &str, org: &OrgRow, period: Period) 
     let plan = plan_of(org);
     let id = state.new_id(InvoiceId::from_parts).to_string();
     let receipts = db.billed_receipts(&org.id, period.start_ms(), period.end_ms(), RECEIPTS_ON_PREVIEW).await?;
-    let build = |events: &[crate::ssr::store::BilledEvent]| -> Result<InvoiceRow, String> {
-        let mut late = units_by_month(events);
+    let build = |uninvoiced: &[crate::ssr::store::UninvoicedUnits]| -> Result<InvoiceRow, String> {
+        let mut late = units_by_month(uninvoiced)?;
         // The month's own units per event type and plan; what is left is earlier months' late units.
         let own: Vec<(&str, PlanUnits)> = EVENTS
             .iter()
@@ -80,7 +82,7 @@ pub async fn issue(state: &AppState, actor: &str, org: &OrgRow, period: Period) 
             issued_at: now,
         })
     };
-    let row = match db.issue_invoice(&id, &org.id, &period.to_string(), period.end_ms(), build).await {
+    let row = match db.issue_invoice(&org.id, &period.to_string(), &period.next().to_string(), build).await {
         Ok(Some(row)) => row,
         Ok(None) => return Ok(None),
         Err(StoreError::Invalid(why)) => return Err(AppError::invalid("period", why)),
@@ -102,7 +104,7 @@ pub async fn issue_due(state: &AppState, actor: &str) -> Result<Vec<Invoice>, Ap
         for _ in 0..MAX_PER_RUN {
             let Some(oldest) = state.db.oldest_uninvoiced(&org.id).await? else { break };
             let (issued, _) = issued_months(&state.db, &org.id).await?;
-            let month = Period::containing(oldest);
+            let month = Period::parse(&oldest).map_err(log_internal)?;
             let target = if issued.contains(&month) { next_open_after(month, &issued) } else { month };
             if closes_at(state, target) > now {
                 break;

@@ -10,7 +10,7 @@ use crate::domain::period::Period;
 use crate::domain::reconciliation::TenantReconciliation;
 use crate::domain::{AppError, Plan};
 use crate::ssr::error::log_internal;
-use crate::ssr::store::{BilledEvent, Db, OrgRow, PriceRow};
+use crate::ssr::store::{Db, OrgRow, PriceRow, UninvoicedUnits};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The metered event types, in invoice order.
@@ -140,13 +140,14 @@ impl PriceBook {
     }
 }
 
-/// Sums events' units per (month, event type, plan they were used on).
-pub fn units_by_month(events: &[BilledEvent]) -> LateUnits {
+/// Uninvoiced units per (month, event type, plan they were used on).
+pub fn units_by_month(rows: &[UninvoicedUnits]) -> Result<LateUnits, String> {
     let mut out = LateUnits::new();
-    for e in events {
-        *out.entry((Period::containing(e.ts), e.event.clone(), e.plan.clone())).or_default() += e.units;
+    for r in rows {
+        let month = Period::parse(&r.period).map_err(|e| format!("ledger month {:?}: {e}", r.period))?;
+        *out.entry((month, r.event.clone(), r.plan.clone())).or_default() += r.units;
     }
-    out
+    Ok(out)
 }
 
 /// The first month after `month` that has no issued invoice: where late units of `month` are billed.
@@ -176,8 +177,8 @@ async fn late_units_for_draft(db: &Db, org_id: &str, period: Period) -> Result<L
     if issued.is_empty() {
         return Ok(LateUnits::new());
     }
-    let late = db.uninvoiced_events(org_id, period.start_ms()).await?;
-    let mut units = units_by_month(&late);
+    let late = db.uninvoiced_units(org_id, &period.to_string()).await?;
+    let mut units = units_by_month(&late).map_err(log_internal)?;
     units.retain(|(month, _, _), _| issued.contains(month) && next_open_after(*month, &issued) == period);
     Ok(units)
 }
@@ -252,11 +253,11 @@ pub async fn invoiced_units(db: &Db, org_id: &str, period: Period, event: &str) 
         .map(|(_, l)| l.units)
         .sum();
     let waiting: i64 = db
-        .uninvoiced_events(org_id, period.end_ms())
+        .uninvoiced_units(org_id, &period.next().to_string())
         .await?
         .iter()
-        .filter(|e| e.event == event && e.ts >= period.start_ms())
-        .map(|e| e.units)
+        .filter(|r| r.event == event && r.period == month)
+        .map(|r| r.units)
         .sum();
     let pending = db
         .unledgered_units(org_id, event, period.start_ms(), period.end_ms(), crate::ssr::billing::ledger::MAX_ATTEMPTS)

@@ -21,18 +21,25 @@ pub struct InvoiceRow {
     pub issued_at: i64,
 }
 
-/// A usage event that is ledgered but on no issued invoice yet.
+/// Ledgered units of one usage month, event type and plan that no issued
+/// invoice bills yet: the ledger's total minus the invoiced rows.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct BilledEvent {
+pub struct UninvoicedUnits {
+    /// The usage month, `YYYY-MM`.
+    pub period: String,
     /// `attestation.verify` or `portal.download`.
     pub event: String,
-    /// When it happened (ms).
-    pub ts: i64,
+    /// The plan the tenant was on when the units were used.
+    pub plan: String,
     /// Units.
     pub units: i64,
-    /// The plan the tenant was on when it happened.
-    pub plan: String,
 }
+
+/// Ledger rows of `$1` with what invoices have not billed yet (`$2` bounds the month).
+const UNINVOICED: &str = "SELECT l.period, l.event, l.plan, \
+     CAST(l.units - COALESCE((SELECT SUM(i.units) FROM invoiced_units i WHERE i.org_id = l.org_id \
+     AND i.period = l.period AND i.event = l.event AND i.plan = l.plan), 0) AS BIGINT) AS units \
+     FROM ledger_totals l WHERE l.org_id = $1 AND l.period < $2 ORDER BY l.period, l.event, l.plan";
 
 const COLUMNS: &str = "id, org_id, period, plan, total_cents, body, issued_at";
 
@@ -54,48 +61,44 @@ impl Db {
             .await?)
     }
 
-    /// Ledgered events of a tenant before `before_ms` that no issued invoice bills
-    /// yet (late ones; read through a partial index, so cheap while they are few).
-    pub async fn uninvoiced_events(&self, org_id: &str, before_ms: i64) -> StoreResult<Vec<BilledEvent>> {
-        Ok(sqlx::query_as(
-            "SELECT event, ts, units, COALESCE(plan, 'starter') AS plan FROM usage_events \
-             WHERE org_id = $1 AND invoice_id IS NULL AND ledgered_at IS NOT NULL AND ts < $2 ORDER BY ts",
-        )
-        .bind(org_id)
-        .bind(before_ms)
-        .fetch_all(self.pool())
-        .await?)
+    /// A tenant's ledgered units of months before `before` (`YYYY-MM`) that no
+    /// issued invoice bills yet. Reads the tenant's ledger and invoiced rows:
+    /// a few per month, whatever the number of events.
+    pub async fn uninvoiced_units(&self, org_id: &str, before: &str) -> StoreResult<Vec<UninvoicedUnits>> {
+        let rows: Vec<UninvoicedUnits> =
+            sqlx::query_as(UNINVOICED).bind(org_id).bind(before).fetch_all(self.pool()).await?;
+        Ok(rows.into_iter().filter(|r| r.units != 0).collect())
     }
 
-    /// The time of a tenant's oldest ledgered event that no issued invoice bills.
-    pub async fn oldest_uninvoiced(&self, org_id: &str) -> StoreResult<Option<i64>> {
-        Ok(sqlx::query_scalar(
-            "SELECT MIN(ts) FROM usage_events WHERE org_id = $1 AND invoice_id IS NULL AND ledgered_at IS NOT NULL",
-        )
-        .bind(org_id)
-        .fetch_one(self.pool())
-        .await?)
+    /// The oldest month with ledgered units of a tenant that no issued invoice bills.
+    pub async fn oldest_uninvoiced(&self, org_id: &str) -> StoreResult<Option<String>> {
+        Ok(self.uninvoiced_units(org_id, "9999-99").await?.into_iter().map(|r| r.period).next())
     }
 
-    /// Issues an invoice in one transaction: stamps every ledgered, not yet
-    /// invoiced event of the tenant before `until_ms` with `id`, lets `build`
-    /// turn those events into the invoice row, and stores it. `Ok(None)` when
-    /// the month already has an invoice (another process issued it first: the
-    /// stamps roll back). The triggers keep the result unchangeable.
+    /// Issues an invoice in one transaction: reads the tenant's ledgered
+    /// units of `period` and earlier months that no issued invoice bills yet,
+    /// lets `build` turn them into the invoice row, stores it and records the
+    /// units it bills. `Ok(None)` when the month already has an invoice
+    /// (another process issued it first: nothing is written). The tenant's
+    /// invoices are issued one at a time (the SQLite write lock, a row lock on
+    /// Postgres), so no unit is billed twice; the triggers keep the result
+    /// unchangeable.
     pub async fn issue_invoice(
         &self,
-        id: &str,
         org_id: &str,
         period: &str,
-        until_ms: i64,
-        build: impl FnOnce(&[BilledEvent]) -> Result<InvoiceRow, String>,
+        next_period: &str,
+        build: impl FnOnce(&[UninvoicedUnits]) -> Result<InvoiceRow, String>,
     ) -> StoreResult<Option<InvoiceRow>> {
         let _turn = self.write_turn().await;
         let mut tx = self.pool().begin().await?;
-        if self.backend() == Backend::Sqlite {
-            // Take the write lock first, so the ledger cannot slip an event in between.
-            sqlx::query("UPDATE invoices SET id = id WHERE 0").execute(&mut *tx).await?;
-        }
+        // Lock first, so no other issuer of this tenant reads the same units.
+        match self.backend() {
+            Backend::Sqlite => sqlx::query("UPDATE invoices SET id = id WHERE 0").execute(&mut *tx).await?,
+            Backend::Postgres => {
+                sqlx::query("SELECT id FROM orgs WHERE id = $1 FOR UPDATE").bind(org_id).execute(&mut *tx).await?
+            }
+        };
         let exists: Option<String> = sqlx::query_scalar("SELECT id FROM invoices WHERE org_id = $1 AND period = $2")
             .bind(org_id)
             .bind(period)
@@ -104,17 +107,10 @@ impl Db {
         if exists.is_some() {
             return Ok(None);
         }
-        let stamped: Vec<BilledEvent> = sqlx::query_as(
-            "UPDATE usage_events SET invoice_id = $1 \
-             WHERE org_id = $2 AND invoice_id IS NULL AND ledgered_at IS NOT NULL AND ts < $3 \
-             RETURNING event, ts, units, COALESCE(plan, 'starter') AS plan",
-        )
-        .bind(id)
-        .bind(org_id)
-        .bind(until_ms)
-        .fetch_all(&mut *tx)
-        .await?;
-        let row = build(&stamped).map_err(super::StoreError::Invalid)?;
+        let billed: Vec<UninvoicedUnits> =
+            sqlx::query_as(UNINVOICED).bind(org_id).bind(next_period).fetch_all(&mut *tx).await?;
+        let billed: Vec<UninvoicedUnits> = billed.into_iter().filter(|r| r.units != 0).collect();
+        let row = build(&billed).map_err(super::StoreError::Invalid)?;
         let inserted = sqlx::query(&format!(
             "INSERT INTO invoices ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org_id, period) DO NOTHING"
         ))
@@ -129,6 +125,19 @@ impl Db {
         .await?;
         if inserted.rows_affected() == 0 {
             return Ok(None); // dropped transaction: rolled back
+        }
+        for units in &billed {
+            sqlx::query(
+                "INSERT INTO invoiced_units (invoice_id, org_id, period, event, plan, units) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&row.id)
+            .bind(org_id)
+            .bind(&units.period)
+            .bind(&units.event)
+            .bind(&units.plan)
+            .bind(units.units)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await?;
         Ok(Some(row))

@@ -57,7 +57,7 @@ pub use engagements::{
 };
 pub use entitlements::EntitlementRow;
 pub use idempotency::IdempotencyRow;
-pub use invoices::{BilledEvent, InvoiceRow};
+pub use invoices::{InvoiceRow, UninvoicedUnits};
 pub use ledger::{DeadLetterRow, LedgerTotal, PendingEvent, Posting};
 pub use onboarding::{InvitationRow, OnboardingEventRow, OnboardingListing, OnboardingRow, PolicyReleaseRow};
 pub use orgs::OrgRow;
