@@ -263,3 +263,73 @@ async fn price_versions_are_read_by_finance_and_added_by_operator_admins_only() 
     let bad = [("plan", "pro"), ("event", "attestation.verify"), ("price", "0.0000001"), ("from", next.as_str())];
     assert_eq!(app.server_fn("add_price", Some(&admin), &bad).await.0, 400, "sub-micro-dollar prices are refused");
 }
+
+#[tokio::test]
+async fn counts_that_balance_do_not_hide_a_call_without_event_and_an_event_without_call() {
+    let app = TestApp::spawn().await;
+    let acme = key_of(&app, "admin@acme.demo").await;
+    assert_eq!(verify(&app, &acme, true).await, 200);
+    let org = app.state.db.org_by_slug("acme-robotics").await.unwrap().unwrap();
+    let now = app.state.now_ms();
+    let period = Period::containing(now);
+    let db = &app.state.db;
+    // Before the ledger runs, the one event is checked against its call directly.
+    let r = app::ssr::billing::pricing::reconcile(db, &org, period).await.unwrap();
+    assert!(r.is_clean(), "{}", r.summary());
+
+    // A verified call whose event was lost, and an event whose receipt has no verified call:
+    // 2 calls and 2 events, so only the evidence count can tell.
+    let (call_id,): (String,) = sqlx::query_as("SELECT id FROM verifications WHERE org_id = $1")
+        .bind(&org.id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    let receipt = db.receipt(&org.id, &call_id).await.unwrap().unwrap();
+    let mut lonely: app::ssr::store::VerificationRow =
+        sqlx::query_as("SELECT * FROM verifications WHERE id = $1").bind(&call_id).fetch_one(db.pool()).await.unwrap();
+    lonely.id = "ver_lonely".into();
+    // The orphan event's receipt belongs to a call that was rejected.
+    let rejected = app::ssr::store::VerificationRow {
+        id: "ver_orphan".into(),
+        outcome: app::domain::status::CallOutcome::Rejected,
+        ..lonely.clone()
+    };
+    let records = [lonely, rejected].map(|verification| app::ssr::store::CallRecord {
+        verification,
+        success: None,
+        idempotency: None,
+    });
+    db.insert_calls(&records).await.unwrap();
+    sqlx::query("INSERT INTO receipts (id, org_id, key_id, subject_sha256, envelope, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind("ver_orphan")
+        .bind(&org.id)
+        .bind(&receipt.key_id)
+        .bind(&receipt.subject_sha256)
+        .bind(&receipt.envelope)
+        .bind(now)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let orphan = app::ssr::store::UsageEventRow {
+        id: app.state.new_id(app::domain::ids::UsageEventId::from_parts).to_string(),
+        org_id: org.id.clone(),
+        event: "attestation.verify".into(),
+        units: 1,
+        ts: now,
+        receipt_id: Some("ver_orphan".into()),
+        subject: None,
+        idempotency_key: None,
+        created_at: now,
+    };
+    db.insert_usage(&orphan).await.unwrap();
+    for posted in [false, true] {
+        if posted {
+            assert_eq!(app::ssr::billing::ledger::run_once(&app.state).await.unwrap().0, 2);
+        }
+        let r = app::ssr::billing::pricing::reconcile(db, &org, period).await.unwrap();
+        assert_eq!((r.verified_calls, r.usage_units), (2, 2), "the counts balance");
+        assert!(!r.is_clean(), "posted {posted}: {}", r.summary());
+        assert_eq!(r.calls_without_event, vec!["ver_lonely".to_owned()], "posted {posted}");
+        assert_eq!(r.events_without_call, vec![orphan.id.clone()], "posted {posted}");
+    }
+}

@@ -60,6 +60,54 @@ pub struct LedgerTotal {
     pub events: i64,
 }
 
+/// One ledger row's share of a batch.
+#[derive(Debug, Default)]
+struct Sums {
+    units: i64,
+    events: i64,
+    /// `attestation.verify` events whose verified call of the same tenant and month exists.
+    evidenced: i64,
+}
+
+/// The verified calls behind the batch's `attestation.verify` events: call id
+/// to (tenant, `created_at`). One indexed read per chunk of events.
+async fn verified_calls_behind(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    due: &[PendingEvent],
+) -> StoreResult<std::collections::HashMap<String, (String, i64)>> {
+    let ids: Vec<&str> = due.iter().filter(|e| e.event == VERIFY).filter_map(|e| e.receipt_id.as_deref()).collect();
+    let mut out = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(MARK_CHUNK) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT id, org_id, created_at FROM verifications WHERE outcome = 'verified' AND id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (String, String, i64)>(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for (id, org, at) in q.fetch_all(&mut **tx).await? {
+            out.insert(id, (org, at));
+        }
+    }
+    Ok(out)
+}
+
+/// Whether `e` is an `attestation.verify` event whose verified call, of the
+/// same tenant, happened in the same month (what reconciliation counts on).
+fn is_evidenced(e: &PendingEvent, calls: &std::collections::HashMap<String, (String, i64)>) -> bool {
+    let month = crate::domain::period::Period::containing;
+    e.event == VERIFY
+        && e.receipt_id
+            .as_ref()
+            .and_then(|id| calls.get(id))
+            .is_some_and(|(org, at)| *org == e.org_id && month(*at) == month(e.ts))
+}
+
+/// The metered event reconciliation checks against calls.
+const VERIFY: &str = "attestation.verify";
+
 impl Db {
     /// Claims up to `limit` due events in a transaction and applies `post`:
     /// for each event, `Ok(posting)` adds it to the totals and marks it
@@ -95,15 +143,18 @@ impl Db {
         .bind(limit)
         .fetch_all(&mut *tx)
         .await?;
+        let calls = verified_calls_behind(&mut tx, &due).await?;
         let (mut retried, mut parked) = (0, 0);
         // Postings summed per (tenant, month, event type, plan): one upsert per group.
-        let mut sums: std::collections::BTreeMap<(String, String, String, String), (i64, i64)> = Default::default();
+        let mut sums: std::collections::BTreeMap<(String, String, String, String), Sums> = Default::default();
         let mut ok_ids: Vec<&str> = Vec::new();
         for e in &due {
             match post(e) {
                 Ok((org, period, event, plan, units)) => {
                     let sum = sums.entry((org, period, event, plan)).or_default();
-                    *sum = (sum.0 + units, sum.1 + 1);
+                    sum.units += units;
+                    sum.events += 1;
+                    sum.evidenced += i64::from(is_evidenced(e, &calls));
                     ok_ids.push(&e.id);
                 }
                 Err(reason) => {
@@ -150,19 +201,20 @@ impl Db {
                 return Err(StoreError::Corrupt("ledger claim lost a row; the batch is rolled back".into()));
             }
         }
-        for ((org, period, event, plan), (units, events)) in &sums {
+        for ((org, period, event, plan), sum) in &sums {
             sqlx::query(
-                "INSERT INTO ledger_totals (org_id, period, event, plan, units, events, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org_id, period, event, plan) DO UPDATE SET \
+                "INSERT INTO ledger_totals (org_id, period, event, plan, units, events, evidenced, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (org_id, period, event, plan) DO UPDATE SET \
                  units = ledger_totals.units + excluded.units, events = ledger_totals.events + excluded.events, \
-                 updated_at = excluded.updated_at",
+                 evidenced = ledger_totals.evidenced + excluded.evidenced, updated_at = excluded.updated_at",
             )
             .bind(org)
             .bind(period)
             .bind(event)
             .bind(plan)
-            .bind(*units)
-            .bind(*events)
+            .bind(sum.units)
+            .bind(sum.events)
+            .bind(sum.evidenced)
             .bind(now)
             .execute(&mut *tx)
             .await?;

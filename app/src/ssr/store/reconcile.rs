@@ -20,6 +20,47 @@ impl Db {
         Ok(n)
     }
 
+    /// A tenant's units and events of `event` with `from <= ts < to`: (units,
+    /// events). Reads one index range, not the events.
+    pub async fn month_usage(&self, org_id: &str, event: &str, from: i64, to: i64) -> StoreResult<(i64, i64)> {
+        Ok(sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(units), 0) AS BIGINT), COUNT(*) FROM usage_events \
+             WHERE org_id = $1 AND event = $2 AND ts >= $3 AND ts < $4",
+        )
+        .bind(org_id)
+        .bind(event)
+        .bind(from)
+        .bind(to)
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    /// A tenant's `attestation.verify` events of `period` (`from..to`) that
+    /// have their verified call of the same tenant and month: the ledger's
+    /// count for posted events (taken as it posted them) plus the unposted
+    /// ones (outbox and parked) checked one by one. Never reads posted events.
+    pub async fn evidenced_events(&self, org_id: &str, period: &str, from: i64, to: i64) -> StoreResult<i64> {
+        let (posted,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(evidenced), 0) AS BIGINT) FROM ledger_totals \
+             WHERE org_id = $1 AND period = $2 AND event = 'attestation.verify'",
+        )
+        .bind(org_id)
+        .bind(period)
+        .fetch_one(self.pool())
+        .await?;
+        let (unposted,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(v.id) FROM usage_events e LEFT JOIN verifications v ON v.id = e.receipt_id \
+             AND v.org_id = e.org_id AND v.outcome = 'verified' AND v.created_at >= $2 AND v.created_at < $3 \
+             WHERE e.ledgered_at IS NULL AND e.org_id = $1 AND e.event = 'attestation.verify' AND e.ts >= $2 AND e.ts < $3",
+        )
+        .bind(org_id)
+        .bind(from)
+        .bind(to)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(posted + unposted)
+    }
+
     /// Verified calls with no `attestation.verify` event (lost metering).
     pub async fn calls_without_event(&self, org_id: &str, from: i64, to: i64) -> StoreResult<Vec<String>> {
         self.first_ids(
