@@ -230,39 +230,21 @@ pub async fn simulate(db: &Db, org: &OrgRow, period: Period, plan: Option<Plan>)
     })
 }
 
-/// Units of `event` used in `period` that invoices bill: on issued invoices
-/// (the month's own and adjustments on later ones) plus those still to be
-/// billed (late ones waiting for the next invoice, and the outbox); for a
-/// month not issued yet, what its draft bills.
-pub async fn invoiced_units(db: &Db, org_id: &str, period: Period, event: &str) -> Result<i64, AppError> {
-    let (issued, invoices) = issued_months(db, org_id).await?;
-    if !issued.contains(&period) {
-        return billable_units(db, org_id, period, event).await;
-    }
-    let month = period.to_string();
-    let on_invoices: i64 = invoices
+/// Units of `event` used in `month` that issued invoices' lines bill: the
+/// month's own lines and adjustments of it on later invoices.
+fn on_invoices(invoices: &[Invoice], month: &str, event: &str) -> i64 {
+    invoices
         .iter()
         .flat_map(|inv| inv.lines.iter().map(move |l| (inv, l)))
         .filter(|(inv, l)| {
             l.event == event
                 && match &l.adjustment_of {
-                    Some(m) => *m == month,
+                    Some(m) => m == month,
                     None => inv.period == month,
                 }
         })
         .map(|(_, l)| l.units)
-        .sum();
-    let waiting: i64 = db
-        .uninvoiced_units(org_id, &period.next().to_string())
-        .await?
-        .iter()
-        .filter(|r| r.event == event && r.period == month)
-        .map(|r| r.units)
-        .sum();
-    let pending = db
-        .unledgered_units(org_id, event, period.start_ms(), period.end_ms(), crate::ssr::billing::ledger::MAX_ATTEMPTS)
-        .await?;
-    Ok(on_invoices + waiting + pending)
+        .sum()
 }
 
 /// Simulates every tenant's invoice for `period` (each on its own plan).
@@ -279,26 +261,27 @@ pub async fn simulate_all(db: &Db, period: Period) -> Result<Vec<Invoice>, AppEr
 /// Reconciles one tenant's month: verified calls, usage events, ledger and
 /// invoice preview must all count the same `attestation.verify` units.
 ///
-/// Reads counts, not the month's events: when every event has its verified
-/// call of the same month ([`Db::evidenced_events`]) and there are as many
-/// calls as events, each call has its event too (an event names one call,
-/// and no two events name the same one). Only when the counts do not prove
-/// that do the per-event queries run, to name the ids.
+/// Reads counts from one snapshot ([`Db::month_counts`]), not the month's
+/// events: when every event has its verified call of the same month and
+/// there are as many calls as events, each call has its event too (an event
+/// names one call, and no two events name the same one). Only when the
+/// counts do not prove that do the per-event queries run, to name the ids.
 pub async fn reconcile(db: &Db, org: &OrgRow, period: Period) -> Result<TenantReconciliation, AppError> {
     const VERIFY: &str = "attestation.verify";
     let (from, to) = (period.start_ms(), period.end_ms());
     let month = period.to_string();
-    let max_attempts = crate::ssr::billing::ledger::MAX_ATTEMPTS;
-    // Independent reads, side by side (the two index counts dominate).
-    let ((usage_units, events), verified_calls, evidenced, ledger_units, pending_units, invoiced_units) = tokio::try_join!(
-        async { Ok::<_, AppError>(db.month_usage(&org.id, VERIFY, from, to).await?) },
-        async { Ok(db.verified_calls(&org.id, from, to).await?) },
-        async { Ok(db.evidenced_events(&org.id, &month, from, to).await?) },
-        async { Ok(db.ledger_units(&org.id, &month, VERIFY).await?) },
-        async { Ok(db.unledgered_units(&org.id, VERIFY, from, to, max_attempts).await?) },
-        invoiced_units(db, &org.id, period, VERIFY),
-    )?;
-    let (calls_without_event, events_without_call) = if evidenced == events && verified_calls == events {
+    // The invoices first: one issued after this read is not counted, and its
+    // invoiced rows (written with it) are then not in the counts either.
+    let (issued, invoices) = issued_months(db, &org.id).await?;
+    let c = db.month_counts(&org.id, &month, from, to, crate::ssr::billing::ledger::MAX_ATTEMPTS).await?;
+    // What invoices bill: for an issued month its lines, plus units waiting for
+    // the next invoice (ledgered later) and the outbox; else what its draft bills.
+    let invoiced_units = if issued.contains(&period) {
+        on_invoices(&invoices, &month, VERIFY) + (c.ledger_units - c.invoiced_rows) + c.pending_units
+    } else {
+        c.ledger_units + c.pending_units
+    };
+    let (calls_without_event, events_without_call) = if c.evidenced == c.events && c.verified_calls == c.events {
         (Vec::new(), Vec::new())
     } else {
         (db.calls_without_event(&org.id, from, to).await?, db.events_without_call(&org.id, from, to).await?)
@@ -306,10 +289,10 @@ pub async fn reconcile(db: &Db, org: &OrgRow, period: Period) -> Result<TenantRe
     Ok(TenantReconciliation {
         tenant: org.slug.clone(),
         period: month,
-        verified_calls,
-        usage_units,
-        ledger_units,
-        pending_units,
+        verified_calls: c.verified_calls,
+        usage_units: c.usage_units,
+        ledger_units: c.ledger_units,
+        pending_units: c.pending_units,
         invoiced_units,
         calls_without_event,
         events_without_call,

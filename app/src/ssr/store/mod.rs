@@ -65,6 +65,7 @@ pub use packs::PackRow;
 pub use policy::{PolicyBundleRow, RepoRow, RolloutRow};
 pub use policy_signers::{KeylessSignerRow, SignerOverrideRow};
 pub use receipts::ReceiptRow;
+pub use reconcile::MonthCounts;
 pub use sessions::SessionRow;
 pub use slo::ProbeRow;
 pub use trust::{PolicyRow, ReceiptKeyRow, SigningKeyRow, TrustedRootRow};

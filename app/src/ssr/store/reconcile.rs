@@ -5,60 +5,64 @@ use super::{Db, StoreResult};
 /// Ids listed per discrepancy (the UI and CLI show the first ones).
 pub const IDS_LISTED: i64 = 20;
 
-impl Db {
-    /// Calls of a tenant answered "verified" with `from <= created_at < to`.
-    pub async fn verified_calls(&self, org_id: &str, from: i64, to: i64) -> StoreResult<i64> {
-        let (n,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM verifications WHERE org_id = $1 AND outcome = 'verified' \
-             AND created_at >= $2 AND created_at < $3",
-        )
-        .bind(org_id)
-        .bind(from)
-        .bind(to)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(n)
-    }
+/// A tenant-month's `attestation.verify` counts ([`Db::month_counts`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct MonthCounts {
+    /// Calls answered "verified".
+    pub verified_calls: i64,
+    /// Units of the month's usage events.
+    pub usage_units: i64,
+    /// The month's usage events.
+    pub events: i64,
+    /// Units the ledger has posted.
+    pub ledger_units: i64,
+    /// Events whose verified call of the same tenant and month exists: the
+    /// ledger's count, taken as it posted them, plus the unposted ones.
+    pub evidenced: i64,
+    /// Units on their way to the ledger (not parked).
+    pub pending_units: i64,
+    /// Units issued invoices bill ([`crate::ssr::store::UninvoicedUnits`]'s other side).
+    pub invoiced_rows: i64,
+}
 
-    /// A tenant's units and events of `event` with `from <= ts < to`: (units,
-    /// events). Reads one index range, not the events.
-    pub async fn month_usage(&self, org_id: &str, event: &str, from: i64, to: i64) -> StoreResult<(i64, i64)> {
+impl Db {
+    /// A tenant-month's `attestation.verify` counts for reconciliation, read
+    /// in one statement so they come from one snapshot: a call recorded, or an
+    /// event posted by the ledger, while they are read is counted once,
+    /// consistently. Reads two index ranges (calls, events) and the month's
+    /// ledger, outbox and invoiced rows; never the posted events themselves.
+    pub async fn month_counts(
+        &self,
+        org_id: &str,
+        period: &str,
+        from: i64,
+        to: i64,
+        max_attempts: i64,
+    ) -> StoreResult<MonthCounts> {
         Ok(sqlx::query_as(
-            "SELECT CAST(COALESCE(SUM(units), 0) AS BIGINT), COUNT(*) FROM usage_events \
-             WHERE org_id = $1 AND event = $2 AND ts >= $3 AND ts < $4",
+            "SELECT c.n AS verified_calls, u.units AS usage_units, u.n AS events, l.units AS ledger_units, \
+             l.evidenced + p.evidenced AS evidenced, p.units AS pending_units, i.units AS invoiced_rows FROM \
+             (SELECT COUNT(*) AS n FROM verifications \
+              WHERE org_id = $1 AND outcome = 'verified' AND created_at >= $2 AND created_at < $3) c, \
+             (SELECT CAST(COALESCE(SUM(units), 0) AS BIGINT) AS units, COUNT(*) AS n FROM usage_events \
+              WHERE org_id = $1 AND event = 'attestation.verify' AND ts >= $2 AND ts < $3) u, \
+             (SELECT CAST(COALESCE(SUM(units), 0) AS BIGINT) AS units, CAST(COALESCE(SUM(evidenced), 0) AS BIGINT) AS evidenced \
+              FROM ledger_totals WHERE org_id = $1 AND period = $4 AND event = 'attestation.verify') l, \
+             (SELECT CAST(COALESCE(SUM(CASE WHEN e.attempts < $5 THEN e.units ELSE 0 END), 0) AS BIGINT) AS units, \
+              COUNT(v.id) AS evidenced FROM usage_events e LEFT JOIN verifications v ON v.id = e.receipt_id \
+              AND v.org_id = e.org_id AND v.outcome = 'verified' AND v.created_at >= $2 AND v.created_at < $3 \
+              WHERE e.ledgered_at IS NULL AND e.org_id = $1 AND e.event = 'attestation.verify' \
+              AND e.ts >= $2 AND e.ts < $3) p, \
+             (SELECT CAST(COALESCE(SUM(units), 0) AS BIGINT) AS units FROM invoiced_units \
+              WHERE org_id = $1 AND period = $4 AND event = 'attestation.verify') i",
         )
         .bind(org_id)
-        .bind(event)
         .bind(from)
         .bind(to)
+        .bind(period)
+        .bind(max_attempts)
         .fetch_one(self.pool())
         .await?)
-    }
-
-    /// A tenant's `attestation.verify` events of `period` (`from..to`) that
-    /// have their verified call of the same tenant and month: the ledger's
-    /// count for posted events (taken as it posted them) plus the unposted
-    /// ones (outbox and parked) checked one by one. Never reads posted events.
-    pub async fn evidenced_events(&self, org_id: &str, period: &str, from: i64, to: i64) -> StoreResult<i64> {
-        let (posted,): (i64,) = sqlx::query_as(
-            "SELECT CAST(COALESCE(SUM(evidenced), 0) AS BIGINT) FROM ledger_totals \
-             WHERE org_id = $1 AND period = $2 AND event = 'attestation.verify'",
-        )
-        .bind(org_id)
-        .bind(period)
-        .fetch_one(self.pool())
-        .await?;
-        let (unposted,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(v.id) FROM usage_events e LEFT JOIN verifications v ON v.id = e.receipt_id \
-             AND v.org_id = e.org_id AND v.outcome = 'verified' AND v.created_at >= $2 AND v.created_at < $3 \
-             WHERE e.ledgered_at IS NULL AND e.org_id = $1 AND e.event = 'attestation.verify' AND e.ts >= $2 AND e.ts < $3",
-        )
-        .bind(org_id)
-        .bind(from)
-        .bind(to)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(posted + unposted)
     }
 
     /// Verified calls with no `attestation.verify` event (lost metering).
