@@ -1,44 +1,9 @@
 //! Machine API keys, stored by the SHA-256 of the key.
 
 use super::{Db, StoreResult, Tx};
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
-/// How long an authenticated key is trusted without asking the database again.
-/// Revoking a key or suspending a tenant clears this process's cache at once;
-/// other server processes (Postgres deployments) notice within this time.
-pub const KEY_CACHE_TTL: Duration = Duration::from_secs(5);
-/// Entries kept before the cache starts over (bounds memory).
-const KEY_CACHE_MAX: usize = 10_000;
-
-/// Recently authenticated keys by hash, so a busy client does not cost a
-/// database lookup per request. Only live keys are cached.
-#[derive(Debug, Default)]
-pub struct KeyCache(Mutex<HashMap<String, (ApiKeyRow, Instant)>>);
-
-impl KeyCache {
-    fn get(&self, key_hash: &str) -> Option<ApiKeyRow> {
-        let map = self.0.lock().ok()?;
-        map.get(key_hash).filter(|(_, at)| at.elapsed() < KEY_CACHE_TTL).map(|(row, _)| row.clone())
-    }
-
-    fn put(&self, key_hash: &str, row: &ApiKeyRow) {
-        if let Ok(mut map) = self.0.lock() {
-            if map.len() >= KEY_CACHE_MAX {
-                map.clear();
-            }
-            map.insert(key_hash.to_owned(), (row.clone(), Instant::now()));
-        }
-    }
-
-    /// Forgets every entry (after a revocation or suspension).
-    pub(super) fn clear(&self) {
-        if let Ok(mut map) = self.0.lock() {
-            map.clear();
-        }
-    }
-}
+/// Recently authenticated live keys by hash (see [`super::ttl_cache`]).
+pub type KeyCache = super::ttl_cache::TtlCache<ApiKeyRow>;
 
 /// An API key as stored (never the key itself).
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -34,6 +34,7 @@ mod sla;
 mod slo;
 mod throttle;
 mod trust;
+mod ttl_cache;
 mod unit_of_work;
 mod usage;
 mod users;
@@ -164,6 +165,7 @@ pub struct Db {
     pool: AnyPool,
     backend: Backend,
     key_cache: std::sync::Arc<api_keys::KeyCache>,
+    signing_key_cache: std::sync::Arc<trust::SigningKeyCache>,
     write_gate: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
@@ -201,7 +203,13 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        let db = Self { pool, backend, key_cache: std::sync::Arc::default(), write_gate: std::sync::Arc::default() };
+        let db = Self {
+            pool,
+            backend,
+            key_cache: std::sync::Arc::default(),
+            signing_key_cache: std::sync::Arc::default(),
+            write_gate: std::sync::Arc::default(),
+        };
         db.migrate().await?;
         Ok(db)
     }

@@ -44,6 +44,9 @@ pub struct TrustedRootRow {
     pub created_at: i64,
 }
 
+/// A tenant's stored keys by `"{org_id} {key_id}"` (see [`super::ttl_cache`]).
+pub type SigningKeyCache = super::ttl_cache::TtlCache<Vec<SigningKeyRow>>;
+
 /// A tenant's stored artifact-signing public key with its validity window.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SigningKeyRow {
@@ -165,6 +168,7 @@ impl Db {
         .bind(k.created_at)
         .execute(self.pool())
         .await?;
+        self.signing_key_cache.clear();
         Ok(())
     }
 
@@ -178,13 +182,22 @@ impl Db {
         .await?)
     }
 
-    /// A tenant's stored keys with this `sha256:` key id.
+    /// A tenant's stored keys with this `sha256:` key id (none for most inline
+    /// keys). Cached for [`super::ttl_cache::CACHE_TTL`]: every Attestation API
+    /// call with an inline key asks.
     pub async fn signing_keys_by_key_id(&self, org_id: &str, key_id: &str) -> StoreResult<Vec<SigningKeyRow>> {
-        Ok(sqlx::query_as(&format!("SELECT {SIGNING_KEY_COLUMNS} FROM signing_keys WHERE org_id = $1 AND key_id = $2"))
-            .bind(org_id)
-            .bind(key_id)
-            .fetch_all(self.pool())
-            .await?)
+        let cache_key = format!("{org_id} {key_id}");
+        if let Some(rows) = self.signing_key_cache.get(&cache_key) {
+            return Ok(rows);
+        }
+        let rows: Vec<SigningKeyRow> =
+            sqlx::query_as(&format!("SELECT {SIGNING_KEY_COLUMNS} FROM signing_keys WHERE org_id = $1 AND key_id = $2"))
+                .bind(org_id)
+                .bind(key_id)
+                .fetch_all(self.pool())
+                .await?;
+        self.signing_key_cache.put(&cache_key, &rows);
+        Ok(rows)
     }
 
     /// Every tenant's signing keys (for one-off maintenance such as re-encoding).
@@ -202,6 +215,7 @@ impl Db {
             .bind(id)
             .execute(self.pool())
             .await?;
+        self.signing_key_cache.clear();
         Ok(())
     }
 
@@ -225,6 +239,7 @@ impl Db {
                 .bind(id)
                 .execute(self.pool())
                 .await?;
+        self.signing_key_cache.clear();
         Ok(r.rows_affected() == 1)
     }
 
