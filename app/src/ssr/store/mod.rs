@@ -195,6 +195,10 @@ impl Db {
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute("PRAGMA busy_timeout = 5000").await?;
+                        // Read the database file through a shared memory map instead of a
+                        // pread per page the connection's own cache lacks (a syscall each,
+                        // 4% of the verify path's CPU in a profile).
+                        conn.execute("PRAGMA mmap_size = 268435456").await?;
                         // No checkpoint inside a committing request: [`Db::checkpoint`] runs them in the background.
                         conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
                     }
