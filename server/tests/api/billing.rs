@@ -87,6 +87,21 @@ async fn bad_queries_get_400_and_csv_is_offered() {
     assert_eq!(app.http.get(app.url("/api/v1/invoices/preview?period=2026-04")).send().await.unwrap().status(), 401);
 }
 
+/// An `attestation.verify` event of one unit at `ts`, as a writer would record it.
+fn verify_event(app: &TestApp, org_id: &str, ts: i64, receipt_id: Option<&str>) -> app::ssr::store::UsageEventRow {
+    app::ssr::store::UsageEventRow {
+        id: app.state.new_id(app::domain::ids::UsageEventId::from_parts).to_string(),
+        org_id: org_id.to_owned(),
+        event: "attestation.verify".into(),
+        units: 1,
+        ts,
+        receipt_id: receipt_id.map(str::to_owned),
+        subject: None,
+        idempotency_key: None,
+        created_at: ts,
+    }
+}
+
 /// Posts every due event at time `t`, with `post` deciding each event's fate.
 pub async fn post_at(
     app: &TestApp,
@@ -156,17 +171,7 @@ async fn an_event_breaking_the_schema_is_parked_naming_the_field_and_reconciliat
     let app = TestApp::spawn().await;
     let org = app.state.db.org_by_slug("globex").await.unwrap().unwrap();
     let now = app.state.now_ms();
-    let bad = app::ssr::store::UsageEventRow {
-        id: app.state.new_id(app::domain::ids::UsageEventId::from_parts).to_string(),
-        org_id: org.id.clone(),
-        event: "attestation.verify".into(),
-        units: 1,
-        ts: now,
-        receipt_id: None, // billing without evidence
-        subject: None,
-        idempotency_key: None,
-        created_at: now,
-    };
+    let bad = verify_event(&app, &org.id, now, None); // billing without evidence
     assert!(app::ssr::billing::schema::validate(&bad).unwrap_err().field == "/receipt_id");
     app.state.db.insert_usage(&bad).await.unwrap(); // as if written by an older or buggy writer
     // Retried until parked: every attempt fails on the schema.
@@ -310,17 +315,7 @@ async fn counts_that_balance_do_not_hide_a_call_without_event_and_an_event_witho
         .execute(db.pool())
         .await
         .unwrap();
-    let orphan = app::ssr::store::UsageEventRow {
-        id: app.state.new_id(app::domain::ids::UsageEventId::from_parts).to_string(),
-        org_id: org.id.clone(),
-        event: "attestation.verify".into(),
-        units: 1,
-        ts: now,
-        receipt_id: Some("ver_orphan".into()),
-        subject: None,
-        idempotency_key: None,
-        created_at: now,
-    };
+    let orphan = verify_event(&app, &org.id, now, Some("ver_orphan"));
     db.insert_usage(&orphan).await.unwrap();
     for posted in [false, true] {
         if posted {

@@ -190,12 +190,13 @@ impl Db {
         if let Some(rows) = self.signing_key_cache.get(&cache_key) {
             return Ok(rows);
         }
-        let rows: Vec<SigningKeyRow> =
-            sqlx::query_as(&format!("SELECT {SIGNING_KEY_COLUMNS} FROM signing_keys WHERE org_id = $1 AND key_id = $2"))
-                .bind(org_id)
-                .bind(key_id)
-                .fetch_all(self.pool())
-                .await?;
+        let rows: Vec<SigningKeyRow> = sqlx::query_as(&format!(
+            "SELECT {SIGNING_KEY_COLUMNS} FROM signing_keys WHERE org_id = $1 AND key_id = $2"
+        ))
+        .bind(org_id)
+        .bind(key_id)
+        .fetch_all(self.pool())
+        .await?;
         self.signing_key_cache.put(&cache_key, &rows);
         Ok(rows)
     }
