@@ -101,11 +101,10 @@ const VENDOR_COLUMNS: &str = "id, org_id, vendor, title, kind, subject_sha256, e
 impl Db {
     /// Documents of these organisations' libraries, and those attached to `engagement`, newest first.
     pub async fn documents(&self, orgs: &[String], engagement: Option<&str>) -> StoreResult<Vec<DocumentRow>> {
-        let placeholders: Vec<String> = (0..orgs.len()).map(|i| format!("${}", i + 2)).collect();
         let in_orgs = if orgs.is_empty() {
             "1 = 0".to_owned()
         } else {
-            format!("(engagement_id IS NULL AND org_id IN ({}))", placeholders.join(", "))
+            format!("(engagement_id IS NULL AND org_id IN ({}))", super::placeholders(2, orgs.len()))
         };
         let sql = format!(
             "SELECT {DOCUMENT_COLUMNS} FROM audit_documents WHERE {in_orgs} OR engagement_id = $1 \
@@ -139,10 +138,9 @@ impl Db {
         if orgs.is_empty() {
             return Ok(Vec::new());
         }
-        let placeholders: Vec<String> = (1..=orgs.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
             "SELECT {VENDOR_COLUMNS} FROM vendor_attestations WHERE org_id IN ({}) ORDER BY uploaded_at DESC, id",
-            placeholders.join(", ")
+            super::placeholders(1, orgs.len())
         );
         let mut q = sqlx::query_as(&sql);
         for o in orgs {

@@ -35,11 +35,12 @@ pub struct UninvoicedUnits {
     pub units: i64,
 }
 
-/// Ledger rows of `$1` with what invoices have not billed yet (`$2` bounds the month).
-const UNINVOICED: &str = "SELECT l.period, l.event, l.plan, \
+/// Ledger rows of `$1` before month `$2` with units no invoice bills yet, and how many.
+const UNINVOICED: &str = "SELECT period, event, plan, units FROM (SELECT l.period, l.event, l.plan, \
      CAST(l.units - COALESCE((SELECT SUM(i.units) FROM invoiced_units i WHERE i.org_id = l.org_id \
      AND i.period = l.period AND i.event = l.event AND i.plan = l.plan), 0) AS BIGINT) AS units \
-     FROM ledger_totals l WHERE l.org_id = $1 AND l.period < $2 ORDER BY l.period, l.event, l.plan";
+     FROM ledger_totals l WHERE l.org_id = $1 AND l.period < $2) AS owed WHERE units <> 0 \
+     ORDER BY period, event, plan";
 
 const COLUMNS: &str = "id, org_id, period, plan, total_cents, body, issued_at";
 
@@ -65,9 +66,7 @@ impl Db {
     /// issued invoice bills yet. Reads the tenant's ledger and invoiced rows:
     /// a few per month, whatever the number of events.
     pub async fn uninvoiced_units(&self, org_id: &str, before: &str) -> StoreResult<Vec<UninvoicedUnits>> {
-        let rows: Vec<UninvoicedUnits> =
-            sqlx::query_as(UNINVOICED).bind(org_id).bind(before).fetch_all(self.pool()).await?;
-        Ok(rows.into_iter().filter(|r| r.units != 0).collect())
+        Ok(sqlx::query_as(UNINVOICED).bind(org_id).bind(before).fetch_all(self.pool()).await?)
     }
 
     /// The oldest month with ledgered units of a tenant that no issued invoice bills.
@@ -109,7 +108,6 @@ impl Db {
         }
         let billed: Vec<UninvoicedUnits> =
             sqlx::query_as(UNINVOICED).bind(org_id).bind(next_period).fetch_all(&mut *tx).await?;
-        let billed: Vec<UninvoicedUnits> = billed.into_iter().filter(|r| r.units != 0).collect();
         let row = build(&billed).map_err(super::StoreError::Invalid)?;
         let inserted = sqlx::query(&format!(
             "INSERT INTO invoices ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org_id, period) DO NOTHING"

@@ -78,10 +78,9 @@ async fn verified_calls_behind(
     let ids: Vec<&str> = due.iter().filter(|e| e.event == VERIFY).filter_map(|e| e.receipt_id.as_deref()).collect();
     let mut out = std::collections::HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(MARK_CHUNK) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
             "SELECT id, org_id, created_at FROM verifications WHERE outcome = 'verified' AND id IN ({})",
-            placeholders.join(", ")
+            super::placeholders(1, chunk.len())
         );
         let mut q = sqlx::query_as::<_, (String, String, i64)>(&sql);
         for id in chunk {
@@ -186,10 +185,9 @@ impl Db {
             }
         }
         for chunk in ok_ids.chunks(MARK_CHUNK) {
-            let placeholders: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "UPDATE usage_events SET ledgered_at = $1 WHERE ledgered_at IS NULL AND id IN ({})",
-                placeholders.join(", ")
+                super::placeholders(2, chunk.len())
             );
             let mut q = sqlx::query(&sql).bind(now);
             for id in chunk {
