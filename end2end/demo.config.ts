@@ -9,5 +9,6 @@ export default defineConfig({
   ...base,
   testDir: './demo',
   timeout: 600_000,
-  projects: [{ name: 'demo', use: { javaScriptEnabled: true, viewport: { width: 1280, height: 900 } } }],
+  // base.use carries Debian's Chromium (launchOptions.executablePath); nothing downloads a browser.
+  projects: [{ name: 'demo', use: { ...base.use, javaScriptEnabled: true, viewport: { width: 1280, height: 900 } } }],
 });
