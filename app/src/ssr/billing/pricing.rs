@@ -270,10 +270,19 @@ pub async fn reconcile(db: &Db, org: &OrgRow, period: Period) -> Result<TenantRe
     const VERIFY: &str = "attestation.verify";
     let (from, to) = (period.start_ms(), period.end_ms());
     let month = period.to_string();
-    // The invoices first: one issued after this read is not counted, and its
-    // invoiced rows (written with it) are then not in the counts either.
-    let (issued, invoices) = issued_months(db, &org.id).await?;
-    let c = db.month_counts(&org.id, &month, from, to, crate::ssr::billing::ledger::MAX_ATTEMPTS).await?;
+    // The invoice documents and the counts come from separate reads: take the
+    // counts between two reads that find the same invoices (never deleted, so
+    // the same number means the same set), or an invoice issued in between
+    // would be in the invoiced rows and not in the documents.
+    let mut attempts = 0;
+    let (issued, invoices, c) = loop {
+        let (issued, invoices) = issued_months(db, &org.id).await?;
+        let c = db.month_counts(&org.id, &month, from, to, crate::ssr::billing::ledger::MAX_ATTEMPTS).await?;
+        attempts += 1;
+        if attempts == 3 || db.issued_invoices(&org.id).await?.len() == invoices.len() {
+            break (issued, invoices, c);
+        }
+    };
     // What invoices bill: for an issued month its lines, plus units waiting for
     // the next invoice (ledgered later) and the outbox; else what its draft bills.
     let invoiced_units = if issued.contains(&period) {
