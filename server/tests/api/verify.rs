@@ -70,6 +70,37 @@ async fn cosign_blob_verifies_and_is_recorded() {
     assert!(app.state.db.verifications(&globex, 10).await.unwrap().is_empty(), "rows belong to the caller's tenant");
 }
 
+/// The call writer keeps one connection of the pool while calls come in, and gives it back
+/// once idle, so a quiet server holds no connection it does not use.
+#[tokio::test]
+async fn the_call_writer_gives_its_connection_back_when_idle() {
+    let app = TestApp::spawn().await;
+    let key = acme_key(&app).await;
+    let (artifact, sig, pem) = cosign_signed(b"kept connection");
+    let body = json!({"kind": "cosign_blob", "artifact": {"base64": B64.encode(&artifact)}, "signature": sig, "public_key": pem});
+    for _ in 0..3 {
+        assert_eq!(post(&app, &key, &body).await.0, 200);
+    }
+    let pool = app.state.db.pool();
+    let idle = app::ssr::verification::group_commit::IDLE_RELEASE;
+    let mut all_back = false;
+    for _ in 0..25 {
+        tokio::time::sleep(idle).await;
+        // Background tasks may hold one briefly; the writer's would stay out for good.
+        if usize::try_from(pool.size()).is_ok_and(|size| size == pool.num_idle()) {
+            all_back = true;
+            break;
+        }
+    }
+    assert!(
+        all_back,
+        "{} of {} connections still out after {:?}",
+        pool.size() as usize - pool.num_idle(),
+        pool.size(),
+        idle * 25
+    );
+}
+
 #[tokio::test]
 async fn sigstore_bundles_need_and_enforce_a_policy() {
     let app = TestApp::spawn().await;

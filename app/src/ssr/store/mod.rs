@@ -51,7 +51,7 @@ pub use audit_work::{
 };
 pub use backup::TableCounts;
 pub use billing::{PriceRow, UsageTotal};
-pub use calls::CallRecord;
+pub use calls::{CallRecord, WriterConnection};
 pub use engagements::{
     AccessLogRow, AuditInvitationRow, AuditorAccessRow, AuditorListing, EngagementRow, NdaAcceptanceRow, NdaRow,
     ScopeRow,

@@ -3,9 +3,12 @@
 //! (up to [`MAX_BATCH`]) and commits them in one transaction, then answers
 //! each handler. A handler still answers only after its record is durable, but
 //! a busy server pays one commit per batch instead of one per request, and
-//! SQLite writers stop queueing on the database lock.
+//! SQLite writers stop queueing on the database lock. The writer keeps one
+//! connection while busy ([`WriterConnection`]) and gives it back after
+//! [`IDLE_RELEASE`] without work.
 
-use crate::ssr::store::{CallRecord, Db, StoreError};
+use crate::ssr::store::{CallRecord, Db, StoreError, WriterConnection};
+use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most records in one transaction (10 columns each stays far below any
@@ -13,6 +16,9 @@ use tokio::sync::{mpsc, oneshot};
 pub const MAX_BATCH: usize = 64;
 /// Records that may wait for the writer before handlers wait to enqueue.
 const QUEUE: usize = 1024;
+/// How long the writer keeps its connection without work: short, so a quiet
+/// server holds no pool connection it does not use.
+pub const IDLE_RELEASE: Duration = Duration::from_millis(200);
 
 type Job = (CallRecord, oneshot::Sender<Result<(), StoreError>>);
 
@@ -40,9 +46,20 @@ impl CallWriter {
 /// The writer loop.
 async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+    let mut conn = WriterConnection::default();
+    loop {
+        let received = match tokio::time::timeout(IDLE_RELEASE, rx.recv_many(&mut jobs, MAX_BATCH)).await {
+            Ok(n) => n,
+            Err(_idle) => {
+                conn.release();
+                rx.recv_many(&mut jobs, MAX_BATCH).await
+            }
+        };
+        if received == 0 {
+            break; // every handle is gone
+        }
         let (records, senders): (Vec<CallRecord>, Vec<_>) = jobs.drain(..).unzip();
-        match db.insert_calls(&records).await {
+        match db.insert_calls_on(&mut conn, &records).await {
             Ok(()) => {
                 for done in senders {
                     let _ = done.send(Ok(()));
@@ -52,7 +69,7 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
                 // Write each alone so one bad record does not fail the others.
                 tracing::warn!(error = %batch_error, records = records.len(), "group commit failed; writing one by one");
                 for (record, done) in records.into_iter().zip(senders) {
-                    let result = db.insert_calls(std::slice::from_ref(&record)).await;
+                    let result = db.insert_calls_on(&mut conn, std::slice::from_ref(&record)).await;
                     // A conflict is an idempotency key another request claimed first; its caller replays that answer.
                     match &result {
                         Err(e) if e.is_unavailable() => {
