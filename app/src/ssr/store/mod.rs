@@ -199,6 +199,10 @@ impl Db {
                         // pread per page the connection's own cache lacks (a syscall each,
                         // 4% of the verify path's CPU in a profile).
                         conn.execute("PRAGMA mmap_size = 268435456").await?;
+                        // Statement journals (a multi-row INSERT's undo, when one row breaks a
+                        // constraint) and sorts stay in memory: as files, a batch whose journal
+                        // passed 64 KiB created, wrote and deleted a file in /var/tmp each time.
+                        conn.execute("PRAGMA temp_store = MEMORY").await?;
                         // No checkpoint inside a committing request: [`Db::checkpoint`] runs them in the background.
                         conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
                     }
